@@ -1,0 +1,355 @@
+"""The derived SQLite catalog in ``indexes/catalog.sqlite``: fast listing, filtering, deadlines, statistics.
+
+It holds nothing that is not in the dossiers: deleting it loses nothing, ``rebuild`` recreates it.
+Personal identifiers are stored only as salted-free SHA-256 digests (enough to match repeat
+complainants, useless to read).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from casefile.config import Workspace
+from casefile.errors import CasefileError, CorruptRecord
+from casefile.models.case import Case
+
+SCHEMA_VERSION = "3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS cases (
+  id TEXT PRIMARY KEY, number TEXT, year INTEGER, seq INTEGER, profile TEXT, state TEXT,
+  case_class TEXT, risk TEXT, channel TEXT, channel_ref TEXT, jurisdiction TEXT, jurisdiction_code TEXT,
+  intake_dept TEXT, coordinator_dept TEXT, lead_dept TEXT, co_depts TEXT, first_handler TEXT,
+  payer_group TEXT, applicant_kind TEXT, applicant_name TEXT, applicant_key TEXT,
+  counterparty_name TEXT, counterparty_key TEXT, represents_count INTEGER,
+  received_at TEXT, received_date TEXT, registered_at TEXT, decided_at TEXT, closed_at TEXT, closed_date TEXT,
+  archived_at TEXT, updated_at TEXT, amount_total TEXT, enforcement_step TEXT, collected TEXT,
+  late_fee_total TEXT, enforcement_outcome TEXT, satisfaction TEXT, decision_outcome TEXT,
+  flags TEXT, categories TEXT, insurance_types TEXT, next_due TEXT, dang_hao TEXT, retention TEXT,
+  documents INTEGER, evidence INTEGER, text TEXT, version INTEGER, case_sha256 TEXT
+);
+CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
+CREATE INDEX IF NOT EXISTS cases_received ON cases(received_date);
+CREATE INDEX IF NOT EXISTS cases_closed ON cases(closed_date);
+CREATE INDEX IF NOT EXISTS cases_next_due ON cases(next_due);
+CREATE INDEX IF NOT EXISTS cases_applicant ON cases(applicant_key);
+CREATE INDEX IF NOT EXISTS cases_counterparty ON cases(counterparty_key);
+CREATE TABLE IF NOT EXISTS case_categories (case_id TEXT, category TEXT, PRIMARY KEY (case_id, category));
+CREATE INDEX IF NOT EXISTS case_categories_cat ON case_categories(category);
+CREATE TABLE IF NOT EXISTS deadlines (
+  case_id TEXT, step TEXT, label TEXT, dept TEXT, start TEXT, base_due TEXT, due TEXT, done_at TEXT,
+  extended_days INTEGER
+);
+CREATE INDEX IF NOT EXISTS deadlines_case ON deadlines(case_id);
+CREATE INDEX IF NOT EXISTS deadlines_open ON deadlines(done_at, due);
+CREATE TABLE IF NOT EXISTS followups (case_id TEXT, at TEXT, satisfaction TEXT, objection INTEGER, remedy TEXT);
+CREATE INDEX IF NOT EXISTS followups_case ON followups(case_id);
+CREATE TABLE IF NOT EXISTS remedies (case_id TEXT, kind TEXT, filed_at TEXT, status TEXT, outcome TEXT, closed_at TEXT);
+CREATE INDEX IF NOT EXISTS remedies_case ON remedies(case_id);
+CREATE TABLE IF NOT EXISTS state_changes (case_id TEXT, at TEXT, from_state TEXT, to_state TEXT);
+CREATE INDEX IF NOT EXISTS state_changes_case ON state_changes(case_id);
+"""
+
+CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes")
+
+
+def catalog_path(ws: Workspace) -> Path:
+    return ws.indexes_dir / "catalog.sqlite"
+
+
+def person_key(value: str | None) -> str | None:
+    return hashlib.sha256(value.encode()).hexdigest()[:24] if value else None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    con.execute("PRAGMA busy_timeout = 30000")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = NORMAL")
+    return con
+
+
+@contextlib.contextmanager
+def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
+    """Open the catalog, creating or rebuilding it when it is missing, outdated or corrupt."""
+    path = catalog_path(ws)
+    fresh = not path.exists()
+    try:
+        con = _connect(path)
+        con.executescript(SCHEMA)
+        row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            fresh = True
+    except sqlite3.DatabaseError:
+        _discard(path)
+        con = _connect(path)
+        con.executescript(SCHEMA)
+        fresh = True
+    try:
+        if fresh:
+            _fill(ws, con)
+        yield con
+    finally:
+        con.close()
+
+
+def _discard(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+
+
+def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+    from casefile.store import sha256_bytes  # noqa: F401  (keeps import graph one-way)
+
+    last_follow = case.followups[-1] if case.followups else None
+    open_due = [d.due for d in case.deadlines if d.done_at is None]
+    text = " ".join(x for x in [case.claim, case.applicant.name, case.counterparty.name if case.counterparty else "",
+                                case.decision.text if case.decision else "", case.number] if x)
+    outcome = None
+    if case.decision is not None:
+        outcome = "调解成功" if case.decision.agreed else case.decision.source
+    main = {
+        "id": case.id, "number": case.number, "year": case.year, "seq": case.seq, "profile": case.profile,
+        "state": case.state.value, "case_class": case.case_class.value if case.case_class else None,
+        "risk": case.risk.value if case.risk else None, "channel": case.channel.value, "channel_ref": case.channel_ref,
+        "jurisdiction": case.jurisdiction.name, "jurisdiction_code": case.jurisdiction.code,
+        "intake_dept": case.intake_dept, "coordinator_dept": case.coordinator_dept, "lead_dept": case.lead_dept,
+        "co_depts": json.dumps(case.co_depts, ensure_ascii=False), "first_handler": case.first_handler,
+        "payer_group": case.payer_group.value, "applicant_kind": case.applicant.kind.value,
+        "applicant_name": case.applicant.name,
+        "applicant_key": person_key(case.applicant.id_value or case.applicant.name),
+        "counterparty_name": case.counterparty.name if case.counterparty else None,
+        "counterparty_key": person_key(case.counterparty.id_value or case.counterparty.name) if case.counterparty else None,
+        "represents_count": case.applicant.represents_count,
+        "received_at": case.received_at.isoformat(), "received_date": case.received_at.date().isoformat(),
+        "registered_at": case.registered_at.isoformat() if case.registered_at else None,
+        "decided_at": case.decision.decided_at.isoformat() if case.decision else None,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        "closed_date": case.closed_at.date().isoformat() if case.closed_at else None,
+        "archived_at": case.archive.archived_at.isoformat() if case.archive else None,
+        "updated_at": case.updated_at.isoformat() if case.updated_at else None,
+        "amount_total": str(case.total_amount),
+        "enforcement_step": case.enforcement.step.value if case.enforcement else None,
+        "collected": str(case.enforcement.collected) if case.enforcement else None,
+        "late_fee_total": str(case.enforcement.late_fee_total) if case.enforcement and case.enforcement.late_fee_total is not None else None,
+        "enforcement_outcome": case.enforcement.outcome if case.enforcement else None,
+        "satisfaction": last_follow.satisfaction.value if last_follow else None,
+        "decision_outcome": outcome,
+        "flags": json.dumps([f.value for f in case.flags]),
+        "categories": json.dumps([c.value for c in case.categories]),
+        "insurance_types": json.dumps([i.value for i in case.insurance_types], ensure_ascii=False),
+        "next_due": min(open_due).isoformat() if open_due and case.is_open else None,
+        "dang_hao": case.archive.dang_hao if case.archive else None,
+        "retention": case.archive.retention.value if case.archive else None,
+        "documents": len(case.documents), "evidence": len(case.evidence), "text": text,
+        "version": case.version, "case_sha256": case_sha,
+    }
+    children: dict[str, list[tuple[Any, ...]]] = {
+        "case_categories": [(case.id, c.value) for c in dict.fromkeys(case.categories)],
+        "deadlines": [
+            (case.id, d.step, d.label, d.dept, d.start.isoformat(), d.base_due.isoformat(), d.due.isoformat(),
+             d.done_at.isoformat() if d.done_at else None, d.extended_days)
+            for d in case.deadlines
+        ],
+        "followups": [
+            (case.id, f.at.isoformat(), f.satisfaction.value, int(f.objection), f.remedy.value if f.remedy else None)
+            for f in case.followups
+        ],
+        "remedies": [
+            (case.id, r.kind.value, r.filed_at.isoformat(), r.status, r.outcome,
+             r.closed_at.isoformat() if r.closed_at else None)
+            for r in case.remedies
+        ],
+        "state_changes": [],
+    }
+    return main, children
+
+
+def _write(con: sqlite3.Connection, case: Case, case_sha: str, transitions: Sequence[tuple[str, str, str]] = ()) -> None:
+    main, children = _rows(case, case_sha)
+    children["state_changes"] = [(case.id, at, a, b) for at, a, b in transitions]
+    cols = ", ".join(main)
+    marks = ", ".join("?" for _ in main)
+    con.execute(f"INSERT OR REPLACE INTO cases ({cols}) VALUES ({marks})", list(main.values()))
+    for table, rows in children.items():
+        con.execute(f"DELETE FROM {table} WHERE case_id = ?", (case.id,))
+        if rows:
+            marks = ", ".join("?" for _ in rows[0])
+            con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def transitions_of(journal_entries: Sequence[Any]) -> list[tuple[str, str, str]]:
+    out = []
+    for e in journal_entries:
+        p = e.payload
+        for ev in [p, *p.get("events", [])]:
+            if "from" in ev and "to" in ev:
+                out.append((e.time, str(ev["from"]), str(ev["to"])))
+    return out
+
+
+def upsert(ws: Workspace, case: Case) -> None:
+    """Refresh one case's rows; called after every committed change."""
+    from casefile.store import Dossier, case_bytes, sha256_bytes
+
+    d = Dossier(ws, case.id)
+    entries, _ = d.journal()
+    with connect(ws) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            _write(con, case, sha256_bytes(case_bytes(case)), transitions_of(entries))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+@dataclass
+class RebuildReport:
+    cases: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _fill(ws: Workspace, con: sqlite3.Connection, progress: Callable[[str], None] | None = None) -> RebuildReport:
+    from casefile.store import iter_dossiers, sha256_file
+
+    report = RebuildReport()
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for table in ("cases", *CHILD_TABLES):
+            con.execute(f"DELETE FROM {table}")
+        for d in iter_dossiers(ws):
+            try:
+                case = d.load()
+                entries, _ = d.journal()
+            except CasefileError as exc:
+                report.skipped.append((d.case_id, exc.message))
+                continue
+            _write(con, case, sha256_file(d.case_path), transitions_of(entries))
+            report.cases += 1
+            if progress:
+                progress(d.case_id)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report
+
+
+def rebuild(ws: Workspace, progress: Callable[[str], None] | None = None) -> RebuildReport:
+    path = catalog_path(ws)
+    _discard(path)
+    con = _connect(path)
+    try:
+        con.executescript(SCHEMA)
+        return _fill(ws, con, progress)
+    finally:
+        con.close()
+
+
+# -- queries -----------------------------------------------------------------------------------
+@dataclass
+class CaseFilter:
+    states: Sequence[str] = ()
+    category: str | None = None
+    risk: str | None = None
+    dept: str | None = None
+    year: int | None = None
+    text: str | None = None
+    overdue_on: date | None = None
+    flag: str | None = None
+    limit: int | None = None
+
+
+def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
+    where: list[str] = []
+    args: list[Any] = []
+    if f.states:
+        where.append(f"state IN ({', '.join('?' for _ in f.states)})")
+        args.extend(f.states)
+    if f.category:
+        where.append("id IN (SELECT case_id FROM case_categories WHERE category = ?)")
+        args.append(f.category)
+    if f.risk:
+        where.append("risk = ?")
+        args.append(f.risk)
+    if f.dept:
+        where.append("(lead_dept = ? OR intake_dept = ? OR coordinator_dept = ? OR co_depts LIKE ?)")
+        args.extend([f.dept, f.dept, f.dept, f'%"{f.dept}"%'])
+    if f.year:
+        where.append("year = ?")
+        args.append(f.year)
+    if f.text:
+        where.append("text LIKE ?")
+        args.append(f"%{f.text}%")
+    if f.flag:
+        where.append("flags LIKE ?")
+        args.append(f'%"{f.flag}"%')
+    if f.overdue_on:
+        where.append("next_due IS NOT NULL AND next_due < ?")
+        args.append(f.overdue_on.isoformat())
+    sql = "SELECT * FROM cases"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY received_at DESC"
+    if f.limit:
+        sql += f" LIMIT {int(f.limit)}"
+    with connect(ws) as con:
+        return con.execute(sql, args).fetchall()
+
+
+def open_deadlines(ws: Workspace, until: date | None = None) -> list[sqlite3.Row]:
+    """Open deadlines of open cases, most urgent first."""
+    sql = (
+        "SELECT d.*, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags "
+        "FROM deadlines d JOIN cases c ON c.id = d.case_id "
+        "WHERE d.done_at IS NULL AND c.state NOT IN ('CLOSED', 'ARCHIVED', 'REDIRECTED')"
+    )
+    args: list[Any] = []
+    if until is not None:
+        sql += " AND d.due <= ?"
+        args.append(until.isoformat())
+    sql += " ORDER BY d.due, c.received_at"
+    with connect(ws) as con:
+        return con.execute(sql, args).fetchall()
+
+
+def check_agreement(ws: Workspace) -> list[str]:
+    """Findings where the catalog disagrees with the dossiers (for fsck)."""
+    from casefile.store import iter_dossiers, sha256_file
+
+    findings: list[str] = []
+    on_disk: dict[str, str] = {}
+    for d in iter_dossiers(ws):
+        if d.case_path.exists():
+            on_disk[d.case_id] = sha256_file(d.case_path)
+    path = catalog_path(ws)
+    if not path.exists():
+        return ["案件目录（catalog.sqlite）不存在，将在下次使用时自动重建"]
+    try:
+        con = _connect(path)
+        rows = {r["id"]: r["case_sha256"] for r in con.execute("SELECT id, case_sha256 FROM cases")}
+        con.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptRecord(f"案件目录已损坏（{exc}），请运行 casefile catalog rebuild。") from None
+    for cid, sha in on_disk.items():
+        if cid not in rows:
+            findings.append(f"{cid}：案件目录中缺少此案件")
+        elif rows[cid] != sha:
+            findings.append(f"{cid}：案件目录中的记录已过期")
+    for cid in rows.keys() - on_disk.keys():
+        findings.append(f"{cid}：案件目录中有记录，但案卷不存在")
+    return findings

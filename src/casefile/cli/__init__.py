@@ -1,0 +1,1 @@
+"""The casefile command line (click). Thin: parse → one library call → render."""

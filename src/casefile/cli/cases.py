@@ -1,0 +1,263 @@
+"""Commands that register and read cases: new, list, show, due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app
+
+
+@click.command()
+@click.option("--form", "form_path", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="受理登记表（YAML 或 JSON，格式见 examples/）。未给出时逐项提问。")
+@click.option("--redirect", "redirect_reason", metavar="理由", help="不予受理，并写明理由（T2）。")
+@click.option("--to", "redirect_to", metavar="机关", help="与 --redirect 同用：有权处理的机关。")
+@json_option
+@pass_app
+def new(app: AppContext, form_path: Path | None, redirect_reason: str | None, redirect_to: str | None,
+        as_json: bool) -> None:
+    """受理登记一件争议（一站受理、首问负责）。"""
+    from casefile import workflow
+
+    data = workflow.load_form(form_path) if form_path else _prompt_form(app)
+    redirect = None
+    if redirect_reason:
+        redirect = {"to": redirect_to or "", "reason": redirect_reason}
+    result = workflow.register(app.ws, data, app.now, app.actor, redirect=redirect)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    echo(f"已登记：{result.case_id}  {result.number}")
+    echo(result.message)
+    for d in result.documents:
+        echo(f"  文书 {d['type']} {d['title']} {d['wenhao'] or ''}  {d['file']}")
+
+
+def _prompt_form(app: AppContext) -> dict[str, Any]:
+    """Interactive intake: asks field by field, in the order of the paper form."""
+    from casefile.models.enums import Category, Channel
+
+    s = app.ws.settings
+    echo("逐项填写受理登记表（Ctrl+C 取消）。")
+    data: dict[str, Any] = {}
+    data["channel"] = click.prompt("受理渠道", type=click.Choice([c.value for c in Channel]), default="窗口来访")
+    ref = click.prompt("工单号（无则回车）", default="", show_default=False)
+    if ref:
+        data["channel_ref"] = ref
+    data["received_at"] = click.prompt("来访时间", default=app.now.isoformat(timespec="minutes"))
+    data["first_handler"] = click.prompt("首问责任人", default=app.actor)
+    data["intake_dept"] = click.prompt("受理部门", default=s.departments[0].name)
+    places = [p.name for p in s.jurisdictions]
+    name = click.prompt("事项所在辖区", type=click.Choice(places), default=places[0])
+    data["jurisdiction"] = {"name": name, "code": next(p.code for p in s.jurisdictions if p.name == name)}
+    kind = click.prompt("缴费人类型", type=click.Choice(["unit", "person"]), default="unit")
+    applicant: dict[str, Any] = {"kind": kind, "name": click.prompt("缴费人名称/姓名")}
+    if kind == "unit":
+        applicant["credit_code"] = click.prompt("统一社会信用代码")
+    else:
+        applicant["id_number"] = click.prompt("身份证号")
+    mobile = click.prompt("联系电话（手机）", default="", show_default=False)
+    if mobile:
+        applicant["mobile"] = mobile
+    data["applicant"] = applicant
+    cats = click.prompt("争议类别（如 C06，多个用逗号分隔）", default="C10")
+    data["categories"] = [Category.parse(c.strip()).value for c in cats.split(",") if c.strip()]
+    data["claim"] = click.prompt("反映主要事项")
+    return data
+
+
+@click.command("list")
+@click.option("--state", "states", multiple=True, metavar="状态", help="按状态筛选（如 JOINT，可多次给出）。")
+@click.option("--category", metavar="类别", help="按争议类别筛选（如 C06）。")
+@click.option("--risk", type=click.Choice(["低", "中", "高"]), help="按风险等级筛选。")
+@click.option("--dept", metavar="部门", help="按受理/主办/协办部门筛选。")
+@click.option("--overdue", is_flag=True, help="只列出已超期的案件。")
+@click.option("--year", type=int, metavar="年度", help="按受理年度筛选。")
+@click.option("--text", metavar="文字", help="在诉求、当事人名称、处理意见中查找。")
+@click.option("--flag", metavar="标记", help="按标记筛选（如 MASS、REPEAT）。")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="最多列出 N 件。")
+@json_option
+@pass_app
+def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, risk: str | None, dept: str | None,
+               overdue: bool, year: int | None, text: str | None, flag: str | None, limit: int | None,
+               as_json: bool) -> None:
+    """列出案件（读取案件目录，不逐一打开案卷）。"""
+    from casefile import catalog
+    from casefile.errors import UsageError
+    from casefile.models.enums import Category, State
+    from casefile.privacy import mask_text
+
+    for s in states:
+        if s not in State.__members__:
+            raise UsageError(f"--state 的值“{s}”不是有效状态，应为：{'、'.join(State.__members__)}。")
+    cat = None
+    if category:
+        try:
+            cat = Category.parse(category).value
+        except ValueError as exc:
+            raise UsageError(f"--category {exc}。") from None
+    dept_code = None
+    if dept:
+        try:
+            dept_code = app.ws.settings.dept(dept).code
+        except ValueError as exc:
+            raise UsageError(f"--dept {exc}。") from None
+    today = app.now.date()
+    rows = catalog.list_cases(app.ws, catalog.CaseFilter(states=states, category=cat, risk=risk, dept=dept_code,
+                                                          year=year, text=text, flag=flag, limit=limit,
+                                                          overdue_on=today if overdue else None))
+    import json
+
+    items = []
+    for r in rows:
+        flags = json.loads(r["flags"])
+        if r["next_due"] and r["next_due"] < today.isoformat() and "OVERDUE" not in flags:
+            flags.append("OVERDUE")
+        items.append({"id": r["id"], "number": r["number"], "state": r["state"], "categories": json.loads(r["categories"]),
+                      "risk": r["risk"], "applicant": mask_text(r["applicant_name"] or ""),
+                      "received_at": r["received_at"], "next_due": r["next_due"], "flags": flags,
+                      "lead_dept": r["lead_dept"]})
+    if as_json:
+        emit_json({"cases": items, "count": len(items)})
+        return
+    if not items:
+        echo("没有符合条件的案件。")
+        return
+    from casefile.models.enums import STATE_LABELS, Flag, State as St
+
+    for it in items:
+        marks = "".join(f"[{Flag(f).label}]" for f in it["flags"])
+        cats = ",".join(c.split("_")[0] for c in it["categories"])
+        echo(f"{it['id']}  {it['number']}  {STATE_LABELS[St(it['state'])]:<8}  {cats:<8}  "
+             f"{it['applicant'][:18]:<18}  期限 {it['next_due'] or '—'}  {marks}")
+    echo(f"共 {len(items)} 件。")
+
+
+@click.command()
+@click.argument("case_id", metavar="案件ID")
+@click.option("--reveal", is_flag=True, help="显示完整的身份证号、手机号、账号（查看行为记入日志）。")
+@click.option("--purpose", default="办案需要", show_default=True, metavar="用途", help="与 --reveal 同用：查看用途。")
+@json_option
+@pass_app
+def show(app: AppContext, case_id: str, reveal: bool, purpose: str, as_json: bool) -> None:
+    """查看案件记录与办理时间线。"""
+    from casefile import views, workflow
+    from casefile.store import Dossier
+
+    d = Dossier(app.ws, case_id)
+    if reveal:
+        workflow.record_reveal(app.ws, d, app.now, app.actor, purpose)
+    with d.lock():
+        case = d.load()
+        entries, problems = d.journal()
+    view = views.case_view(case, app.now.date(), reveal=reveal, settings=app.ws.settings)
+    view["timeline"] = views.timeline(entries)
+    view["journal_problems"] = [p.message for p in problems]
+    try:
+        from casefile.reports import case_risks
+
+        view["risks"] = [r.as_dict() for r in case_risks(app.ws, case, app.now.date())]
+    except ImportError:
+        view["risks"] = []
+    if as_json:
+        emit_json(view)
+        return
+    _print_case(view)
+
+
+def _print_case(v: dict[str, Any]) -> None:
+    a = v["applicant"]
+    echo(f"{v['number']}（{v['id']}）  状态：{v['state_label']}  {' '.join('[' + f + ']' for f in v['flag_labels'])}")
+    echo(f"受理：{v['received_at'][:16].replace('T', ' ')}  渠道：{v['channel']}{' ' + v['channel_ref'] if v['channel_ref'] else ''}"
+         f"  首问责任人：{v['first_handler']}  受理部门：{v['intake_dept']}")
+    echo(f"辖区：{v['jurisdiction']['name']}（{v['jurisdiction']['code']}）  类别：{'、'.join(v['category_labels'])}"
+         f"  分类：{v['class'] or '—'}  风险：{v['risk'] or '—'}")
+    ident = a.get("credit_code") or a.get("id_number") or ""
+    echo(f"缴费人/反映人：{a['name']} {ident} {a.get('mobile', '')}")
+    if v["counterparty"]:
+        c = v["counterparty"]
+        echo(f"对方当事人：{c['name']} {c.get('credit_code') or c.get('id_number') or ''}")
+    if v["lead_dept"]:
+        echo(f"主办：{v['lead_dept']}  协办：{'、'.join(v['co_depts']) or '—'}")
+    echo(f"反映主要事项：{v['claim']}")
+    if v["decision"]:
+        echo(f"处理意见：{v['decision']}")
+    if v["enforcement"]:
+        e = v["enforcement"]
+        echo(f"征缴执法：{e['step']} {e['label']}  欠缴 ¥{e['total_owed']}  缴款期限 {e['pay_by'] or '—'}")
+    open_d = [d for d in v["deadlines"] if not d["done_at"]]
+    if open_d:
+        echo("进行中的期限：")
+        for d in open_d:
+            echo(f"  {d['label']}{'（' + d['dept'] + '）' if d['dept'] else ''}：{d['due']}{'  已超期' if d['overdue'] else ''}")
+    if v["risks"]:
+        echo("风险预警：")
+        for r in v["risks"]:
+            echo(f"  {r.get('label', '')}：{r.get('message', '')}")
+    if v["documents"]:
+        echo("文书：")
+        for d in v["documents"]:
+            echo(f"  {d['type']} {d['title']} {d['wenhao'] or ''}{'（已更正）' if d['superseded_by'] else ''}")
+    if v["evidence"]:
+        echo("证据：")
+        for e in v["evidence"]:
+            echo(f"  {e['ev_id']} {e['original_name']}（{e['text_status']}，{e['pages'] or '?'}页）")
+    echo("时间线：")
+    for t in v["timeline"]:
+        arrow = f" {t['from']}→{t['to']}" if t["from"] else ""
+        echo(f"  {t['time'][:16].replace('T', ' ')}  {t['actor']}  {t['what']}{arrow}")
+    for p in v["journal_problems"]:
+        echo(f"警告：{p}")
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True, metavar="天数",
+              help="列出今后多少天内到期的事项。")
+@json_option
+@pass_app
+def due(app: AppContext, days: int, as_json: bool) -> None:
+    """台账：已超期、今日到期、本周（今后 N 天）到期的事项，按紧迫程度排序。"""
+    from casefile import catalog
+
+    today = app.now.date()
+    rows = catalog.open_deadlines(app.ws, until=today + timedelta(days=days))
+    s = app.ws.settings
+    groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "today": [], "soon": []}
+    for r in rows:
+        item = {"case_id": r["case_id"], "number": r["number"], "step": r["step"], "label": r["label"],
+                "dept": s.dept_name(r["dept"]) if r["dept"] else None, "due": r["due"], "state": r["state"],
+                "owner": s.dept_name(r["lead_dept"]) if r["lead_dept"] else r["first_handler"],
+                "days_left": (catalog_date(r["due"]) - today).days}
+        key = "overdue" if r["due"] < today.isoformat() else "today" if r["due"] == today.isoformat() else "soon"
+        groups[key].append(item)
+    risks: list[dict[str, Any]] = []
+    try:
+        from casefile.reports import current_risks
+
+        risks = [r.as_dict() for r in current_risks(app.ws, today)]
+    except ImportError:
+        pass
+    if as_json:
+        emit_json({"today": today.isoformat(), **groups, "risks": risks})
+        return
+    titles = {"overdue": "已超期", "today": "今日到期", "soon": f"{days}日内到期"}
+    for key, items in groups.items():
+        echo(f"{titles[key]}（{len(items)}）")
+        for it in items:
+            lag = f"超期{-it['days_left']}天" if it["days_left"] < 0 else ("今天" if it["days_left"] == 0 else f"剩{it['days_left']}天")
+            echo(f"  {it['due']}  {lag:<6}  {it['number']}  {it['label']}{'（' + it['dept'] + '）' if it['dept'] else ''}"
+                 f"  责任：{it['owner']}")
+    if risks:
+        echo(f"风险预警（{len(risks)}）")
+        for r in risks:
+            echo(f"  {r.get('case_id', '')}  {r.get('label', '')}：{r.get('message', '')}")
+
+
+def catalog_date(text: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(text)

@@ -1,0 +1,91 @@
+"""What every command shares: the application context, output helpers, option decorators."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property, update_wrapper
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from casefile.config import Workspace
+
+USER_VAR = "CASEFILE_USER"
+DEBUG_VAR = "CASEFILE_DEBUG"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class AppContext:
+    """Built once by the root group and passed down to every command."""
+
+    workspace_arg: str | None = None
+    user_arg: str | None = None
+    _now: datetime | None = field(default=None, repr=False)
+
+    @cached_property
+    def ws(self) -> Workspace:
+        from casefile.config import find_workspace
+
+        return find_workspace(self.workspace_arg)
+
+    @property
+    def actor(self) -> str:
+        if self.user_arg:
+            return self.user_arg
+        env = os.environ.get(USER_VAR)
+        if env:
+            return env
+        try:
+            return getpass.getuser()
+        except Exception:  # getpass raises several kinds when no login name exists
+            return "unknown"
+
+    @property
+    def now(self) -> datetime:
+        if self._now is None:
+            from casefile import clock
+
+            self._now = clock.now()
+        return self._now
+
+
+def pass_app(f: F) -> F:
+    @click.pass_context
+    def wrapper(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        return ctx.invoke(f, ctx.find_object(AppContext), *args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（键名稳定，供脚本使用）。")(f)
+
+
+def emit_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def echo(text: str = "", **kwargs: Any) -> None:
+    click.echo(text, **kwargs)
+
+
+def warn(text: str) -> None:
+    click.echo(f"注意：{text}", err=True)
+
+
+def path_arg(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

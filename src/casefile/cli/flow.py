@@ -1,0 +1,461 @@
+"""Workflow commands: each parses its options and runs one workflow action in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app
+
+
+def _run(app: AppContext, case_id: str, action: Callable[[Any], str], as_json: bool) -> None:
+    from casefile import workflow
+
+    result = workflow.run(app.ws, case_id, app.now, app.actor, action)
+    if as_json:
+        emit_json(result.as_dict())
+        return
+    echo(result.message)
+    for d in result.documents:
+        echo(f"  文书 {d['type']} {d['title']} {d['wenhao'] or ''}  {d['file']}")
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        from casefile.errors import UsageError
+
+        raise UsageError(f"{name} 的值“{value}”不是有效日期（应为 YYYY-MM-DD）。") from None
+
+
+def _datetime(value: str, name: str) -> datetime:
+    from casefile.clock import to_local
+
+    try:
+        return to_local(datetime.fromisoformat(value))
+    except ValueError:
+        from casefile.errors import UsageError
+
+        raise UsageError(f"{name} 的值“{value}”不是有效时间（应为 YYYY-MM-DDTHH:MM）。") from None
+
+
+CASE = click.argument("case_id", metavar="案件ID")
+
+
+@click.command()
+@CASE
+@click.option("--to", "to", required=True, metavar="机关", help="有权处理的机关及其联系方式。")
+@click.option("--reason", required=True, metavar="理由", help="不予受理的理由。")
+@click.option("--route", default="", metavar="途径", help="法定途径与期限（复议/诉讼/仲裁）。")
+@json_option
+@pass_app
+def redirect(app: AppContext, case_id: str, to: str, reason: str, route: str, as_json: bool) -> None:
+    """不予受理，出具转办告知书（T2，仅限接待登记中的案件）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.redirect(st, to, reason, route), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--class", "case_class", type=click.Choice(["本单位", "一般", "重大疑难", "职责不清"]),
+              help="事项类别（奈曼模式必填）。")
+@click.option("--risk", type=click.Choice(["低", "中", "高"]), help="风险等级（偏关模式必填）。")
+@click.option("--lead", metavar="部门", help="主办部门；默认按争议类别确定。")
+@click.option("--co", multiple=True, metavar="部门", help="协办部门（可多次给出）；默认按争议类别确定。")
+@click.option("--suggest", metavar="部门", help="职责不清事项：建议的承办部门。")
+@click.option("--note", metavar="说明", help="分类理由。")
+@json_option
+@pass_app
+def triage(app: AppContext, case_id: str, case_class: str | None, risk: str | None, lead: str | None,
+           co: tuple[str, ...], suggest: str | None, note: str | None, as_json: bool) -> None:
+    """审核分类、风险初判并分流：直接办理、联办、专案报批或报送办理。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.triage(st, case_class=case_class, risk=risk, lead=lead, co=co,
+                                                  note=note, suggest=suggest), as_json)
+
+
+@click.group()
+def refer() -> None:
+    """职责不清事项：报送、承办反馈、拒不处理移交纪委监委。"""
+
+
+@refer.command("send")
+@CASE
+@click.option("--reason", required=True, metavar="理由", help="职责不清的理由。")
+@click.option("--suggest", metavar="部门", help="建议的承办部门。")
+@json_option
+@pass_app
+def refer_send(app: AppContext, case_id: str, reason: str, suggest: str | None, as_json: bool) -> None:
+    """填写报送单，报送政府办按12345机制转办（T9）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.refer_send(st, reason, suggest), as_json)
+
+
+@refer.command("reply")
+@CASE
+@click.option("--dept", required=True, metavar="部门", help="承办部门。")
+@click.option("--text", required=True, metavar="内容", help="承办部门的办理结果。")
+@click.option("--hotline-ref", metavar="工单号", help="12345 工单号。")
+@json_option
+@pass_app
+def refer_reply(app: AppContext, case_id: str, dept: str, text: str, hotline_ref: str | None, as_json: bool) -> None:
+    """登记承办部门的反馈（T10）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.refer_reply(st, dept, text, hotline_ref), as_json)
+
+
+@refer.command("refuse")
+@CASE
+@click.option("--dept", required=True, metavar="部门", help="拒不处理的部门。")
+@click.option("--reason", required=True, metavar="情况", help="报送、催办及拒绝的情况。")
+@json_option
+@pass_app
+def refer_refuse(app: AppContext, case_id: str, dept: str, reason: str, as_json: bool) -> None:
+    """承办部门无正当理由拒不处理：出具线索移交函，移交纪委监委（T11）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.refer_refuse(st, dept, reason), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--dept", required=True, metavar="部门", help="回复意见的部门。")
+@click.option("--text", metavar="意见", help="书面意见内容（查明事实与处理意见）。")
+@click.option("--basis", metavar="依据", help="政策、法律依据。")
+@click.option("--will-act", is_flag=True, help="该部门将自行依职权处理。")
+@click.option("--handler", metavar="经办人", help="经办人。")
+@click.option("--lapsed", is_flag=True, help="答复期限届满仍未回复，记录为逾期未复。")
+@click.option("--received", metavar="日期", help="收到日期（默认今天）。")
+@json_option
+@pass_app
+def opinion(app: AppContext, case_id: str, dept: str, text: str | None, basis: str | None, will_act: bool,
+            handler: str | None, lapsed: bool, received: str | None, as_json: bool) -> None:
+    """登记联办部门的书面意见（部门书面意见回复单），或记录逾期未复。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.record_opinion(
+        st, dept, text, basis=basis, will_act=will_act, handler=handler, lapsed=lapsed,
+        received=_date(received, "--received")), as_json)
+
+
+@click.group()
+def meeting() -> None:
+    """会商/联席会议：发出通知（专案报批同意即 T8）、记录会议纪要（专案即 T16）。"""
+
+
+@meeting.command("schedule")
+@CASE
+@click.option("--at", "at", required=True, metavar="时间", help="会议时间，如 2026-11-25T09:30。")
+@click.option("--place", required=True, metavar="地点", help="会议地点。")
+@click.option("--host", required=True, metavar="主持人", help="主持人。")
+@click.option("--topic", "topics", multiple=True, required=True, metavar="议题", help="议题（可多次给出）。")
+@click.option("--participant", "participants", multiple=True, metavar="部门", help="参会单位（默认主办和协办部门）。")
+@click.option("--approved-by", metavar="组长", help="专案报批：同意的领导小组组长。")
+@click.option("--materials", metavar="材料", help="需携带的材料。")
+@click.option("--joint-meeting", is_flag=True, help="县级联席会议（高风险事项）。")
+@json_option
+@pass_app
+def meeting_schedule(app: AppContext, case_id: str, at: str, place: str, host: str, topics: tuple[str, ...],
+                     participants: tuple[str, ...], approved_by: str | None, materials: str | None,
+                     joint_meeting: bool, as_json: bool) -> None:
+    """发出会商（联席）会议通知。"""
+    from casefile import workflow
+
+    when = _datetime(at, "--at")
+    _run(app, case_id, lambda st: workflow.schedule_meeting(
+        st, at=when, place=place, host=host, topics=topics, participants=participants, approved_by=approved_by,
+        materials=materials, kind="联席" if joint_meeting else "会商"), as_json)
+
+
+@meeting.command("record")
+@CASE
+@click.option("--attendee", "attendees", multiple=True, required=True, metavar="人员", help="出席（可多次给出）。")
+@click.option("--observer", "observers", multiple=True, metavar="人员", help="列席。")
+@click.option("--absent", multiple=True, metavar="人员", help="请假。")
+@click.option("--summary", required=True, metavar="事由", help="事由与会议情况。")
+@click.option("--opinion", "opinion_", required=True, metavar="意见", help="处理意见。")
+@click.option("--basis", multiple=True, metavar="依据", help="政策依据（可多次给出）。")
+@click.option("--item", "items", multiple=True, metavar="事项|单位|期限", help="议定事项，格式“事项|责任单位|YYYY-MM-DD”。")
+@click.option("--po-risk", metavar="分析", help="舆情风险分析预估。")
+@click.option("--lit-risk", metavar="分析", help="复议、诉讼风险分析预估。")
+@click.option("--decision", metavar="意见", help="专案的最终处理意见（默认同 --opinion）。")
+@json_option
+@pass_app
+def meeting_record(app: AppContext, case_id: str, attendees: tuple[str, ...], observers: tuple[str, ...],
+                   absent: tuple[str, ...], summary: str, opinion_: str, basis: tuple[str, ...],
+                   items: tuple[str, ...], po_risk: str | None, lit_risk: str | None, decision: str | None,
+                   as_json: bool) -> None:
+    """记录会议情况，形成会议纪要。"""
+    from casefile import workflow
+    from casefile.models.records import AgreedItem
+
+    agreed = []
+    for raw in items:
+        parts = [p.strip() for p in raw.split("|")]
+        agreed.append(AgreedItem(text=parts[0], unit=parts[1] if len(parts) > 1 and parts[1] else None,
+                                 due=_date(parts[2], "--item 期限") if len(parts) > 2 and parts[2] else None))
+    _run(app, case_id, lambda st: workflow.record_meeting(
+        st, attendees=attendees, summary=summary, opinion=opinion_, items=agreed, observers=observers,
+        absent=absent, policy_basis="；".join(basis) or None, public_opinion_risk=po_risk,
+        litigation_risk=lit_risk, decision=decision, basis=basis), as_json)
+
+
+@click.group()
+def mediate() -> None:
+    """调解：开始（T12）、达成协议（T13）、调解不成（T14）。"""
+
+
+@mediate.command("start")
+@CASE
+@click.option("--mediator", required=True, metavar="调解员", help="调解员。")
+@click.option("--org", metavar="组织", help="调解组织。")
+@json_option
+@pass_app
+def mediate_start(app: AppContext, case_id: str, mediator: str, org: str | None, as_json: bool) -> None:
+    """开始调解（调解优先）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.mediate_start(st, mediator, org), as_json)
+
+
+@mediate.command("agree")
+@CASE
+@click.option("--term", "terms", multiple=True, required=True, metavar="条款", help="协议条款（可多次给出）。")
+@click.option("--performance", metavar="方式期限", help="履行方式、期限。")
+@json_option
+@pass_app
+def mediate_agree(app: AppContext, case_id: str, terms: tuple[str, ...], performance: str | None, as_json: bool) -> None:
+    """达成调解协议，出具调解协议书（不得约定减免社会保险费）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.mediate_agree(st, terms, performance), as_json)
+
+
+@mediate.command("fail")
+@CASE
+@click.option("--next", "next_step", type=click.Choice(["joint", "special", "enforcement"]), default="joint",
+              show_default=True, help="调解不成后的去向。")
+@json_option
+@pass_app
+def mediate_fail(app: AppContext, case_id: str, next_step: str, as_json: bool) -> None:
+    """调解不成，转入调查核实或征缴执法。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.mediate_fail(st, next_step), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--text", required=True, metavar="意见", help="处理意见。")
+@click.option("--finding", metavar="事实", help="调查查明的事实。")
+@click.option("--basis", multiple=True, metavar="依据", help="法律政策依据（可多次给出）。")
+@click.option("--obligations", metavar="义务", help="各方应履行的事项及期限。")
+@json_option
+@pass_app
+def decide(app: AppContext, case_id: str, text: str, finding: str | None, basis: tuple[str, ...],
+           obligations: str | None, as_json: bool) -> None:
+    """形成处理意见（联办 T15；直接办理先记录意见再 notify）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.decide(st, text=text, findings=finding, basis=basis,
+                                                  obligations=obligations), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--served-at", metavar="日期", help="送达日期（默认今天）。")
+@click.option("--method", default="直接送达", show_default=True,
+              type=click.Choice(["直接送达", "留置送达", "委托送达", "邮寄送达", "公告送达", "电子送达"]), help="送达方式。")
+@json_option
+@pass_app
+def notify(app: AppContext, case_id: str, served_at: str | None, method: str, as_json: bool) -> None:
+    """出具处理意见告知书，书面反馈争议双方并记录送达（T17）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.notify(st, served_at=_date(served_at, "--served-at"), method=method),
+         as_json)
+
+
+@click.command()
+@CASE
+@click.option("--method", type=click.Choice(["电话", "网络", "上门", "问卷"]), default="电话", show_default=True,
+              help="回访方式。")
+@click.option("--respondent", required=True, metavar="被回访人", help="被回访人。")
+@click.option("--satisfaction", type=click.Choice(["满意", "基本满意", "不满意"]), required=True, help="满意度。")
+@click.option("--objection", is_flag=True, help="当事人对处理结果有异议。")
+@click.option("--remedy", "remedy_kind", type=click.Choice(["调解", "复议", "仲裁", "诉讼", "复查"]),
+              help="有异议时：申请的救济途径。")
+@click.option("--body", metavar="机关", help="有异议时：受理救济的机关。")
+@click.option("--filed-at", metavar="日期", help="有异议时：申请日期。")
+@click.option("--suggestions", metavar="意见", help="意见建议。")
+@json_option
+@pass_app
+def followup(app: AppContext, case_id: str, method: str, respondent: str, satisfaction: str, objection: bool,
+             remedy_kind: str | None, body: str | None, filed_at: str | None, suggestions: str | None,
+             as_json: bool) -> None:
+    """跟踪回访：无异议即办结（T19），有异议转入救济跟踪（T20）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.followup(
+        st, method=method, respondent=respondent, satisfaction=satisfaction, objection=objection,
+        remedy=remedy_kind, body=body, filed_at=_date(filed_at, "--filed-at"), suggestions=suggestions), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--kind", type=click.Choice(["调解", "复议", "仲裁", "诉讼", "复查"]), help="新登记的救济途径。")
+@click.option("--body", metavar="机关", help="受理机关。")
+@click.option("--filed-at", metavar="日期", help="申请日期。")
+@click.option("--status", metavar="进展", help="进展情况。")
+@click.option("--outcome", metavar="结果", help="救济结果（登记后办结，T21）。")
+@click.option("--closed-at", metavar="日期", help="结果日期。")
+@json_option
+@pass_app
+def remedy(app: AppContext, case_id: str, kind: str | None, body: str | None, filed_at: str | None,
+           status: str | None, outcome: str | None, closed_at: str | None, as_json: bool) -> None:
+    """登记救济途径的申请、进展与结果。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.remedy(
+        st, kind=kind, body=body, filed_at=_date(filed_at, "--filed-at"), outcome=outcome,
+        closed_at=_date(closed_at, "--closed-at"), status=status), as_json)
+
+
+@click.group()
+def enforce() -> None:
+    """征缴执法：征缴事项通知（E1）→ 责令限期缴纳（E2）→ 征收决定（E3）→ 催告（E5）→ 申请强制执行（E6）。"""
+
+
+@enforce.command("start")
+@CASE
+@click.option("--arrears", "arrears", multiple=True, metavar="明细", help="欠费明细“险种,所属期,应缴[,已缴[,人数[,基数]]]”（可多次给出）。")
+@click.option("--arrears-file", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="欠费明细 CSV（每行同 --arrears）。")
+@click.option("--respondent", metavar="单位", help="被执法单位（默认对方当事人）。")
+@json_option
+@pass_app
+def enforce_start(app: AppContext, case_id: str, arrears: tuple[str, ...], arrears_file: Path | None,
+                  respondent: str | None, as_json: bool) -> None:
+    """转入征缴执法，送达社会保险费征缴事项通知书（T22 + E1）。"""
+    from casefile import workflow
+
+    lines = list(arrears)
+    if arrears_file:
+        try:
+            text = arrears_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            from casefile.errors import CasefileError
+
+            raise CasefileError(f"无法读取欠费明细文件 {arrears_file}（应为 UTF-8 编码的 CSV）。") from None
+        lines += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("险种")]
+    items = workflow.parse_arrears(lines)
+    _run(app, case_id, lambda st: workflow.enforce_start(st, items, respondent), as_json)
+
+
+@enforce.command("step")
+@CASE
+@click.argument("step", metavar="步骤", type=click.Choice(["E2", "E3", "E4", "E5", "E6", "E7", "E_LIT", "E_FINE"]))
+@click.option("--note", metavar="说明", help="说明（如法院裁定、复议情况）。")
+@click.option("--court", metavar="法院", help="E6：受理强制执行申请的法院（默认配置中的法院）。")
+@click.option("--dept", metavar="部门", help="E_FINE：罚款线索移送的部门（默认人社局）。")
+@json_option
+@pass_app
+def enforce_step(app: AppContext, case_id: str, step: str, note: str | None, court: str | None, dept: str | None,
+                 as_json: bool) -> None:
+    """进入下一执法步骤（自动出具相应文书并记录送达）。"""
+    from casefile import workflow
+
+    extra: dict[str, Any] = {}
+    if court:
+        extra["court"] = court
+    if dept:
+        extra["dept"] = app.ws.settings.dept(dept).code
+    _run(app, case_id, lambda st: workflow.enforce_step(st, step, note=note, **extra), as_json)
+
+
+@enforce.command("paid")
+@CASE
+@click.option("--on", "paid_on", required=True, metavar="日期", help="实际缴纳日期。")
+@click.option("--amount", required=True, metavar="金额", help="实际缴纳金额（元）。")
+@click.option("--outcome", metavar="结果", help="执行结果说明。")
+@json_option
+@pass_app
+def enforce_paid(app: AppContext, case_id: str, paid_on: str, amount: str, outcome: str | None, as_json: bool) -> None:
+    """登记缴纳（计算滞纳金至缴纳之日），执法完毕。"""
+    from casefile import workflow
+    from casefile.errors import UsageError
+    from casefile.rules.money import parse_amount
+
+    try:
+        value: Decimal = parse_amount(amount)
+    except ValueError as exc:
+        raise UsageError(f"--amount {exc}") from None
+    day = _date(paid_on, "--on")
+    assert day is not None
+    _run(app, case_id, lambda st: workflow.enforce_paid(st, day, value, outcome), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--step", required=True, metavar="时限", help="要延期的时限（如 joint_decision、hard_ceiling）。")
+@click.option("--days", required=True, type=click.IntRange(min=1, max=30), metavar="天数", help="延期天数（合计不超过30日）。")
+@click.option("--reason", required=True, metavar="理由", help="延期理由。")
+@click.option("--approver", required=True, metavar="批准人", help="批准人。")
+@json_option
+@pass_app
+def extend(app: AppContext, case_id: str, step: str, days: int, reason: str, approver: str, as_json: bool) -> None:
+    """经批准延期办理，出具延期办理告知书。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.extend(st, step=step, days=days, reason=reason, approver=approver), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--reason", metavar="说明", help="办结说明。")
+@json_option
+@pass_app
+def close(app: AppContext, case_id: str, reason: str | None, as_json: bool) -> None:
+    """办结案件（执法完毕 T23）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.close(st, reason), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--reason", required=True, metavar="理由", help="重新办理的理由。")
+@json_option
+@pass_app
+def reopen(app: AppContext, case_id: str, reason: str, as_json: bool) -> None:
+    """重新办理已办结的案件；已归档案件另起新版本，归档包不被修改。"""
+    from casefile import workflow
+    from casefile.store import Dossier
+
+    case = Dossier(app.ws, case_id).load()
+    if case.state.value == "ARCHIVED":
+        try:
+            from casefile.archive import reopen_archived
+        except ImportError:
+            from casefile.errors import CasefileError
+
+            raise CasefileError("已归档案件的重新办理需要归档模块。") from None
+        result = reopen_archived(app.ws, case_id, reason, app.now, app.actor)
+        if as_json:
+            emit_json(result.as_dict())
+        else:
+            echo(result.message)
+        return
+    _run(app, case_id, lambda st: workflow.reopen(st, reason), as_json)

@@ -1,0 +1,72 @@
+"""Time limits of the procedure: open, close, extend and explain deadlines (DOMAIN.md §4.6, §4.7)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from casefile.config import MAX_EXTENSION_DAYS, Settings
+from casefile.errors import CasefileError
+from casefile.models.case import Case
+from casefile.models.records import Deadline
+from casefile.rules.calendar import HolidayCalendar, period_end
+from casefile.rules.dates import date_cn
+
+
+@lru_cache(maxsize=8)
+def calendar_for(override_file: Path | None) -> HolidayCalendar:
+    return HolidayCalendar(override_file=override_file if override_file and override_file.exists() else None)
+
+
+def compute_due(settings: Settings, step: str, start: date, cal: HolidayCalendar) -> tuple[date, list[str]]:
+    limit = settings.limit(step)
+    if limit.n == 0:
+        return start, [f"{limit.label}：当日办理（{date_cn(start)}）"]
+    result = period_end(start, limit.n, limit.unit, limit.rule, cal=cal)
+    unit = {"working_days": "个工作日", "calendar_days": "日", "months": "个月"}[limit.unit]
+    head = f"{limit.label}：自{date_cn(start)}起{limit.n}{unit}，至{date_cn(result.due)}"
+    return result.due, [head, *result.explanation, *result.warnings]
+
+
+def open_deadline(case: Case, settings: Settings, cal: HolidayCalendar, step: str, start: date,
+                  *, dept: str | None = None, label: str | None = None) -> Deadline:
+    due, why = compute_due(settings, step, start, cal)
+    limit = settings.limit(step)
+    d = Deadline(step=step, label=label or limit.label, start=start, n=limit.n, unit=limit.unit, rule=limit.rule,
+                 base_due=due, due=due, dept=dept, explanation=why)
+    case.deadlines.append(d)
+    return d
+
+
+def close_deadlines(case: Case, today: date, *steps: str, dept: str | None = None) -> None:
+    for d in case.deadlines:
+        if d.done_at is None and d.step in steps and (dept is None or d.dept == dept):
+            d.done_at = today
+
+
+def extend(case: Case, step: str, days: int, reason: str) -> Deadline:
+    d = case.deadline(step)
+    if d is None or d.done_at is not None:
+        raise CasefileError(f"案件 {case.id} 没有进行中的“{step}”时限，无法延期。")
+    if days <= 0:
+        raise CasefileError("延期天数应为正整数。")
+    if d.extended_days + days > MAX_EXTENSION_DAYS:
+        raise CasefileError(
+            f"延期合计不得超过{MAX_EXTENSION_DAYS}日（信访工作条例第34条），此前已延期{d.extended_days}日。"
+        )
+    d.extended_days += days
+    d.due = d.base_due + timedelta(days=d.extended_days + d.paused_days)
+    d.explanation.append(f"经批准延期{days}日（{reason}），期限至{date_cn(d.due)}")
+    return d
+
+
+def pause(case: Case, step: str, start: date, end: date, reason: str) -> Deadline:
+    d = case.deadline(step)
+    if d is None or d.done_at is not None:
+        raise CasefileError(f"案件 {case.id} 没有进行中的“{step}”时限，无法中止计算。")
+    days = (end - start).days
+    d.paused_days += days
+    d.due = d.base_due + timedelta(days=d.extended_days + d.paused_days)
+    d.explanation.append(f"{date_cn(start)}至{date_cn(end)}中止计算{days}日（{reason}），期限至{date_cn(d.due)}")
+    return d

@@ -1,0 +1,1 @@
+"""Pure data models (pydantic v2). No I/O here."""

@@ -1,0 +1,1 @@
+"""Pure domain rules: validators, money, late fees, calendars, numbering."""

@@ -1,0 +1,544 @@
+"""The dossier on disk: the only module that knows the layout of a case folder.
+
+A case lives in ``archive/<year>/<case-id>/`` with ``case.json`` (current record), ``journal.jsonl``
+(append-only, hash-chained), ``documents/`` and ``evidence/``. Every change is a transaction made
+under the dossier's lock; its commit record is one journal line. The protocol (intent file, new files,
+``.case.json.next``, journal line, rename) lets :meth:`Dossier.recover` roll an interrupted
+transaction forward or back, so a kill -9 at any instant leaves the old state or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from pydantic import ValidationError
+
+from casefile import faults
+from casefile.config import Workspace
+from casefile.errors import (
+    CaseArchived,
+    CaseNotFound,
+    CorruptRecord,
+    InvalidCaseId,
+    LockTimeout,
+    StorageError,
+)
+from casefile.models.case import Case
+from casefile.models.enums import State
+
+CASE_ID_RE = re.compile(r"^[A-Z]{2,8}-\d{6}-(\d{4})-\d{4,6}$")
+CASE_FILE = "case.json"
+JOURNAL_FILE = "journal.jsonl"
+NEXT_FILE = ".case.json.next"
+INTENT_FILE = ".tx-intent.json"
+GENESIS = "0" * 64
+LOCK_TIMEOUT = 60.0
+
+
+# -- low-level durable writes ------------------------------------------------------------------
+def _storage_error(exc: OSError, what: Path) -> StorageError:
+    if exc.errno == errno.ENOSPC:
+        msg = f"磁盘空间不足，无法写入 {what.name}；原有记录未受影响，请清理空间后重试。"
+    elif exc.errno == errno.EROFS:
+        msg = f"{what.parent} 所在磁盘为只读，无法写入；原有记录未受影响。"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        msg = f"没有写入 {what} 的权限；原有记录未受影响。"
+    else:
+        msg = f"写入 {what} 失败（{exc.strerror}）；原有记录未受影响。"
+    return StorageError(msg)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Temp file in the same folder, fsync, rename, fsync the folder."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                n = os.write(fd, view)
+                view = view[n:]
+            faults.point("atomic.before_fsync")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        faults.point("atomic.before_rename")
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise _storage_error(exc, path) from None
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode("utf-8")
+
+
+def case_bytes(case: Case) -> bytes:
+    return case.model_dump_json(indent=1).encode("utf-8")
+
+
+# -- locks ---------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def locked(ws: Workspace, name: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    lock_dir = ws.state_dir / "locks"
+    try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _storage_error(exc, lock_dir) from None
+    lock = FileLock(str(lock_dir / f"{name}.lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockTimeout(f"“{name}”正被另一个操作占用，请稍后重试。") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# -- case ids --------------------------------------------------------------------------------
+def check_case_id(case_id: str) -> str:
+    cid = case_id.strip()
+    if not CASE_ID_RE.match(cid):
+        raise InvalidCaseId(
+            f"案件ID“{_printable(cid)}”格式不正确，应形如 SBZY-140932-2026-0001（字母-6位区划-年份-序号）。"
+        )
+    return cid
+
+
+def _printable(text: str) -> str:
+    shown = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+# -- journal ----------------------------------------------------------------------------------
+@dataclass
+class JournalEntry:
+    seq: int
+    time: str
+    actor: str
+    type: str
+    payload: dict[str, Any]
+    prev: str
+    case_sha256: str
+    tx: str
+    raw: bytes = b""
+
+    @property
+    def sha256(self) -> str:
+        return sha256_bytes(self.raw)
+
+
+@dataclass
+class ChainProblem:
+    line: int
+    message: str
+
+
+def encode_entry(entry: dict[str, Any]) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
+    """Parse and verify the hash chain; report every broken link instead of stopping at the first."""
+    entries: list[JournalEntry] = []
+    problems: list[ChainProblem] = []
+    if not path.exists():
+        return entries, [ChainProblem(0, "日志文件缺失")]
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    prev = GENESIS
+    for i, raw in enumerate(lines, start=1):
+        try:
+            obj = json.loads(raw)
+            entry = JournalEntry(
+                seq=int(obj["seq"]), time=str(obj["time"]), actor=str(obj["actor"]), type=str(obj["type"]),
+                payload=dict(obj.get("payload") or {}), prev=str(obj["prev"]),
+                case_sha256=str(obj.get("case_sha256", "")), tx=str(obj.get("tx", "")), raw=raw,
+            )
+        except (ValueError, KeyError, TypeError):
+            problems.append(ChainProblem(i, f"第{i}行不是有效的日志记录"))
+            prev = sha256_bytes(raw)
+            continue
+        if entry.prev != prev:
+            problems.append(ChainProblem(i, f"第{i}行的前序哈希与第{i - 1}行不符（记录被修改、删除、插入或调换）"))
+        if entry.seq != i:
+            problems.append(ChainProblem(i, f"第{i}行的序号为{entry.seq}，应为{i}"))
+        entries.append(entry)
+        prev = entry.sha256
+    return entries, problems
+
+
+# -- the dossier -------------------------------------------------------------------------------
+@dataclass
+class Transaction:
+    dossier: Dossier
+    case: Case
+    actor: str
+    now: datetime
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    new_files: list[str] = field(default_factory=list)
+    tx_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    cleanups: list[Path] = field(default_factory=list)
+
+    def event(self, type_: str, **payload: Any) -> None:
+        self.events.append((type_, payload))
+
+    def write_file(self, relpath: str, data: bytes, *, mode: int = 0o644) -> Path:
+        """Write a new file of this transaction (removed again if the transaction does not commit)."""
+        target = self.dossier.safe_path(relpath)
+        if relpath not in self.new_files:
+            self.new_files.append(relpath)
+            self.dossier._write_intent(self)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data, mode=mode)
+        return target
+
+    def copy_file(self, relpath: str, source: Path) -> Path:
+        """Copy a (possibly large) file in, fsynced, as a new file of this transaction."""
+        target = self.dossier.safe_path(relpath)
+        if relpath not in self.new_files:
+            self.new_files.append(relpath)
+            self.dossier._write_intent(self)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            with source.open("rb") as src, tmp.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+                dst.flush()
+                faults.point("copy.before_fsync")
+                os.fsync(dst.fileno())
+            os.replace(tmp, target)
+            fsync_dir(target.parent)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise _storage_error(exc, target) from None
+        return target
+
+    def after_commit_delete(self, path: Path) -> None:
+        """Remove a file only after the commit (the inbox source of filed evidence)."""
+        self.cleanups.append(path)
+
+
+class Dossier:
+    def __init__(self, ws: Workspace, case_id: str) -> None:
+        self.ws = ws
+        self.case_id = check_case_id(case_id)
+        year = CASE_ID_RE.match(self.case_id).group(1)  # type: ignore[union-attr]
+        self.path = ws.archive_dir / year / self.case_id
+
+    # paths
+    @property
+    def case_path(self) -> Path:
+        return self.path / CASE_FILE
+
+    @property
+    def journal_path(self) -> Path:
+        return self.path / JOURNAL_FILE
+
+    def safe_path(self, relpath: str) -> Path:
+        p = (self.path / relpath).resolve()
+        if not p.is_relative_to(self.path.resolve()) or relpath.startswith("/") or ".." in Path(relpath).parts:
+            raise InvalidCaseId(f"路径“{_printable(relpath)}”越出了案卷目录。")
+        return p
+
+    def exists(self) -> bool:
+        return self.case_path.is_file()
+
+    # reading
+    def load(self) -> Case:
+        if not self.path.is_dir():
+            raise CaseNotFound(f"找不到案件 {self.case_id}。")
+        try:
+            raw = self.case_path.read_bytes()
+        except FileNotFoundError:
+            raise CorruptRecord(f"案件 {self.case_id} 缺少 case.json，请运行 casefile fsck。") from None
+        try:
+            return Case.model_validate_json(raw)
+        except ValidationError as exc:
+            raise CorruptRecord(
+                f"案件 {self.case_id} 的 case.json 已损坏（{exc.error_count()}处不符合格式），请运行 casefile fsck。"
+            ) from None
+
+    def journal(self) -> tuple[list[JournalEntry], list[ChainProblem]]:
+        return read_journal(self.journal_path)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        with locked(self.ws, f"case-{self.case_id}"):
+            self.recover()
+            yield
+
+    # recovery
+    def recover(self) -> list[str]:
+        """Finish or undo an interrupted transaction. Call under the lock."""
+        actions: list[str] = []
+        if not self.path.is_dir():
+            return actions
+        jpath = self.journal_path
+        if jpath.exists():
+            data = jpath.read_bytes()
+            if data and not data.endswith(b"\n"):
+                cut = data.rfind(b"\n") + 1
+                with jpath.open("r+b") as f:
+                    f.truncate(cut)
+                    os.fsync(f.fileno())
+                actions.append("截去未完成的日志行")
+        intent_path = self.path / INTENT_FILE
+        next_path = self.path / NEXT_FILE
+        intent: dict[str, Any] | None = None
+        if intent_path.exists():
+            try:
+                intent = json.loads(intent_path.read_bytes())
+            except ValueError:
+                intent = None
+        last = self._last_entry()
+        committed = bool(intent and last and last.tx == intent.get("tx"))
+        if next_path.exists():
+            nxt = next_path.read_bytes()
+            if last and last.case_sha256 == sha256_bytes(nxt) and (intent is None or committed):
+                os.replace(next_path, self.case_path)
+                fsync_dir(self.path)
+                actions.append("完成已提交的记录更新")
+            else:
+                next_path.unlink()
+                actions.append("撤销未提交的记录更新")
+        if intent is not None:
+            if not committed:
+                for rel in intent.get("files", []):
+                    with contextlib.suppress(OSError, InvalidCaseId):
+                        self.safe_path(rel).unlink()
+                actions.append(f"删除未提交事务写入的{len(intent.get('files', []))}个文件")
+            intent_path.unlink()
+            fsync_dir(self.path)
+        elif intent_path.exists():
+            intent_path.unlink()
+        for tmp in self.path.rglob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        return actions
+
+    def _last_entry(self) -> JournalEntry | None:
+        if not self.journal_path.exists():
+            return None
+        data = self.journal_path.read_bytes().rstrip(b"\n")
+        if not data:
+            return None
+        raw = data.rsplit(b"\n", 1)[-1]
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            return None
+        return JournalEntry(
+            seq=int(obj.get("seq", 0)), time=str(obj.get("time")), actor=str(obj.get("actor")),
+            type=str(obj.get("type")), payload=obj.get("payload") or {}, prev=str(obj.get("prev")),
+            case_sha256=str(obj.get("case_sha256", "")), tx=str(obj.get("tx", "")), raw=raw,
+        )
+
+    def _write_intent(self, tx: Transaction) -> None:
+        faults.point("tx.intent")
+        atomic_write(self.path / INTENT_FILE, dumps({"tx": tx.tx_id, "files": tx.new_files}))
+
+    # writing
+    @contextlib.contextmanager
+    def transaction(self, actor: str, now: datetime, *, allow_archived: bool = False) -> Iterator[Transaction]:
+        """Yield a mutable copy of the case; commit it (one journal line) if the block succeeds."""
+        with self.lock():
+            case = self.load()
+            if case.state is State.ARCHIVED and not allow_archived:
+                raise CaseArchived(
+                    f"案件 {case.id} 已归档，不能再修改；如需补充请使用 casefile reopen {case.id} --reason …。"
+                )
+            tx = Transaction(self, case.model_copy(deep=True), actor, now)
+            try:
+                yield tx
+            except BaseException:
+                self._rollback(tx)
+                raise
+            if tx.events:
+                self._commit(tx)
+            elif tx.new_files:
+                self._rollback(tx)
+            for p in tx.cleanups:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+
+    def _rollback(self, tx: Transaction) -> None:
+        for rel in tx.new_files:
+            with contextlib.suppress(OSError, InvalidCaseId):
+                self.safe_path(rel).unlink()
+        with contextlib.suppress(OSError):
+            (self.path / INTENT_FILE).unlink()
+
+    def _commit(self, tx: Transaction) -> None:
+        case = tx.case
+        case.version += 1
+        case.updated_at = tx.now
+        body = case_bytes(case)
+        faults.point("tx.before_next")
+        atomic_write(self.path / NEXT_FILE, body)
+        self._append(tx, sha256_bytes(body))
+        faults.point("tx.before_rename")
+        try:
+            os.replace(self.path / NEXT_FILE, self.case_path)
+            fsync_dir(self.path)
+        except OSError as exc:
+            raise _storage_error(exc, self.case_path) from None
+        faults.point("tx.before_intent_removal")
+        with contextlib.suppress(OSError):
+            (self.path / INTENT_FILE).unlink()
+
+    def _append(self, tx: Transaction, case_sha: str) -> None:
+        last = self._last_entry()
+        type_, payload = tx.events[0]
+        if len(tx.events) > 1:
+            payload = {**payload, "events": [{"type": t, **p} for t, p in tx.events[1:]]}
+        entry = {
+            "seq": (last.seq + 1) if last else 1,
+            "time": tx.now.isoformat(),
+            "actor": tx.actor,
+            "type": type_,
+            "payload": payload,
+            "prev": last.sha256 if last else GENESIS,
+            "case_sha256": case_sha,
+            "tx": tx.tx_id,
+        }
+        line = encode_entry(entry) + b"\n"
+        faults.point("tx.before_journal")
+        try:
+            with self.journal_path.open("ab") as f:
+                f.write(line)
+                f.flush()
+                faults.point("tx.before_journal_fsync")
+                os.fsync(f.fileno())
+        except OSError as exc:
+            raise _storage_error(exc, self.journal_path) from None
+
+    # creation
+    @classmethod
+    def create(cls, ws: Workspace, case: Case, actor: str, now: datetime, event_type: str,
+               payload: dict[str, Any], files: dict[str, bytes] | None = None) -> Dossier:
+        """Build the dossier in a hidden folder and rename it into place (atomic)."""
+        d = cls(ws, case.id)
+        if d.path.exists():
+            raise CorruptRecord(f"案件目录 {d.path} 已存在，序号可能被重复分配，请运行 casefile fsck。")
+        tmp = d.path.with_name(f".{case.id}.{uuid.uuid4().hex[:6]}.new")
+        try:
+            (tmp / "documents").mkdir(parents=True)
+            (tmp / "evidence").mkdir()
+            for rel, data in (files or {}).items():
+                target = tmp / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(target, data)
+            case.version = 1
+            case.updated_at = now
+            body = case_bytes(case)
+            atomic_write(tmp / CASE_FILE, body)
+            entry = {
+                "seq": 1, "time": now.isoformat(), "actor": actor, "type": event_type, "payload": payload,
+                "prev": GENESIS, "case_sha256": sha256_bytes(body), "tx": uuid.uuid4().hex[:12],
+            }
+            atomic_write(tmp / JOURNAL_FILE, encode_entry(entry) + b"\n")
+            faults.point("create.before_rename")
+            os.rename(tmp, d.path)
+            fsync_dir(d.path.parent)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise _storage_error(exc, d.path) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return d
+
+
+def iter_dossiers(ws: Workspace) -> Iterator[Dossier]:
+    if not ws.archive_dir.is_dir():
+        return
+    for year_dir in sorted(ws.archive_dir.iterdir()):
+        if not (year_dir.is_dir() and year_dir.name.isdigit()):
+            continue
+        for case_dir in sorted(year_dir.iterdir()):
+            if case_dir.is_dir() and CASE_ID_RE.match(case_dir.name):
+                yield Dossier(ws, case_dir.name)
+
+
+# -- sequences ---------------------------------------------------------------------------------
+class Sequence:
+    """A never-reused counter. Its log is the record: every value ever handed out, with its purpose."""
+
+    def __init__(self, ws: Workspace, name: str) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+            raise ValueError(name)
+        self.ws = ws
+        self.name = name
+        self.path = ws.archive_dir / "_seq" / f"{name}.jsonl"
+
+    def entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        out = []
+        for raw in self.path.read_bytes().split(b"\n"):
+            if raw.strip():
+                with contextlib.suppress(ValueError):
+                    out.append(json.loads(raw))
+        return out
+
+    def last(self) -> int:
+        return max((int(e["value"]) for e in self.entries()), default=0)
+
+    @contextlib.contextmanager
+    def allocate(self, purpose: str, now: datetime) -> Iterator[int]:
+        """Yield the next value under the sequence lock; it is recorded only if the block succeeds,
+        so a failed render leaves no gap."""
+        with locked(self.ws, f"seq-{self.name}"):
+            value = self.last() + 1
+            yield value
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            line = encode_entry({"value": value, "time": now.isoformat(), "for": purpose}) + b"\n"
+            faults.point("seq.before_log")
+            try:
+                with self.path.open("ab") as f:
+                    f.write(line)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                raise _storage_error(exc, self.path) from None
+            faults.point("seq.after_log")

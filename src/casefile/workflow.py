@@ -1,0 +1,1052 @@
+"""The statutory procedure as a state machine (DOMAIN.md §1.3 T1–T25, §1.4 E1–E7).
+
+Each action runs inside one dossier transaction: it checks the guard, changes the record, opens and
+closes deadlines, issues the documents the step produces, and records one journal line. A step that
+is not allowed now is refused with the current state and the steps that are allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from casefile.config import Settings, Workspace
+from casefile.deadlines import calendar_for, close_deadlines, open_deadline
+from casefile.errors import CasefileError, Finding, MissingData, TransitionRefused, ValidationFailed
+from casefile.models.case import Case, IntakeForm
+from casefile.models.enums import (
+    CaseClass,
+    Category,
+    Channel,
+    EnforcementStep,
+    Flag,
+    InsuranceType,
+    PartyKind,
+    PayerGroup,
+    RemedyKind,
+    Risk,
+    Satisfaction,
+    State,
+)
+from casefile.models.records import (
+    AgreedItem,
+    ArrearsLine,
+    Decision,
+    DocumentRecord,
+    Enforcement,
+    EnforcementEvent,
+    Extension,
+    FollowUp,
+    Mediation,
+    Meeting,
+    Opinion,
+    Referral,
+    Remedy,
+    Service,
+)
+from casefile.models.validation import findings_from
+from casefile.rules.calendar import HolidayCalendar
+from casefile.rules.dates import date_cn, parse_period
+from casefile.rules.wenhao import format_wenhao
+from casefile.store import Dossier, Sequence as Seq, Transaction
+
+# -- the transition table ------------------------------------------------------------------------
+S = State
+TRANSITIONS: dict[str, tuple[frozenset[State], State, str, str]] = {
+    # code: (from states, to state, label, command that performs it)
+    "T2": (frozenset({S.INTAKE}), S.REDIRECTED, "不予受理，告知另行办理", "redirect"),
+    "T3": (frozenset({S.INTAKE}), S.REGISTERED, "受理登记", "new"),
+    "T4": (frozenset({S.REGISTERED}), S.TRIAGE, "审核分类", "triage"),
+    "T5": (frozenset({S.TRIAGE}), S.DIRECT, "直接办理", "triage"),
+    "T6": (frozenset({S.TRIAGE}), S.JOINT, "联办", "triage"),
+    "T7": (frozenset({S.TRIAGE}), S.SPECIAL_REQ, "专案报批", "triage"),
+    "T8": (frozenset({S.SPECIAL_REQ}), S.SPECIAL, "组长同意，召开会商/联席会议", "meeting schedule --approved-by"),
+    "T9": (frozenset({S.TRIAGE}), S.REFERRED, "职责不清，报送办理", "refer send"),
+    "T10": (frozenset({S.REFERRED}), S.DECIDED, "承办部门反馈", "refer reply"),
+    "T11": (frozenset({S.REFERRED}), S.REFERRED, "拒不处理，线索移交纪委监委", "refer refuse"),
+    "T12": (frozenset({S.DIRECT, S.JOINT, S.SPECIAL}), S.MEDIATION, "调解", "mediate start"),
+    "T13": (frozenset({S.MEDIATION}), S.DECIDED, "达成调解协议", "mediate agree"),
+    "T14": (frozenset({S.MEDIATION}), S.JOINT, "调解不成", "mediate fail"),
+    "T15": (frozenset({S.JOINT}), S.DECIDED, "形成综合处理意见", "decide"),
+    "T16": (frozenset({S.SPECIAL}), S.DECIDED, "会商形成会议纪要", "meeting record"),
+    "T17": (frozenset({S.DIRECT, S.DECIDED}), S.NOTIFIED, "书面反馈争议双方", "notify"),
+    "T18": (frozenset({S.NOTIFIED}), S.FOLLOW_UP, "转入跟踪回访", "followup"),
+    "T19": (frozenset({S.FOLLOW_UP}), S.CLOSED, "回访无异议，办结", "followup"),
+    "T20": (frozenset({S.FOLLOW_UP}), S.REMEDY, "当事人申请救济", "followup --objection"),
+    "T21": (frozenset({S.REMEDY}), S.CLOSED, "救济结果登记，办结", "remedy --outcome"),
+    "T22": (frozenset({S.DECIDED, S.NOTIFIED, S.MEDIATION}), S.ENFORCEMENT, "转入征缴执法", "enforce start"),
+    "T23": (frozenset({S.ENFORCEMENT}), S.CLOSED, "执行完毕，办结", "close"),
+}
+
+E = EnforcementStep
+ENFORCEMENT_NEXT: dict[EnforcementStep, frozenset[EnforcementStep]] = {
+    E.E1: frozenset({E.E2, E.E_DONE}),
+    E.E2: frozenset({E.E3, E.E4, E.E_FINE, E.E_DONE}),
+    E.E3: frozenset({E.E4, E.E5, E.E_LIT, E.E_DONE}),
+    E.E4: frozenset({E.E3, E.E5, E.E_DONE}),
+    E.E5: frozenset({E.E6, E.E_LIT, E.E_DONE}),
+    E.E6: frozenset({E.E7, E.E_DONE}),
+    E.E7: frozenset({E.E_DONE}),
+    E.E_LIT: frozenset({E.E2, E.E3, E.E5, E.E_DONE}),
+    E.E_FINE: frozenset({E.E3, E.E5, E.E_DONE}),
+    E.E_DONE: frozenset(),
+}
+
+# Category → (substantive lead, co-handlers), DOMAIN.md §2.4 [rec].
+ROUTING: dict[str, tuple[str, tuple[str, ...]]] = {
+    "C01": ("RSJ", ("SW",)),
+    "C02": ("RSJ", ("SW", "SPJ")),
+    "C03": ("SW", ("RSJ", "YBJ")),
+    "C04": ("SW", ("RSJ", "YBJ")),
+    "C05": ("RSJ", ("SW",)),
+    "C06": ("SW", ("SFJ",)),
+    "C07": ("SW", ("RSJ", "YBJ", "CZJ")),
+    "C08": ("RSJ", ("SW",)),
+    "C09": ("SW", ("RSJ", "YBJ", "SFJ")),
+    "C10": ("", ()),
+    "P1": ("RSJ", ("SW",)),
+    "P2": ("SW", ("RSJ",)),
+    "P3": ("SW", ("RSJ", "YBJ")),
+    "P4": ("RSJ", ("SW",)),
+}
+MEDICAL = {InsuranceType.MEDICAL, InsuranceType.RESIDENT_MEDICAL}
+WAIVER_RE = re.compile(r"(减免|免除|免缴|不再缴纳|少缴|核减|放弃追缴).{0,8}(社会保险费|社保费|保险费|本金)|"
+                       r"(社会保险费|社保费).{0,8}(减免|免除|免缴|不再缴纳|少缴)")
+
+
+# -- the step context ------------------------------------------------------------------------------
+@dataclass
+class Step:
+    ws: Workspace
+    tx: Transaction
+    now: datetime
+    actor: str
+    issued: list[DocumentRecord] = field(default_factory=list)
+
+    @property
+    def case(self) -> Case:
+        return self.tx.case
+
+    @property
+    def settings(self) -> Settings:
+        return self.ws.settings
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def cal(self) -> HolidayCalendar:
+        return calendar_for(self.ws.root / "holidays.toml")
+
+    def dept_code(self, text: str) -> str:
+        try:
+            return self.settings.dept(text).code
+        except ValueError as exc:
+            raise CasefileError(f"{exc}。") from None
+
+    def deadline(self, step: str, start: date | None = None, **kw: Any) -> None:
+        open_deadline(self.case, self.settings, self.cal, step, start or self.today, **kw)
+
+    def done(self, *steps: str, dept: str | None = None) -> None:
+        close_deadlines(self.case, self.today, *steps, dept=dept)
+
+    def issue(self, doc_type: str, *, extra: dict[str, Any] | None = None, recipient: str | None = None) -> DocumentRecord:
+        from casefile.documents.issue import issue_document
+
+        rec = issue_document(self.tx, self.ws, doc_type, extra=extra, recipient=recipient)
+        self.issued.append(rec)
+        return rec
+
+    def serve(self, doc: DocumentRecord, recipient: str, served_at: date | None = None, method: str = "直接送达",
+              place: str | None = None) -> Service:
+        """Record service and issue the 送达回证 (D22) for a document that goes to a party."""
+        proof = self.issue("D22", extra={"service_of": doc.doc_id, "recipient": recipient, "method": method,
+                                         "place": place or "", "served_at": (served_at or self.today).isoformat()},
+                           recipient=recipient)
+        svc = Service(doc_id=doc.doc_id, recipient=recipient, method=method, place=place,
+                      served_at=served_at or self.today, proof_doc=proof.doc_id)
+        self.case.services.append(svc)
+        return svc
+
+    def move(self, code: str, **payload: Any) -> None:
+        allowed, target, label, _ = TRANSITIONS[code]
+        case = self.case
+        if case.state not in allowed:
+            raise refused(case, f"“{label}”（{code}）")
+        before = case.state
+        if target is not before:
+            case.previous_state = before
+        case.state = target
+        self.tx.event("transition", transition=code, label=label, **{"from": before.value, "to": target.value},
+                      documents=[d.doc_id for d in self.issued], **payload)
+
+
+def allowed_steps(case: Case) -> list[str]:
+    out = []
+    for code, (src, _target, label, command) in TRANSITIONS.items():
+        if case.state in src:
+            out.append(f"{command}（{label}，{code}）")
+    if case.state is State.ENFORCEMENT and case.enforcement:
+        for step in sorted(ENFORCEMENT_NEXT[case.enforcement.step]):
+            out.append(f"enforce step {step.value}（{step.label}）")
+    return out
+
+
+def refused(case: Case, what: str) -> TransitionRefused:
+    steps = allowed_steps(case)
+    nxt = "、".join(steps) if steps else "无（案件已终结）"
+    return TransitionRefused(
+        f"案件 {case.id} 当前状态为“{case.state.label}”（{case.state.value}），不能进行{what}；可进行的操作：{nxt}。"
+    )
+
+
+# -- results -------------------------------------------------------------------------------------
+@dataclass
+class ActionResult:
+    case_id: str
+    state: str
+    message: str
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.case_id, "state": self.state, "message": self.message, "documents": self.documents}
+
+
+def _result(st: Step, message: str) -> ActionResult:
+    return ActionResult(st.case.id, st.case.state.value, message,
+                        [{"doc_id": d.doc_id, "type": d.doc_type, "title": d.title, "wenhao": d.wenhao, "file": d.file}
+                         for d in st.issued])
+
+
+def run(ws: Workspace, case_id: str, now: datetime, actor: str, action: Callable[[Step], str],
+        *, allow_archived: bool = False) -> ActionResult:
+    """Run one action in one transaction, then refresh the derived catalog and search queue."""
+    dossier = Dossier(ws, case_id)
+    with dossier.transaction(actor, now, allow_archived=allow_archived) as tx:
+        st = Step(ws, tx, now, actor)
+        message = action(st)
+        result = _result(st, message)
+    after_commit(ws, dossier)
+    return result
+
+
+def after_commit(ws: Workspace, dossier: Dossier) -> None:
+    """Derived data follows the dossier; a failure here never undoes the committed change."""
+    from casefile import catalog
+
+    try:
+        catalog.upsert(ws, dossier.load())
+    except Exception:  # the catalog is disposable; fsck reports it stale and rebuild repairs it
+        pass
+    try:
+        from casefile.search import notify_change
+    except ImportError:
+        return
+    try:
+        notify_change(ws, dossier.case_id)
+    except Exception:  # noqa: S110 - the pending queue is rebuilt by `index rebuild`
+        pass
+
+
+# -- intake (T1–T4, T2) ---------------------------------------------------------------------------
+def parse_form(data: Any, settings: Settings, today: date) -> IntakeForm:
+    """Validate an intake form completely: every bad field at once, in Chinese, naming the field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed([Finding("", "表单内容应为“字段: 值”的键值对")], subject="受理登记表")
+    findings: list[Finding] = []
+    try:
+        form = IntakeForm.model_validate(data)
+    except ValidationError as err:
+        findings.extend(findings_from(err))
+        form = None
+    raw_dept = data.get("intake_dept")
+    if isinstance(raw_dept, str) and raw_dept.strip():
+        try:
+            settings.dept(raw_dept)
+        except ValueError as exc:
+            findings.append(Finding("受理部门(intake_dept)", str(exc)))
+    jur = data.get("jurisdiction")
+    if isinstance(jur, dict) and isinstance(jur.get("name"), str) and isinstance(jur.get("code"), str | int):
+        try:
+            settings.place(jur["name"], str(jur["code"]))
+        except ValueError as exc:
+            findings.append(Finding("事项所在辖区(jurisdiction)", str(exc)))
+    if form is not None:
+        for label, party in (("缴费人/反映人(applicant)", form.applicant), ("对方当事人(counterparty)", form.counterparty)):
+            if party and party.id_number:
+                from casefile.rules.ids import id_birth_date
+
+                if id_birth_date(party.id_number) > today:
+                    findings.append(Finding(f"{label}.身份证号(id_number)", "出生日期晚于今天"))
+        for i, p in enumerate(form.periods):
+            try:
+                parse_period(p, today)
+            except ValueError as exc:
+                findings.append(Finding(f"所属期(periods).第{i + 1}项", str(exc)))
+        if form.received_at.date() > today:
+            findings.append(Finding("来访时间(received_at)", "不能晚于今天"))
+    if findings:
+        raise ValidationFailed(findings, subject="受理登记表")
+    assert form is not None
+    return form
+
+
+def _payer_group(form: IntakeForm) -> PayerGroup:
+    if form.payer_group:
+        return form.payer_group
+    if form.applicant.kind is PartyKind.UNIT:
+        return PayerGroup.UNIT
+    if any(i in (InsuranceType.RESIDENT_MEDICAL, InsuranceType.RESIDENT_PENSION) for i in form.insurance_types):
+        return PayerGroup.RESIDENT
+    return PayerGroup.PERSON
+
+
+def _initial_flags(form: IntakeForm, settings: Settings) -> list[Flag]:
+    flags = list(dict.fromkeys(form.flags))
+    if form.channel is Channel.PUBLIC_OPINION and Flag.PUBLIC_OPINION not in flags:
+        flags.append(Flag.PUBLIC_OPINION)
+    if (form.applicant.represents_count or 0) >= settings.risk.mass_min_workers and Flag.MASS not in flags:
+        flags.append(Flag.MASS)
+    if form.total_amount_at_least(settings.risk.large_amount) and Flag.LARGE_AMOUNT not in flags:
+        flags.append(Flag.LARGE_AMOUNT)
+    if any(p[:4] < "2011" for p in form.periods) and Flag.HISTORICAL_ARREARS not in flags:
+        flags.append(Flag.HISTORICAL_ARREARS)
+    return flags
+
+
+@dataclass
+class NewCaseResult:
+    case_id: str
+    number: str
+    state: str
+    documents: list[dict[str, Any]]
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.case_id, "number": self.number, "state": self.state, "documents": self.documents,
+                "message": self.message}
+
+
+def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: dict[str, str] | None = None) -> NewCaseResult:
+    """T1 + T3 + T4 (or T1 + T2): create the dossier and register the matter."""
+    settings = ws.settings
+    form = parse_form(data, settings, now.date())
+    year = form.received_at.year
+    intake = settings.dept(form.intake_dept).code
+    with Seq(ws, f"case-{year}").allocate("案件编号", now) as seq:
+        case_id = f"{settings.office.case_prefix}-{settings.office.region_code}-{year}-{seq:04d}"
+        case = Case(
+            id=case_id, number=format_wenhao(settings.office.case_daizi, year, seq), year=year, seq=seq,
+            profile=settings.profile, state=State.INTAKE, flags=_initial_flags(form, settings),
+            channel=form.channel, channel_ref=form.channel_ref, received_at=form.received_at,
+            first_handler=form.first_handler, intake_dept=intake, coordinator_dept=intake,
+            jurisdiction=form.jurisdiction, applicant=form.applicant, counterparty=form.counterparty,
+            payer_group=_payer_group(form), categories=list(dict.fromkeys(form.categories)),
+            insurance_types=list(dict.fromkeys(form.insurance_types)), periods=form.periods, amounts=form.amounts,
+            claim=form.claim, attachments=form.attachments, note=form.note,
+        )
+        Dossier.create(ws, case, actor, now, "created",
+                       {"transition": "T1", "to": State.INTAKE.value, "channel": form.channel.value,
+                        "first_handler": form.first_handler})
+    if redirect is not None:
+        res = run(ws, case_id, now, actor, lambda st: _redirect(st, **redirect))
+    else:
+        res = run(ws, case_id, now, actor, _register_and_triage_start)
+    return NewCaseResult(case_id, case.number, res.state, res.documents, res.message)
+
+
+def _register_and_triage_start(st: Step) -> str:
+    case = st.case
+    if case.state is not State.INTAKE:
+        raise refused(case, "受理登记（T3）")
+    case.registered_at = st.now
+    st.issue("D01")
+    receipt = st.issue("D02", recipient=case.applicant.name)
+    st.deadline("register", label="登记并出具受理回执")
+    st.done("register")
+    st.deadline("triage")
+    if case.channel is Channel.PETITION:
+        st.deadline("petition_handling", label="信访事项办理（信访工作条例第34条）")
+    else:
+        st.deadline("hard_ceiling")
+    st.case.services.append(Service(doc_id=receipt.doc_id, recipient=case.applicant.name, method="当场交付",
+                                    served_at=st.today))
+    st.move("T3", number=case.number)
+    st.move("T4")
+    return f"已受理登记，案件编号 {case.number}，等待审核分类（{st.case.deadline('triage').due.isoformat()} 前）。"  # type: ignore[union-attr]
+
+
+def _redirect(st: Step, to: str, reason: str, route: str = "") -> str:
+    case = st.case
+    if not to.strip() or not reason.strip():
+        raise MissingData("不予受理需写明有权处理的机关（--to）和理由（--reason）。")
+    case.redirect = {"to": to, "reason": reason, "route": route, "at": st.now.isoformat()}
+    doc = st.issue("D03", recipient=case.applicant.name)
+    st.serve(doc, case.applicant.name)
+    st.move("T2", to=to, reason=reason)
+    case.closed_at = st.now
+    case.close_reason = f"告知另行办理：{to}"
+    return f"已出具不予受理（转办）告知书，告知当事人向{to}办理。"
+
+
+def redirect(st: Step, to: str, reason: str, route: str = "") -> str:
+    return _redirect(st, to, reason, route)
+
+
+# -- triage and routing (T4–T9) --------------------------------------------------------------------
+def default_route(case: Case, settings: Settings) -> tuple[str, list[str]]:
+    leads: list[str] = []
+    cos: list[str] = []
+    for c in case.categories:
+        lead, co = ROUTING[c.short]
+        if lead == "RSJ" and case.insurance_types and all(i in MEDICAL for i in case.insurance_types):
+            lead = "YBJ"
+        leads.append(lead or case.intake_dept)
+        cos.extend(co)
+    if Flag.PUBLIC_OPINION in case.flags:
+        cos.append("WXB")
+    if Flag.MASS in case.flags or Flag.STABILITY in case.flags:
+        cos.extend(["XFJ", "GAJ"])
+    lead = leads[0] if leads else case.intake_dept
+    known = {d.code for d in settings.departments}
+    co_list = [c for c in dict.fromkeys(cos) if c != lead and c in known]
+    return lead, co_list
+
+
+def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, lead: str | None = None,
+           co: Sequence[str] = (), note: str | None = None, suggest: str | None = None) -> str:
+    case = st.case
+    if case.state is State.INTAKE:
+        _register_and_triage_start(st)
+        st.tx.event("registered_late")
+    if case.state is not State.TRIAGE:
+        raise refused(case, "审核分类（T5–T9）")
+    profile = st.settings.profile
+    cls = CaseClass(case_class) if case_class else None
+    rk = Risk(risk) if risk else None
+    if profile == "pianguan":
+        if rk is None:
+            raise MissingData("偏关模式下审核分类需给出风险等级：--risk 低|中|高。")
+        if cls is CaseClass.UNCLEAR:
+            raise CasefileError("偏关模式没有“职责不清”报送环节，由综治中心指定承办部门；请用 --lead 指定部门。")
+        cls = cls or {Risk.LOW: CaseClass.OWN, Risk.MEDIUM: CaseClass.GENERAL, Risk.HIGH: CaseClass.MAJOR}[rk]
+    elif cls is None:
+        raise MissingData("奈曼模式下审核分类需给出事项类别：--class 本单位|一般|重大疑难|职责不清。")
+    case.case_class, case.risk, case.triage_note = cls, rk, note
+    d_lead, d_co = default_route(case, st.settings)
+    case.lead_dept = st.dept_code(lead) if lead else d_lead
+    case.co_depts = [st.dept_code(c) for c in co] if co else d_co
+    case.co_depts = [c for c in case.co_depts if c != case.lead_dept]
+    if profile == "pianguan" and rk is Risk.MEDIUM:
+        case.coordinator_dept = st.dept_code(st.settings.routing.medium_risk_organiser) \
+            if _known(st, st.settings.routing.medium_risk_organiser) else case.coordinator_dept
+    st.done("triage")
+    if cls is CaseClass.OWN:
+        if case.lead_dept != case.intake_dept:
+            st.issue("D08", extra={"dept": case.lead_dept}, recipient=st.settings.dept_name(case.lead_dept))
+        st.deadline("direct", dept=case.lead_dept)
+        st.move("T5", case_class=cls.value, risk=rk.value if rk else None, lead=case.lead_dept)
+        return f"已分流为直接办理，由{st.settings.dept_name(case.lead_dept)}办理。"
+    if cls is CaseClass.GENERAL:
+        if not case.co_depts:
+            raise MissingData("联办事项至少需要一个协办部门：请用 --co 指定。")
+        for dept in case.co_depts:
+            rec = st.issue("D04", extra={"dept": dept}, recipient=st.settings.dept_name(dept))
+            st.deadline("opinion", dept=dept, label=f"{st.settings.dept_name(dept)}书面意见")
+            due = case.deadlines[-1].due
+            case.opinions.append(Opinion(dept=dept, requested_at=st.today, due=due, request_doc=rec.doc_id))
+        st.deadline("joint_decision")
+        st.move("T6", case_class=cls.value, risk=rk.value if rk else None, co=case.co_depts)
+        return f"已分流为联办，向{len(case.co_depts)}个部门发出意见征求函。"
+    if cls is CaseClass.MAJOR:
+        if not case.co_depts:
+            case.co_depts = [c for c in st.settings.routing.special_departments
+                             if c != case.lead_dept and _known(st, c)]
+        st.issue("D06")
+        st.deadline("special_approval")
+        st.move("T7", case_class=cls.value, risk=rk.value if rk else None)
+        return "已报领导小组办公室专案报批，等待组长同意。"
+    return _refer_send(st, reason=note or "职责不清", suggest=suggest)
+
+
+def _known(st: Step, text: str) -> bool:
+    try:
+        st.settings.dept(text)
+        return True
+    except ValueError:
+        return False
+
+
+# -- referral (T9–T11) ------------------------------------------------------------------------------
+def _refer_send(st: Step, reason: str, suggest: str | None) -> str:
+    case = st.case
+    if case.state is not State.TRIAGE:
+        raise refused(case, "报送办理（T9）")
+    if st.settings.profile != "naiman":
+        raise CasefileError("报送办理（职责不清）只适用于奈曼模式。")
+    case.case_class = CaseClass.UNCLEAR
+    to = st.settings.dept_name("ZFB") if _known(st, "ZFB") else "政府办"
+    st.deadline("referral_reply")
+    case.referral = Referral(sent_at=st.now, to=to, reason=reason,
+                             suggested_dept=st.dept_code(suggest) if suggest else None,
+                             reply_due=case.deadlines[-1].due)
+    doc = st.issue("D07", recipient=to)
+    case.referral.doc_id = doc.doc_id
+    st.move("T9", to=to)
+    return f"已填写报送单报送{to}，承办反馈期限 {case.referral.reply_due}。"
+
+
+def refer_send(st: Step, reason: str, suggest: str | None = None) -> str:
+    return _refer_send(st, reason, suggest)
+
+
+def refer_reply(st: Step, dept: str, text: str, hotline_ref: str | None = None) -> str:
+    case = st.case
+    if case.state is not State.REFERRED or case.referral is None:
+        raise refused(case, "登记承办反馈（T10）")
+    case.referral.replied_at = st.now
+    case.referral.handling_dept = st.dept_code(dept)
+    case.referral.reply_text = text
+    case.referral.hotline_ref = hotline_ref or case.referral.hotline_ref
+    case.lead_dept = case.referral.handling_dept
+    case.decision = Decision(text=text, decided_at=st.now, source=st.settings.dept_name(case.lead_dept))
+    st.done("referral_reply")
+    st.deadline("notify")
+    st.move("T10", dept=case.lead_dept, hotline_ref=hotline_ref)
+    return f"已登记{st.settings.dept_name(case.lead_dept)}的承办反馈。"
+
+
+def refer_refuse(st: Step, dept: str, reason: str) -> str:
+    case = st.case
+    if case.state is not State.REFERRED or case.referral is None:
+        raise refused(case, "移交纪委监委（T11）")
+    code = st.dept_code(dept)
+    case.referral.refusals.append({"dept": code, "reason": reason, "at": st.now.isoformat()})
+    if Flag.DISCIPLINE_REFERRAL not in case.flags:
+        case.flags.append(Flag.DISCIPLINE_REFERRAL)
+    st.issue("D09", extra={"dept": code, "reason": reason},
+             recipient=st.settings.dept_name("JW") if _known(st, "JW") else "纪委监委")
+    st.move("T11", dept=code, reason=reason)
+    return "已出具案件线索移交函，移交纪委监委。"
+
+
+# -- opinions, meetings, decisions -----------------------------------------------------------------
+def record_opinion(st: Step, dept: str, text: str | None, *, basis: str | None = None, will_act: bool = False,
+                   handler: str | None = None, lapsed: bool = False, received: date | None = None) -> str:
+    case = st.case
+    if case.state not in (State.JOINT, State.SPECIAL, State.SPECIAL_REQ):
+        raise refused(case, "登记部门书面意见")
+    code = st.dept_code(dept)
+    op = next((o for o in case.opinions if o.dept == code and o.received_at is None and not o.lapsed), None)
+    if op is None:
+        if case.state is State.JOINT:
+            raise CasefileError(f"没有向{st.settings.dept_name(code)}征求意见，或其意见已登记。")
+        op = Opinion(dept=code, requested_at=st.today, due=st.today)
+        case.opinions.append(op)
+    if lapsed:
+        if st.today <= op.due:
+            raise CasefileError(f"{st.settings.dept_name(code)}的答复期限为{date_cn(op.due)}，尚未届满，不能记为逾期未复。")
+        op.lapsed = True
+        st.tx.event("opinion_lapsed", dept=code)
+    else:
+        if not text:
+            raise MissingData("请用 --text 填写部门书面意见。")
+        op.received_at, op.text, op.basis, op.will_act, op.handler = received or st.today, text, basis, will_act, handler
+        doc = st.issue("D05", extra={"dept": code}, recipient=st.settings.dept_name(case.coordinator_dept))
+        op.doc_id = doc.doc_id
+        st.tx.event("opinion_received", dept=code, doc=doc.doc_id)
+    st.done("opinion", dept=code)
+    return f"已登记{st.settings.dept_name(code)}的{'逾期未复' if lapsed else '书面意见'}。"
+
+
+def schedule_meeting(st: Step, *, at: datetime, place: str, host: str, topics: Sequence[str],
+                     participants: Sequence[str] = (), approved_by: str | None = None, materials: str | None = None,
+                     kind: str = "会商") -> str:
+    case = st.case
+    if case.state is State.SPECIAL_REQ:
+        if not approved_by:
+            raise MissingData("专案需经领导小组组长同意：请用 --approved-by 填写组长姓名。")
+        case.special_approval = {"approved_by": approved_by, "at": st.now.isoformat()}
+        st.done("special_approval")
+    elif case.state not in (State.JOINT, State.SPECIAL):
+        raise refused(case, "召开会商/联席会议")
+    if not topics:
+        raise MissingData("请用 --topic 填写会议议题。")
+    parts = [st.settings.dept_name(st.dept_code(p)) for p in participants] or \
+        [st.settings.dept_name(c) for c in [case.lead_dept or case.intake_dept, *case.co_depts]]
+    title = f"{'联席会议' if kind == '联席' else '会商会议'}（{case.number}）"
+    meeting = Meeting(kind=kind, title=title, scheduled_at=at, place=place, host=host, topics=list(topics),
+                      participants=parts, materials=materials)
+    case.meetings.append(meeting)
+    doc = st.issue("D10")
+    meeting.notice_doc = doc.doc_id
+    if case.state is State.SPECIAL_REQ:
+        st.deadline("special_decision")
+        st.move("T8", approved_by=approved_by, meeting_at=at.isoformat())
+        return f"组长{approved_by}已同意成立专案，会议通知已发出（{at:%Y-%m-%d %H:%M}，{place}）。"
+    st.tx.event("meeting_scheduled", at=at.isoformat(), doc=doc.doc_id)
+    return f"会议通知已发出（{at:%Y-%m-%d %H:%M}，{place}）。"
+
+
+def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion: str,
+                   items: Sequence[AgreedItem] = (), observers: Sequence[str] = (), absent: Sequence[str] = (),
+                   policy_basis: str | None = None, public_opinion_risk: str | None = None,
+                   litigation_risk: str | None = None, decision: str | None = None,
+                   basis: Sequence[str] = ()) -> str:
+    case = st.case
+    if case.state not in (State.JOINT, State.SPECIAL):
+        raise refused(case, "记录会议纪要")
+    pending = [m for m in case.meetings if m.held_at is None]
+    if not pending:
+        raise CasefileError("没有待召开的会议，请先用 meeting schedule 发出会议通知。")
+    if not attendees:
+        raise MissingData("请用 --attendee 填写出席人员。")
+    m = pending[-1]
+    m.held_at, m.attendees, m.observers, m.absent = st.now, list(attendees), list(observers), list(absent)
+    m.summary, m.opinion, m.policy_basis = summary, opinion, policy_basis
+    m.public_opinion_risk, m.litigation_risk, m.items = public_opinion_risk, litigation_risk, list(items)
+    doc = st.issue("D11")
+    m.minutes_doc = doc.doc_id
+    if case.state is State.SPECIAL:
+        case.decision = Decision(text=decision or opinion, findings=summary, basis=list(basis), decided_at=st.now,
+                                 source="会商会议")
+        st.done("special_decision")
+        st.deadline("notify")
+        st.move("T16", minutes=doc.doc_id)
+        return "会议纪要已形成，处理意见已确定。"
+    st.tx.event("meeting_held", minutes=doc.doc_id)
+    return "会议纪要已形成。"
+
+
+def decide(st: Step, *, text: str, findings: str | None = None, basis: Sequence[str] = (),
+           obligations: str | None = None) -> str:
+    case = st.case
+    if not text.strip():
+        raise MissingData("请用 --text 填写处理意见。")
+    decision = Decision(text=text, findings=findings, basis=list(basis), obligations=obligations, decided_at=st.now,
+                        source=st.settings.dept_name(case.lead_dept or case.intake_dept))
+    if case.state is State.DIRECT:
+        case.decision = decision
+        st.tx.event("decision_recorded")
+        return "处理意见已记录，可用 notify 书面反馈当事人。"
+    if case.state is State.JOINT:
+        waiting = [o for o in case.opinions if o.received_at is None and not o.lapsed]
+        if waiting:
+            names = "、".join(st.settings.dept_name(o.dept) for o in waiting)
+            raise TransitionRefused(
+                f"尚有部门未回复书面意见（{names}）；请先用 opinion 登记，或期限届满后用 opinion --lapsed 记录逾期未复。"
+            )
+        case.decision = decision
+        st.done("joint_decision")
+        st.deadline("notify")
+        st.move("T15")
+        return "已形成综合处理意见。"
+    if case.state is State.SPECIAL:
+        raise TransitionRefused("专案事项的处理意见须经会商形成：请用 meeting record 记录会议纪要（T16）。")
+    raise refused(case, "形成处理意见")
+
+
+# -- mediation (T12–T14) ------------------------------------------------------------------------
+def mediate_start(st: Step, mediator: str, organisation: str | None = None) -> str:
+    case = st.case
+    case.mediation = Mediation(started_at=st.now, mediator=mediator, organisation=organisation)
+    st.deadline("mediation")
+    st.move("T12", mediator=mediator)
+    return f"已转入调解，调解员{mediator}。"
+
+
+def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None) -> str:
+    case = st.case
+    if case.state is not State.MEDIATION or case.mediation is None:
+        raise refused(case, "登记调解协议（T13）")
+    if not terms:
+        raise MissingData("请用 --term 逐条填写协议条款。")
+    for t in terms:
+        if WAIVER_RE.search(t):
+            raise CasefileError(
+                f"协议条款“{t[:30]}”涉及减免社会保险费，依法不得约定（社会保险法第60条、征缴暂行条例第12条）；"
+                "调解只能约定缴纳期限、分期（需担保）和劳资双方的补偿。"
+            )
+    m = case.mediation
+    m.ended_at, m.agreed, m.terms, m.performance = st.now, True, list(terms), performance
+    doc = st.issue("D15")
+    m.doc_id = doc.doc_id
+    case.decision = Decision(text="；".join(terms), decided_at=st.now, source=m.organisation or "调解组织", agreed=True)
+    st.done("mediation")
+    st.deadline("notify")
+    st.move("T13", agreement=doc.doc_id)
+    return "调解协议已签订。"
+
+
+def mediate_fail(st: Step, next_step: str) -> str:
+    case = st.case
+    if case.state is not State.MEDIATION or case.mediation is None:
+        raise refused(case, "登记调解不成（T14）")
+    case.mediation.ended_at, case.mediation.agreed = st.now, False
+    st.done("mediation")
+    targets = {"joint": State.JOINT, "special": State.SPECIAL, "enforcement": State.ENFORCEMENT}
+    if next_step not in targets:
+        raise CasefileError("调解不成后的去向应为 joint（调查核实）、special（会商）或 enforcement（征缴执法）。")
+    if next_step == "enforcement":
+        case.previous_state = case.state
+        case.state = State.DECIDED
+        case.decision = Decision(text="调解不成，依法启动征缴程序", decided_at=st.now, source="受理部门", agreed=False)
+        st.tx.event("transition", transition="T14", label="调解不成", **{"from": State.MEDIATION.value,
+                                                                          "to": State.DECIDED.value})
+        return "调解不成，可用 enforce start 启动征缴执法。"
+    case.previous_state, case.state = case.state, targets[next_step]
+    st.tx.event("transition", transition="T14", label="调解不成",
+                **{"from": State.MEDIATION.value, "to": case.state.value})
+    return "调解不成，转入调查核实。"
+
+
+# -- notice and follow-up (T17–T21) ---------------------------------------------------------------
+def notify(st: Step, *, served_at: date | None = None, method: str = "直接送达") -> str:
+    case = st.case
+    if case.state not in (State.DIRECT, State.DECIDED):
+        raise refused(case, "书面反馈（T17）")
+    if case.decision is None:
+        raise MissingData("尚无处理意见：请先用 decide --text 记录处理意见。")
+    doc = st.issue("D12", recipient=case.applicant.name)
+    served = served_at or st.today
+    st.serve(doc, case.applicant.name, served, method)
+    if case.counterparty:
+        st.serve(doc, case.counterparty.name, served, method)
+    st.done("direct", "notify", "hard_ceiling", "petition_handling", "joint_decision", "special_decision")
+    st.deadline("followup", start=served)
+    st.move("T17", notice=doc.doc_id)
+    return f"处理意见告知书已送达，请于{date_cn(case.deadline('followup').due)}前回访。"  # type: ignore[union-attr]
+
+
+def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objection: bool = False,
+             remedy: str | None = None, body: str | None = None, filed_at: date | None = None,
+             suggestions: str | None = None) -> str:
+    case = st.case
+    if case.state is State.NOTIFIED:
+        st.move("T18")
+    if case.state is not State.FOLLOW_UP:
+        raise refused(case, "跟踪回访（T18–T20）")
+    fu = FollowUp(at=st.now, method=method, by=st.actor, respondent=respondent,
+                  satisfaction=Satisfaction(satisfaction), objection=objection,
+                  remedy=RemedyKind(remedy) if remedy else None, suggestions=suggestions)
+    case.followups.append(fu)
+    doc = st.issue("D14")
+    fu.doc_id = doc.doc_id
+    st.done("followup")
+    if objection:
+        if fu.remedy is None or not body:
+            raise MissingData("当事人有异议时请用 --remedy 调解|复议|仲裁|诉讼|复查 和 --body 写明救济途径与受理机关。")
+        case.remedies.append(Remedy(kind=fu.remedy, body=body, filed_at=filed_at or st.today))
+        st.deadline("remedy_check")
+        st.move("T20", remedy=fu.remedy.value)
+        return f"已记录回访：当事人申请{fu.remedy.value}，转入救济跟踪。"
+    case.closed_at, case.close_reason = st.now, "回访无异议"
+    st.deadline("archive")
+    st.move("T19")
+    return "已记录回访，当事人无异议，案件办结。"
+
+
+def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_at: date | None = None,
+           outcome: str | None = None, closed_at: date | None = None, status: str | None = None) -> str:
+    case = st.case
+    if kind:
+        if not case.is_open:
+            raise refused(case, "登记救济")
+        case.remedies.append(Remedy(kind=RemedyKind(kind), body=body or "", filed_at=filed_at or st.today))
+        st.tx.event("remedy_filed", kind=kind, body=body)
+        if case.state is not State.REMEDY:
+            return f"已登记当事人申请{kind}。"
+    if outcome:
+        if case.state is not State.REMEDY or not case.remedies:
+            raise refused(case, "登记救济结果（T21）")
+        r = case.remedies[-1]
+        r.outcome, r.closed_at, r.status = outcome, closed_at or st.today, status or "已结束"
+        st.done("remedy_check")
+        case.closed_at, case.close_reason = st.now, f"救济结果：{outcome}"
+        st.deadline("archive")
+        st.move("T21", outcome=outcome)
+        return "已登记救济结果，案件办结。"
+    if status and case.remedies:
+        case.remedies[-1].status = status
+        st.tx.event("remedy_status", status=status)
+        return "已更新救济进展。"
+    if not kind:
+        raise MissingData("请给出 --kind（新申请）或 --outcome（结果）。")
+    return "已登记。"
+
+
+# -- enforcement (T22, E1–E7) ------------------------------------------------------------------------
+def parse_arrears(lines: Sequence[str]) -> list[ArrearsLine]:
+    """``险种,所属期,应缴[,已缴[,人数[,基数]]]`` per line, e.g. ``基本养老,202401,12000.00,0``."""
+    from casefile.rules.money import parse_amount
+
+    out: list[ArrearsLine] = []
+    findings: list[Finding] = []
+    for i, line in enumerate(lines, start=1):
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        where = f"欠费明细第{i}行"
+        if len(parts) < 3:
+            findings.append(Finding(where, "应为“险种,所属期,应缴[,已缴[,人数[,基数]]]”"))
+            continue
+        try:
+            ins = InsuranceType.parse(parts[0]).value
+            if not re.fullmatch(r"\d{6}", parts[1]) or not 1 <= int(parts[1][4:]) <= 12:
+                raise ValueError("所属期应为 YYYYMM")
+            due = parse_amount(parts[2])
+            paid = parse_amount(parts[3]) if len(parts) > 3 and parts[3] else Decimal("0.00")
+            head = int(parts[4]) if len(parts) > 4 and parts[4] else None
+            base = parse_amount(parts[5]) if len(parts) > 5 and parts[5] else None
+            if paid > due:
+                raise ValueError("已缴金额大于应缴金额")
+            out.append(ArrearsLine(insurance_type=ins, period=parts[1], due=due, paid=paid, headcount=head, base=base))
+        except ValueError as exc:
+            findings.append(Finding(where, str(exc)))
+    if findings:
+        raise ValidationFailed(findings, subject="欠费明细")
+    return out
+
+
+def enforce_start(st: Step, arrears: Sequence[ArrearsLine], respondent: str | None = None) -> str:
+    case = st.case
+    if case.state not in TRANSITIONS["T22"][0]:
+        raise refused(case, "转入征缴执法（T22）")
+    if not arrears:
+        raise MissingData("请用 --arrears 列出欠费明细（险种,所属期,应缴,已缴）。")
+    who = respondent or (case.counterparty.name if case.counterparty and case.counterparty.kind is PartyKind.UNIT
+                         else case.applicant.name)
+    case.enforcement = Enforcement(started_at=st.now, respondent=who, arrears=list(arrears))
+    st.move("T22", respondent=who)
+    _enter(st, E.E1)
+    return f"已转入征缴执法，向{who}送达社会保险费征缴事项通知书。"
+
+
+def _pay_deadline(st: Step, step: str) -> date:
+    st.deadline(step, dept="当事人")
+    return st.case.deadlines[-1].due
+
+
+def _enter(st: Step, step: EnforcementStep, note: str | None = None, **extra: Any) -> None:
+    case = st.case
+    enf = case.enforcement
+    assert enf is not None
+    docs: list[str] = []
+    pay_by: date | None = None
+    who = enf.respondent
+
+    def issue_served(doc_type: str, x: dict[str, Any] | None = None) -> DocumentRecord:
+        d = st.issue(doc_type, extra=x, recipient=who)
+        st.serve(d, who)
+        docs.append(d.doc_id)
+        return d
+
+    if step is E.E1:
+        st.done("e1_pay")
+        pay_by = _pay_deadline(st, "e1_pay")
+        enf.pay_by = pay_by
+        issue_served("D16")
+    elif step is E.E2:
+        st.done("e1_pay")
+        pay_by = _pay_deadline(st, "e2_pay")
+        enf.pay_by = pay_by
+        issue_served("D17")
+        docs.append(st.issue("D19").doc_id)
+    elif step is E.E3:
+        st.done("e2_pay")
+        pay_by = _pay_deadline(st, "e3_pay")
+        enf.pay_by = pay_by
+        issue_served("D18")
+        docs.append(st.issue("D19").doc_id)
+    elif step is E.E4:
+        docs.append(st.issue("D23", extra=extra or None).doc_id)
+    elif step is E.E5:
+        st.done("e3_pay")
+        issue_served("D20")
+        st.deadline("e5_wait", label="催告书送达满十日后方可申请强制执行")
+    elif step is E.E6:
+        court = extra.get("court") or st.settings.office.court
+        enf.court = court
+        docs.append(st.issue("D21", recipient=court).doc_id)
+    elif step is E.E_FINE:
+        dept = extra.get("dept") or "RSJ"
+        docs.append(st.issue("D24", extra={"dept": dept}, recipient=st.settings.dept_name(dept)).doc_id)
+    enf.history.append(EnforcementEvent(step=step, at=st.now, note=note, doc_ids=docs, pay_by=pay_by))
+    if step not in (E.E4, E.E_FINE):
+        enf.step = step
+    st.tx.event("enforcement", step=step.value, label=step.label, documents=docs, note=note)
+
+
+def enforce_step(st: Step, step: str, *, note: str | None = None, **extra: Any) -> str:
+    case = st.case
+    if case.state is not State.ENFORCEMENT or case.enforcement is None:
+        raise refused(case, f"执法步骤 {step}")
+    try:
+        target = EnforcementStep(step)
+    except ValueError:
+        raise CasefileError(f"未知的执法步骤“{step}”，应为 E1–E7、E_LIT、E_FINE。") from None
+    enf = case.enforcement
+    if target not in ENFORCEMENT_NEXT[enf.step]:
+        allowed = "、".join(f"{s.value}（{s.label}）" for s in sorted(ENFORCEMENT_NEXT[enf.step]))
+        raise TransitionRefused(f"当前执法步骤为 {enf.step.value}（{enf.step.label}），不能进入 {target.value}；可进入：{allowed}。")
+    today = st.today
+    if target in (E.E2, E.E3) and enf.pay_by and today <= enf.pay_by:
+        raise TransitionRefused(f"缴款期限{date_cn(enf.pay_by)}尚未届满，不能进入下一步（{target.label}）。")
+    if target is E.E6:
+        served = _served_on(case, "D20")
+        if served is None:
+            raise TransitionRefused("催告书尚未送达，不能申请强制执行（行政强制法第54条）。")
+        if today < served + timedelta(days=10):
+            raise TransitionRefused(
+                f"催告书于{date_cn(served)}送达，须满十日（{date_cn(served + timedelta(days=10))}）后才能申请强制执行（行政强制法第54条）。"
+            )
+        decided = _served_on(case, "D18")
+        if decided is not None:
+            from casefile.rules.calendar import period_end
+
+            opens = period_end(decided, 6, "months", "civil").due
+            closes = period_end(opens, 3, "months", "civil").due
+            if today <= opens:
+                raise TransitionRefused(
+                    f"征收决定书于{date_cn(decided)}送达，起诉期限至{date_cn(opens)}届满后方可申请强制执行（行政强制法第53条）。"
+                )
+            if today > closes:
+                raise TransitionRefused(f"申请强制执行的期限已于{date_cn(closes)}届满（行政强制法第53条：起诉期限届满之日起三个月内）。")
+    _enter(st, target, note, **extra)
+    return f"已进入执法步骤 {target.value}（{target.label}）。"
+
+
+def _served_on(case: Case, doc_type: str) -> date | None:
+    ids = {d.doc_id for d in case.documents_of(doc_type)}
+    dates = [s.served_at for s in case.services if s.doc_id in ids and s.served_at]
+    return max(dates) if dates else None
+
+
+def enforce_paid(st: Step, paid_on: date, amount: Decimal, outcome: str | None = None) -> str:
+    case = st.case
+    if case.state is not State.ENFORCEMENT or case.enforcement is None:
+        raise refused(case, "登记缴纳")
+    enf = case.enforcement
+    from casefile.rules.latefee import ArrearsItem, compute_late_fees
+
+    items = [ArrearsItem(insurance_type=a.insurance_type, period=a.period, principal=a.owed) for a in enf.arrears]
+    fees = compute_late_fees(items, paid_on, late_fee_settings(st.settings))
+    enf.paid_on, enf.collected = paid_on, amount
+    enf.late_fee_total = fees.total_fee
+    enf.outcome = outcome or ("足额缴纳" if amount >= enf.total_owed + fees.total_fee else "部分缴纳")
+    if fees.review_required and Flag.LATE_FEE_GE_PRINCIPAL not in case.flags:
+        case.flags.append(Flag.LATE_FEE_GE_PRINCIPAL)
+    st.done("e1_pay", "e2_pay", "e3_pay", "e5_wait")
+    enf.history.append(EnforcementEvent(step=E.E_DONE, at=st.now, note=enf.outcome))
+    enf.step = E.E_DONE
+    st.tx.event("enforcement", step="E_DONE", paid_on=paid_on.isoformat(), amount=str(amount),
+                late_fee=str(fees.total_fee))
+    return f"已登记缴纳 ¥{amount:,}（滞纳金计至{date_cn(paid_on)}，合计 ¥{fees.total_fee:,}），可用 close 办结。"
+
+
+def late_fee_settings(settings: Settings) -> Any:
+    from casefile.rules.latefee import LateFeeSettings, RatePeriod
+
+    cfg = settings.late_fee
+    periods = tuple(
+        RatePeriod(start=date.fromisoformat(p.start) if p.start else None,
+                   end=date.fromisoformat(p.end) if p.end else None, rate_per_day=p.rate_per_day)
+        for p in cfg.rate_periods
+    )
+    return LateFeeSettings(rate_periods=periods, start_rule=cfg.start_rule, payment_deadline_rule=cfg.payment_deadline_rule,
+                           cap_mode=cfg.cap_mode, pre2011_mode=cfg.pre2011_mode)
+
+
+# -- extension, closing, reopening --------------------------------------------------------------------
+def extend(st: Step, *, step: str, days: int, reason: str, approver: str) -> str:
+    from casefile import deadlines
+
+    case = st.case
+    if not case.is_open:
+        raise refused(case, "延期")
+    d = deadlines.extend(case, step, days, reason)
+    doc = st.issue("D13", extra={"step": step, "days": days, "reason": reason, "approver": approver},
+                   recipient=case.applicant.name)
+    case.extensions.append(Extension(step=step, days=days, reason=reason, approver=approver, at=st.now,
+                                     doc_id=doc.doc_id))
+    st.tx.event("extended", step=step, days=days, reason=reason, approver=approver, due=d.due.isoformat())
+    return f"“{d.label}”已延期{days}日，新期限 {date_cn(d.due)}。"
+
+
+def close(st: Step, reason: str | None = None) -> str:
+    case = st.case
+    if case.state is State.ENFORCEMENT:
+        if case.enforcement is None or case.enforcement.step is not E.E_DONE:
+            raise TransitionRefused("征缴执法尚未完毕（需先用 enforce paid 登记缴纳或执行结果）。")
+        case.closed_at, case.close_reason = st.now, reason or f"执行完毕：{case.enforcement.outcome}"
+        st.deadline("archive")
+        st.move("T23")
+        return "执行完毕，案件办结。"
+    if case.state is State.FOLLOW_UP:
+        raise TransitionRefused("请用 followup 记录回访结果，回访无异议即办结（T19）。")
+    if case.state is State.REMEDY:
+        raise TransitionRefused("请用 remedy --outcome 登记救济结果后办结（T21）。")
+    raise refused(case, "办结")
+
+
+def reopen(st: Step, reason: str) -> str:
+    case = st.case
+    if not reason.strip():
+        raise MissingData("请用 --reason 写明重新办理的理由。")
+    if case.state is State.CLOSED:
+        back = case.previous_state if case.previous_state and case.previous_state is not State.CLOSED else State.FOLLOW_UP
+        case.state, case.previous_state = back, State.CLOSED
+        case.closed_at = None
+        st.done("archive")
+        st.tx.event("reopened", reason=reason, **{"from": "CLOSED", "to": back.value})
+        return f"案件已重新办理，回到“{back.label}”。"
+    raise refused(case, "重新办理")
+
+
+def record_reveal(ws: Workspace, dossier: Dossier, now: datetime, actor: str, purpose: str) -> None:
+    """Who looked at the unmasked personal data, and why: in the journal, or for an archived
+    (immutable) case in the workspace access log."""
+    if dossier.load().state is State.ARCHIVED:
+        from casefile.store import encode_entry
+
+        log = ws.state_dir / "access.jsonl"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("ab") as f:
+            f.write(encode_entry({"time": now.isoformat(), "actor": actor, "case": dossier.case_id,
+                                  "type": "revealed", "purpose": purpose}) + b"\n")
+        return
+
+    def _reveal(st: Step) -> str:
+        st.tx.event("revealed", purpose=purpose)
+        return "已记录查看完整个人信息。"
+
+    run(ws, dossier.case_id, now, actor, _reveal)
+
+
+def load_form(path: Path) -> Any:
+    """Read a YAML or JSON intake form."""
+    import json
+
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CasefileError(f"无法读取表单文件 {path}：{getattr(exc, 'strerror', None) or '不是 UTF-8 文本'}。") from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark is not None else ""
+        raise CasefileError(f"表单文件 {path.name} {where}格式不正确（应为 YAML 或 JSON）。") from None
+
+
+__all__ = ["TRANSITIONS", "ActionResult", "Category", "run"]

@@ -1,0 +1,143 @@
+"""Creating a workspace and checking every dossier in it (fsck)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from casefile.config import CONFIG_NAME, Workspace, load_settings
+from casefile.errors import CasefileError, StorageError
+
+PROFILES = ("pianguan", "naiman")
+
+FOLDERS_README = {
+    "archive": "案卷目录：archive/<年度>/<案件ID>/（case.json、journal.jsonl、documents/、evidence/）。请勿手工修改。\n",
+    "inbox": "收件目录：扫描件放在 inbox/<案件ID>/ 下，或文件名以案件ID开头，或首页为 casefile coversheet 打印的封面页。\n",
+    "indexes": "派生数据（案件目录、检索索引），可随时删除，用 casefile catalog rebuild / index rebuild 重建。\n",
+    "templates": "模板覆盖：放入与内置模板同名的 .docx（如 D17.docx）即可替换内置模板。\n",
+}
+
+
+def default_config_text(profile: str) -> str:
+    if profile not in PROFILES:
+        raise CasefileError(f"未知的分流模式“{profile}”，应为 pianguan（低/中/高风险）或 naiman（一般/重大疑难/职责不清）。")
+    return resources.files("casefile.data.workspace").joinpath(f"{profile}.toml").read_text(encoding="utf-8")
+
+
+def init_workspace(root: Path, profile: str = "pianguan", *, force: bool = False) -> Workspace:
+    """Create casefile.toml and the folders; refuse to overwrite an existing configuration."""
+    text = default_config_text(profile)
+    cfg = root / CONFIG_NAME
+    if cfg.exists() and not force:
+        raise CasefileError(f"{root} 已经是 casefile 工作区（{CONFIG_NAME} 已存在）；如需重建配置请加 --force。")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for name, readme in FOLDERS_README.items():
+            (root / name).mkdir(exist_ok=True)
+            (root / name / "说明.txt").write_text(readme, encoding="utf-8")
+        (root / "inbox" / "_unmatched").mkdir(exist_ok=True)
+        (root / "inbox" / "_failed").mkdir(exist_ok=True)
+        (root / "library").mkdir(exist_ok=True)
+        from casefile.store import atomic_write
+
+        atomic_write(cfg, text.encode("utf-8"))
+    except OSError as exc:
+        raise StorageError(f"无法在 {root} 创建工作区：{exc.strerror}。") from None
+    return Workspace(root.resolve(), load_settings(cfg))
+
+
+# -- fsck ------------------------------------------------------------------------------------------
+@dataclass
+class FsckFinding:
+    case_id: str
+    code: str
+    message: str
+
+
+@dataclass
+class FsckReport:
+    cases: int = 0
+    findings: list[FsckFinding] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def fsck(ws: Workspace, *, repair: bool = True) -> FsckReport:
+    """Check every dossier: schema, journal chain, journal↔record agreement, referenced files,
+    sequences, catalog agreement. One bad dossier never stops the others."""
+    from casefile import catalog
+    from casefile.store import Dossier, Sequence, iter_dossiers, sha256_file
+
+    report = FsckReport()
+    used: dict[str, set[int]] = {}
+    for d in iter_dossiers(ws):
+        report.cases += 1
+        cid = d.case_id
+        if repair:
+            try:
+                with d.lock():
+                    pass  # taking the lock runs recovery of an interrupted transaction
+            except CasefileError as exc:
+                report.findings.append(FsckFinding(cid, "lock", exc.message))
+        entries, problems = d.journal()
+        for p in problems:
+            report.findings.append(FsckFinding(cid, "journal-chain", f"日志{p.message}"))
+        try:
+            case = d.load()
+        except CasefileError as exc:
+            report.findings.append(FsckFinding(cid, "case-json", exc.message))
+            continue
+        if entries and d.case_path.exists() and entries[-1].case_sha256 != sha256_file(d.case_path):
+            report.findings.append(FsckFinding(cid, "journal-record", "case.json 与日志最后一条记录的哈希不一致（记录被改动）"))
+        for doc in case.documents:
+            for rel in (doc.file, doc.data_file):
+                _check_file(report, d, cid, rel, doc.sha256 if rel == doc.file else None)
+            if doc.wenhao and doc.serial:
+                used.setdefault(f"doc-{doc.doc_type}-{doc.year}", set()).add(doc.serial)
+        for ev in case.evidence:
+            _check_file(report, d, cid, ev.file, ev.sha256)
+        used.setdefault(f"case-{case.year}", set()).add(case.seq)
+        if case.archive is None and d.path.joinpath("data").exists():
+            report.findings.append(FsckFinding(cid, "archive", "存在 data/ 目录但记录中没有归档信息"))
+    # sequences: every value used must be recorded; values recorded but unused are reported as voids
+    for name, values in used.items():
+        seq = Sequence(ws, name)
+        logged = [int(e["value"]) for e in seq.entries()]
+        dupes = {v for v in logged if logged.count(v) > 1}
+        for v in sorted(dupes):
+            report.findings.append(FsckFinding("-", "sequence-duplicate", f"序号 {name} #{v} 被重复分配"))
+        for v in sorted(values - set(logged)):
+            report.findings.append(FsckFinding("-", "sequence-unrecorded", f"序号 {name} #{v} 已使用但分配记录中没有"))
+        for v in sorted(set(logged) - values):
+            report.recovered.append(f"序号 {name} #{v} 已分配但未使用（有分配记录，视为作废号）")
+    try:
+        for msg in catalog.check_agreement(ws):
+            report.findings.append(FsckFinding("-", "catalog", msg))
+    except CasefileError as exc:
+        report.findings.append(FsckFinding("-", "catalog", exc.message))
+    _ = Dossier
+    return report
+
+
+def _check_file(report: FsckReport, d: object, cid: str, rel: str, sha: str | None) -> None:
+    from casefile.store import Dossier, sha256_file
+
+    assert isinstance(d, Dossier)
+    try:
+        path = d.safe_path(rel)
+    except CasefileError as exc:
+        report.findings.append(FsckFinding(cid, "path", exc.message))
+        return
+    if not path.exists():
+        report.findings.append(FsckFinding(cid, "file-missing", f"引用的文件 {rel} 不存在"))
+    elif sha and sha256_file(path) != sha:
+        report.findings.append(FsckFinding(cid, "file-changed", f"文件 {rel} 的内容与记录的 SHA-256 不符"))
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)
