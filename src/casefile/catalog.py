@@ -311,20 +311,41 @@ def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
         return con.execute(sql, args).fetchall()
 
 
-def open_deadlines(ws: Workspace, until: date | None = None) -> list[sqlite3.Row]:
-    """Open deadlines of open cases, most urgent first."""
-    sql = (
-        "SELECT d.*, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags "
-        "FROM deadlines d JOIN cases c ON c.id = d.case_id "
-        "WHERE d.done_at IS NULL AND c.state NOT IN ('CLOSED', 'ARCHIVED', 'REDIRECTED')"
-    )
+_OPEN_DEADLINES = (
+    "FROM deadlines d JOIN cases c ON c.id = d.case_id "
+    "WHERE d.done_at IS NULL AND c.state NOT IN ('CLOSED', 'ARCHIVED', 'REDIRECTED')"
+)
+
+
+def open_deadlines(ws: Workspace, until: date | None = None, *, since: date | None = None,
+                   limit: int | None = None) -> list[sqlite3.Row]:
+    """Open deadlines of open cases, most urgent first (``since`` ≤ due ≤ ``until``)."""
+    sql = "SELECT d.*, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags " + _OPEN_DEADLINES
     args: list[Any] = []
     if until is not None:
         sql += " AND d.due <= ?"
         args.append(until.isoformat())
+    if since is not None:
+        sql += " AND d.due >= ?"
+        args.append(since.isoformat())
     sql += " ORDER BY d.due, c.received_at"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
     with connect(ws) as con:
         return con.execute(sql, args).fetchall()
+
+
+def count_open_deadlines(ws: Workspace, since: date | None, until: date | None) -> int:
+    sql = "SELECT COUNT(*) " + _OPEN_DEADLINES
+    args: list[Any] = []
+    if since is not None:
+        sql += " AND d.due >= ?"
+        args.append(since.isoformat())
+    if until is not None:
+        sql += " AND d.due <= ?"
+        args.append(until.isoformat())
+    with connect(ws) as con:
+        return int(con.execute(sql, args).fetchone()[0])
 
 
 def check_agreement(ws: Workspace) -> list[str]:

@@ -1,34 +1,87 @@
-"""Masking of personal identifiers in ordinary output (DOMAIN.md §7.3, internal column)."""
+"""Masking of personal identifiers for internal display (DOMAIN.md §7.3, "internal display" column).
+
+Pure functions, no I/O. ``mask_text`` finds identifiers in free text; the specific maskers take one
+value that is already known to be of that kind (a field of a party record).
+
+=================  ====================  =============================
+identifier         example               masked
+=================  ====================  =============================
+居民身份证号码      140932198512310043    ``140932********0043``
+统一社会信用代码    91150525MA0Q12345U    ``9115************5U``
+手机号码            13834561234           ``138****1234``
+银行账号            6222021234567890123   ``***************0123``
+=================  ====================  =============================
+
+Full-width digits count as digits (``re`` matches them with ``\\d``) and are masked in place.
+"""
 
 from __future__ import annotations
 
 import re
 
-ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
-USCC_RE = re.compile(r"(?<![0-9A-Z])([0-9A-HJ-NPQRTUWXY]{2}\d{2})(\d{4}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])")
-MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-BANK_RE = re.compile(r"(?<!\d)(\d{8,26})(\d{4})(?!\d)")
+__all__ = ["mask_bank", "mask_id_number", "mask_mobile", "mask_text", "mask_uscc"]
+
+_EDGE_L = r"(?<![0-9A-Za-z])"
+_EDGE_R = r"(?![0-9A-Za-z])"
+# An 18-character token that is either a resident ID (17 digits + check) or a credit code.
+_TOKEN18_RE = re.compile(_EDGE_L + r"[0-9A-Za-z]{18}" + _EDGE_R)
+_ID_RE = re.compile(r"^\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")
+_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.IGNORECASE)
+# Mobile numbers, also written 138-3456-1234, 138 3456 1234 or with +86.
+_MOBILE_RE = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1[3-9]\d)[\s\-]?(\d{4})[\s\-]?(\d{4})(?!\d)")
+# Long digit runs (bank cards, accounts, 15-digit old IDs), also grouped by spaces or hyphens.
+_LONG_DIGITS_RE = re.compile(r"(?<!\d)\d(?:[\s\-]?\d){11,}(?!\d)")
 
 
-def mask_id_number(v: str) -> str:
-    return v[:6] + "*" * 8 + v[-4:] if len(v) == 18 else "*" * len(v)
+def mask_id_number(value: str) -> str:
+    """First 6 and last 4 characters: ``140932********0043``."""
+    v = value.strip()
+    if len(v) < 10:
+        return "*" * len(v)
+    return v[:6] + "*" * (len(v) - 10) + v[-4:]
 
 
-def mask_uscc(v: str) -> str:
-    return v[:4] + "*" * 12 + v[-2:] if len(v) == 18 else "*" * len(v)
+def mask_uscc(value: str) -> str:
+    """First 4 and last 2 characters: ``9115************5U``."""
+    v = value.strip()
+    if len(v) < 6:
+        return "*" * len(v)
+    return v[:4] + "*" * (len(v) - 6) + v[-2:]
 
 
-def mask_mobile(v: str) -> str:
-    return v[:3] + "****" + v[-4:] if len(v) == 11 else "*" * len(v)
+def mask_mobile(value: str) -> str:
+    """First 3 and last 4 digits: ``138****1234`` (separators and a +86 prefix are dropped)."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if len(digits) != 11:
+        return "*" * len(digits)
+    return digits[:3] + "****" + digits[-4:]
 
 
-def mask_bank(v: str) -> str:
-    return "*" * (len(v) - 4) + v[-4:] if len(v) > 4 else "****"
+def mask_bank(value: str) -> str:
+    """Last 4 digits only: ``***************0123``."""
+    digits = re.sub(r"[\s\-]", "", value)
+    if len(digits) <= 4:
+        return "****"
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def _mask_token18(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if _ID_RE.match(token):
+        return mask_id_number(token)
+    if _USCC_RE.match(token):
+        return mask_uscc(token)
+    if token.isdigit():
+        return mask_bank(token)
+    return token
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number, credit code, mobile and bank account found in free text."""
-    text = ID_RE.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)[-4:], text)
-    text = USCC_RE.sub(lambda m: m.group(1) + "*" * 12 + m.group(2)[-2:], text)
-    text = MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return BANK_RE.sub(lambda m: "*" * len(m.group(1)) + m.group(2), text)
+    """Mask every ID number, credit code, mobile number and long account number in free text."""
+    if not text:
+        return text
+    text = _TOKEN18_RE.sub(_mask_token18, text)
+    text = _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LONG_DIGITS_RE.sub(lambda m: mask_bank(m.group(0)), text)

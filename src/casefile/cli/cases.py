@@ -217,23 +217,28 @@ def _print_case(v: dict[str, Any]) -> None:
 @click.command()
 @click.option("--days", type=click.IntRange(min=0), default=7, show_default=True, metavar="天数",
               help="列出今后多少天内到期的事项。")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, metavar="N",
+              help="每组最多显示 N 条（总数照常统计）。")
+@click.option("--all", "show_all", is_flag=True, help="显示全部事项。")
 @json_option
 @pass_app
-def due(app: AppContext, days: int, as_json: bool) -> None:
-    """台账：已超期、今日到期、本周（今后 N 天）到期的事项，按紧迫程度排序。"""
+def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -> None:
+    """台账：已超期、今日到期、今后 N 天到期的事项，按紧迫程度排序。"""
     from casefile import catalog
 
     today = app.now.date()
-    rows = catalog.open_deadlines(app.ws, until=today + timedelta(days=days))
     s = app.ws.settings
-    groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "today": [], "soon": []}
-    for r in rows:
-        item = {"case_id": r["case_id"], "number": r["number"], "step": r["step"], "label": r["label"],
-                "dept": s.dept_name(r["dept"]) if r["dept"] else None, "due": r["due"], "state": r["state"],
-                "owner": s.dept_name(r["lead_dept"]) if r["lead_dept"] else r["first_handler"],
-                "days_left": (catalog_date(r["due"]) - today).days}
-        key = "overdue" if r["due"] < today.isoformat() else "today" if r["due"] == today.isoformat() else "soon"
-        groups[key].append(item)
+    yesterday, horizon = today - timedelta(days=1), today + timedelta(days=days)
+    spans = {"overdue": (None, yesterday), "today": (today, today), "soon": (today + timedelta(days=1), horizon)}
+    groups: dict[str, dict[str, Any]] = {}
+    for key, (since, until) in spans.items():
+        rows = catalog.open_deadlines(app.ws, until, since=since, limit=None if show_all else limit)
+        items = [{"case_id": r["case_id"], "number": r["number"], "step": r["step"], "label": r["label"],
+                  "dept": s.dept_name(r["dept"]) if r["dept"] else None, "due": r["due"], "state": r["state"],
+                  "owner": s.dept_name(r["lead_dept"]) if r["lead_dept"] else r["first_handler"],
+                  "days_left": (catalog_date(r["due"]) - today).days} for r in rows]
+        total = len(items) if show_all or len(items) < limit else catalog.count_open_deadlines(app.ws, since, until)
+        groups[key] = {"count": total, "items": items}
     risks: list[dict[str, Any]] = []
     try:
         from casefile.reports import current_risks
@@ -242,18 +247,21 @@ def due(app: AppContext, days: int, as_json: bool) -> None:
     except ImportError:
         pass
     if as_json:
-        emit_json({"today": today.isoformat(), **groups, "risks": risks})
+        emit_json({"today": today.isoformat(), **{k: g["items"] for k, g in groups.items()},
+                   "counts": {k: g["count"] for k, g in groups.items()}, "risks": risks})
         return
     titles = {"overdue": "已超期", "today": "今日到期", "soon": f"{days}日内到期"}
-    for key, items in groups.items():
-        echo(f"{titles[key]}（{len(items)}）")
-        for it in items:
+    for key, g in groups.items():
+        echo(f"{titles[key]}（{g['count']}）")
+        for it in g["items"]:
             lag = f"超期{-it['days_left']}天" if it["days_left"] < 0 else ("今天" if it["days_left"] == 0 else f"剩{it['days_left']}天")
             echo(f"  {it['due']}  {lag:<6}  {it['number']}  {it['label']}{'（' + it['dept'] + '）' if it['dept'] else ''}"
                  f"  责任：{it['owner']}")
+        if g["count"] > len(g["items"]):
+            echo(f"  ……另有 {g['count'] - len(g['items'])} 条，加 --all 显示全部")
     if risks:
         echo(f"风险预警（{len(risks)}）")
-        for r in risks:
+        for r in risks[: None if show_all else limit]:
             echo(f"  {r.get('case_id', '')}  {r.get('label', '')}：{r.get('message', '')}")
 
 

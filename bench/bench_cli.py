@@ -1,0 +1,132 @@
+"""Start-up and scale benchmarks for the casefile CLI (issue: foundation).
+
+    .venv/bin/python bench/bench_cli.py [--cases 100000] [--runs 20]
+
+Prints two tables:
+1. start-up: wall time of `casefile --help` and `casefile show ID` against `python -c "import click"`
+   (goal: --help ≤ 1.5× the bare click import);
+2. scale: `casefile list --overdue` and `casefile due` p50/p95 over a workspace with N generated cases
+   (goal p95 ≤ 200 ms at 100,000), beside a baseline that reads and parses every case.json.
+The generated cases are written without fsync (bench only) and indexed with `casefile catalog rebuild`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CASEFILE = [str(ROOT / ".venv" / "bin" / "casefile")] if (ROOT / ".venv" / "bin" / "casefile").exists() else ["casefile"]
+
+
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def generate(ws: Path, n: int, now: datetime) -> str:
+    """Write n valid dossiers quickly (no fsync): case.json + a one-line journal."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from casefile.models.case import Case
+    from casefile.models.records import Deadline
+    from casefile.store import GENESIS, case_bytes, encode_entry, sha256_bytes
+    from casefile.workflow import parse_form
+    from casefile.config import find_workspace
+    import yaml
+
+    settings = find_workspace(str(ws)).settings
+    form = parse_form(yaml.safe_load((ROOT / "tests/fixtures/forms/intake-unit.yaml").read_text(encoding="utf-8")),
+                      settings, now.date())
+    states = ["TRIAGE", "JOINT", "DIRECT", "NOTIFIED", "CLOSED", "ENFORCEMENT", "FOLLOW_UP", "SPECIAL"]
+    first_id = ""
+    for i in range(1, n + 1):
+        year = 2026 if i % 3 else 2025
+        cid = f"SBZY-140932-{year}-{i:06d}"
+        first_id = first_id or cid
+        received = now - timedelta(days=i % 360, hours=i % 7)
+        due = (received + timedelta(days=5 + i % 40)).date()
+        case = Case(id=cid, number=f"偏税社争〔{year}〕{i}号", year=year, seq=i, profile="pianguan",
+                    state=states[i % len(states)], channel=form.channel, received_at=received,
+                    first_handler="王晓梅", intake_dept="SW", coordinator_dept="SW", lead_dept="SW",
+                    jurisdiction=form.jurisdiction, applicant=form.applicant, counterparty=form.counterparty,
+                    payer_group="个人", categories=form.categories, claim=form.claim,
+                    deadlines=[Deadline(step="direct", label="直接办理", start=received.date(), n=5, unit="working_days",
+                                        base_due=due, due=due)])
+        d = ws / "archive" / str(year) / cid
+        (d / "documents").mkdir(parents=True)
+        (d / "evidence").mkdir()
+        body = case_bytes(case)
+        (d / "case.json").write_bytes(body)
+        entry = {"seq": 1, "time": received.isoformat(), "actor": "bench", "type": "created", "payload": {},
+                 "prev": GENESIS, "case_sha256": sha256_bytes(body), "tx": f"{i:012d}"}
+        (d / "journal.jsonl").write_bytes(encode_entry(entry) + b"\n")
+    return first_id
+
+
+def scan_baseline(ws: Path, today: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    hits = 0
+    for p in (ws / "archive").glob("*/*/case.json"):
+        data = json.loads(p.read_bytes())
+        if any(d["done_at"] is None and d["due"] < today for d in data["deadlines"]):
+            hits += 1
+    return time.perf_counter() - t, hits
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=20)
+    args = ap.parse_args()
+    now = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
+    env = {**os.environ, "CASEFILE_NOW": now.isoformat(), "CASEFILE_USER": "bench"}
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "ws"
+        subprocess.run([*CASEFILE, "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
+        env["CASEFILE_HOME"] = str(ws)
+        click_import = timed([sys.executable, "-c", "import click"], env, args.runs)
+        help_ = timed([*CASEFILE, "--help"], env, args.runs)
+        t = time.perf_counter()
+        first = generate(ws, args.cases, now)
+        gen_s = time.perf_counter() - t
+        t = time.perf_counter()
+        subprocess.run([*CASEFILE, "catalog", "rebuild"], env=env, check=True, stdout=subprocess.DEVNULL)
+        rebuild_s = time.perf_counter() - t
+        show = timed([*CASEFILE, "show", first], env, args.runs)
+        overdue = timed([*CASEFILE, "list", "--overdue", "--limit", "50"], env, args.runs)
+        due = timed([*CASEFILE, "due"], env, args.runs)
+        base_s, hits = scan_baseline(ws, now.date().isoformat())
+        print("\n启动时间（中位数，秒）")
+        print(f"{'命令':<28}{'p50':>8}{'p95':>8}{'倍数(对 import click)':>22}")
+        ref = statistics.median(click_import)
+        for name, vals in (("python -c 'import click'", click_import), ("casefile --help", help_),
+                           ("casefile show ID", show)):
+            print(f"{name:<28}{statistics.median(vals):>8.3f}{pct(vals, 95):>8.3f}{statistics.median(vals) / ref:>22.2f}")
+        print(f"\n规模：{args.cases} 件（生成 {gen_s:.1f}s，catalog rebuild {rebuild_s:.1f}s）")
+        print(f"{'操作':<32}{'p50':>8}{'p95':>8}")
+        for name, vals in (("casefile list --overdue", overdue), ("casefile due", due)):
+            print(f"{name:<32}{statistics.median(vals):>8.3f}{pct(vals, 95):>8.3f}")
+        print(f"{'基线：逐个读取 case.json 扫描':<32}{base_s:>8.3f}{base_s:>8.3f}   （超期 {hits} 件）")
+        print(f"目录相对全量扫描的加速比（p95）：{base_s / pct(overdue, 95):.1f}×（list --overdue），"
+              f"{base_s / pct(due, 95):.1f}×（due）")
+
+
+if __name__ == "__main__":
+    main()

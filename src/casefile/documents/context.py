@@ -1,0 +1,1129 @@
+"""Case → template context, the contract of docs/architecture.md ("Template context").
+
+Every value handed to a template is a display-ready string, a list of strings or a list of dicts
+of strings (so the context is also the JSON data snapshot kept beside each issued document).
+Document-specific values go under ``x``; their names and shapes are those of
+``fields.DOC_TYPES[type].x_fields``. Values only the caller knows come in ``extra``: either an
+``x`` field name (overrides what the case says) or one of the control keys in
+:data:`CONTROL_KEYS`. An unknown key is refused, because a misspelt key would otherwise print as
+a silent blank in a statutory notice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from casefile.clock import local_date, to_local
+from casefile.config import Settings, Workspace
+from casefile.documents.fields import DOC_TYPES, DocSpec
+from casefile.documents.remedy import remedy_lines
+from casefile.errors import MissingData, UsageError
+from casefile.models.case import Case
+from casefile.models.enums import CaseClass, Channel, Flag, PartyKind, Risk
+from casefile.models.party import Party
+from casefile.models.records import ArrearsLine, DocumentRecord, Meeting
+from casefile.rules.dates import date_cn, date8
+from casefile.rules.latefee import (
+    ArrearsItem,
+    LateFeeResult,
+    LateFeeSettings,
+    RatePeriod,
+    compute_late_fees,
+    payment_deadline,
+)
+from casefile.rules.money import format_amount, quantize_fen, rmb_upper
+
+__all__ = [
+    "CASE_FIELDS",
+    "CONTROL_KEYS",
+    "DOC_FIELDS",
+    "OFFICE_FIELDS",
+    "PARTY_FIELDS",
+    "TOP_LEVEL",
+    "DocContext",
+    "FieldShape",
+    "build_context",
+    "late_fee_settings",
+    "sample_context",
+    "x_shape",
+]
+
+# -- the contract ----------------------------------------------------------------------------------
+TOP_LEVEL = ("office", "doc", "case", "applicant", "counterparty", "deadline", "remedy", "x")
+OFFICE_FIELDS = ("name", "short", "address", "phone", "superior_tax", "county_gov", "court", "arbitration",
+                 "leading_group_office")
+DOC_FIELDS = ("type", "title", "wenhao", "date", "recipient", "copy_to", "corrects", "attachments")
+CASE_FIELDS = ("id", "number", "received_at", "received_date", "channel", "channel_ref", "first_handler",
+               "intake_dept", "coordinator_dept", "lead_dept", "co_depts", "jurisdiction", "jurisdiction_code",
+               "categories", "category_codes", "insurance_types", "periods", "claim", "attachments", "case_class",
+               "risk", "route", "state", "amounts", "total_amount", "total_amount_upper")
+PARTY_FIELDS = ("kind_label", "name", "id_label", "id_value", "address", "mobile", "phone", "legal_rep",
+                "represents")
+AMOUNT_KEYS = ("name", "amount", "upper")
+LIST_FIELDS = {("doc", "attachments"), ("case", "attachments")}
+ROW_FIELDS = {("case", "amounts"): AMOUNT_KEYS}
+
+#: extra keys that steer the builder rather than name an x field: key -> (types or None = all, meaning)
+CONTROL_KEYS: dict[str, tuple[frozenset[str] | None, str]] = {
+    "deadline": (None, "本文书的期限日期（覆盖按案件推算的 deadline）"),
+    "attachments": (None, "附件名称列表"),
+    "copy_to": (None, "抄送单位"),
+    "dept": (frozenset({"D04", "D05", "D08", "D09", "D24"}), "对方部门（代码或名称）"),
+    "reason": (frozenset({"D09"}), "拒不办理的理由"),
+    "service_of": (frozenset({"D22"}), "被送达文书的 doc_id（可为列表）"),
+    "recipient": (frozenset({"D22"}), "受送达人"),
+    "served_at": (frozenset({"D22"}), "送达日期（ISO 日期）"),
+    "step": (frozenset({"D13"}), "延期的时限步骤"),
+    "days": (frozenset({"D13"}), "延期天数"),
+    "meeting": (frozenset({"D10", "D11"}), "会议序号（从1起；默认最近一次）"),
+    "followup": (frozenset({"D14"}), "回访序号（从1起；默认最近一次）"),
+    "for_doc": (frozenset({"D19"}), "所附文书的 doc_id（默认最近的征收决定书或责令限期缴纳通知书）"),
+    "underlying_acts": (frozenset({"D03", "D12"}), "救济途径所针对的行为：tax/hrss/medical/labour/petition 列表"),
+    "recheck_body": (frozenset({"D03", "D12"}), "信访事项复查机关"),
+}
+
+AMOUNT_LABELS = {
+    "claimed_arrears": "反映欠缴金额",
+    "arrears": "欠缴金额",
+    "late_fee": "滞纳金",
+    "refund": "退费金额",
+    "benefit": "待遇金额",
+    "base_difference": "缴费基数差额",
+}
+
+HANDLING = {CaseClass.OWN: "直接办理", CaseClass.GENERAL: "联合办理", CaseClass.MAJOR: "专案办理",
+            CaseClass.UNCLEAR: "报送办理"}
+HANDLING_BY_RISK = {Risk.LOW: "直接办理", Risk.MEDIUM: "联合办理", Risk.HIGH: "专案办理"}
+DEFAULT_PAY_METHOD = "通过电子税务局、办税服务厅或商业银行等渠道缴纳"
+DEFAULT_BASIS_D21 = "《中华人民共和国社会保险法》第六十三条、第八十六条，《中华人民共和国行政强制法》第五十三条、第五十四条"
+DEFAULT_QUESTION = "该事项是否属于贵单位职责范围；如属于，请提出处理意见及其政策法律依据。"
+ENFORCEMENT_STEP_OF = {"D16": "E1", "D17": "E2", "D18": "E3", "D20": "E5"}
+
+
+# -- shapes of x fields (read from the descriptions in fields.py) ------------------------------------
+@dataclass(frozen=True)
+class FieldShape:
+    kind: Literal["str", "list", "rows", "dict"]
+    keys: tuple[str, ...] = ()
+
+
+_KEY_RE = re.compile(r"([a-z_][a-z0-9_]*)")
+
+
+def x_shape(desc: str) -> FieldShape:
+    """``列表…每项含 a 中文/b 中文`` → rows(a, b); ``列表…`` → list; ``字典…键同 applicant`` → dict."""
+    if desc.startswith("列表"):
+        m = re.search(r"每项含\s*(.+)$", desc)
+        if m:
+            keys = tuple(k.group(1) for part in m.group(1).split("/") if (k := _KEY_RE.match(part.strip())))
+            return FieldShape("rows", keys)
+        return FieldShape("list")
+    if "字典" in desc:
+        if "键同 applicant" in desc or "键同applicant" in desc:
+            return FieldShape("dict", PARTY_FIELDS)
+        m = re.search(r"[：:]\s*(.+?)[）)]?$", desc)
+        keys = tuple(k.group(1) for part in (m.group(1).split("/") if m else []) if (k := _KEY_RE.match(part)))
+        return FieldShape("dict", keys)
+    return FieldShape("str")
+
+
+def x_shapes(doc_type: str) -> dict[str, FieldShape]:
+    return {k: x_shape(v) for k, v in DOC_TYPES[doc_type].x_fields.items()}
+
+
+# -- display helpers ----------------------------------------------------------------------------------
+def _amt(d: Decimal) -> str:
+    """``12,345.67`` — table cells (the column header says 元)."""
+    return f"{quantize_fen(d):,.2f}"
+
+
+def _rate(r: Decimal) -> str:
+    return f"{(r * 100).normalize():f}%"
+
+
+def _period_cn(p: str) -> str:
+    m = re.fullmatch(r"(\d{4})-?(\d{2})(?:\s*[-–—~～至]\s*(\d{4})-?(\d{2}))?", p.strip())
+    if not m:
+        return p
+    first = f"{int(m.group(1))}年{int(m.group(2))}月"
+    if m.group(3) is None:
+        return first
+    return f"{first}至{int(m.group(3))}年{int(m.group(4))}月"
+
+
+def _dt_cn(dt: datetime) -> str:
+    local = to_local(dt)
+    return f"{date_cn(local.date())} {local.hour}时{local.minute:02d}分"
+
+
+def _d(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return date_cn(value.date() if isinstance(value, datetime) else value)
+
+
+def late_fee_settings(settings: Settings) -> LateFeeSettings:
+    cfg = settings.late_fee
+    periods = tuple(
+        RatePeriod(start=date.fromisoformat(p.start) if p.start else None,
+                   end=date.fromisoformat(p.end) if p.end else None, rate_per_day=p.rate_per_day)
+        for p in cfg.rate_periods
+    )
+    return LateFeeSettings(rate_periods=periods, start_rule=cfg.start_rule,
+                           payment_deadline_rule=cfg.payment_deadline_rule, cap_mode=cfg.cap_mode,
+                           pre2011_mode=cfg.pre2011_mode)
+
+
+def party_dict(p: Party | None) -> dict[str, str]:
+    if p is None:
+        return dict.fromkeys(PARTY_FIELDS, "")
+    return {
+        "kind_label": "单位" if p.kind is PartyKind.UNIT else "个人",
+        "name": p.name,
+        "id_label": p.id_label,
+        "id_value": p.id_value or "",
+        "address": p.address or "",
+        "mobile": p.mobile or "",
+        "phone": p.phone or "",
+        "legal_rep": p.legal_rep or "",
+        "represents": p.represents or "",
+    }
+
+
+# -- result ---------------------------------------------------------------------------------------
+@dataclass
+class DocContext:
+    """The template context and what building it found out (flags to set on the case, warnings)."""
+
+    data: dict[str, Any]
+    flags: list[Flag] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def recipient(self) -> str:
+        return str(self.data["doc"]["recipient"])
+
+
+def build_context(
+    ws: Workspace,
+    case: Case,
+    doc_type: str,
+    *,
+    now: datetime,
+    actor: str = "",
+    extra: Mapping[str, Any] | None = None,
+    recipient: str | None = None,
+    wenhao: str = "",
+    corrects: str = "",
+) -> DocContext:
+    """The full template context of ``doc_type`` for ``case``.
+
+    Raises MissingData naming every missing item at once, UsageError for an unknown ``extra`` key
+    or a value of the wrong shape.
+    """
+    spec = DOC_TYPES.get(doc_type)
+    if spec is None:
+        raise UsageError(f"未知的文书类型“{doc_type}”，应为 {min(DOC_TYPES)}–{max(DOC_TYPES)}。")
+    b = _Builder(ws, case, spec, now, actor, dict(extra or {}))
+    return b.build(recipient=recipient, wenhao=wenhao, corrects=corrects)
+
+
+class _Builder:
+    def __init__(self, ws: Workspace, case: Case, spec: DocSpec, now: datetime, actor: str,
+                 extra: dict[str, Any]) -> None:
+        self.ws = ws
+        self.settings = ws.settings
+        self.office = ws.settings.office
+        self.case = case
+        self.spec = spec
+        self.type = spec.type
+        self.now = now
+        self.today = local_date(now)
+        self.actor = actor
+        self.missing: list[str] = []
+        self.warnings: list[str] = []
+        self.flags: list[Flag] = []
+        self._fees: LateFeeResult | None = None
+        self.extra, self.x_over = self._split_extra(extra)
+
+    # -- extra ----------------------------------------------------------------------------------
+    def _split_extra(self, extra: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        shapes = x_shapes(self.type)
+        control: dict[str, Any] = {}
+        over: dict[str, Any] = {}
+        bad: list[str] = []
+        for key, value in extra.items():
+            # A control key wins over an x field of the same name ("dept" is a code to resolve).
+            if key in CONTROL_KEYS and (CONTROL_KEYS[key][0] is None or self.type in CONTROL_KEYS[key][0]):
+                control[key] = value
+            elif key in shapes:
+                over[key] = self._coerce(key, value, shapes[key])
+            else:
+                bad.append(key)
+        if bad:
+            allowed = sorted(set(shapes) | {k for k, (types, _) in CONTROL_KEYS.items()
+                                             if types is None or self.type in types})
+            raise UsageError(
+                f"{self.type}{self.spec.title}不接受参数“{'、'.join(bad)}”；可用的参数：{'、'.join(allowed)}。"
+            )
+        return control, over
+
+    def _coerce(self, key: str, value: Any, shape: FieldShape) -> Any:
+        where = f"{self.type}的参数 x.{key}"
+        if shape.kind == "str":
+            return _display(value, where)
+        if shape.kind == "list":
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise UsageError(f"{where}应为文字列表。")
+            return [_display(v, where) for v in value]
+        if shape.kind == "rows":
+            if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+                raise UsageError(f"{where}应为列表，每项含 {'/'.join(shape.keys)}。")
+            rows = []
+            for i, row in enumerate(value, start=1):
+                if not isinstance(row, Mapping):
+                    raise UsageError(f"{where}第{i}项应为键值对（{'/'.join(shape.keys)}）。")
+                unknown = sorted(set(row) - set(shape.keys))
+                if unknown:
+                    raise UsageError(f"{where}第{i}项有未知的键：{'、'.join(map(str, unknown))}。")
+                rows.append({k: _display(row.get(k, ""), where) for k in shape.keys})
+            return rows
+        if not isinstance(value, Mapping):
+            raise UsageError(f"{where}应为键值对。")
+        unknown = sorted(set(value) - set(shape.keys))
+        if unknown:
+            raise UsageError(f"{where}有未知的键：{'、'.join(map(str, unknown))}。")
+        return {k: _display(value.get(k, ""), where) for k in shape.keys}
+
+    def need(self, ok: object, label: str) -> None:
+        if not ok and label not in self.missing:
+            self.missing.append(label)
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def dept_name(self, code: str | None) -> str:
+        return self.settings.dept_name(code) if code else ""
+
+    def dept_code(self, text: str) -> str:
+        try:
+            return self.settings.dept(text).code
+        except ValueError as exc:
+            raise UsageError(f"{exc}。") from None
+
+    def latest(self, *types: str) -> DocumentRecord | None:
+        docs = [d for d in self.case.documents if d.doc_type in types and d.superseded_by is None]
+        return docs[-1] if docs else None
+
+    def served_on(self, doc: DocumentRecord | None) -> date | None:
+        if doc is None:
+            return None
+        dates = [s.served_at for s in self.case.services if s.doc_id == doc.doc_id and s.served_at]
+        return max(dates) if dates else None
+
+    def cite(self, doc: DocumentRecord | None) -> str:
+        return doc.wenhao or "" if doc else ""
+
+    def due_of(self, *steps: str) -> date | None:
+        for step in steps:
+            d = self.case.deadline(step)
+            if d is not None:
+                return d.due
+        return None
+
+    def projected_due(self, step: str) -> date | None:
+        """A deadline the workflow has not opened yet (it issues some documents first)."""
+        from casefile.deadlines import calendar_for, compute_due
+
+        try:
+            due, _ = compute_due(self.settings, step, self.today, calendar_for(self.ws.root / "holidays.toml"))
+        except Exception:  # the calendar may not cover the year; the document then leaves a blank
+            return None
+        return due
+
+    # -- top level ----------------------------------------------------------------------------------
+    def build(self, *, recipient: str | None, wenhao: str, corrects: str) -> DocContext:
+        x = self.x_fields()
+        data: dict[str, Any] = {
+            "office": {k: str(getattr(self.office, k) or "") for k in OFFICE_FIELDS},
+            "doc": {
+                "type": self.type,
+                "title": self.spec.title,
+                "wenhao": wenhao,
+                "date": date_cn(self.today),
+                "recipient": recipient if recipient is not None else self.default_recipient(x),
+                "copy_to": _display(self.extra.get("copy_to", ""), "copy_to"),
+                "corrects": corrects,
+                "attachments": self.attachments(),
+            },
+            "case": self.case_fields(),
+            "applicant": party_dict(self.case.applicant),
+            "counterparty": party_dict(self.case.counterparty),
+            "deadline": self.deadline(x),
+            "remedy": self.remedy(),
+            "x": x,
+        }
+        if self.missing:
+            raise MissingData(
+                f"案件 {self.case.id or '（批量）'} 缺少出具{self.type}{self.spec.title}所需的信息："
+                f"{'、'.join(self.missing)}。请先补充后再出具。"
+            )
+        return DocContext(data, self.flags, self.warnings)
+
+    def case_fields(self) -> dict[str, Any]:
+        c = self.case
+        received = to_local(c.received_at)
+        return {
+            "id": c.id,
+            "number": c.number,
+            "received_at": _dt_cn(received),
+            "received_date": date_cn(received.date()),
+            "channel": c.channel.value,
+            "channel_ref": c.channel_ref or "",
+            "first_handler": c.first_handler,
+            "intake_dept": self.dept_name(c.intake_dept),
+            "coordinator_dept": self.dept_name(c.coordinator_dept),
+            "lead_dept": self.dept_name(c.lead_dept),
+            "co_depts": "、".join(self.dept_name(d) for d in c.co_depts),
+            "jurisdiction": c.jurisdiction.name,
+            "jurisdiction_code": c.jurisdiction.code,
+            "categories": "、".join(cat.label for cat in c.categories),
+            "category_codes": "、".join(cat.short for cat in c.categories),
+            "insurance_types": "、".join(i.value for i in c.insurance_types),
+            "periods": "、".join(_period_cn(p) for p in c.periods),
+            "claim": c.claim,
+            "attachments": list(c.attachments),
+            "case_class": c.case_class.value if c.case_class else "",
+            "risk": f"{c.risk.value}风险" if c.risk else "",
+            "route": c.route,
+            "state": c.state.label,
+            "amounts": [
+                {"name": AMOUNT_LABELS.get(k, k), "amount": format_amount(v), "upper": rmb_upper(v)}
+                for k, v in c.amounts.items()
+            ],
+            "total_amount": format_amount(c.total_amount) if c.amounts else "",
+            "total_amount_upper": rmb_upper(c.total_amount) if c.amounts else "",
+        }
+
+    def attachments(self) -> list[str]:
+        if "attachments" in self.extra:
+            value = self.extra["attachments"]
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise UsageError("参数 attachments 应为文字列表。")
+            return [_display(v, "attachments") for v in value]
+        if self.type in ("D17", "D18"):
+            return [DOC_TYPES["D19"].title]
+        if self.type in ("D04", "D06", "D07", "D09"):
+            return list(self.case.attachments)
+        return []
+
+    def default_recipient(self, x: dict[str, Any]) -> str:
+        t, c = self.type, self.case
+        if t in ("D16", "D17", "D18", "D20", "D23"):
+            return str(x["payer"]["name"])
+        if t in ("D02", "D03", "D12", "D13"):
+            return c.applicant.name
+        if t in ("D04", "D08", "D24"):
+            return self.dept_name(self.target_dept()) if self.target_dept() else ""
+        if t == "D05":
+            return self.dept_name(c.coordinator_dept)
+        if t == "D06":
+            return self.office.leading_group_office
+        if t == "D07":
+            return c.referral.to if c.referral else self.dept_name("ZFB")
+        if t == "D09":
+            return self.dept_name("JW")
+        if t == "D21":
+            return (c.enforcement.court if c.enforcement and c.enforcement.court else "") or self.office.court
+        if t == "D22":
+            served = self.served_docs()
+            return str(self.extra.get("recipient") or (served[0].recipient if served else "") or "")
+        return ""
+
+    def deadline(self, x: dict[str, Any]) -> str:
+        if "deadline" in self.extra:
+            return _display(self.extra["deadline"], "deadline")
+        t, c = self.type, self.case
+        due: date | None = None
+        if t == "D02":
+            step = "petition_handling" if c.channel is Channel.PETITION else "hard_ceiling"
+            due = self.due_of("direct", "joint_decision", "special_decision", "referral_reply", step) \
+                or self.projected_due(step)
+        elif t == "D04":
+            dept = self.target_dept()
+            op = next((o for o in reversed(c.opinions) if o.dept == dept), None)
+            due = op.due if op else (self.due_of_dept("opinion", dept) or self.projected_due("opinion"))
+        elif t == "D07":
+            due = c.referral.reply_due if c.referral and c.referral.reply_due else self.due_of("referral_reply")
+        elif t == "D08":
+            due = self.due_of("direct")
+        elif t == "D13":
+            step = str(self.extra.get("step") or (c.extensions[-1].step if c.extensions else ""))
+            due = self.due_of(step) if step else None
+            self.need(due, "延期的时限(extra.step)")
+        elif t in ENFORCEMENT_STEP_OF:
+            due = self.pay_by(ENFORCEMENT_STEP_OF[t])
+        elif t == "D23":
+            rows = x.get("schedule") or []
+            return str(rows[-1]["due"]) if rows else ""
+        return _d(due)
+
+    def due_of_dept(self, step: str, dept: str | None) -> date | None:
+        for d in reversed(self.case.deadlines):
+            if d.step == step and d.dept == dept:
+                return d.due
+        return None
+
+    def pay_by(self, step: str) -> date | None:
+        enf = self.case.enforcement
+        if enf is None:
+            return None
+        for ev in reversed(enf.history):
+            if ev.step.value == step and ev.pay_by:
+                return ev.pay_by
+        return enf.pay_by
+
+    def remedy(self) -> list[str]:
+        if not self.spec.remedy:
+            return []
+        acts = self.extra.get("underlying_acts")
+        if acts is not None and (isinstance(acts, str) or not isinstance(acts, Iterable)):
+            raise UsageError("参数 underlying_acts 应为列表（tax/hrss/medical/labour/petition）。")
+        return remedy_lines(self.type, self.office, self.case, acts=list(acts) if acts is not None else None,
+                            recheck_body=self.extra.get("recheck_body"))
+
+    # -- x ------------------------------------------------------------------------------------------
+    def x_fields(self) -> dict[str, Any]:
+        shapes = x_shapes(self.type)
+        builder: Callable[[], dict[str, Any]] | None = getattr(self, f"x_{self.type}", None)
+        computed = builder() if builder else {}
+        out: dict[str, Any] = {}
+        for name, shape in shapes.items():
+            if name in self.x_over:
+                out[name] = self.x_over[name]
+            elif name in computed:
+                out[name] = computed[name]
+            else:
+                out[name] = [] if shape.kind in ("list", "rows") else (
+                    dict.fromkeys(shape.keys, "") if shape.kind == "dict" else "")
+        extra_names = sorted(set(computed) - set(shapes))
+        assert not extra_names, f"context builder for {self.type} fills unknown x fields {extra_names}"
+        return out
+
+    def contact(self) -> str:
+        return self.case.first_handler
+
+    def target_dept(self) -> str | None:
+        if "dept" in self.extra and self.extra["dept"]:
+            return self.dept_code(str(self.extra["dept"]))
+        if self.type == "D24":
+            return "RSJ"
+        if self.type == "D08":
+            return self.case.lead_dept
+        if self.type == "D04" and len(self.case.co_depts) == 1:
+            return self.case.co_depts[0]
+        return None
+
+    def x_D02(self) -> dict[str, Any]:
+        c = self.case
+        handling = HANDLING.get(c.case_class) if c.case_class else None
+        handling = handling or (HANDLING_BY_RISK.get(c.risk) if c.risk else None) or ""
+        return {"handling": handling, "contact": self.contact()}
+
+    def x_D03(self) -> dict[str, Any]:
+        r = self.case.redirect or {}
+        reason = str(r.get("reason") or "")
+        body = str(r.get("to") or r.get("competent_body") or "")
+        self.need(reason or "reason" in self.x_over, "不予受理的理由(redirect.reason)")
+        self.need(body or "competent_body" in self.x_over, "有权处理的机关(redirect.to)")
+        return {
+            "reason": reason,
+            "competent_body": body,
+            "competent_contact": str(r.get("contact") or r.get("competent_contact") or ""),
+            "transfer": str(r.get("transfer") or ""),
+        }
+
+    def x_D04(self) -> dict[str, Any]:
+        self.need(self.target_dept() or "dept" in self.extra, "征求意见的部门(extra.dept)")
+        return {"questions": [DEFAULT_QUESTION], "contact": self.contact()}
+
+    def x_D05(self) -> dict[str, Any]:
+        dept = self.target_dept()
+        ops = [o for o in self.case.opinions if (dept is None or o.dept == dept) and o.text]
+        op = ops[-1] if ops else None
+        self.need(op or "opinion" in self.x_over, "部门书面意见(opinions[].text)")
+        if op is None:
+            return {"dept": self.dept_name(dept)}
+        request = self.case.document(op.request_doc) if op.request_doc else None
+        return {
+            "dept": self.dept_name(op.dept),
+            "request_wenhao": self.cite(request),
+            "opinion": op.text or "",
+            "basis": op.basis or "",
+            "will_act": "是，由本部门直接办理" if op.will_act else "否",
+            "handler": op.handler or "",
+        }
+
+    def x_D06(self) -> dict[str, Any]:
+        sa = self.case.special_approval or {}
+        return {
+            "reason": str(sa.get("reason") or self.case.triage_note or ""),
+            "office_opinion": str(sa.get("office_opinion") or ""),
+            "leader_opinion": str(sa.get("leader_opinion") or ("同意" if sa.get("approved_by") else "")),
+            "leader": str(sa.get("approved_by") or ""),
+        }
+
+    def x_D07(self) -> dict[str, Any]:
+        r = self.case.referral
+        self.need(r, "报送记录(referral)")
+        if r is None:
+            return {}
+        return {"reason": r.reason, "suggested_dept": self.dept_name(r.suggested_dept),
+                "ticket_no": r.hotline_ref or ""}
+
+    def x_D08(self) -> dict[str, Any]:
+        self.need(self.target_dept(), "承办部门(extra.dept 或 lead_dept)")
+        return {}
+
+    def x_D09(self) -> dict[str, Any]:
+        r = self.case.referral
+        self.need(r, "报送记录(referral)")
+        if r is None:
+            return {}
+        dept = self.target_dept() or r.handling_dept
+        refusals = [f for f in r.refusals if not dept or f.get("dept") == dept] or r.refusals
+        reason = str(self.extra.get("reason") or (refusals[-1].get("reason") if refusals else "") or "")
+        self.need(reason or "refusal" in self.x_over, "拒不办理的情况(extra.reason)")
+        urged = [_d(_as_date(f.get("urged_at") or f.get("at"))) for f in refusals]
+        return {
+            "dept": self.dept_name(dept),
+            "reported_date": _d(r.sent_at),
+            "urged_dates": "、".join(u for u in urged if u),
+            "refusal": reason,
+        }
+
+    def meeting(self, held: bool) -> Meeting | None:
+        ms = self.case.meetings
+        if "meeting" in self.extra:
+            i = _index(self.extra["meeting"], len(ms), "meeting")
+            return ms[i]
+        pool = [m for m in ms if m.held_at is not None] if held else ms
+        return pool[-1] if pool else None
+
+    def x_D10(self) -> dict[str, Any]:
+        m = self.meeting(held=False)
+        self.need(m, "会议安排(meetings)")
+        if m is None:
+            return {}
+        return {
+            "convener": self.office.leading_group_office or self.office.name,
+            "meeting_name": m.title,
+            "meeting_time": _dt_cn(m.scheduled_at),
+            "meeting_place": m.place,
+            "host": m.host,
+            "topics": list(m.topics),
+            "participants": list(m.participants),
+            "materials": [m.materials] if m.materials else [],
+            "contact": self.contact(),
+        }
+
+    def x_D11(self) -> dict[str, Any]:
+        m = self.meeting(held=True)
+        self.need(m and m.held_at, "会议召开情况(meetings[].held_at)")
+        if m is None or m.held_at is None:
+            return {}
+        matter = {
+            "subject": m.summary or self.case.claim,
+            "basis": m.policy_basis or "",
+            "opinion": m.opinion or "",
+            "opinion_risk": m.public_opinion_risk or "",
+            "review_risk": m.litigation_risk or "",
+        }
+        return {
+            "convener": self.office.leading_group_office or self.office.name,
+            "meeting_name": m.title,
+            "meeting_time": _dt_cn(m.held_at),
+            "meeting_place": m.place,
+            "host": m.host,
+            "present": "、".join(m.attendees),
+            "attending": "、".join(m.observers),
+            "absent": "、".join(m.absent),
+            "topics": list(m.topics),
+            "matters": [matter],
+            "decisions": [{"text": i.text, "unit": i.unit or "", "due": _d(i.due)} for i in m.items],
+        }
+
+    def x_D12(self) -> dict[str, Any]:
+        d = self.case.decision
+        self.need(d, "处理意见(decision)")
+        if d is None:
+            return {"contact": self.contact()}
+        return {"findings": d.findings or "", "opinion": d.text, "basis": list(d.basis),
+                "obligations": d.obligations or "", "contact": self.contact()}
+
+    def x_D13(self) -> dict[str, Any]:
+        c = self.case
+        ext = c.extensions[-1] if c.extensions else None
+        step = str(self.extra.get("step") or (ext.step if ext else ""))
+        days = self.extra.get("days", ext.days if ext else None)
+        reason = self.x_over.get("reason") or (ext.reason if ext else "")
+        self.need(reason, "延期理由(reason)")
+        dl = c.deadline(step) if step else None
+        old = ""
+        if dl is not None and days is not None:
+            try:
+                old = _d(dl.due - timedelta(days=int(days)))
+            except (TypeError, ValueError):
+                raise UsageError("参数 days 应为整数。") from None
+        return {"reason": reason, "old_deadline": old, "approver": ext.approver if ext else ""}
+
+    def x_D14(self) -> dict[str, Any]:
+        fus = self.case.followups
+        if "followup" in self.extra:
+            fu = fus[_index(self.extra["followup"], len(fus), "followup")]
+        else:
+            fu = fus[-1] if fus else None
+        self.need(fu, "回访记录(followups)")
+        if fu is None:
+            return {}
+        rem = next((r for r in reversed(self.case.remedies) if fu.remedy and r.kind is fu.remedy), None)
+        return {
+            "visit_date": _d(fu.at),
+            "method": fu.method,
+            "visitor": fu.by,
+            "respondent": fu.respondent,
+            "satisfaction": fu.satisfaction.value,
+            "objection": "是" if fu.objection else "否",
+            "remedy_kind": fu.remedy.value if fu.remedy else "",
+            "remedy_body": rem.body if rem else "",
+            "remedy_date": _d(rem.filed_at) if rem else "",
+            "remedy_status": rem.status if rem else "",
+            "suggestions": fu.suggestions or "",
+        }
+
+    def x_D15(self) -> dict[str, Any]:
+        m = self.case.mediation
+        self.need(m and (m.terms or "terms" in self.x_over), "调解协议条款(mediation.terms)")
+        if m is None:
+            return {}
+        return {
+            "facts": self.case.claim,
+            "dispute": "、".join(cat.label for cat in self.case.categories),
+            "terms": list(m.terms),
+            "performance": m.performance or "",
+            "mediator": m.mediator,
+            "mediation_org": m.organisation or "",
+        }
+
+    # -- enforcement ------------------------------------------------------------------------------------
+    def payer(self) -> dict[str, str]:
+        enf = self.case.enforcement
+        c = self.case
+        if enf is None:
+            return party_dict(c.counterparty if c.counterparty and c.counterparty.kind is PartyKind.UNIT
+                              else c.applicant)
+        for p in (c.applicant, c.counterparty):
+            if p is not None and enf.respondent in (p.name, p.credit_code, p.id_number):
+                return party_dict(p)
+        if enf.respondent == "counterparty" and c.counterparty:
+            return party_dict(c.counterparty)
+        if enf.respondent == "applicant":
+            return party_dict(c.applicant)
+        return {**party_dict(None), "name": enf.respondent}
+
+    def arrears(self) -> list[ArrearsLine]:
+        enf = self.case.enforcement
+        self.need(enf and enf.arrears, "欠费明细(enforcement.arrears)")
+        return list(enf.arrears) if enf else []
+
+    def arrears_rows(self, lines: list[ArrearsLine]) -> list[dict[str, str]]:
+        return [
+            {
+                "insurance_type": a.insurance_type,
+                "period": _period_cn(a.period),
+                "headcount": str(a.headcount) if a.headcount is not None else "",
+                "base": _amt(a.base) if a.base is not None else "",
+                "due": _amt(a.due),
+                "paid": _amt(a.paid),
+                "owed": _amt(a.owed),
+            }
+            for a in lines
+        ]
+
+    def totals(self, lines: list[ArrearsLine]) -> tuple[Decimal, Decimal, Decimal]:
+        zero = Decimal("0.00")
+        return (sum((a.due for a in lines), zero), sum((a.paid for a in lines), zero),
+                sum((a.owed for a in lines), zero))
+
+    def fees(self) -> LateFeeResult | None:
+        """Late fees of the owed lines up to the payment date, or the issue date while unpaid."""
+        if self._fees is not None:
+            return self._fees
+        enf = self.case.enforcement
+        if enf is None:
+            return None
+        items = [ArrearsItem(a.insurance_type, a.period, a.owed) for a in enf.arrears if a.owed > 0]
+        end = enf.paid_on or self.today
+        try:
+            result = compute_late_fees(items, end, late_fee_settings(self.settings))
+        except ValueError as exc:
+            raise MissingData(f"无法计算滞纳金：{exc}。") from None
+        if result.review_required and Flag.LATE_FEE_GE_PRINCIPAL not in self.flags:
+            self.flags.append(Flag.LATE_FEE_GE_PRINCIPAL)
+        self.warnings.extend(w for w in result.warnings if w not in self.warnings)
+        self._fees = result
+        return result
+
+    def fee_end(self) -> date:
+        enf = self.case.enforcement
+        return enf.paid_on if enf and enf.paid_on else self.today
+
+    def facts(self, lines: list[ArrearsLine], lead: str) -> str:
+        if not lines:
+            return ""
+        due, paid, owed = self.totals(lines)
+        periods = sorted({a.period for a in lines})
+        span = _period_cn(periods[0]) if len(periods) == 1 else f"{_period_cn(periods[0])}至{_period_cn(periods[-1])}"
+        kinds = "、".join(dict.fromkeys(a.insurance_type for a in lines))
+        you = "你单位" if self.payer()["kind_label"] == "单位" else "你"
+        return (f"{lead}{you}{span}期间应缴纳{kinds}保险费{_amt(due)}元，已缴纳{_amt(paid)}元，"
+                f"尚欠缴{_amt(owed)}元。")
+
+    def enforcement_common(self, lines: list[ArrearsLine]) -> dict[str, Any]:
+        due, paid, owed = self.totals(lines)
+        return {
+            "payer": self.payer(),
+            "arrears": self.arrears_rows(lines),
+            "total_due": format_amount(due),
+            "total_paid": format_amount(paid),
+            "total_owed": format_amount(owed),
+            "total_owed_upper": rmb_upper(owed),
+        }
+
+    def with_fees(self, owed: Decimal) -> dict[str, str]:
+        fees = self.fees()
+        fee = fees.total_fee if fees else Decimal("0.00")
+        return {
+            "late_fee_until": _d(self.fee_end()),
+            "late_fee_total": format_amount(fee),
+            "late_fee_total_upper": rmb_upper(fee),
+            "grand_total": format_amount(owed + fee),
+            "grand_total_upper": rmb_upper(owed + fee),
+        }
+
+    def x_D16(self) -> dict[str, Any]:
+        lines = self.arrears()
+        return {**self.enforcement_common(lines), "facts": self.facts(lines, "经查，"), "contact": self.contact()}
+
+    def x_D17(self) -> dict[str, Any]:
+        lines = self.arrears()
+        self.fees()  # the review flag belongs to the order that starts the late fee
+        settings = late_fee_settings(self.settings)
+        starts = [payment_deadline(a.period, settings) + timedelta(days=1) for a in lines if a.owed > 0]
+        return {
+            **self.enforcement_common(lines),
+            "facts": self.facts(lines, "经查，"),
+            "late_fee_start": _d(min(starts)) if starts else "",
+            "contact": self.contact(),
+        }
+
+    def x_D18(self) -> dict[str, Any]:
+        lines = self.arrears()
+        _, _, owed = self.totals(lines)
+        common = self.enforcement_common(lines)
+        del common["total_due"], common["total_paid"]
+        return {
+            **common,
+            **self.with_fees(owed),
+            "order_wenhao": self.cite(self.latest("D17")),
+            "facts": self.facts(lines, "经查，"),
+            "evidence": [e.original_name for e in self.case.evidence],
+            "pay_method": DEFAULT_PAY_METHOD,
+        }
+
+    def x_D19(self) -> dict[str, Any]:
+        lines = self.arrears()
+        fees = self.fees()
+        if "for_doc" in self.extra:
+            target = self.case.document(str(self.extra["for_doc"]))
+            if target is None:
+                raise UsageError(f"案件中没有文书 {self.extra['for_doc']}。")
+        else:
+            target = self.latest("D18", "D17")
+        for_doc = f"{target.title}（{target.wenhao}）" if target and target.wenhao else (target.title if target else "")
+        fee_lines = [
+            {
+                "insurance_type": ln.insurance_type,
+                "period": _period_cn(ln.period),
+                "principal": _amt(ln.principal),
+                "due_date": _d(ln.deadline),
+                "start": _d(ln.start),
+                "end": _d(ln.end),
+                "days": str(ln.days),
+                "rate": _rate(ln.rate),
+                "fee": _amt(ln.fee),
+            }
+            for ln in (fees.lines if fees else [])
+        ]
+        _, _, owed = self.totals(lines)
+        fee = fees.total_fee if fees else Decimal("0.00")
+        return {
+            "payer": self.payer(),
+            "for_doc": for_doc,
+            "fee_lines": fee_lines,
+            "principal_total": format_amount(fees.total_principal if fees else owed),
+            "late_fee_total": format_amount(fee),
+            "late_fee_total_upper": rmb_upper(fee),
+            "handler": self.actor,
+        }
+
+    def x_D20(self) -> dict[str, Any]:
+        lines = self.arrears()
+        _, _, owed = self.totals(lines)
+        decision = self.latest("D18")
+        fees = self.with_fees(owed)
+        del fees["late_fee_until"]
+        return {
+            "payer": self.payer(),
+            "decision_wenhao": self.cite(decision),
+            "decision_date": _d(self.served_on(decision)),
+            "total_owed": format_amount(owed),
+            "total_owed_upper": rmb_upper(owed),
+            **fees,
+            "pay_method": DEFAULT_PAY_METHOD,
+        }
+
+    def x_D21(self) -> dict[str, Any]:
+        lines = self.arrears()
+        _, _, owed = self.totals(lines)
+        decision, demand = self.latest("D18"), self.latest("D20")
+        fees = self.with_fees(owed)
+        return {
+            "payer": self.payer(),
+            "decision_wenhao": self.cite(decision),
+            "decision_date": _d(self.served_on(decision)),
+            "facts": self.facts(lines, "经查，被申请人"),
+            "basis": DEFAULT_BASIS_D21,
+            "demand_wenhao": self.cite(demand),
+            "demand_date": _d(self.served_on(demand)),
+            "total_owed": format_amount(owed),
+            "late_fee_total": fees["late_fee_total"],
+            "grand_total": fees["grand_total"],
+            "grand_total_upper": fees["grand_total_upper"],
+        }
+
+    def served_docs(self) -> list[DocumentRecord]:
+        ids = self.extra.get("service_of")
+        if ids is None:
+            served = {s.doc_id for s in self.case.services}
+            pending = [d for d in self.case.documents
+                       if DOC_TYPES[d.doc_type].to_party and d.doc_type != "D22" and d.doc_id not in served]
+            return pending[-1:]
+        out = []
+        for i in [ids] if isinstance(ids, str) else list(ids):
+            d = self.case.document(str(i))
+            if d is None:
+                raise UsageError(f"案件中没有文书 {i}，无法出具其送达回证。")
+            out.append(d)
+        return out
+
+    def x_D22(self) -> dict[str, Any]:
+        docs = self.served_docs()
+        self.need(docs or "items" in self.x_over, "被送达的文书(extra.service_of)")
+        svc = next((s for s in reversed(self.case.services) if docs and s.doc_id == docs[-1].doc_id), None)
+        method = str(self.extra.get("method") or (svc.method if svc else "") or "")
+        return {
+            "items": [{"title": d.title, "wenhao": d.wenhao or ""} for d in docs],
+            "place": str(self.extra.get("place") or (svc.place if svc and svc.place else "") or ""),
+            "method": method,
+            "server": self.actor,
+        }
+
+    def x_D23(self) -> dict[str, Any]:
+        lines = self.arrears()
+        _, _, owed = self.totals(lines)
+        fees = self.fees()
+        return {
+            "payer": self.payer(),
+            "order_wenhao": self.cite(self.latest("D17")),
+            "total_owed": format_amount(owed),
+            "total_owed_upper": rmb_upper(owed),
+            "late_fee_total": format_amount(fees.total_fee if fees else Decimal("0.00")),
+        }
+
+    def x_D24(self) -> dict[str, Any]:
+        lines = self.arrears()
+        _, _, owed = self.totals(lines)
+        order = self.latest("D17")
+        return {
+            "payer": self.payer(),
+            "facts": self.facts(lines, "经查，"),
+            "order_wenhao": self.cite(order),
+            "order_date": _d(self.served_on(order)),
+            "pay_by": _d(self.pay_by("E2")),
+            "total_owed": format_amount(owed),
+            "total_owed_upper": rmb_upper(owed),
+            "contact": self.contact(),
+        }
+
+    # -- archive and library -----------------------------------------------------------------------------
+    def archive_common(self) -> dict[str, str]:
+        a = self.case.archive
+        c = self.case
+        self.need(a or "dang_hao" in self.x_over, "档号(archive.dang_hao，归档后方可出具)")
+        if a is None:
+            return {}
+        return {
+            "dang_hao": a.dang_hao,
+            "items": str(len(c.documents) + len(c.evidence)),
+            "pages": str(a.pages) if a.pages is not None else "",
+            "filer": a.filer,
+        }
+
+    def x_D25(self) -> dict[str, Any]:
+        a = self.case.archive
+        c = self.case
+        out: dict[str, Any] = self.archive_common()
+        out |= {
+            "fonds_name": self.office.fonds_name or self.office.name,
+            "fonds": self.office.fonds,
+            "category": "社会保险费征缴争议处置",
+            "file_title": f"{c.applicant.name}反映{'、'.join(cat.label for cat in c.categories)}争议处置案卷",
+            "date_range": f"{date8(to_local(c.received_at).date())}—{date8(to_local(c.closed_at).date())}"
+            if c.closed_at else "",
+            "closed_date": _d(c.closed_at),
+        }
+        if a is not None:
+            out |= {"retention": a.retention.label, "archive_no": str(a.jian_hao)}
+        return out
+
+    def x_D26(self) -> dict[str, Any]:
+        out: dict[str, Any] = self.archive_common()
+        out.pop("items", None), out.pop("pages", None), out.pop("filer", None)
+        out["entries"] = [
+            {"seq": str(i), "wenhao": d.wenhao or "", "author": self.office.name, "title": d.title,
+             "date": date8(local_date(d.issued_at)), "pages": str(d.pages) if d.pages else "", "note": ""}
+            for i, d in enumerate(self.case.documents, start=1)
+        ]
+        return out
+
+    def x_D27(self) -> dict[str, Any]:
+        a = self.case.archive
+        out: dict[str, Any] = self.archive_common()
+        if a is not None:
+            out |= {"checker": a.checker, "filed_date": _d(a.archived_at), "checked_date": _d(a.archived_at)}
+        return out
+
+    def x_D28(self) -> dict[str, Any]:
+        a = self.case.archive
+        self.need(a or "entries" in self.x_over, "归档信息(archive)")
+        if a is None:
+            return {"fonds_name": self.office.fonds_name or self.office.name}
+        return {
+            "fonds_name": self.office.fonds_name or self.office.name,
+            "year": str(a.year),
+            "retention": a.retention.label,
+            "entries": [{"seq": str(a.jian_hao), "dang_hao": a.dang_hao, "wenhao": "", "author": self.office.name,
+                         "title": f"{self.case.applicant.name}社会保险费征缴争议处置案卷",
+                         "date": date8(local_date(a.archived_at)), "secret": "", "pages": str(a.pages or ""),
+                         "note": ""}],
+        }
+
+    def x_D29(self) -> dict[str, Any]:
+        t = self.case.typical
+        self.need((t and t.draft) or "summary" in self.x_over, "典型案例脱敏稿(typical.draft)")
+        if t is None:
+            return {}
+        return {
+            "summary": t.draft or "",
+            "reviewer": t.reviewer or "",
+            "approver": t.approver or "",
+            "approved_date": _d(t.approved_at),
+            "case_no": t.published_id or "",
+        }
+
+
+def _display(value: Any, where: str) -> str:
+    """One extra value as display text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return _dt_cn(value)
+    if isinstance(value, date):
+        return date_cn(value)
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, str | int):
+        return str(value)
+    raise UsageError(f"{where}的值应为文字，实际为 {type(value).__name__}。")
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return local_date(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return local_date(datetime.fromisoformat(value)) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _index(value: Any, n: int, name: str) -> int:
+    try:
+        i = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"参数 {name} 应为序号（从1起）。") from None
+    if not 1 <= i <= n:
+        raise UsageError(f"参数 {name} 超出范围：案件中共有{n}项。")
+    return i - 1
+
+
+# -- sample contexts (template check, tests) ------------------------------------------------------------
+def sample_context(doc_type: str, *, filled: bool = True) -> dict[str, Any]:
+    """A context with every field of the contract present: each string "〔字段名〕" (filled) or ""
+    (minimal), each list one item (filled) or empty (minimal)."""
+
+    def s(name: str) -> str:
+        return f"〔{name}〕" if filled else ""
+
+    def rows(prefix: str, keys: Iterable[str]) -> list[dict[str, str]]:
+        return [{k: s(f"{prefix}.{k}") for k in keys}] if filled else []
+
+    def strs(name: str) -> list[str]:
+        return [s(name)] if filled else []
+
+    spec = DOC_TYPES[doc_type]
+    x: dict[str, Any] = {}
+    for name, shape in x_shapes(doc_type).items():
+        if shape.kind == "str":
+            x[name] = s(f"x.{name}")
+        elif shape.kind == "list":
+            x[name] = strs(f"x.{name}")
+        elif shape.kind == "rows":
+            x[name] = rows(f"x.{name}", shape.keys)
+        else:
+            x[name] = {k: s(f"x.{name}.{k}") for k in shape.keys}
+    case = {k: s(f"case.{k}") for k in CASE_FIELDS}
+    case["attachments"] = strs("case.attachments")
+    case["amounts"] = rows("case.amounts", AMOUNT_KEYS)
+    doc = {k: s(f"doc.{k}") for k in DOC_FIELDS}
+    doc["attachments"] = strs("doc.attachments")
+    doc["type"], doc["title"] = doc_type, spec.title
+    return {
+        "office": {k: f"〔office.{k}〕" for k in OFFICE_FIELDS},
+        "doc": doc,
+        "case": case,
+        "applicant": {k: s(f"applicant.{k}") for k in PARTY_FIELDS},
+        "counterparty": {k: s(f"counterparty.{k}") for k in PARTY_FIELDS},
+        "deadline": s("deadline"),
+        "remedy": strs("remedy") if spec.remedy else [],
+        "x": x,
+    }

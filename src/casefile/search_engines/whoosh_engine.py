@@ -1,0 +1,281 @@
+"""whoosh-reloaded engine (the default).
+
+Text fields receive the token streams computed by :mod:`analysis` (in worker processes during a
+rebuild), encoded as ``token\\x1fposition`` items joined by ``\\x1e``; the field analyzer only
+decodes them, so whoosh indexes exactly the positions the shared analysis produced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.writing import IndexWriter
+
+from casefile.search_engines.base import (
+    KEYWORD_FIELDS,
+    TEXT_FIELDS,
+    Bool,
+    Engine,
+    EngineError,
+    EngineHit,
+    EngineResults,
+    EngineWriter,
+    Filter,
+    IndexedDoc,
+    MatchAll,
+    Phrase,
+    Q,
+    Term,
+    Tokens,
+)
+
+_ITEM = "\x1e"
+_POS = "\x1f"
+WRITE_TIMEOUT = 10.0
+
+
+def encode_tokens(tokens: Tokens) -> str:
+    return _ITEM.join(f"{t}{_POS}{p}" for t, p in tokens)
+
+
+def encode_keywords(values: Sequence[str]) -> str:
+    return _ITEM.join(v.replace(_ITEM, " ").replace(_POS, " ") for v in values if v)
+
+
+class PreTokenized(Tokenizer):  # type: ignore[misc]
+    """Decodes ``encode_tokens`` output; positions are taken as given."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PreTokenized)
+
+    def __hash__(self) -> int:
+        return hash("PreTokenized")
+
+    def __call__(
+        self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+        removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+        mode: str = "", **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not value:
+            return
+        for n, item in enumerate(value.split(_ITEM)):
+            text, sep, pos = item.rpartition(_POS)
+            if not sep:
+                text, pos = item, str(n)
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + int(pos)
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char
+            yield t
+
+
+def make_schema() -> Schema:
+    fields: dict[str, Any] = {"id": ID(stored=True, unique=True), "data": STORED()}
+    for name in KEYWORD_FIELDS:
+        fields[name] = KEYWORD(analyzer=PreTokenized(), scorable=False)
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=PreTokenized(), phrase=True)
+    return Schema(**fields)
+
+
+def to_whoosh(q: Q) -> wq.Query:
+    if isinstance(q, Term):
+        return wq.Term(q.field, q.text, boost=q.boost)
+    if isinstance(q, Phrase):
+        if len(q.terms) == 1:
+            return wq.Term(q.field, q.terms[0], boost=q.boost)
+        return wq.Phrase(q.field, list(q.terms), slop=1, boost=q.boost)
+    if isinstance(q, MatchAll):
+        return wq.Every(boost=q.boost)
+    if isinstance(q, Bool):
+        base: wq.Query
+        must = [to_whoosh(c) for c in q.must]
+        should = [to_whoosh(c) for c in q.should]
+        if must:
+            base = must[0] if len(must) == 1 else wq.And(must)
+            if should:
+                base = wq.AndMaybe(base, should[0] if len(should) == 1 else wq.Or(should))
+        elif should:
+            base = should[0] if len(should) == 1 else wq.Or(should)
+        else:
+            base = wq.Every() if q.must_not else wq.NullQuery
+        if q.must_not:
+            nots = [to_whoosh(c) for c in q.must_not]
+            base = wq.AndNot(base, nots[0] if len(nots) == 1 else wq.Or(nots))
+        if q.boost != 1.0:
+            base = base.with_boost(q.boost)
+        return base
+    raise TypeError(q)
+
+
+def _filter_queries(filters: Sequence[Filter]) -> tuple[wq.Query | None, wq.Query | None]:
+    keep: list[wq.Query] = []
+    drop: list[wq.Query] = []
+    for f in filters:
+        terms = [wq.Term(f.field, v) for v in f.values]
+        if not terms:
+            continue
+        one = terms[0] if len(terms) == 1 else wq.Or(terms)
+        (drop if f.negate else keep).append(one)
+    allow = None if not keep else keep[0] if len(keep) == 1 else wq.And(keep)
+    mask = None if not drop else drop[0] if len(drop) == 1 else wq.Or(drop)
+    return allow, mask
+
+
+class _Writer(EngineWriter):
+    def __init__(self, w: IndexWriter) -> None:
+        self.w = w
+
+    def add(self, doc: IndexedDoc) -> None:
+        fields: dict[str, Any] = {"id": doc.doc.id, "data": doc.doc.stored()}
+        for name, values in doc.doc.keywords().items():
+            if values:
+                fields[name] = encode_keywords(values)
+        for name in TEXT_FIELDS:
+            tokens = doc.tokens(name)
+            if tokens:
+                fields[name] = encode_tokens(tokens)
+        self.w.add_document(**fields)
+
+    def delete(self, field: str, value: str) -> None:
+        self.w.delete_by_term(field, value)
+
+    def commit(self) -> None:
+        self.w.commit()
+
+    def cancel(self) -> None:
+        self.w.cancel()
+
+
+class WhooshEngine(Engine):
+    name = "whoosh"
+
+    def __init__(self, path: Path, ix: windex.Index) -> None:
+        super().__init__(path)
+        self.ix = ix
+        self._searcher: Any = None
+
+    @classmethod
+    def create(cls, path: Path) -> WhooshEngine:
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path, windex.create_in(str(path), make_schema()))
+
+    @classmethod
+    def open(cls, path: Path) -> WhooshEngine:
+        try:
+            ix = windex.open_dir(str(path))
+            if set(ix.schema.names()) != set(make_schema().names()):
+                raise EngineError("索引字段与当前版本不一致")
+            with ix.searcher() as s:
+                s.doc_count()
+        except EngineError:
+            raise
+        except Exception as exc:  # whoosh raises many kinds on damaged files
+            raise EngineError(f"{type(exc).__name__}: {exc}") from exc
+        return cls(path, ix)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
+        with contextlib.suppress(Exception):
+            self.ix.close()
+
+    @property
+    def searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[EngineWriter]:
+        try:
+            w = self.ix.writer(timeout=WRITE_TIMEOUT, limitmb=256)
+        except windex.LockError as exc:
+            raise EngineError("索引被另一个进程锁定") from exc
+        writer = _Writer(w)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # reading -----------------------------------------------------------------------------------
+    def _full(self, query: Q, filters: Sequence[Filter]) -> tuple[wq.Query, wq.Query | None, wq.Query | None]:
+        allow, mask = _filter_queries(filters)
+        return to_whoosh(query), allow, mask
+
+    def search(self, query: Q, filters: Sequence[Filter], limit: int) -> EngineResults:
+        q, allow, mask = self._full(query, filters)
+        s = self.searcher
+        results = s.search(q, limit=max(1, limit), filter=allow, mask=mask)
+        hits = [EngineHit(hit["id"], float(hit.score or 0.0), hit["data"]) for hit in results]
+        return EngineResults(len(results), hits[:limit] if limit else [])
+
+    def _matching(self, query: Q, filters: Sequence[Filter]) -> set[int]:
+        q, allow, mask = self._full(query, filters)
+        if allow is not None:
+            q = wq.And([q, allow])
+        if mask is not None:
+            q = wq.AndNot(q, mask)
+        return set(self.searcher.docs_for_query(q))
+
+    def facets(self, query: Q, filters: Sequence[Filter], fields: Sequence[str]) -> dict[str, dict[str, int]]:
+        matched = self._matching(query, filters)
+        s = self.searcher
+        out: dict[str, dict[str, int]] = {}
+        for name in fields:
+            counts: dict[str, int] = {}
+            if matched:
+                for term in s.reader().field_terms(name):
+                    n = len(matched.intersection(s.postings(name, term).all_ids()))
+                    if n:
+                        counts[term] = n
+            out[name] = counts
+        return out
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        fields = self.searcher.document(id=doc_id)
+        return None if fields is None else dict(fields["data"])
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return int(self.searcher.doc_frequency(field, term))
+
+    def doc_count(self) -> int:
+        return int(self.searcher.doc_count())
+
+    def ids(self, field: str = "", value: str = "") -> Iterator[str]:
+        s = self.searcher
+        if not field:
+            for fields in s.reader().all_stored_fields():
+                yield fields["id"]
+            return
+        try:
+            docnums = list(s.postings(field, value).all_ids())
+        except Exception:  # whoosh raises TermNotFound for a value nobody holds
+            return
+        for docnum in docnums:
+            yield s.stored_fields(docnum)["id"]
+
+
+def destroy(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
