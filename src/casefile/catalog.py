@@ -15,11 +15,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from casefile.config import Workspace
 from casefile.errors import CasefileError, CorruptRecord
-from casefile.models.case import Case
+
+if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydantic models
+    from casefile.config import Workspace
+    from casefile.models.case import Case
 
 SCHEMA_VERSION = "3"
 
@@ -111,8 +113,6 @@ def _discard(path: Path) -> None:
 
 
 def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
-    from casefile.store import sha256_bytes  # noqa: F401  (keeps import graph one-way)
-
     last_follow = case.followups[-1] if case.followups else None
     open_due = [d.due for d in case.deadlines if d.done_at is None]
     text = " ".join(x for x in [case.claim, case.applicant.name, case.counterparty.name if case.counterparty else "",

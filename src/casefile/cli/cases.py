@@ -107,9 +107,13 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
         except ValueError as exc:
             raise UsageError(f"--dept {exc}。") from None
     today = app.now.date()
+    shown = limit if limit or as_json else 100  # a screenful; --limit or --json for everything
     rows = catalog.list_cases(app.ws, catalog.CaseFilter(states=states, category=cat, risk=risk, dept=dept_code,
-                                                          year=year, text=text, flag=flag, limit=limit,
+                                                          year=year, text=text, flag=flag,
+                                                          limit=shown + 1 if shown else None,
                                                           overdue_on=today if overdue else None))
+    more = bool(shown) and len(rows) > shown
+    rows = rows[:shown] if shown else rows
     import json
 
     items = []
@@ -134,7 +138,7 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
         cats = ",".join(c.split("_")[0] for c in it["categories"])
         echo(f"{it['id']}  {it['number']}  {STATE_LABELS[St(it['state'])]:<8}  {cats:<8}  "
              f"{it['applicant'][:18]:<18}  期限 {it['next_due'] or '—'}  {marks}")
-    echo(f"共 {len(items)} 件。")
+    echo(f"共列出 {len(items)} 件{'（还有更多，用 --limit N 显示更多）' if more else ''}。")
 
 
 @click.command()
@@ -227,7 +231,7 @@ def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -
     from casefile import catalog
 
     today = app.now.date()
-    s = app.ws.settings
+    s = app.ws
     yesterday, horizon = today - timedelta(days=1), today + timedelta(days=days)
     spans = {"overdue": (None, yesterday), "today": (today, today), "soon": (today + timedelta(days=1), horizon)}
     groups: dict[str, dict[str, Any]] = {}

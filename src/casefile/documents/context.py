@@ -26,8 +26,8 @@ from casefile.errors import MissingData, UsageError
 from casefile.models.case import Case
 from casefile.models.enums import CaseClass, Channel, Flag, PartyKind, Risk
 from casefile.models.party import Party
-from casefile.models.records import ArrearsLine, DocumentRecord, Meeting
-from casefile.rules.dates import date_cn, date8
+from casefile.models.records import ArrearsLine, DocumentRecord, FollowUp, Meeting
+from casefile.rules.dates import date8, date_cn
 from casefile.rules.latefee import (
     ArrearsItem,
     LateFeeResult,
@@ -259,7 +259,8 @@ class _Builder:
         bad: list[str] = []
         for key, value in extra.items():
             # A control key wins over an x field of the same name ("dept" is a code to resolve).
-            if key in CONTROL_KEYS and (CONTROL_KEYS[key][0] is None or self.type in CONTROL_KEYS[key][0]):
+            types = CONTROL_KEYS[key][0] if key in CONTROL_KEYS else frozenset()
+            if key in CONTROL_KEYS and (types is None or self.type in types):
                 control[key] = value
             elif key in shapes:
                 over[key] = self._coerce(key, value, shapes[key])
@@ -517,7 +518,7 @@ class _Builder:
         return self.case.first_handler
 
     def target_dept(self) -> str | None:
-        if "dept" in self.extra and self.extra["dept"]:
+        if self.extra.get("dept"):
             return self.dept_code(str(self.extra["dept"]))
         if self.type == "D24":
             return "RSJ"
@@ -682,6 +683,7 @@ class _Builder:
 
     def x_D14(self) -> dict[str, Any]:
         fus = self.case.followups
+        fu: FollowUp | None
         if "followup" in self.extra:
             fu = fus[_index(self.extra["followup"], len(fus), "followup")]
         else:
@@ -1111,10 +1113,10 @@ def sample_context(doc_type: str, *, filled: bool = True) -> dict[str, Any]:
             x[name] = rows(f"x.{name}", shape.keys)
         else:
             x[name] = {k: s(f"x.{name}.{k}") for k in shape.keys}
-    case = {k: s(f"case.{k}") for k in CASE_FIELDS}
+    case: dict[str, Any] = {k: s(f"case.{k}") for k in CASE_FIELDS}
     case["attachments"] = strs("case.attachments")
     case["amounts"] = rows("case.amounts", AMOUNT_KEYS)
-    doc = {k: s(f"doc.{k}") for k in DOC_FIELDS}
+    doc: dict[str, Any] = {k: s(f"doc.{k}") for k in DOC_FIELDS}
     doc["attachments"] = strs("doc.attachments")
     doc["type"], doc["title"] = doc_type, spec.title
     return {

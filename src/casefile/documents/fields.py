@@ -289,7 +289,7 @@ DOC_TYPES: dict[str, DocSpec] = {
         DocSpec(
             "D22", "送达回证", "enforcement", False, False, True, False,
             {
-                "items": "列表，送达文书，每项含 title 文书名称/wenhao 文号",
+                "served": "列表，送达文书，每项含 title 文书名称/wenhao 文号",
                 "place": "送达地点",
                 "method": "送达方式（直接/留置/委托/邮寄/公告/电子）",
                 "server": "送达人",
@@ -331,8 +331,8 @@ DOC_TYPES: dict[str, DocSpec] = {
                 "file_title": "案卷题名",
                 "date_range": "起止时间",
                 "retention": "保管期限（永久/定期30年/定期10年）",
-                "items": "件数",
-                "pages": "页数",
+                "item_count": "件数",
+                "page_count": "页数",
                 "archive_no": "归档号",
                 "dang_hao": "档号",
                 "closed_date": "办结日期",
@@ -350,8 +350,8 @@ DOC_TYPES: dict[str, DocSpec] = {
             "D27", "卷内备考表", "form", False, False, False, False,
             {
                 "dang_hao": "档号",
-                "items": "件数",
-                "pages": "页数",
+                "item_count": "件数",
+                "page_count": "页数",
                 "note": "本卷情况说明（缺损、修改、补充、移出等）",
                 "filer": "立卷人",
                 "checker": "检查人",

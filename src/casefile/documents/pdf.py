@@ -1,0 +1,105 @@
+"""PDF through headless LibreOffice.
+
+Each call runs its own ``soffice`` with a private profile directory (two conversions at once
+would otherwise fight over one profile lock and the second would silently do nothing), in its own
+process group so that a timeout kills soffice.bin and oosplash together and nothing is left
+behind. The PDF is produced in a private folder and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from casefile.errors import ExternalToolError
+
+__all__ = ["SOFFICE_VAR", "convert_many", "convert_to_pdf", "find_soffice"]
+
+SOFFICE_VAR = "CASEFILE_SOFFICE"
+DEFAULT_TIMEOUT = 120.0
+
+
+def find_soffice() -> str | None:
+    """``CASEFILE_SOFFICE``, else ``soffice`` or ``libreoffice`` on PATH."""
+    explicit = os.environ.get(SOFFICE_VAR)
+    if explicit:
+        return explicit if Path(explicit).is_file() else shutil.which(explicit)
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(docx: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
+    """Convert one .docx; returns ``out_dir/<stem>.pdf``. Raises ExternalToolError."""
+    return convert_many([docx], out_dir, timeout)[0]
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
+    """Convert several .docx files with one LibreOffice start (it takes seconds to start)."""
+    if not docxs:
+        return []
+    stems = [p.stem for p in docxs]
+    if len(set(stems)) != len(stems):
+        raise ExternalToolError("同一批转换的文件名重复，PDF 会互相覆盖。")
+    for p in docxs:
+        if not p.is_file():
+            raise ExternalToolError(f"要转换的文件不存在：{p}。")
+    exe = find_soffice()
+    if exe is None:
+        raise ExternalToolError(
+            f"未找到 LibreOffice（soffice），无法生成 PDF。请安装 LibreOffice（如 apt-get install "
+            f"libreoffice-writer fonts-wqy-zenhei），或用环境变量 {SOFFICE_VAR} 指定 soffice 的路径。"
+        )
+    names = "、".join(p.name for p in docxs[:3]) + ("等" if len(docxs) > 3 else "")
+    profile = Path(tempfile.mkdtemp(prefix="casefile-lo-profile-"))
+    work = Path(tempfile.mkdtemp(prefix="casefile-lo-out-"))
+    cmd = [
+        exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
+        "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+        "--outdir", str(work), *(str(p.resolve()) for p in docxs),
+    ]
+    try:
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=True, env={**os.environ, "HOME": str(profile)})
+        except OSError as exc:
+            raise ExternalToolError(f"无法启动 LibreOffice（{exe}）：{exc.strerror}。") from None
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.communicate()  # reap, so no zombie is left
+            raise ExternalToolError(
+                f"LibreOffice 转换 {names} 超过{timeout:g}秒未完成，已终止。请稍后重试，或检查文件是否过大。"
+            ) from None
+        finally:
+            # oosplash may exit before soffice.bin; whatever is left of the group goes now.
+            _kill_group(proc)
+        out: list[Path] = []
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for p in docxs:
+            made = work / f"{p.stem}.pdf"
+            if not made.is_file() or made.stat().st_size == 0 or made.read_bytes()[:5] != b"%PDF-":
+                detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+                why = f"（{detail[0]}）" if detail else ""
+                raise ExternalToolError(
+                    f"LibreOffice 未能把 {p.name} 转换为 PDF（退出码 {proc.returncode}）{why}。"
+                )
+            target = out_dir / made.name
+            tmp = target.with_name(f".{target.name}.tmp")
+            shutil.copyfile(made, tmp)
+            os.replace(tmp, target)
+            out.append(target)
+        return out
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,156 @@
+"""The query language of ``casefile search`` and its translation into the engine-neutral tree.
+
+Syntax (whitespace separates parts):
+
+- ``滞纳金 减免``: every part must match; a part matches as a whole word or as an exact substring.
+- a long part (more than three content words, e.g. a pasted question) needs only some of its words;
+  the more words and the closer together, the higher the score.
+- ``"责令限期缴纳"`` (also “…” and 「…」): exact phrase.
+- ``-撤回``: exclude; ``-kind:law`` excludes a filter value.
+- ``field:value``: filter on a keyword field (``kind`` ``category`` ``year`` ``outcome`` ``dept``
+  ``region`` ``risk`` ``status`` ``case``; also the Chinese names 类型 类别 年份 结果 部门 辖区 风险
+  状态 案件). ``year:2024..2026`` is a range. An unknown ``x:y`` is ordinary text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from casefile.search_engines.analysis import QueryText, Segmenter, analyse_query, word_sequences
+from casefile.search_engines.base import Bool, MatchAll, Phrase, Q, Term
+
+FIELD_NAMES: dict[str, str] = {
+    "kind": "kind", "类型": "kind", "种类": "kind",
+    "category": "category", "类别": "category", "cat": "category",
+    "year": "year", "年份": "year", "年度": "year",
+    "outcome": "outcome", "结果": "outcome",
+    "dept": "dept", "部门": "dept",
+    "region": "region", "辖区": "region", "地区": "region",
+    "risk": "risk", "风险": "risk",
+    "status": "status", "状态": "status", "效力": "status",
+    "case": "case_id", "案件": "case_id",
+}
+
+_PART_RE = re.compile(
+    r"""(?P<neg>-)?(?:(?P<field>[^\s:："“”「」]+)[:：])?"""
+    r"""(?:"(?P<q1>[^"]*)"?|“(?P<q2>[^”]*)”?|「(?P<q3>[^」]*)」?|(?P<word>[^\s"“「]+))"""
+)
+
+# Chunks with at most this many content words need all of them.
+STRICT_WORDS = 3
+
+# Boosts: a whole word in the title counts most; exact substrings (grams) keep recall.
+B_TITLE_W, B_BODY_W, B_TITLE_G, B_BODY_G = 3.0, 1.0, 1.5, 0.5
+B_EXACT_TITLE, B_EXACT_BODY = 4.0, 2.0
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    phrase: bool = False
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class FieldTerm:
+    field: str
+    value: str
+    negate: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    chunks: tuple[Chunk, ...]
+    fields: tuple[FieldTerm, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.chunks if not c.negate)
+
+
+def parse(text: str) -> ParsedQuery:
+    chunks: list[Chunk] = []
+    fields: list[FieldTerm] = []
+    for m in _PART_RE.finditer(text or ""):
+        negate = bool(m.group("neg"))
+        quoted = next((m.group(g) for g in ("q1", "q2", "q3") if m.group(g) is not None), None)
+        value = quoted if quoted is not None else m.group("word") or ""
+        field = m.group("field")
+        if field is not None:
+            name = FIELD_NAMES.get(field.lower(), FIELD_NAMES.get(field))
+            if name is not None:
+                if value.strip():
+                    fields.append(FieldTerm(name, value.strip(), negate))
+                continue
+            # not a field: keep the whole part as text ("12:30", "第8:条")
+            value = f"{field}{m.group(0)[len(field) + (1 if negate else 0)]}{value}"
+        if value.strip():
+            chunks.append(Chunk(value.strip(), phrase=quoted is not None, negate=negate))
+    return ParsedQuery(tuple(chunks), tuple(fields))
+
+
+# -- building the tree -------------------------------------------------------------------------
+def _phrases(field: str, sequences: tuple[tuple[str, ...], ...], boost: float) -> Q:
+    parts = [Phrase(field, seq, boost) for seq in sequences if seq]
+    if len(parts) == 1:
+        return parts[0]
+    return Bool(must=tuple(parts), boost=1.0)
+
+
+def word_clause(word: str) -> Q:
+    """One content word: the whole word (words fields) or its exact characters (grams fields)."""
+    seqs = word_sequences(word)
+    alts: list[Q] = [Term("title_w", word, B_TITLE_W), Term("body_w", word, B_BODY_W)]
+    if seqs:
+        alts += [_phrases("title_g", seqs, B_TITLE_G), _phrases("body_g", seqs, B_BODY_G)]
+    return Bool(should=tuple(alts))
+
+
+def exact_clause(qt: QueryText) -> Q | None:
+    if not qt.sequences:
+        return None
+    return Bool(should=(_phrases("title_g", qt.sequences, B_EXACT_TITLE), _phrases("body_g", qt.sequences, B_EXACT_BODY)))
+
+
+def chunk_clause(chunk: Chunk, seg: Segmenter | None = None) -> tuple[Q | None, QueryText]:
+    qt = analyse_query(chunk.text, seg)
+    exact = exact_clause(qt)
+    if chunk.phrase or chunk.negate:
+        return exact, qt
+    words = [word_clause(w) for w in qt.content_words]
+    if not words:
+        return exact, qt
+    extra = (exact,) if exact is not None else ()
+    if len(words) <= STRICT_WORDS:
+        return Bool(must=tuple(words), should=extra), qt
+    return Bool(should=(*words, *extra)), qt
+
+
+@dataclass(frozen=True)
+class BuiltQuery:
+    query: Q
+    needles: tuple[str, ...]  # normalised strings to highlight
+    has_text: bool
+
+
+def build(parsed: ParsedQuery, seg: Segmenter | None = None) -> BuiltQuery:
+    must: list[Q] = []
+    must_not: list[Q] = []
+    needles: list[str] = []
+    for chunk in parsed.chunks:
+        clause, qt = chunk_clause(chunk, seg)
+        if clause is None:
+            continue
+        if chunk.negate:
+            must_not.append(clause)
+            continue
+        must.append(clause)
+        needles.append(qt.norm)
+        if not chunk.phrase:
+            needles.extend(qt.content_words)
+    has_text = bool(must)
+    if not must:
+        must.append(MatchAll())
+    query: Q = must[0] if len(must) == 1 and not must_not else Bool(must=tuple(must), must_not=tuple(must_not))
+    return BuiltQuery(query, tuple(dict.fromkeys(needles)), has_text)

@@ -1,0 +1,126 @@
+"""What every engine shares above the engine interface: ranking prior, paging, snippets, facets,
+masking of personal data, more-like-this. Engines differ only in their BM25 arithmetic."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from casefile.search_engines.analysis import QUERY_STOPWORDS, Segmenter, analyse, is_cjk, make_snippet
+from casefile.search_engines.base import FACET_FIELDS, Bool, Engine, Filter, Q, Term
+from casefile.search_engines.query import BuiltQuery
+
+RERANK_EXTRA = 100  # hits beyond the requested page that the prior may move up
+MLT_TERMS = 25
+SNIPPET_WIDTH = 110
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    title: str
+    score: float
+    snippet: str  # with <em>…</em> around matches
+    snippet_plain: str
+    spans: tuple[tuple[int, int], ...]
+    ref: str = ""
+    case_id: str = ""
+    status: str = ""
+    year: int | None = None
+    category: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "title": self.title, "score": round(self.score, 4),
+                "snippet": self.snippet}
+
+
+@dataclass
+class Page:
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+
+def _sorted_facets(raw: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for name, values in raw.items()}
+
+
+def run(
+    engine: Engine,
+    built: BuiltQuery,
+    filters: Sequence[Filter],
+    *,
+    page: int = 1,
+    per_page: int = 10,
+    facets: bool = True,
+    mask: Callable[[str], str] | None = None,
+) -> Page:
+    """One page of hits: engine score × the document's prior, ties by id, snippets masked by ``mask``."""
+    page = max(1, page)
+    per_page = max(1, per_page)
+    want = page * per_page
+    res = engine.search(built.query, filters, want + RERANK_EXTRA)
+    ranked = sorted(res.hits, key=lambda h: (-round(h.score * float(h.stored.get("rank", 1.0)), 6), h.id))
+    chosen = ranked[(page - 1) * per_page : want]
+    hits = [_hit(h.stored, h.score * float(h.stored.get("rank", 1.0)), built.needles, mask) for h in chosen]
+    counts = _sorted_facets(engine.facets(built.query, filters, FACET_FIELDS)) if facets else {}
+    return Page(res.total, page, per_page, hits, counts)
+
+
+def _hit(stored: dict[str, Any], score: float, needles: Sequence[str], mask: Callable[[str], str] | None) -> Hit:
+    body = str(stored.get("body", ""))
+    snippet = make_snippet(body, needles, width=SNIPPET_WIDTH, transform=mask)
+    title = str(stored.get("title", ""))
+    if mask is not None:
+        title = mask(title)
+    return Hit(
+        id=str(stored["id"]), kind=str(stored.get("kind", "")), title=title, score=score,
+        snippet=snippet.marked(), snippet_plain=snippet.text, spans=snippet.spans, ref=str(stored.get("ref", "")),
+        case_id=str(stored.get("case_id", "")), status=str(stored.get("status", "")), year=stored.get("year"),
+        category=tuple(stored.get("category") or ()),
+    )
+
+
+# -- more like this -----------------------------------------------------------------------------------
+def _eligible(term: str) -> bool:
+    if term in QUERY_STOPWORDS or term.isdigit():
+        return False
+    if len(term) == 1:
+        return is_cjk(term) and not ("\u4e00" <= term <= "\u9fff")  # rare characters only
+    return True
+
+
+def similar_query(engine: Engine, texts: Sequence[str], seg: Segmenter | None = None) -> tuple[Q | None, list[str]]:
+    """The ``MLT_TERMS`` most characteristic words of ``texts`` (tf × idf over the index), as one query."""
+    tf: Counter[str] = Counter()
+    for text in texts:
+        tf.update(w for w, _ in analyse(text, seg).words if _eligible(w))
+    n = max(1, engine.doc_count())
+    scored: list[tuple[float, str]] = []
+    for term, freq in tf.items():
+        df = engine.doc_freq("body_w", term)
+        if df == 0 or df > n * 0.5:
+            continue
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        scored.append(((1 + math.log(freq)) * idf, term))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    top = scored[:MLT_TERMS]
+    if not top:
+        return None, []
+    best = top[0][0]
+    clauses: list[Q] = []
+    for score, term in top:
+        weight = round(score / best, 4)
+        clauses.append(Term("body_w", term, weight))
+        clauses.append(Term("title_w", term, weight * 0.5))
+    return Bool(should=tuple(clauses)), [t for _, t in top]

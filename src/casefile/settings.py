@@ -1,0 +1,230 @@
+"""The validated settings of a workspace (casefile.toml), every DOMAIN.md default marked configurable.
+
+Imported only when a command needs the settings (pydantic costs ~100 ms of start-up)."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from casefile.errors import ConfigError
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class Office(Strict):
+    name: str = Field(min_length=1)
+    short: str = Field(min_length=1)
+    fonds: str = Field(pattern=r"^[A-Z0-9]{4}$")  # 全宗号, 4 characters (DA/T 22)
+    fonds_name: str = ""
+    org_code: str = Field(default="SBZY", pattern=r"^[A-Z0-9]{1,8}$")  # 机构（问题）代码
+    case_prefix: str = Field(default="SBZY", pattern=r"^[A-Z]{2,8}$")
+    region_code: str = Field(pattern=r"^\d{6}$")
+    case_daizi: str = Field(min_length=1, max_length=12)
+    address: str = ""
+    phone: str = ""
+    superior_tax: str = Field(min_length=1)  # 复议机关 for 税务 acts (上一级税务局)
+    county_gov: str = Field(min_length=1)  # 复议机关 for 人社/医保 acts
+    court: str = Field(min_length=1)
+    intermediate_court: str = ""
+    arbitration: str = Field(min_length=1)
+    petition_office: str = ""
+    leading_group_office: str = ""
+
+
+class Department(Strict):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,15}$")
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    contact: str = ""
+
+
+class Place(Strict):
+    name: str = Field(min_length=1)
+    code: str = Field(pattern=r"^\d{6}$")
+
+
+class Limit(Strict):
+    n: int = Field(ge=0, le=3650)
+    unit: Literal["calendar_days", "working_days", "months"] = "working_days"
+    rule: Literal["civil", "tax", "review"] = "civil"
+    label: str = ""
+
+
+def _limit(n: int, unit: str, label: str, rule: str = "civil") -> Limit:
+    return Limit(n=n, unit=unit, label=label, rule=rule)  # type: ignore[arg-type]
+
+
+DEFAULT_LIMITS: dict[str, Limit] = {
+    "register": _limit(0, "calendar_days", "登记并出具受理回执"),
+    "triage": _limit(1, "working_days", "审核分类/风险初判"),
+    "direct": _limit(5, "working_days", "直接办理"),
+    "opinion": _limit(5, "working_days", "联办部门书面意见"),
+    "joint_decision": _limit(15, "working_days", "联办事项形成处理意见"),
+    "special_approval": _limit(3, "working_days", "专案报批"),
+    "special_decision": _limit(30, "calendar_days", "专案/重大事项形成处理意见"),
+    "hard_ceiling": _limit(60, "calendar_days", "办理总时限"),
+    "referral_reply": _limit(5, "working_days", "承办部门反馈（报送）"),
+    "mediation": _limit(15, "calendar_days", "调解"),
+    "notify": _limit(5, "working_days", "书面反馈当事人"),
+    "followup": _limit(10, "working_days", "首次跟踪回访"),
+    "remedy_check": _limit(60, "calendar_days", "救济进展核查"),
+    "archive": _limit(30, "calendar_days", "立卷归档"),
+    "petition_notice": _limit(15, "calendar_days", "信访事项书面告知"),
+    "petition_handling": _limit(60, "calendar_days", "信访事项办理"),
+    "e1_pay": _limit(15, "calendar_days", "征缴事项通知书缴款期限"),
+    "e2_pay": _limit(15, "calendar_days", "责令限期缴纳期限"),
+    "e3_pay": _limit(15, "calendar_days", "征收决定书缴款期限"),
+    "e5_wait": _limit(10, "calendar_days", "催告书送达后等待期"),
+}
+
+MAX_EXTENSION_DAYS = 30
+
+
+class RatePeriodCfg(Strict):
+    start: str | None = None  # ISO date, inclusive
+    end: str | None = None
+    rate_per_day: Decimal
+
+
+class LateFeeCfg(Strict):
+    rate_periods: list[RatePeriodCfg] = Field(
+        default_factory=lambda: [
+            RatePeriodCfg(end="2011-06-30", rate_per_day=Decimal("0.002")),
+            RatePeriodCfg(start="2011-07-01", rate_per_day=Decimal("0.0005")),
+        ]
+    )
+    start_rule: Literal["day_after_deadline", "first_of_second_month"] = "day_after_deadline"
+    payment_deadline_rule: Literal["15th_next_month", "end_of_next_month", "end_of_month"] = "15th_next_month"
+    cap_mode: Literal["none", "principal"] = "none"
+    pre2011_mode: Literal["statute", "lower_of"] = "statute"
+
+
+class RoutingCfg(Strict):
+    medium_risk_organiser: str = "综治中心"  # pianguan: body says 综治中心, annex says 街道
+    special_departments: list[str] = Field(default_factory=lambda: ["ZFB", "SFJ", "CZJ", "RSJ", "YBJ", "SPJ", "XFJ", "SW", "WXB"])
+
+
+class RiskCfg(Strict):
+    repeat_min_cases: int = 2
+    repeat_months: int = 12
+    mass_min_complainants: int = 3
+    mass_min_workers: int = 10
+    large_amount: Decimal = Decimal("100000.00")
+    due_soon_days: int = 2
+
+
+class ArchiveCfg(Strict):
+    order: Literal["procedural", "result_first"] = "procedural"
+    filer: str = ""
+    checker: str = ""
+
+
+class SearchCfg(Strict):
+    engine: Literal["whoosh", "tantivy"] = "whoosh"
+
+
+class EvidenceCfg(Strict):
+    stability_seconds: float = Field(default=3.0, ge=0)
+    rescan_seconds: float = Field(default=30.0, gt=0)
+    parse_timeout_seconds: float = Field(default=120.0, gt=0)
+    memory_limit_mb: int = Field(default=1536, gt=0)
+    max_pixels: int = Field(default=120_000_000, gt=0)
+    max_ocr_pages: int = Field(default=50, ge=0)
+    ocr_dpi: int = Field(default=300, ge=72, le=600)
+
+
+class Settings(Strict):
+    office: Office
+    profile: Literal["naiman", "pianguan"] = "pianguan"
+    daizi: dict[str, str] = Field(default_factory=dict)  # 文号代字 per document type (D02…)
+    departments: list[Department]
+    jurisdictions: list[Place]
+    time_limits: dict[str, Limit] = Field(default_factory=dict)
+    late_fee: LateFeeCfg = Field(default_factory=LateFeeCfg)
+    routing: RoutingCfg = Field(default_factory=RoutingCfg)
+    risk: RiskCfg = Field(default_factory=RiskCfg)
+    archive: ArchiveCfg = Field(default_factory=ArchiveCfg)
+    search: SearchCfg = Field(default_factory=SearchCfg)
+    evidence: EvidenceCfg = Field(default_factory=EvidenceCfg)
+
+    @field_validator("time_limits")
+    @classmethod
+    def _known_steps(cls, v: dict[str, Limit]) -> dict[str, Limit]:
+        unknown = sorted(set(v) - set(DEFAULT_LIMITS))
+        if unknown:
+            raise ValueError(f"未知的时限步骤：{'、'.join(unknown)}")
+        return v
+
+    def limit(self, step: str) -> Limit:
+        base = DEFAULT_LIMITS[step]
+        override = self.time_limits.get(step)
+        if override is None:
+            return base
+        return override if override.label else override.model_copy(update={"label": base.label})
+
+    # -- departments -----------------------------------------------------------------------
+    def dept(self, text: str) -> Department:
+        t = text.strip()
+        for d in self.departments:
+            if t in (d.code, d.name, *d.aliases):
+                return d
+        names = "、".join(d.name for d in self.departments)
+        raise ValueError(f"未知的部门“{t}”，可选：{names}")
+
+    def dept_name(self, code: str) -> str:
+        try:
+            return self.dept(code).name
+        except ValueError:
+            return code
+
+    def place(self, name: str, code: str) -> Place:
+        for p in self.jurisdictions:
+            if p.name == name:
+                if p.code != code:
+                    raise ValueError(f"辖区“{name}”的行政区划代码应为{p.code}")
+                return p
+        raise ValueError(f"“{name}”不在本单位的辖区列表中（见 casefile.toml 的 jurisdictions）")
+
+    def daizi_for(self, doc_type: str) -> str:
+        return self.daizi.get(doc_type) or f"{self.office.short[:2]}税社{doc_type[1:]}"
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+
+
+def parse_settings(data: dict[str, Any], source: str) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as err:
+        from casefile.models.validation import findings_from
+
+        findings = findings_from(err)
+        first = err.errors(include_url=False)
+        parts = []
+        for f, e in zip(findings, first, strict=True):
+            parts.append(f"键 {_format_loc(tuple(e['loc']))}：{f.message}")
+        raise ConfigError(f"配置文件 {source} 有误：{'；'.join(parts)}。") from None
+
+
+def load_settings(path: Path) -> Settings:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}。") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码。") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}。") from None
+    return parse_settings(data, str(path))
+
+
