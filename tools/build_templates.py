@@ -300,9 +300,9 @@ STYLES: list[StyleDef] = [
                                               "hangingChars": 300}}),
     StyleDef("MinHeadLine", "纪要印发栏", {"ind": ind_none(), "tabs": [("right", TEXT_W)],
                                       "pbdr": border_xml("bottom", sz=12, color=RED, space=4)}),
-    StyleDef("EnfOrgan", "执法文书机关名称", {"jc": "center", "ind": ind_none(), "snap": False, "line": 520},
+    StyleDef("EnfOrgan", "执法文书机关名称", {"jc": "center", "ind": ind_none(), "snap": False, "line": 460},
              {"font": XBS, "size": 18}),
-    StyleDef("EnfTitle", "执法文书名称", {"jc": "center", "ind": ind_none(), "snap": False, "line": 640},
+    StyleDef("EnfTitle", "执法文书名称", {"jc": "center", "ind": ind_none(), "snap": False, "line": 600},
              {"font": XBS, "size": 22}),
     StyleDef("FormMeta", "表头信息", {"ind": ind_none(), "snap": False, "line": 400, "before": 60, "after": 60,
                                      "tabs": [("right", TEXT_W)]}, {"size": 12}),
@@ -312,6 +312,9 @@ STYLES: list[StyleDef] = [
              {"size": 12}),
     StyleDef("TblIndent", "表格正文", {"ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
                                      "snap": False, "jc": "both", **TABLE_LINE_12}, {"size": 12}),
+    StyleDef("EnfText", "执法文书正文", {"ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
+                                      "snap": False, "jc": "both", "line": 290, "before": 0, "after": 0},
+             {"size": 12}),
     StyleDef("TblLabel", "表格标签", {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_12},
              {"size": 12}),
     StyleDef("TblHead", "表格列标题", {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_12},
@@ -443,12 +446,12 @@ def table_xml(widths: Sequence[int], rows: Sequence[Row], *, borders: bool = Tru
         span_total = sum(c.span for c in row.cells)
         if span_total != len(widths):
             raise ValueError(f"row spans {span_total} columns, table has {len(widths)}: {row}")
-        trpr = "<w:cantSplit/>"
+        trpr = "<w:cantSplit/>" if row.height else ""  # long text rows may break across pages
         if row.height:
             trpr += f'<w:trHeight w:val="{row.height}" w:hRule="{"exact" if row.exact else "atLeast"}"/>'
         if row.header:
             trpr += "<w:tblHeader/>"
-        out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>")
+        out.append(f"<w:tr><w:trPr>{trpr}</w:trPr>" if trpr else "<w:tr>")
         col = 0
         for cell in row.cells:
             w = sum(widths[col : col + cell.span])
@@ -753,11 +756,10 @@ def _normalise_zip(path: Path) -> None:
 YOU = "你（单位）"
 CONSEQUENCES_63 = (
     "逾期仍不缴纳或者补足的，本机关将依照《中华人民共和国社会保险法》第六十三条的规定，向银行和其他金融机构"
-    "查询" + YOU + "的存款账户，并可以申请县级以上有关行政部门作出划拨社会保险费的决定，书面通知其开户银行或者"
-    "其他金融机构划拨社会保险费；账户余额少于应当缴纳的社会保险费的，可以要求" + YOU + "提供担保，签订延期缴费"
-    "协议；未足额缴纳社会保险费且未提供担保的，可以申请人民法院扣押、查封、拍卖" + YOU + "价值相当于应当缴纳"
-    "社会保险费的财产，以拍卖所得抵缴社会保险费。依照第八十六条的规定，逾期仍不缴纳的，由有关行政部门处欠缴"
-    "数额一倍以上三倍以下的罚款。"
+    "查询" + YOU + "的存款账户，并可以申请县级以上有关行政部门作出划拨社会保险费的决定；账户余额少于应当缴纳的"
+    "社会保险费的，可以要求" + YOU + "提供担保，签订延期缴费协议；未足额缴纳且未提供担保的，可以申请人民法院扣押、"
+    "查封、拍卖" + YOU + "价值相当于应当缴纳社会保险费的财产，以拍卖所得抵缴社会保险费。逾期仍不缴纳的，由有关"
+    "行政部门依照第八十六条的规定处欠缴数额一倍以上三倍以下的罚款。"
 )
 ROMAN = "{{ '一二三四五六七八九十'[loop.index0] if loop.index0 in range(10) else loop.index }}"
 
@@ -780,28 +782,34 @@ def payer_rows(ncols_widths: Sequence[int]) -> list[Row]:
     ]
 
 
-def seal_row(ncols: int, organ: str = "{{ office.name }}（印章）", height: int = 1500) -> Row:
-    """Sealed 署名 centred over the date, date four characters from the right (in 小四)."""
-    return Row([Cell(["", organ, "{{ doc.date }}"], "TblSign", ncols, valign="bottom",
-                     para_styles=["TblSign", "TblSign", "TblDate"])], height=height)
+def seal_row(ncols: int, organ: str = "{{ office.name }}", height: int = 1100, note: str | None = None) -> Row:
+    """A full-width row: sealed 署名 centred over the date, the date four characters from the right (小四).
+
+    `note` (e.g. the 附件 line) is printed flush left at the top of the same cell.
+    """
+    paras: list[Seg | list[Seg]] = [organ, "{{ doc.date }}"]
+    styles = ["TblSign", "TblDate"]
+    if note is not None:
+        paras.insert(0, note)
+        styles.insert(0, "TblText")
+    return Row([Cell(paras, "TblSign", ncols, valign="bottom", para_styles=styles)], height=height)
 
 
-def text_cell(paras: list[Seg | list[Seg]], ncols: int) -> Row:
-    return Row([Cell(paras, "TblIndent", ncols, valign="top")])
+def text_cell(paras: list[Seg | list[Seg]], ncols: int, style: str = "EnfText") -> Row:
+    return Row([Cell(paras, style, ncols, valign="top")])
 
 
 # arrears table on a 7-column grid
-ARREARS_W = [1400, 1500, 700, 1300, 1300, 1300, 1344]
+ARREARS_W = [1400, 1400, 540, 1300, 1350, 1350, 1504]
 
 
 def arrears_rows() -> list[Row]:
     return [
-        Row([C(h, "TblHead") for h in ("险种", "所属期", "人数", "缴费基数", "应缴金额", "已缴金额", "欠缴金额")],
-            header=False),
+        Row([C(h, "TblSmallHead") for h in ("险种", "所属期", "人数", "缴费基数", "应缴金额", "已缴金额", "欠缴金额")]),
         tag_row("{%tr for a in x.arrears %}", 7),
-        Row([C("{{ a.insurance_type }}", "TblLabel"), C("{{ a.period }}", "TblLabel"), C("{{ a.headcount }}", "TblLabel"),
-             C("{{ a.base }}", "TblLabel"), C("{{ a.due }}", "TblLabel"), C("{{ a.paid }}", "TblLabel"),
-             C("{{ a.owed }}", "TblLabel")]),
+        Row([C("{{ a.insurance_type }}", "TblSmall"), C("{{ a.period }}", "TblSmall"), C("{{ a.headcount }}", "TblSmall"),
+             C("{{ a.base }}", "TblSmall"), C("{{ a.due }}", "TblSmall"), C("{{ a.paid }}", "TblSmall"),
+             C("{{ a.owed }}", "TblSmall")]),
         tag_row("{%tr endfor %}", 7),
     ]
 
@@ -813,12 +821,11 @@ def grid7_from4() -> list[int]:
 # the 4-column payer rows must share the 7-column grid: map (label, value, label, value) onto it
 def payer_rows7() -> list[Row]:
     return [
-        Row([L("缴费人名称", span=2), C("{{ x.payer.name }}", span=5)], height=460),
-        Row([L("{{ x.payer.id_label }}", span=2), C("{{ x.payer.id_value }}", span=2),
-             L("法定代表人", span=1), C("{{ x.payer.legal_rep }}", span=2)], height=460),
-        Row([L("地址", span=2), C("{{ x.payer.address }}", span=2), L("联系电话"),
-             C("{{ x.payer.mobile }}{% if x.payer.mobile and x.payer.phone %}　{% endif %}{{ x.payer.phone }}",
-               span=2)], height=460),
+        Row([L("缴费人名称", span=2), C("{{ x.payer.name }}", span=5)], height=380),
+        Row([L("{{ x.payer.id_label }}", span=2), C("{{ x.payer.id_value }}", span=3),
+             L("法定代表人"), C("{{ x.payer.legal_rep }}")], height=380),
+        Row([L("地址", span=2), C("{{ x.payer.address }}", span=3), L("联系电话"),
+             C("{{ x.payer.mobile or x.payer.phone }}")], height=380),
     ]
 
 
@@ -937,10 +944,8 @@ def d05(b: Builder) -> None:
         Row([L("政策法律依据"), Cell(["{{ x.basis }}"], "TblText", 3, valign="top")], height=1200),
         Row([L("是否由本部门直接办理"), Cell(["{{ x.will_act }}"], "TblText", 3)], height=700),
         Row([L("经办人（签名）"), C("{{ x.handler }}"), L("部门负责人（签名）"), C("{{ x.head }}")], height=700),
-        Row([L("回复部门（印章）"), Cell(["", "（印章）", "{{ doc.date }}"], "TblSign", 3, valign="bottom")],
-            height=1500),
+        seal_row(4, "{{ x.dept }}", height=1500),
     ]
-    # the seal cell spans three columns: re-centre the 署名 axis for the narrower cell
     b.table(W4, rows)
     b.corrects()
 
@@ -1210,10 +1215,8 @@ def d15(b: Builder) -> None:
 
 
 def enforcement_tail(b: Builder, rows: list[Row], ncols: int, *, contact: bool = True) -> list[Row]:
-    if contact:
-        rows.append(Row([Cell(["联系人：{{ x.contact }}　联系电话：{{ office.phone }}　地址：{{ office.address }}"],
-                              "TblText", ncols)], height=440))
-    rows.append(seal_row(ncols, height=1300))
+    note = "联系人：{{ x.contact }}　联系电话：{{ office.phone }}　地址：{{ office.address }}" if contact else None
+    rows.append(seal_row(ncols, note=note))
     return rows
 
 
@@ -1226,7 +1229,8 @@ def d16(b: Builder) -> None:
         "按时足额缴纳社会保险费。现将" + YOU + "欠缴社会保险费情况通知如下（单位：元）：",
     ], 7))
     rows += arrears_rows()
-    rows.append(Row([L("合计", span=4), L("{{ x.total_due }}"), L("{{ x.total_paid }}"), L("{{ x.total_owed }}")]))
+    rows.append(Row([C("合计", "TblSmallHead", 4), C("{{ x.total_due }}", "TblSmall"), C("{{ x.total_paid }}", "TblSmall"),
+                     C("{{ x.total_owed }}", "TblSmall")]))
     rows.append(Row([L("欠缴金额合计（大写）", span=2), C("{{ x.total_owed_upper }}", span=5)]))
     rows.append(text_cell([
         "请" + YOU + "于{{ deadline }}前足额缴纳上述社会保险费。",
@@ -1236,7 +1240,7 @@ def d16(b: Builder) -> None:
         "扣押、查封、拍卖财产。",
     ], 7))
     enforcement_tail(b, rows, 7)
-    b.table(ARREARS_W, rows)
+    b.table(ARREARS_W, rows, cell_margin=60)
     b.corrects()
 
 
@@ -1248,7 +1252,8 @@ def d17(b: Builder) -> None:
         "经查，{{ x.facts }}" + YOU + "未按时足额缴纳社会保险费，欠缴明细如下（单位：元）：",
     ], 7))
     rows += arrears_rows()
-    rows.append(Row([L("合计", span=4), L("{{ x.total_due }}"), L("{{ x.total_paid }}"), L("{{ x.total_owed }}")]))
+    rows.append(Row([C("合计", "TblSmallHead", 4), C("{{ x.total_due }}", "TblSmall"), C("{{ x.total_paid }}", "TblSmall"),
+                     C("{{ x.total_owed }}", "TblSmall")]))
     rows.append(Row([L("欠缴金额合计（大写）", span=2), C("{{ x.total_owed_upper }}", span=5)]))
     rows.append(text_cell([
         "根据《中华人民共和国社会保险法》第六十三条第一款、第八十六条的规定，现责令" + YOU + "于{{ deadline }}前"
@@ -1256,11 +1261,10 @@ def d17(b: Builder) -> None:
         "{% if doc.attachments %}（计算明细见附件）{% endif %}。",
         CONSEQUENCES_63,
     ], 7))
-    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "TblIndent", 7)]))
-    rows.append(Row([Cell(["{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}　{% endif %}"
-                           "联系人：{{ x.contact }}　联系电话：{{ office.phone }}"], "TblText", 7)], height=440))
-    rows.append(seal_row(7, height=1300))
-    b.table(ARREARS_W, rows)
+    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)]))
+    rows.append(seal_row(7, note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}　{% endif %}"
+                                 "联系人：{{ x.contact }}　联系电话：{{ office.phone }}"))
+    b.table(ARREARS_W, rows, cell_margin=60)
     b.corrects()
 
 
@@ -1274,7 +1278,7 @@ def d18(b: Builder) -> None:
         "上述事实有以下证据证明：{{ x.evidence|join('；') }}。欠缴明细如下（单位：元）：",
     ], 7))
     rows += arrears_rows()
-    rows.append(Row([L("欠缴合计（大写）", span=2), C("{{ x.total_owed }}元（{{ x.total_owed_upper }}）", span=5)]))
+    rows.append(Row([C("合计", "TblSmallHead", 6), C("{{ x.total_owed }}", "TblSmall")]))
     rows.append(text_cell([
         "根据《中华人民共和国社会保险法》第六十三条、第八十六条的规定，本机关决定：",
         "一、征收" + YOU + "欠缴的社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}）；",
@@ -1284,11 +1288,9 @@ def d18(b: Builder) -> None:
         "请" + YOU + "于{{ deadline }}前通过{{ x.pay_method }}缴纳。逾期不履行本决定的，本机关将依照《中华人民"
         "共和国行政强制法》第五十三条、第五十四条的规定，催告后申请{{ office.court }}强制执行。",
     ], 7))
-    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "TblIndent", 7)]))
-    rows.append(Row([Cell(["{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}"], "TblText", 7)],
-                    height=440))
-    rows.append(seal_row(7, height=1300))
-    b.table(ARREARS_W, rows)
+    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)]))
+    rows.append(seal_row(7, note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}"))
+    b.table(ARREARS_W, rows, cell_margin=60)
     b.corrects()
 
 
@@ -1346,9 +1348,8 @@ def d20(b: Builder) -> None:
         "逾期仍不履行的，本机关将依照《中华人民共和国行政强制法》第五十三条、第五十四条的规定，申请"
         "{{ office.court }}强制执行。",
     ], 4))
-    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "TblIndent", 4)]))
-    rows.append(Row([Cell(["联系电话：{{ office.phone }}　地址：{{ office.address }}"], "TblText", 4)], height=440))
-    rows.append(seal_row(4, height=1400))
+    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 4)]))
+    rows.append(seal_row(4, note="联系电话：{{ office.phone }}　地址：{{ office.address }}"))
     b.table(W4, rows)
     b.corrects()
 
@@ -1388,7 +1389,7 @@ def d21(b: Builder) -> None:
 
 def d22(b: Builder) -> None:
     b.enforcement_head(wenhao=False)
-    w = [2200, 3644, 3000]
+    w = [2200, 3294, 3350]
     time_line = "年　　月　　日　　时"
     rows = [
         Row([C("送达文书名称", "TblHead", 2), C("文号", "TblHead")], height=480),
@@ -1398,14 +1399,14 @@ def d22(b: Builder) -> None:
         Row([L("受送达人"), C("{{ doc.recipient }}", span=2)], height=560),
         Row([L("送达地点"), C("{{ x.place }}", span=2)], height=560),
         Row([L("送达方式"), C("{{ x.method }}", span=2)], height=560),
-        Row([L("受送达人签名或盖章"), Cell(["", time_line], "TblDate", 2, valign="bottom")], height=1200),
-        Row([L("代收人签名及代收理由"), Cell(["", time_line], "TblDate", 2, valign="bottom")], height=1100),
-        Row([L("受送达人拒收理由"), Cell(["", time_line], "TblDate", 2, valign="bottom")], height=1100),
-        Row([L("见证人签名或盖章"), Cell(["", time_line], "TblDate", 2, valign="bottom")], height=900),
-        Row([L("送达人签名"), Cell(["{{ x.server }}", time_line], "TblDate", 2, valign="bottom")], height=900),
-        Row([L("填发机关"), Cell(["", "{{ office.name }}（印章）", "{{ doc.date }}"], "TblSign", 2,
-                                 valign="bottom")], height=1500),
-        Row([L("备注"), C("{{ x.note }}", span=2)], height=700),
+        Row([L("受送达人签名或盖章"), Cell([time_line], "TblDate", 2, valign="bottom")], height=1000),
+        Row([L("代收人签名及代收理由"), Cell([time_line], "TblDate", 2, valign="bottom")], height=1000),
+        Row([L("受送达人拒收理由"), Cell([time_line], "TblDate", 2, valign="bottom")], height=1000),
+        Row([L("见证人签名或盖章"), Cell([time_line], "TblDate", 2, valign="bottom")], height=800),
+        Row([L("送达人签名"), Cell(["{{ x.server }}", time_line], "TblDate", 2, valign="bottom")], height=800),
+        Row([L("填发机关"), Cell(["{{ office.name }}", "{{ doc.date }}"], "TblLabel", 2, valign="bottom")],
+            height=1300),
+        Row([L("备注"), C("{{ x.note }}", span=2)], height=600),
     ]
     b.table(w, rows)
     b.p("说明：受送达人拒绝签收的，送达人应当在本回证上注明拒收理由和日期，由送达人、见证人签名或者盖章，"
@@ -1886,6 +1887,22 @@ def render(path: Path, ctx: dict[str, Any], out: Path) -> None:
     tpl.save(str(out))
 
 
+def libreoffice_copy(docx: Path, out: Path) -> None:
+    """Copy of a rendered document for PDF conversion with LibreOffice.
+
+    LibreOffice up to 7.5 mis-renders a negative ``w:charSpace`` (each 16 pt character takes two
+    15.79 pt grid cells, so a line holds 14 characters); later versions clamp the grid adjustment to 0.
+    Word and WPS need the negative value for 28 characters per line, so the templates keep it and only
+    the copy handed to ``soffice`` gets ``charSpace="0"`` (LibreOffice then uses the line grid alone).
+    """
+    with zipfile.ZipFile(docx) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb'w:charSpace="-\d+"', b'w:charSpace="0"', data)
+            zout.writestr(info, data)
+
+
 def preview(paths: list[Path], out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     rendered: list[Path] = []
@@ -1908,11 +1925,17 @@ def preview(paths: list[Path], out_dir: Path) -> int:
     if not soffice or not rendered:
         print("soffice not found: rendered .docx only", file=sys.stderr)
         return failures
+    lo_dir = out_dir / "lo"
+    lo_dir.mkdir(exist_ok=True)
+    for out in rendered:
+        libreoffice_copy(out, lo_dir / out.name)
     subprocess.run(
         [soffice, "-env:UserInstallation=file:///tmp/lo_profile_tpl", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), *map(str, rendered)],
+         "--outdir", str(out_dir), *(str(lo_dir / o.name) for o in rendered)],
         check=True, capture_output=True, timeout=600,
     )
+    for old in out_dir.glob("D[0-9][0-9]-*.png"):
+        old.unlink()
     for out in rendered:
         pdf = out.with_suffix(".pdf")
         pages = _pdf_pages(pdf)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydanti
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS cases (
   archived_at TEXT, updated_at TEXT, amount_total TEXT, enforcement_step TEXT, collected TEXT,
   late_fee_total TEXT, enforcement_outcome TEXT, satisfaction TEXT, decision_outcome TEXT,
   flags TEXT, categories TEXT, insurance_types TEXT, next_due TEXT, dang_hao TEXT, retention TEXT,
-  documents INTEGER, evidence INTEGER, text TEXT, version INTEGER, case_sha256 TEXT
+  documents INTEGER, evidence INTEGER, text TEXT, version INTEGER, case_sha256 TEXT,
+  close_reason TEXT, enforcement_started_at TEXT, enforcement_paid_on TEXT, enforcement_owed TEXT
 );
 CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
 CREATE INDEX IF NOT EXISTS cases_received ON cases(received_date);
@@ -53,15 +54,20 @@ CREATE TABLE IF NOT EXISTS deadlines (
 );
 CREATE INDEX IF NOT EXISTS deadlines_case ON deadlines(case_id);
 CREATE INDEX IF NOT EXISTS deadlines_open ON deadlines(done_at, due);
+CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines(due);
 CREATE TABLE IF NOT EXISTS followups (case_id TEXT, at TEXT, satisfaction TEXT, objection INTEGER, remedy TEXT);
 CREATE INDEX IF NOT EXISTS followups_case ON followups(case_id);
+CREATE INDEX IF NOT EXISTS followups_at ON followups(at);
 CREATE TABLE IF NOT EXISTS remedies (case_id TEXT, kind TEXT, filed_at TEXT, status TEXT, outcome TEXT, closed_at TEXT);
 CREATE INDEX IF NOT EXISTS remedies_case ON remedies(case_id);
 CREATE TABLE IF NOT EXISTS state_changes (case_id TEXT, at TEXT, from_state TEXT, to_state TEXT);
 CREATE INDEX IF NOT EXISTS state_changes_case ON state_changes(case_id);
+CREATE TABLE IF NOT EXISTS enforcement_events (case_id TEXT, step TEXT, at TEXT);
+CREATE INDEX IF NOT EXISTS enforcement_events_case ON enforcement_events(case_id);
+CREATE INDEX IF NOT EXISTS enforcement_events_at ON enforcement_events(at);
 """
 
-CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes")
+CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events")
 
 
 def catalog_path(ws: Workspace) -> Path:
@@ -91,6 +97,11 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
         con = _connect(path)
         con.executescript(SCHEMA)
         row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is not None and row[0] != SCHEMA_VERSION:
+            # An older layout: its tables lack today's columns, so they are recreated, not refilled.
+            for table in ("cases", *CHILD_TABLES):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.executescript(SCHEMA)
         if row is None or row[0] != SCHEMA_VERSION:
             fresh = True
     except sqlite3.DatabaseError:
@@ -155,6 +166,11 @@ def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tup
         "retention": case.archive.retention.value if case.archive else None,
         "documents": len(case.documents), "evidence": len(case.evidence), "text": text,
         "version": case.version, "case_sha256": case_sha,
+        "close_reason": case.close_reason,
+        "enforcement_started_at": case.enforcement.started_at.isoformat() if case.enforcement else None,
+        "enforcement_paid_on": case.enforcement.paid_on.isoformat()
+        if case.enforcement and case.enforcement.paid_on else None,
+        "enforcement_owed": str(case.enforcement.total_owed) if case.enforcement else None,
     }
     children: dict[str, list[tuple[Any, ...]]] = {
         "case_categories": [(case.id, c.value) for c in dict.fromkeys(case.categories)],
@@ -173,6 +189,9 @@ def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tup
             for r in case.remedies
         ],
         "state_changes": [],
+        "enforcement_events": [
+            (case.id, ev.step.value, ev.at.isoformat()) for ev in (case.enforcement.history if case.enforcement else [])
+        ],
     }
     return main, children
 

@@ -111,6 +111,13 @@ class RoutingCfg(Strict):
     special_departments: list[str] = Field(default_factory=lambda: ["ZFB", "SFJ", "CZJ", "RSJ", "YBJ", "SPJ", "XFJ", "SW", "WXB"])
 
 
+DEFAULT_STUCK_DAYS: dict[str, int] = {
+    "INTAKE": 1, "REGISTERED": 1, "TRIAGE": 3, "DIRECT": 10, "JOINT": 25, "SPECIAL_REQ": 7, "SPECIAL": 35,
+    "REFERRED": 10, "MEDIATION": 20, "DECIDED": 10, "NOTIFIED": 20, "FOLLOW_UP": 20, "REMEDY": 180,
+    "ENFORCEMENT": 300,
+}
+
+
 class RiskCfg(Strict):
     repeat_min_cases: int = 2
     repeat_months: int = 12
@@ -118,12 +125,53 @@ class RiskCfg(Strict):
     mass_min_workers: int = 10
     large_amount: Decimal = Decimal("100000.00")
     due_soon_days: int = 2
+    # Calendar days a case may stay in one state before it is reported as stuck (滞留) [rec, §4.6 + slack].
+    stuck_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STUCK_DAYS))
+
+    @field_validator("stuck_days")
+    @classmethod
+    def _known_states(cls, v: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(v) - set(DEFAULT_STUCK_DAYS))
+        if unknown:
+            raise ValueError(f"未知的案件状态：{'、'.join(unknown)}（可用：{'、'.join(DEFAULT_STUCK_DAYS)}）")
+        if any(n < 1 for n in v.values()):
+            raise ValueError("滞留天数应为正整数")
+        return {**DEFAULT_STUCK_DAYS, **v}
+
+
+RetentionCode = Literal["Y", "D30", "D10"]
+#: what a retention rule can test (casefile.archive.rules.case_traits computes them from a case)
+RetentionTrait = Literal["special", "litigated", "review", "arbitration", "typical", "enforcement", "joint",
+                         "mediation", "referred", "direct", "redirected", "any"]
+
+
+class RetentionRule(Strict):
+    when: RetentionTrait
+    retention: RetentionCode
+
+
+def _default_retention_rules() -> list[RetentionRule]:
+    # DOMAIN.md §6.2 [rec]: 专案/重大疑难, litigated or 复议, 典型案例 → Y; 联办 and enforcement → D30;
+    # direct and redirected → D10. The longest period among the matching rules applies.
+    table = [("special", "Y"), ("litigated", "Y"), ("review", "Y"), ("typical", "Y"),
+             ("joint", "D30"), ("enforcement", "D30"), ("direct", "D10"), ("redirected", "D10")]
+    return [RetentionRule.model_validate({"when": w, "retention": r}) for w, r in table]
 
 
 class ArchiveCfg(Strict):
     order: Literal["procedural", "result_first"] = "procedural"
     filer: str = ""
     checker: str = ""
+    # 档号 parts (DA/T 22): 门类代码 (文书 = WS); 年度 = the year the case was closed, or archived
+    class_code: str = Field(default="WS", pattern=r"^[A-Z]{2}$")
+    year_basis: Literal["closed", "archived"] = "closed"
+    category: str = "社会保险费征缴争议处置"  # 类目名称 on the 案卷封面
+    secret: str = ""  # 密级 in the 归档文件目录 (D28); empty = 非密
+    retention_rules: list[RetentionRule] = Field(default_factory=_default_retention_rules)
+    default_retention: RetentionCode = "D10"
+    convert_timeout: float = Field(default=300.0, gt=0)  # seconds for one LibreOffice batch
+    stamp_font: str = ""  # a CJK .ttf/.ttc for the 档号 stamp; empty = search the system fonts
+    verify_workers: int = Field(default=0, ge=0)  # hashing threads; 0 = number of CPUs
 
 
 class SearchCfg(Strict):

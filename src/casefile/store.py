@@ -428,9 +428,13 @@ class Dossier:
 
     def _append(self, tx: Transaction, case_sha: str) -> None:
         last = self._last_entry()
-        type_, payload = tx.events[0]
-        if len(tx.events) > 1:
-            payload = {**payload, "events": [{"type": t, **p} for t, p in tx.events[1:]]}
+        # The line is named after what the user did (a transition, a decision), not after the documents
+        # that step produced, which ride along in "events".
+        primary = next((i for i, (t, _) in enumerate(tx.events) if t != "document_issued"), 0)
+        type_, payload = tx.events[primary]
+        others = [e for i, e in enumerate(tx.events) if i != primary]
+        if others:
+            payload = {**payload, "events": [{"type": t, **p} for t, p in others]}
         entry = {
             "seq": (last.seq + 1) if last else 1,
             "time": tx.now.isoformat(),

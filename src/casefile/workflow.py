@@ -391,7 +391,7 @@ def _redirect(st: Step, to: str, reason: str, route: str = "") -> str:
     case.redirect = {"to": to, "reason": reason, "route": route, "at": st.now.isoformat()}
     doc = st.issue("D03", recipient=case.applicant.name)
     st.serve(doc, case.applicant.name)
-    st.move("T2", to=to, reason=reason)
+    st.move("T2", redirect_to=to, reason=reason)
     case.closed_at = st.now
     case.close_reason = f"告知另行办理：{to}"
     return f"已出具不予受理（转办）告知书，告知当事人向{to}办理。"
@@ -500,7 +500,7 @@ def _refer_send(st: Step, reason: str, suggest: str | None) -> str:
                              reply_due=case.deadlines[-1].due)
     doc = st.issue("D07", recipient=to)
     case.referral.doc_id = doc.doc_id
-    st.move("T9", to=to)
+    st.move("T9", referred_to=to)
     return f"已填写报送单报送{to}，承办反馈期限 {case.referral.reply_due}。"
 
 

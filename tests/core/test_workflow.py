@@ -30,7 +30,7 @@ def state(ws: Any, cid: str) -> State:
     return Dossier(ws, cid).load().state
 
 
-T0 = datetime.fromisoformat("2026-06-01T09:00:00+08:00")
+T0 = datetime.fromisoformat("2026-10-12T09:00:00+08:00")  # a Monday after National Day
 
 
 def at(days: float) -> datetime:
@@ -85,7 +85,7 @@ def test_register_issues_documents_and_deadlines(ws) -> None:  # type: ignore[no
     assert [d.doc_type for d in case.documents] == ["D01", "D02"]
     assert case.documents[1].wenhao == "偏税社受〔2026〕1号"
     triage = case.deadline("triage")
-    assert triage is not None and triage.due == T0.date() + timedelta(days=1)  # Tuesday 2 June 2026
+    assert triage is not None and triage.due == T0.date() + timedelta(days=1)  # the next working day
     entries, problems = read_journal(Dossier(ws, res.case_id).journal_path)
     assert not problems
     assert [e.type for e in entries] == ["created", "transition"]

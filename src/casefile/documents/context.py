@@ -36,7 +36,7 @@ from casefile.rules.latefee import (
     compute_late_fees,
     payment_deadline,
 )
-from casefile.rules.money import format_amount, quantize_fen, rmb_upper
+from casefile.rules.money import quantize_fen, rmb_upper
 
 __all__ = [
     "CASE_FIELDS",
@@ -402,10 +402,10 @@ class _Builder:
             "route": c.route,
             "state": c.state.label,
             "amounts": [
-                {"name": AMOUNT_LABELS.get(k, k), "amount": format_amount(v), "upper": rmb_upper(v)}
+                {"name": AMOUNT_LABELS.get(k, k), "amount": _amt(v), "upper": rmb_upper(v)}
                 for k, v in c.amounts.items()
             ],
-            "total_amount": format_amount(c.total_amount) if c.amounts else "",
+            "total_amount": _amt(c.total_amount) if c.amounts else "",
             "total_amount_upper": rmb_upper(c.total_amount) if c.amounts else "",
         }
 
@@ -510,8 +510,9 @@ class _Builder:
             else:
                 out[name] = [] if shape.kind in ("list", "rows") else (
                     dict.fromkeys(shape.keys, "") if shape.kind == "dict" else "")
-        extra_names = sorted(set(computed) - set(shapes))
-        assert not extra_names, f"context builder for {self.type} fills unknown x fields {extra_names}"
+        stray = sorted(set(computed) - set(shapes))
+        if stray:  # context.py and fields.py disagree: a bug, never something a user can fix
+            raise RuntimeError(f"context builder for {self.type} fills x fields not in fields.py: {stray}")
         return out
 
     def contact(self) -> str:
@@ -783,25 +784,25 @@ class _Builder:
         enf = self.case.enforcement
         return enf.paid_on if enf and enf.paid_on else self.today
 
-    def facts(self, lines: list[ArrearsLine], lead: str) -> str:
+    def facts(self, lines: list[ArrearsLine], subject: str, tail: str = "") -> str:
+        """One sentence of arrears facts; the templates supply "经查，" and the addressee."""
         if not lines:
             return ""
         due, paid, owed = self.totals(lines)
         periods = sorted({a.period for a in lines})
         span = _period_cn(periods[0]) if len(periods) == 1 else f"{_period_cn(periods[0])}至{_period_cn(periods[-1])}"
         kinds = "、".join(dict.fromkeys(a.insurance_type for a in lines))
-        you = "你单位" if self.payer()["kind_label"] == "单位" else "你"
-        return (f"{lead}{you}{span}期间应缴纳{kinds}保险费{_amt(due)}元，已缴纳{_amt(paid)}元，"
-                f"尚欠缴{_amt(owed)}元。")
+        return (f"{subject}{span}应缴纳{kinds}保险费{_amt(due)}元，已缴纳{_amt(paid)}元，"
+                f"尚欠缴{_amt(owed)}元{tail}。")
 
     def enforcement_common(self, lines: list[ArrearsLine]) -> dict[str, Any]:
         due, paid, owed = self.totals(lines)
         return {
             "payer": self.payer(),
             "arrears": self.arrears_rows(lines),
-            "total_due": format_amount(due),
-            "total_paid": format_amount(paid),
-            "total_owed": format_amount(owed),
+            "total_due": _amt(due),
+            "total_paid": _amt(paid),
+            "total_owed": _amt(owed),
             "total_owed_upper": rmb_upper(owed),
         }
 
@@ -810,15 +811,15 @@ class _Builder:
         fee = fees.total_fee if fees else Decimal("0.00")
         return {
             "late_fee_until": _d(self.fee_end()),
-            "late_fee_total": format_amount(fee),
+            "late_fee_total": _amt(fee),
             "late_fee_total_upper": rmb_upper(fee),
-            "grand_total": format_amount(owed + fee),
+            "grand_total": _amt(owed + fee),
             "grand_total_upper": rmb_upper(owed + fee),
         }
 
     def x_D16(self) -> dict[str, Any]:
         lines = self.arrears()
-        return {**self.enforcement_common(lines), "facts": self.facts(lines, "经查，"), "contact": self.contact()}
+        return {**self.enforcement_common(lines), "facts": self.facts(lines, "你（单位）"), "contact": self.contact()}
 
     def x_D17(self) -> dict[str, Any]:
         lines = self.arrears()
@@ -827,7 +828,7 @@ class _Builder:
         starts = [payment_deadline(a.period, settings) + timedelta(days=1) for a in lines if a.owed > 0]
         return {
             **self.enforcement_common(lines),
-            "facts": self.facts(lines, "经查，"),
+            "facts": self.facts(lines, "你（单位）"),
             "late_fee_start": _d(min(starts)) if starts else "",
             "contact": self.contact(),
         }
@@ -841,7 +842,7 @@ class _Builder:
             **common,
             **self.with_fees(owed),
             "order_wenhao": self.cite(self.latest("D17")),
-            "facts": self.facts(lines, "经查，"),
+            "facts": self.facts(lines, "你（单位）"),
             "evidence": [e.original_name for e in self.case.evidence],
             "pay_method": DEFAULT_PAY_METHOD,
         }
@@ -876,8 +877,8 @@ class _Builder:
             "payer": self.payer(),
             "for_doc": for_doc,
             "fee_lines": fee_lines,
-            "principal_total": format_amount(fees.total_principal if fees else owed),
-            "late_fee_total": format_amount(fee),
+            "principal_total": _amt(fees.total_principal if fees else owed),
+            "late_fee_total": _amt(fee),
             "late_fee_total_upper": rmb_upper(fee),
             "handler": self.actor,
         }
@@ -892,7 +893,7 @@ class _Builder:
             "payer": self.payer(),
             "decision_wenhao": self.cite(decision),
             "decision_date": _d(self.served_on(decision)),
-            "total_owed": format_amount(owed),
+            "total_owed": _amt(owed),
             "total_owed_upper": rmb_upper(owed),
             **fees,
             "pay_method": DEFAULT_PAY_METHOD,
@@ -907,11 +908,12 @@ class _Builder:
             "payer": self.payer(),
             "decision_wenhao": self.cite(decision),
             "decision_date": _d(self.served_on(decision)),
-            "facts": self.facts(lines, "经查，被申请人"),
+            "facts": self.facts(lines, "被申请人",
+                                "，经本机关责令限期缴纳、作出征收决定并依法催告，至今仍未履行缴纳义务"),
             "basis": DEFAULT_BASIS_D21,
             "demand_wenhao": self.cite(demand),
             "demand_date": _d(self.served_on(demand)),
-            "total_owed": format_amount(owed),
+            "total_owed": _amt(owed),
             "late_fee_total": fees["late_fee_total"],
             "grand_total": fees["grand_total"],
             "grand_total_upper": fees["grand_total_upper"],
@@ -934,11 +936,11 @@ class _Builder:
 
     def x_D22(self) -> dict[str, Any]:
         docs = self.served_docs()
-        self.need(docs or "items" in self.x_over, "被送达的文书(extra.service_of)")
+        self.need(docs or "served" in self.x_over, "被送达的文书(extra.service_of)")
         svc = next((s for s in reversed(self.case.services) if docs and s.doc_id == docs[-1].doc_id), None)
         method = str(self.extra.get("method") or (svc.method if svc else "") or "")
         return {
-            "items": [{"title": d.title, "wenhao": d.wenhao or ""} for d in docs],
+            "served": [{"title": d.title, "wenhao": d.wenhao or ""} for d in docs],
             "place": str(self.extra.get("place") or (svc.place if svc and svc.place else "") or ""),
             "method": method,
             "server": self.actor,
@@ -951,9 +953,9 @@ class _Builder:
         return {
             "payer": self.payer(),
             "order_wenhao": self.cite(self.latest("D17")),
-            "total_owed": format_amount(owed),
+            "total_owed": _amt(owed),
             "total_owed_upper": rmb_upper(owed),
-            "late_fee_total": format_amount(fees.total_fee if fees else Decimal("0.00")),
+            "late_fee_total": _amt(fees.total_fee if fees else Decimal("0.00")),
         }
 
     def x_D24(self) -> dict[str, Any]:
@@ -962,11 +964,11 @@ class _Builder:
         order = self.latest("D17")
         return {
             "payer": self.payer(),
-            "facts": self.facts(lines, "经查，"),
+            "facts": self.facts(lines, ""),
             "order_wenhao": self.cite(order),
             "order_date": _d(self.served_on(order)),
             "pay_by": _d(self.pay_by("E2")),
-            "total_owed": format_amount(owed),
+            "total_owed": _amt(owed),
             "total_owed_upper": rmb_upper(owed),
             "contact": self.contact(),
         }
@@ -980,8 +982,8 @@ class _Builder:
             return {}
         return {
             "dang_hao": a.dang_hao,
-            "items": str(len(c.documents) + len(c.evidence)),
-            "pages": str(a.pages) if a.pages is not None else "",
+            "item_count": str(len(c.documents) + len(c.evidence)),
+            "page_count": str(a.pages) if a.pages is not None else "",
             "filer": a.filer,
         }
 
@@ -1004,7 +1006,7 @@ class _Builder:
 
     def x_D26(self) -> dict[str, Any]:
         out: dict[str, Any] = self.archive_common()
-        out.pop("items", None), out.pop("pages", None), out.pop("filer", None)
+        out.pop("item_count", None), out.pop("page_count", None), out.pop("filer", None)
         out["entries"] = [
             {"seq": str(i), "wenhao": d.wenhao or "", "author": self.office.name, "title": d.title,
              "date": date8(local_date(d.issued_at)), "pages": str(d.pages) if d.pages else "", "note": ""}
@@ -1059,7 +1061,7 @@ def _display(value: Any, where: str) -> str:
     if isinstance(value, date):
         return date_cn(value)
     if isinstance(value, Decimal):
-        return format_amount(value)
+        return _amt(value)
     if isinstance(value, str | int):
         return str(value)
     raise UsageError(f"{where}的值应为文字，实际为 {type(value).__name__}。")

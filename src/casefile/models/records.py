@@ -260,9 +260,13 @@ class ArchiveInfo(Record):
     checker: str
     version: int = 1
     bag: str
-    pages: int | None = None
-    journal_sha256: str | None = None
-    previous: str | None = None
+    pages: int | None = None  # 卷内文件页数 (the documents and evidence, without cover, index, 备考表)
+    journal_sha256: str | None = None  # the journal's chain head when it was archived (before T24)
+    previous: str | None = None  # 档号 of the archived version this one continues (reopened cases)
+    items: int | None = None  # 件数
+    payload_oxum: str | None = None  # BagIt Payload-Oxum of data/
+    manifest_sha256: str | None = None  # SHA-256 of manifest-sha256.txt (the payload fixity list)
+    reopened_from: str | None = None  # case id of the archived version this case continues
 
 
 class TypicalInfo(Record):

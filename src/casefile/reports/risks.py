@@ -1,0 +1,336 @@
+"""Risk early warning (风险态势感知, seed 002 §三(五); 频繁/重复诉求, seed 003).
+
+Every rule is a query over the derived catalog evaluated "as of" a day, so the same rules serve
+``casefile due`` / ``show`` / ``risks`` (as of today) and the monthly report (as of the month end).
+Only cases open on that day are warned about; closed cases still count as history (a complainant's
+earlier cases make the new one a repeat).
+
+Messages never carry names or identifiers: they name the case number and the figures, and are
+passed through :func:`casefile.privacy.mask_text` as a second line of defence.
+
+Thresholds come from ``[risk]`` in casefile.toml (:class:`casefile.settings.RiskCfg`). They are read
+from the raw, already validated TOML so that ``casefile due`` does not pay for pydantic;
+``tests/reports`` checks that both readings agree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from casefile.models.enums import FLAG_LABELS, STATE_LABELS, Flag, State
+from casefile.privacy import mask_text
+from casefile.reports.period import minus_months
+from casefile.rules.dates import date_cn
+
+if TYPE_CHECKING:
+    from casefile.config import Workspace
+    from casefile.models.case import Case
+
+__all__ = ["RULES", "RiskWarning", "Severity", "Thresholds", "case_risks", "current_risks", "risks_as_of"]
+
+# Steps that are the payer's time limits or statutory waiting periods, not the office's duty.
+NOT_OFFICE_STEPS = ("e1_pay", "e2_pay", "e3_pay", "e5_wait")
+PARTY_DEPT = "当事人"
+OFFICE_DEADLINE_SQL = (
+    f"d.step NOT IN ({', '.join(repr(s) for s in NOT_OFFICE_STEPS)}) AND COALESCE(d.dept, '') != '{PARTY_DEPT}'"
+)
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return {"high": "高", "medium": "中", "low": "低"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"high": 0, "medium": 1, "low": 2}[self.value]
+
+
+# rule code -> (label, what it means); the codes are the case flags of DOMAIN.md §1.3.
+RULES: dict[str, tuple[str, str]] = {
+    Flag.OVERDUE.value: (FLAG_LABELS[Flag.OVERDUE], "办理环节已超过期限"),
+    Flag.MASS.value: (FLAG_LABELS[Flag.MASS], "代表多名职工，或多名反映人反映同一单位"),
+    Flag.PUBLIC_OPINION.value: (FLAG_LABELS[Flag.PUBLIC_OPINION], "经舆情监测渠道受理或已标记舆情风险"),
+    Flag.STABILITY.value: (FLAG_LABELS[Flag.STABILITY], "已标记涉访涉稳"),
+    Flag.REPEAT.value: (FLAG_LABELS[Flag.REPEAT], "同一反映人（个人或单位）在一定期间内多次反映"),
+    Flag.LARGE_AMOUNT.value: (FLAG_LABELS[Flag.LARGE_AMOUNT], "争议或欠缴金额达到大额预警线"),
+    Flag.STUCK.value: (FLAG_LABELS[Flag.STUCK], "在同一办理状态停留超过规定天数"),
+    Flag.DUE_SOON.value: (FLAG_LABELS[Flag.DUE_SOON], "办理环节即将到期"),
+}
+RULE_ORDER = {code: i for i, code in enumerate(RULES)}
+
+DEFAULT_STUCK_DAYS: dict[str, int] = {
+    "INTAKE": 1, "REGISTERED": 1, "TRIAGE": 3, "DIRECT": 10, "JOINT": 25, "SPECIAL_REQ": 7, "SPECIAL": 35,
+    "REFERRED": 10, "MEDIATION": 20, "DECIDED": 10, "NOTIFIED": 20, "FOLLOW_UP": 20, "REMEDY": 180,
+    "ENFORCEMENT": 300,
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The ``[risk]`` settings, read without pydantic (defaults equal :class:`casefile.settings.RiskCfg`)."""
+
+    repeat_min_cases: int = 2
+    repeat_months: int = 12
+    mass_min_complainants: int = 3
+    mass_min_workers: int = 10
+    large_amount: Decimal = Decimal("100000.00")
+    due_soon_days: int = 2
+    stuck_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_STUCK_DAYS))
+
+    @classmethod
+    def from_raw(cls, raw: Mapping[str, Any] | None) -> Thresholds:
+        r = dict(raw or {})
+        base = cls()
+        try:
+            amount = Decimal(str(r.get("large_amount", base.large_amount)))
+        except InvalidOperation:
+            amount = base.large_amount
+        stuck = {**DEFAULT_STUCK_DAYS, **{str(k): int(v) for k, v in dict(r.get("stuck_days", {})).items()}}
+        return cls(
+            repeat_min_cases=int(r.get("repeat_min_cases", base.repeat_min_cases)),
+            repeat_months=int(r.get("repeat_months", base.repeat_months)),
+            mass_min_complainants=int(r.get("mass_min_complainants", base.mass_min_complainants)),
+            mass_min_workers=int(r.get("mass_min_workers", base.mass_min_workers)),
+            large_amount=amount,
+            due_soon_days=int(r.get("due_soon_days", base.due_soon_days)),
+            stuck_days=stuck,
+        )
+
+    @classmethod
+    def of(cls, ws: Workspace) -> Thresholds:
+        return cls.from_raw(ws.raw.get("risk"))
+
+
+@dataclass(frozen=True)
+class RiskWarning:
+    """One warning about one case. ``as_dict`` keys are stable (CLI ``--json``, web page)."""
+
+    rule: str
+    label: str
+    case_id: str
+    number: str
+    message: str
+    severity: Severity
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "label": self.label, "case_id": self.case_id, "number": self.number,
+                "message": self.message, "severity": self.severity.value, "severity_label": self.severity.label}
+
+
+# -- evaluation ------------------------------------------------------------------------------------
+_OPEN_AT = ("c.received_date <= :as_of AND (c.closed_date IS NULL OR c.closed_date > :as_of) "
+            "AND c.state != 'REDIRECTED'")
+
+
+@dataclass
+class _Case:
+    id: str
+    number: str
+    received_date: str
+    state: str
+    flags: list[str]
+    channel: str
+    amount: Decimal
+    owed: Decimal
+    represents: int
+    applicant_key: str | None
+    counterparty_key: str | None
+    since: str | None = None
+
+
+def _decimal(text: Any) -> Decimal:
+    try:
+        return Decimal(str(text)) if text not in (None, "") else Decimal("0")
+    except InvalidOperation:
+        return Decimal("0")
+
+
+def _open_cases(con: sqlite3.Connection, as_of: date, case_ids: Iterable[str] | None) -> dict[str, _Case]:
+    sql = (
+        "SELECT c.id, c.number, c.received_date, c.state, c.flags, c.channel, c.amount_total, c.enforcement_owed, "
+        "c.represents_count, c.applicant_key, c.counterparty_key, "
+        "(SELECT s.to_state || '|' || s.at FROM state_changes s WHERE s.case_id = c.id AND s.from_state != s.to_state "
+        " AND substr(s.at, 1, 10) <= :as_of ORDER BY s.at DESC, s.rowid DESC LIMIT 1) AS last_change "
+        f"FROM cases c WHERE {_OPEN_AT}"
+    )
+    args: dict[str, Any] = {"as_of": as_of.isoformat()}
+    ids = list(case_ids) if case_ids is not None else None
+    if ids is not None:
+        if not ids:
+            return {}
+        sql += f" AND c.id IN ({', '.join(f':id{i}' for i in range(len(ids)))})"
+        args.update({f"id{i}": v for i, v in enumerate(ids)})
+    out: dict[str, _Case] = {}
+    for r in con.execute(sql, args):
+        state, since = r["state"], r["received_date"]
+        if r["last_change"]:
+            state, _, at = r["last_change"].partition("|")
+            since = at[:10]
+        out[r["id"]] = _Case(
+            id=r["id"], number=r["number"] or r["id"], received_date=r["received_date"], state=state,
+            flags=json.loads(r["flags"] or "[]"), channel=r["channel"] or "", amount=_decimal(r["amount_total"]),
+            owed=_decimal(r["enforcement_owed"]), represents=int(r["represents_count"] or 0),
+            applicant_key=r["applicant_key"], counterparty_key=r["counterparty_key"], since=since,
+        )
+    return out
+
+
+def _numbers(con: sqlite3.Connection, ids: Iterable[str], limit: int = 5) -> str:
+    ids = sorted(set(ids))
+    if not ids:
+        return ""
+    marks = ", ".join("?" for _ in ids)
+    rows = con.execute(f"SELECT number, id FROM cases WHERE id IN ({marks}) ORDER BY received_at", ids).fetchall()
+    names = [r["number"] or r["id"] for r in rows]
+    more = f"等{len(names)}件" if len(names) > limit else ""
+    return "、".join(names[:limit]) + more
+
+
+def risks_as_of(con: sqlite3.Connection, th: Thresholds, as_of: date, *, case_ids: Iterable[str] | None = None,
+                dept_name: Any = None) -> list[RiskWarning]:
+    """Evaluate every rule for the cases open on ``as_of`` (or only ``case_ids`` among them)."""
+    cases = _open_cases(con, as_of, case_ids)
+    if not cases:
+        return []
+    name = dept_name or (lambda code: code)
+    found: list[RiskWarning] = []
+
+    def warn(c: _Case, rule: str, message: str, severity: Severity) -> None:
+        found.append(RiskWarning(rule=rule, label=RULES[rule][0], case_id=c.id, number=c.number,
+                                 message=mask_text(message), severity=severity))
+
+    _deadline_rules(con, th, as_of, cases, warn, name)
+    _repeat_and_mass(con, th, as_of, cases, warn)
+    for c in cases.values():
+        big = max(c.amount, c.owed)
+        if big >= th.large_amount or Flag.LARGE_AMOUNT.value in c.flags:
+            what = "欠缴金额" if c.owed > c.amount else "争议金额"
+            if big >= th.large_amount:
+                text = f"{what}¥{big:,.2f}，达到大额预警线¥{th.large_amount:,.2f}，请加强法律审核与稳妥处置"
+            else:
+                text = "已标记为大额争议，请加强法律审核与稳妥处置"
+            warn(c, Flag.LARGE_AMOUNT.value, text, Severity.MEDIUM)
+        if c.channel == "舆情监测" or Flag.PUBLIC_OPINION.value in c.flags:
+            how = "经舆情监测渠道受理" if c.channel == "舆情监测" else "已标记舆情风险"
+            warn(c, Flag.PUBLIC_OPINION.value, f"{how}，请会同网信办做好舆情监测与应对", Severity.HIGH)
+        if Flag.STABILITY.value in c.flags:
+            warn(c, Flag.STABILITY.value, "已标记涉访涉稳，请会同信访、公安部门做好疏导稳控", Severity.HIGH)
+        limit = th.stuck_days.get(c.state)
+        if limit and c.since:
+            days = (as_of - date.fromisoformat(c.since)).days
+            if days > limit:
+                label = STATE_LABELS[State(c.state)] if c.state in State.__members__ else c.state
+                warn(c, Flag.STUCK.value,
+                     f"自{date_cn(date.fromisoformat(c.since))}起处于“{label}”状态已{days}天，超过{limit}天，请督办推进",
+                     Severity.MEDIUM)
+    received = {c.id: c.received_date for c in cases.values()}
+    found.sort(key=lambda w: (w.severity.rank, RULE_ORDER[w.rule], received[w.case_id], w.case_id))
+    return found
+
+
+def _deadline_rules(con: sqlite3.Connection, th: Thresholds, as_of: date, cases: dict[str, _Case], warn: Any,
+                    name: Any) -> None:
+    horizon = as_of + timedelta(days=th.due_soon_days)
+    rows = con.execute(
+        "SELECT d.case_id, d.step, d.label, d.dept, d.due FROM deadlines d JOIN cases c ON c.id = d.case_id "
+        f"WHERE {_OPEN_AT} AND {OFFICE_DEADLINE_SQL} AND (d.done_at IS NULL OR d.done_at > :as_of) "
+        "AND d.due <= :horizon ORDER BY d.due, d.rowid",
+        {"as_of": as_of.isoformat(), "horizon": horizon.isoformat()},
+    ).fetchall()
+    late: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    soon: dict[str, list[sqlite3.Row]] = defaultdict(list)
+    for r in rows:
+        if r["case_id"] not in cases:
+            continue
+        (late if r["due"] < as_of.isoformat() else soon)[r["case_id"]].append(r)
+
+    def who(r: sqlite3.Row) -> str:
+        return f"（责任部门：{name(r['dept'])}）" if r["dept"] else ""
+
+    for cid, items in late.items():
+        first = items[0]
+        days = (as_of - date.fromisoformat(first["due"])).days
+        more = f"等{len(items)}项期限" if len(items) > 1 else ""
+        warn(cases[cid], Flag.OVERDUE.value,
+             f"“{first['label']}”{more}已于{date_cn(date.fromisoformat(first['due']))}到期，已超期{days}天{who(first)}",
+             Severity.HIGH)
+    for cid, items in soon.items():
+        first = items[0]
+        days = (date.fromisoformat(first["due"]) - as_of).days
+        when = "今天到期" if days == 0 else f"将于{date_cn(date.fromisoformat(first['due']))}到期（剩{days}天）"
+        more = f"等{len(items)}项期限" if len(items) > 1 else ""
+        warn(cases[cid], Flag.DUE_SOON.value, f"“{first['label']}”{more}{when}{who(first)}",
+             Severity.MEDIUM if days == 0 else Severity.LOW)
+
+
+def _repeat_and_mass(con: sqlite3.Connection, th: Thresholds, as_of: date, cases: dict[str, _Case],
+                     warn: Any) -> None:
+    since = minus_months(as_of, th.repeat_months).isoformat()
+    in_window = [c for c in cases.values() if c.received_date >= since]
+    keys = {c.applicant_key for c in in_window if c.applicant_key}
+    targets = {c.counterparty_key for c in in_window if c.counterparty_key}
+    involved: dict[str, set[str]] = defaultdict(set)  # party key -> cases where it is either party
+    against: dict[str, set[str]] = defaultdict(set)  # unit key -> cases complaining about it
+    complainants: dict[str, set[str]] = defaultdict(set)  # unit key -> distinct complainants
+    if keys or targets:
+        for r in con.execute("SELECT id, applicant_key, counterparty_key FROM cases "
+                             "WHERE received_date BETWEEN ? AND ?", (since, as_of.isoformat())):
+            a, b = r["applicant_key"], r["counterparty_key"]
+            for k in {a, b} & keys:
+                involved[k].add(r["id"])
+            if b in targets:
+                against[b].add(r["id"])
+                if a:
+                    complainants[b].add(a)
+    months = th.repeat_months
+    for c in cases.values():
+        ids = involved.get(c.applicant_key or "", set()) if c.received_date >= since else set()
+        if len(ids) >= th.repeat_min_cases:
+            text = (f"同一反映人近{months}个月内涉及{len(ids)}件案件（另有{_numbers(con, ids - {c.id})}），"
+                    "请核对前案处理情况，统一处理口径")
+            warn(c, Flag.REPEAT.value, text, Severity.MEDIUM)
+        elif Flag.REPEAT.value in c.flags:
+            warn(c, Flag.REPEAT.value, "已标记为重复诉求，请核对前案处理情况，统一处理口径", Severity.MEDIUM)
+        reasons: list[str] = []
+        if c.represents >= th.mass_min_workers:
+            reasons.append(f"反映人代表{c.represents}名职工")
+        unit = c.counterparty_key or ""
+        people = complainants.get(unit, set()) if c.received_date >= since else set()
+        if len(people) >= th.mass_min_complainants:
+            reasons.append(f"近{months}个月内有{len(people)}名反映人反映同一单位（另有{_numbers(con, against[unit] - {c.id})}）")
+        if not reasons and Flag.MASS.value in c.flags:
+            reasons.append("已标记为群体性争议")
+        if reasons:
+            warn(c, Flag.MASS.value, "；".join(reasons) + "，请报告联席会议并会同信访、公安部门防范群体性事件",
+                 Severity.HIGH)
+
+
+# -- public entry points -----------------------------------------------------------------------------
+def current_risks(ws: Workspace, today: date) -> list[RiskWarning]:
+    """Warnings for every case open today, most severe first."""
+    from casefile import catalog
+
+    with catalog.connect(ws) as con:
+        return risks_as_of(con, Thresholds.of(ws), today, dept_name=ws.dept_name)
+
+
+def case_risks(ws: Workspace, case: Case | str, today: date) -> list[RiskWarning]:
+    """Warnings for one case (none when it is closed)."""
+    from casefile import catalog
+
+    case_id = case if isinstance(case, str) else case.id
+    with catalog.connect(ws) as con:
+        return risks_as_of(con, Thresholds.of(ws), today, case_ids=[case_id], dept_name=ws.dept_name)
