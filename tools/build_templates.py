@@ -329,6 +329,10 @@ STYLES: list[StyleDef] = [
              {"size": 10.5, "font": HT}),
     StyleDef("TblSmallLeft", "明细表文字（左）", {"ind": ind_none(), "snap": False, "jc": "left", **TABLE_LINE_10},
              {"size": 10.5}),
+    StyleDef("TblTiny", "明细表小字", {"ind": ind_none(), "snap": False, "jc": "center", "line": 250, "before": 10,
+                                    "after": 10}, {"size": 9}),
+    StyleDef("TblTinyHead", "明细表小字列标题", {"ind": ind_none(), "snap": False, "jc": "center", "line": 250,
+                                          "before": 10, "after": 10}, {"size": 9, "font": HT}),
     StyleDef("CoverBig", "封面题名", {"jc": "center", "ind": ind_none(), "snap": False, "line": 800},
              {"font": XBS, "size": 26}),
     StyleDef("PageNo", "页码", {"ind": ind_none(), "snap": False, "line": 280, "after": PAGE_NO_AFTER},
@@ -765,7 +769,7 @@ ROMAN = "{{ '一二三四五六七八九十'[loop.index0] if loop.index0 in rang
 
 # table widths (twips); every table spans the 版心 (8844)
 W4 = [1700, 2722, 1700, 2722]
-W2 = [1900, 6944]
+W4E = [1950, 2900, 1500, 2494]  # enforcement forms: room for an 18-character credit code
 
 
 def payer_rows(ncols_widths: Sequence[int]) -> list[Row]:
@@ -776,8 +780,7 @@ def payer_rows(ncols_widths: Sequence[int]) -> list[Row]:
         Row([L("缴费人名称"), C("{{ x.payer.name }}", span=3)], height=480),
         Row([L("{{ x.payer.id_label }}"), C("{{ x.payer.id_value }}"), L("法定代表人（负责人）"),
              C("{{ x.payer.legal_rep }}")], height=480),
-        Row([L("地址"), C("{{ x.payer.address }}"), L("联系电话"),
-             C("{{ x.payer.mobile }}{% if x.payer.mobile and x.payer.phone %}　{% endif %}{{ x.payer.phone }}")],
+        Row([L("地址"), C("{{ x.payer.address }}"), L("联系电话"), C("{{ x.payer.mobile or x.payer.phone }}")],
             height=480),
     ]
 
@@ -1294,7 +1297,7 @@ def d18(b: Builder) -> None:
     b.corrects()
 
 
-D19_W = [900, 1050, 1150, 1050, 1050, 1050, 650, 750, 1144]
+D19_W = [900, 1100, 1150, 1150, 1150, 1150, 500, 650, 1094]
 
 
 def d19(b: Builder) -> None:
@@ -1303,23 +1306,23 @@ def d19(b: Builder) -> None:
     b.p("所附文书：{{ x.for_doc }}\t单位：元", "FormMeta")
     heads = ("险种", "所属期", "欠缴本金", "缴费期限届满日", "起算日", "截止日", "天数", "日费率", "滞纳金")
     rows = [
-        Row([C(h, "TblSmallHead") for h in heads], header=True),
+        Row([C(h, "TblTinyHead") for h in heads], header=True),
         tag_row("{%tr for f in x.fee_lines %}", 9),
-        Row([C("{{ f.insurance_type }}", "TblSmall"), C("{{ f.period }}", "TblSmall"),
-             C("{{ f.principal }}", "TblSmall"), C("{{ f.due_date }}", "TblSmall"), C("{{ f.start }}", "TblSmall"),
-             C("{{ f.end }}", "TblSmall"), C("{{ f.days }}", "TblSmall"), C("{{ f.rate }}", "TblSmall"),
-             C("{{ f.fee }}", "TblSmall")]),
+        Row([C("{{ f.insurance_type }}", "TblTiny"), C("{{ f.period }}", "TblTiny"),
+             C("{{ f.principal }}", "TblTiny"), C("{{ f.due_date }}", "TblTiny"), C("{{ f.start }}", "TblTiny"),
+             C("{{ f.end }}", "TblTiny"), C("{{ f.days }}", "TblTiny"), C("{{ f.rate }}", "TblTiny"),
+             C("{{ f.fee }}", "TblTiny")]),
         tag_row("{%tr endfor %}", 9),
-        Row([C("合计", "TblSmallHead", 2), C("{{ x.principal_total }}", "TblSmall"), C("", "TblSmall", 5),
-             C("{{ x.late_fee_total }}", "TblSmall")], height=420),
-        Row([C("滞纳金合计（大写）", "TblSmallHead", 3), C("{{ x.late_fee_total_upper }}", "TblSmallLeft", 6)],
+        Row([C("合计", "TblTinyHead", 2), C("{{ x.principal_total }}", "TblTiny"), C("", "TblTiny", 5),
+             C("{{ x.late_fee_total }}", "TblTiny")], height=420),
+        Row([C("滞纳金合计（大写）", "TblTinyHead", 3), C("{{ x.late_fee_total_upper }}", "TblSmallLeft", 6)],
             height=420),
         Row([Cell([
             "说明：1. 依照《中华人民共和国社会保险法》第八十六条，自欠缴之日（缴费期限届满次日）起按日加收万分之五的"
             "滞纳金；2. 天数＝截止日－起算日＋1；3. 每行滞纳金四舍五入至分，合计为各行之和；4. 滞纳金单独列示，"
             "不计入欠缴本金，不重复计算。"], "TblSmallLeft", 9)]),
     ]
-    b.table(D19_W, rows)
+    b.table(D19_W, rows, cell_margin=60)
     b.blank()
     b.p("经办人：{{ x.handler }}　　　复核人：{{ x.reviewer }}\t{{ doc.date }}", "FormMeta")
     b.corrects()
@@ -1350,7 +1353,7 @@ def d20(b: Builder) -> None:
     ], 4))
     rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 4)]))
     rows.append(seal_row(4, note="联系电话：{{ office.phone }}　地址：{{ office.address }}"))
-    b.table(W4, rows)
+    b.table(W4E, rows, cell_margin=60)
     b.corrects()
 
 
@@ -1381,9 +1384,9 @@ def d21(b: Builder) -> None:
     ], 4))
     rows.append(Row([
         Cell(["", "负责人（签名）：{{ x.head }}"], "TblText", 2, valign="bottom"),
-        Cell(["", "{{ office.name }}（印章）", "{{ doc.date }}"], "TblLabel", 2, valign="bottom"),
+        Cell(["{{ office.name }}", "{{ doc.date }}"], "TblLabel", 2, valign="bottom"),
     ], height=1500))
-    b.table(W4, rows)
+    b.table(W4E, rows, cell_margin=60)
     b.corrects()
 
 

@@ -272,6 +272,9 @@ class DemoBuilder:
         if scenario == "decided":
             return cid
         if scenario.startswith("enforce"):
+            t += timedelta(days=1)
+            if not self.act(cid, t, lambda st: workflow.notify(st)):
+                return cid
             return self._enforce(cid, t, scenario)
         t += timedelta(days=rng.randint(1, 3))
         if not self.act(cid, t, lambda st: workflow.notify(st)):

@@ -88,8 +88,8 @@ TRANSITIONS: dict[str, tuple[frozenset[State], State, str, str]] = {
 E = EnforcementStep
 ENFORCEMENT_NEXT: dict[EnforcementStep, frozenset[EnforcementStep]] = {
     E.E1: frozenset({E.E2, E.E_DONE}),
-    E.E2: frozenset({E.E3, E.E4, E.E_FINE, E.E_DONE}),
-    E.E3: frozenset({E.E4, E.E5, E.E_LIT, E.E_DONE}),
+    E.E2: frozenset({E.E3, E.E_DONE}),
+    E.E3: frozenset({E.E5, E.E_LIT, E.E_DONE}),
     E.E4: frozenset({E.E3, E.E5, E.E_DONE}),
     E.E5: frozenset({E.E6, E.E_LIT, E.E_DONE}),
     E.E6: frozenset({E.E7, E.E_DONE}),
@@ -98,6 +98,21 @@ ENFORCEMENT_NEXT: dict[EnforcementStep, frozenset[EnforcementStep]] = {
     E.E_FINE: frozenset({E.E3, E.E5, E.E_DONE}),
     E.E_DONE: frozenset(),
 }
+
+# Steps that run beside the ladder without moving it: guarantees/instalments (E4, 社保法 Art 63 ¶2)
+# and the fine referral (E_FINE, Art 86), each allowed once the order to pay (E2) has been issued.
+PARALLEL: dict[EnforcementStep, frozenset[EnforcementStep]] = {
+    E.E4: frozenset({E.E2, E.E3, E.E5}),
+    E.E_FINE: frozenset({E.E2, E.E3, E.E5, E.E6, E.E7, E.E_LIT}),
+}
+
+
+def next_enforcement_steps(enf: Enforcement) -> list[EnforcementStep]:
+    done = {h.step for h in enf.history}
+    steps = set(ENFORCEMENT_NEXT[enf.step]) - {E.E_DONE}
+    steps |= {p for p, after in PARALLEL.items() if enf.step in after and p not in done}
+    return sorted(steps)
+
 
 # Category → (substantive lead, co-handlers), DOMAIN.md §2.4 [rec].
 ROUTING: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -195,8 +210,10 @@ def allowed_steps(case: Case) -> list[str]:
         if case.state in src:
             out.append(f"{command}（{label}，{code}）")
     if case.state is State.ENFORCEMENT and case.enforcement:
-        for step in sorted(ENFORCEMENT_NEXT[case.enforcement.step]):
+        for step in next_enforcement_steps(case.enforcement):
             out.append(f"enforce step {step.value}（{step.label}）")
+        if case.enforcement.step is not E.E_DONE:
+            out.append("enforce paid（登记缴纳）")
     return out
 
 
@@ -823,6 +840,7 @@ def enforce_start(st: Step, arrears: Sequence[ArrearsLine], respondent: str | No
     who = respondent or (case.counterparty.name if case.counterparty and case.counterparty.kind is PartyKind.UNIT
                          else case.applicant.name)
     case.enforcement = Enforcement(started_at=st.now, respondent=who, arrears=list(arrears))
+    st.done("notify", "followup", "direct", "joint_decision", "special_decision", "hard_ceiling", "petition_handling")
     st.move("T22", respondent=who)
     _enter(st, E.E1)
     return f"已转入征缴执法，向{who}送达社会保险费征缴事项通知书。"
@@ -892,9 +910,10 @@ def enforce_step(st: Step, step: str, *, note: str | None = None, **extra: Any) 
     except ValueError:
         raise CasefileError(f"未知的执法步骤“{step}”，应为 E1–E7、E_LIT、E_FINE。") from None
     enf = case.enforcement
-    if target not in ENFORCEMENT_NEXT[enf.step]:
-        allowed = "、".join(f"{s.value}（{s.label}）" for s in sorted(ENFORCEMENT_NEXT[enf.step]))
-        raise TransitionRefused(f"当前执法步骤为 {enf.step.value}（{enf.step.label}），不能进入 {target.value}；可进入：{allowed}。")
+    if target not in next_enforcement_steps(enf):
+        allowed = "、".join(f"{s.value}（{s.label}）" for s in next_enforcement_steps(enf)) or "无"
+        raise TransitionRefused(f"当前执法步骤为 {enf.step.value}（{enf.step.label}），不能进入 {target.value}；"
+                                f"可进入：{allowed}；缴纳后用 enforce paid 登记。")
     today = st.today
     if target in (E.E2, E.E3) and enf.pay_by and today <= enf.pay_by:
         raise TransitionRefused(f"缴款期限{date_cn(enf.pay_by)}尚未届满，不能进入下一步（{target.label}）。")

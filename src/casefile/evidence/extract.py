@@ -14,6 +14,7 @@ to the pipeline.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import re
 import time
@@ -159,22 +160,23 @@ class _PdfPages:
     count: int
     texts: list[str | None]  # raw text per page; None = extraction failed
     parser: str
+    password: str | None = None  # the password that opened it ("" for owner-password-only files)
 
 
-def _open_pypdf(path: Path, password: str | None) -> tuple[Any, bool]:
-    """(reader, decrypted). Raises WrongPassword when a password was given and fails."""
+def _open_pypdf(path: Path, password: str | None) -> tuple[Any, str | None, bool]:
+    """(reader, password that worked, decrypted). Raises WrongPassword when a given password fails."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(path), strict=False)
     if not reader.is_encrypted:
-        return reader, True
+        return reader, None, True
     # Owner-password-only files say "encrypted" but open with the empty user password.
     for candidate in _password_candidates(password):
         if reader.decrypt(candidate):
-            return reader, True
+            return reader, candidate, True
     if password is not None:
         raise WrongPassword
-    return reader, False
+    return reader, None, False
 
 
 def _password_candidates(password: str | None) -> list[str]:
@@ -196,7 +198,7 @@ def _read_pdf_pages(path: Path, password: str | None, notes: list[str]) -> _PdfP
     """None means: encrypted and the password (if any) did not open it (needs-password)."""
     pypdf_error: BaseException | None = None
     try:
-        reader, decrypted = _open_pypdf(path, password)
+        reader, used, decrypted = _open_pypdf(path, password)
         if not decrypted:
             return None
         count = len(reader.pages)
@@ -211,7 +213,7 @@ def _read_pdf_pages(path: Path, password: str | None, notes: list[str]) -> _PdfP
         failed = sum(1 for t in texts if t is None)
         if failed:
             notes.append(f"{failed}页文字层无法读取，已改用OCR")
-        return _PdfPages(count, texts, "pypdf")
+        return _PdfPages(count, texts, "pypdf", used)
     except WrongPassword:
         raise
     except Exception as exc:  # AttributeError, TypeError, AssertionError, LimitReachedError, PdfReadError…
@@ -227,21 +229,38 @@ def _read_pdf_pages(path: Path, password: str | None, notes: list[str]) -> _PdfP
                 raise WrongPassword from None
             return None
         raise Rejected(Reason.CORRUPT, f"pypdf：{_describe(pypdf_error)}；pdfium：{exc}") from None
-    with contextlib.closing(doc):
-        count = len(doc)
-        texts = []
-        for i in range(count):
-            page = doc[i]
-            try:
-                tp = page.get_textpage()
-                texts.append(tp.get_text_bounded())
-                tp.close()
-            except Exception:
-                texts.append(None)
-            finally:
-                page.close()
+    try:
+        with contextlib.closing(doc):
+            count = len(doc)
+            texts = []
+            for i in range(count):
+                page = doc[i]
+                try:
+                    tp = page.get_textpage()
+                    texts.append(tp.get_text_bounded())
+                    tp.close()
+                except Exception:
+                    texts.append(None)
+                finally:
+                    page.close()
+    except Exception as exc:  # pdfium opened the file but cannot load its pages (cyclic/deep page trees)
+        raise Rejected(Reason.CORRUPT, f"pypdf：{_describe(pypdf_error)}；pdfium：{_describe(exc)}") from None
     notes.append(f"pypdf 无法解析（{_describe(pypdf_error)}），已用 pdfium 读取")
-    return _PdfPages(count, texts, "pdfium")
+    return _PdfPages(count, texts, "pdfium", password)
+
+
+def _pdfium_for_rendering(path: Path, password: str | None, notes: list[str]) -> Any | None:
+    """pdfium for rendering; None (with a note) if it refuses a file pypdf could read."""
+    import pypdfium2 as pdfium
+
+    last: Exception | None = None
+    for candidate in dict.fromkeys([password, None]):
+        try:
+            return _pdfium_open(path, candidate or None)
+        except pdfium.PdfiumError as exc:
+            last = exc
+    notes.append(f"无法渲染页面（pdfium：{last}），未做封面识别和OCR")
+    return None
 
 
 def _describe(exc: BaseException | None) -> str:
@@ -264,13 +283,21 @@ def analyse_pdf(path: Path, out_dir: Path, *, password: str | None, limits: Limi
     result = Analysis(Kind.PDF, media, TextStatus.EMPTY, pages=pages.count, notes=notes)
 
     first = 0
+    render = _pdfium_for_rendering(path, pages.password, notes)
+    if render is None:
+        pdf_password: str | None = None
+        detect_cover = False
+        limits = dataclasses.replace(limits, ocr=False)
+    else:
+        render.close()
+        pdf_password = pages.password or None
     if detect_cover:
-        cover = find_cover(path, password, limits)
+        cover = find_cover(path, pdf_password, limits)
         if cover is not None:
             result.cover = cover
             first = 1
             if pages.count > 1:
-                result.content_file = str(_strip_first_page(path, password, out_dir))
+                result.content_file = str(_strip_first_page(path, pdf_password, out_dir))
                 result.pages = pages.count - 1
             else:
                 result.pages = 0
@@ -302,8 +329,8 @@ def analyse_pdf(path: Path, out_dir: Path, *, password: str | None, limits: Limi
     for label, n in bad.items():
         notes.append(f"{n}页{label}" + ("" if label.startswith("已将") else "，已改用OCR"))
     result.page_texts = texts
-    if needs_ocr:
-        _ocr_pdf_pages(path, password, first, needs_ocr, result, limits)
+    if needs_ocr and render is not None:
+        _ocr_pdf_pages(path, pdf_password, first, needs_ocr, result, limits)
     result.page_texts = [t[:MAX_TEXT_CHARS] for t in result.page_texts]
     has_text = any(t.strip() for t in result.page_texts)
     result.status = (TextStatus.OCR if result.ocr_pages else TextStatus.TEXT) if has_text else TextStatus.EMPTY
@@ -525,13 +552,17 @@ def docx_text(path: Path) -> str:
         # Strict OOXML (KeyError: no officeDocument relationship) and other oddities
         return _ooxml_raw_text(path)
     parts: list[str] = []
-    _docx_blocks(document, parts)
-    for section in document.sections:
-        for hf in (section.header, section.footer):
-            with contextlib.suppress(Exception):
+    try:
+        _docx_blocks(document, parts)
+        for section in document.sections:
+            for hf in (section.header, section.footer):
                 if not hf.is_linked_to_previous:
                     _docx_blocks(hf, parts)
-    return "\n".join(p for p in parts if p.strip())
+    except Exception:
+        return _ooxml_raw_text(path)
+    text = "\n".join(p for p in parts if p.strip())
+    # Text that lives only in fields or text boxes is invisible to python-docx; the XML still has it.
+    return text if text.strip() else _ooxml_raw_text(path)
 
 
 def _docx_blocks(container: Any, parts: list[str]) -> None:

@@ -1,0 +1,201 @@
+"""Which documents a closed case must hold, derived from the path it actually took (its journal).
+
+Every transition and enforcement step the journal records asks for the documents that step
+produces (DOMAIN.md §1.3/§1.4, §3): T3 → D01 + D02, T6 → D04 per co-handling department and its
+D05 reply (or the recorded lapse), T17 → D12 + a D22 per party, E2 → D17 + D19 + D22, … A document
+the journal names by id must be that document; otherwise any unclaimed document of the type counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from casefile.models.case import Case
+from casefile.models.records import DocumentRecord
+from casefile.store import JournalEntry
+
+DOC_TITLES: dict[str, str] = {
+    "D01": "争议事项受理登记表", "D02": "受理告知书", "D03": "不予受理（转办）告知书", "D04": "联办意见征求函",
+    "D05": "部门书面意见回复单", "D06": "重大疑难事项报告（专案报批）单", "D07": "报送单", "D08": "转办单",
+    "D09": "案件线索移交函", "D10": "会商（联席）会议通知", "D11": "会议纪要", "D12": "处理意见告知书",
+    "D13": "延期办理告知书", "D14": "回访记录表", "D15": "调解协议书", "D16": "社会保险费征缴事项通知书",
+    "D17": "社会保险费责令限期缴纳通知书", "D18": "社会保险费征收决定书", "D19": "滞纳金计算明细表",
+    "D20": "催告书", "D21": "强制执行申请书", "D22": "送达回证", "D23": "延期缴费协议", "D24": "罚款线索移送函",
+}
+SERVED_TYPES = frozenset({"D03", "D12", "D16", "D17", "D18", "D20"})
+ENFORCEMENT_DOCS: dict[str, tuple[str, ...]] = {
+    "E1": ("D16",), "E2": ("D17", "D19"), "E3": ("D18", "D19"), "E4": ("D23",), "E5": ("D20",),
+    "E6": ("D21",), "E_FINE": ("D24",),
+}
+
+
+@dataclass
+class Requirement:
+    step: str  # T3 / E2 / 延期 …
+    doc_type: str
+    detail: str = ""  # department, recipient …
+    wanted: str | None = None  # the doc_id the record names
+    satisfied_by: str | None = None
+    lapse: bool = False  # a co-handler's reply that lapsed (recorded, no document)
+
+    @property
+    def label(self) -> str:
+        title = DOC_TITLES.get(self.doc_type, self.doc_type)
+        extra = f"，{self.detail}" if self.detail else ""
+        return f"{self.step}：{title}（{self.doc_type}{extra}）"
+
+    @property
+    def ok(self) -> bool:
+        return self.lapse or self.satisfied_by is not None
+
+
+@dataclass
+class Completeness:
+    requirements: list[Requirement] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[Requirement]:
+        return [r for r in self.requirements if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+
+def flat_events(entries: Iterable[JournalEntry]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each event of each journal line (a line may carry several: first in the line, rest in ``events``)."""
+    for e in entries:
+        head = {k: v for k, v in e.payload.items() if k != "events"}
+        yield e.type, head
+        for ev in e.payload.get("events") or []:
+            if isinstance(ev, dict):
+                yield str(ev.get("type", "")), ev
+
+
+def required_documents(case: Case, entries: Iterable[JournalEntry],
+                       dept_name: Callable[[str], str] = str) -> Completeness:
+    """Every document the case's path asks for, each resolved to the document that satisfies it."""
+    reqs: list[Requirement] = []
+
+    def need(step: str, doc_type: str, detail: str = "", wanted: str | None = None) -> Requirement:
+        r = Requirement(step, doc_type, detail, wanted)
+        reqs.append(r)
+        return r
+
+    def served(step: str, doc_id: str | None, doc_type: str) -> None:
+        """The 送达回证 of every service of ``doc_id`` (at least one)."""
+        services = [s for s in case.services if doc_id and s.doc_id == doc_id]
+        if not services:
+            need(step, "D22", f"{DOC_TITLES.get(doc_type, doc_type)}的送达")
+        for s in services:
+            if s.proof_doc or s.method != "当场交付":
+                need(step, "D22", f"受送达人{s.recipient}", s.proof_doc)
+
+    def docs_in(payload: dict[str, Any]) -> list[str]:
+        return [str(d) for d in payload.get("documents") or [] if isinstance(d, str)]
+
+    def pick(payload: dict[str, Any], doc_type: str) -> str | None:
+        for d in docs_in(payload):
+            doc = case.document(d)
+            if doc is not None and doc.doc_type == doc_type:
+                return d
+        return None
+
+    for etype, p in flat_events(entries):
+        code = str(p.get("transition", ""))
+        if etype == "transition" or code:
+            if code == "T2":
+                d03 = need("T2", "D03", wanted=pick(p, "D03"))
+                served("T2", d03.wanted or _first(case, "D03"), "D03")
+            elif code == "T3":
+                need("T3", "D01", wanted=pick(p, "D01"))
+                need("T3", "D02", wanted=pick(p, "D02"))
+            elif code == "T5":
+                lead = p.get("lead")
+                if lead and lead != case.intake_dept:
+                    need("T5", "D08", f"转{dept_name(str(lead))}", pick(p, "D08"))
+            elif code == "T6":
+                for dept in p.get("co") or case.co_depts:
+                    op = next((o for o in case.opinions if o.dept == dept), None)
+                    need("T6", "D04", f"致{dept_name(dept)}", op.request_doc if op else None)
+                    r = need("T6", "D05", f"{dept_name(dept)}回复", op.doc_id if op else None)
+                    r.lapse = bool(op and op.lapsed)
+            elif code == "T7":
+                need("T7", "D06", wanted=pick(p, "D06"))
+            elif code == "T8":
+                need("T8", "D10", wanted=pick(p, "D10"))
+            elif code == "T9":
+                need("T9", "D07", wanted=pick(p, "D07"))
+            elif code == "T11":
+                need("T11", "D09", wanted=pick(p, "D09"))
+            elif code == "T13":
+                need("T13", "D15", wanted=p.get("agreement") or pick(p, "D15"))
+            elif code == "T16":
+                need("T16", "D11", wanted=p.get("minutes") or pick(p, "D11"))
+            elif code == "T17":
+                notice = str(p.get("notice") or pick(p, "D12") or "") or None
+                need("T17", "D12", wanted=notice)
+                parties = [case.applicant.name] + ([case.counterparty.name] if case.counterparty else [])
+                notice_id = notice or _first(case, "D12")
+                for name in parties:
+                    svc = next((s for s in case.services if s.doc_id == notice_id and s.recipient == name), None)
+                    need("T17", "D22", f"受送达人{name}", svc.proof_doc if svc else None)
+            elif code in ("T19", "T20"):
+                need(code, "D14", wanted=pick(p, "D14"))
+        elif etype == "meeting_scheduled":
+            need("会商通知", "D10", wanted=p.get("doc"))
+        elif etype == "meeting_held":
+            need("会商纪要", "D11", wanted=p.get("minutes"))
+        elif etype == "extended":
+            ext = next((x for x in case.extensions if x.step == p.get("step") and x.days == p.get("days")), None)
+            need("延期", "D13", str(p.get("step", "")), ext.doc_id if ext else None)
+        elif etype == "enforcement":
+            step = str(p.get("step", ""))
+            for doc_type in ENFORCEMENT_DOCS.get(step, ()):
+                r = need(step, doc_type, wanted=pick(p, doc_type))
+                if doc_type in SERVED_TYPES:
+                    served(step, r.wanted, doc_type)
+    # every follow-up record names its 回访记录表
+    for fu in case.followups:
+        if fu.doc_id and not any(r.wanted == fu.doc_id for r in reqs):
+            need("回访", "D14", wanted=fu.doc_id)
+    _resolve(case, reqs)
+    return Completeness(reqs)
+
+
+def _first(case: Case, doc_type: str) -> str | None:
+    docs = [d for d in case.documents if d.doc_type == doc_type]
+    return docs[0].doc_id if docs else None
+
+
+def _current(case: Case, doc: DocumentRecord) -> DocumentRecord:
+    """Follow corrections to the document in force (a corrected original still counts as held)."""
+    seen = {doc.doc_id}
+    while doc.superseded_by:
+        nxt = case.document(doc.superseded_by)
+        if nxt is None or nxt.doc_id in seen:
+            break
+        seen.add(nxt.doc_id)
+        doc = nxt
+    return doc
+
+
+def _resolve(case: Case, reqs: list[Requirement]) -> None:
+    used: set[str] = set()
+    # named documents first, so an unnamed requirement never takes a document another one names
+    for r in reqs:
+        if r.wanted:
+            doc = case.document(r.wanted)
+            if doc is not None and doc.doc_type == r.doc_type:
+                r.satisfied_by = _current(case, doc).doc_id
+                used.add(doc.doc_id)
+    for r in reqs:
+        if r.satisfied_by or r.lapse or r.wanted:
+            continue
+        doc = next((d for d in case.documents if d.doc_type == r.doc_type and d.doc_id not in used
+                    and d.superseded_by is None), None)
+        if doc is not None:
+            r.satisfied_by = doc.doc_id
+            used.add(doc.doc_id)
