@@ -38,18 +38,19 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
 
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 def generate(ws: Path, n: int, now: datetime) -> str:
     """Write n valid dossiers quickly (no fsync): case.json + a one-line journal."""
     sys.path.insert(0, str(ROOT / "src"))
+    import yaml
+
+    from casefile.config import find_workspace
     from casefile.models.case import Case
     from casefile.models.records import Deadline
     from casefile.store import GENESIS, case_bytes, encode_entry, sha256_bytes
     from casefile.workflow import parse_form
-    from casefile.config import find_workspace
-    import yaml
 
     settings = find_workspace(str(ws)).settings
     form = parse_form(yaml.safe_load((ROOT / "tests/fixtures/forms/intake-unit.yaml").read_text(encoding="utf-8")),

@@ -20,6 +20,8 @@ Layout constants and their source (GB/T 9704-2012《党政机关公文格式》,
     exact line spacing, so text sits on the grid in Word, WPS and LibreOffice alike.
   * ``charSpace`` = −849: the character pitch is 156 mm / 28 = 15.79 pt, i.e. 0.207 pt less than
     the 16 pt default font size; Word stores the difference in 1/4096 pt (−0.207 × 4096 ≈ −849).
+    LibreOffice up to 7.5 mis-renders a negative charSpace (two grid cells per character), so the
+    preview converts a copy with charSpace="0" (see ``libreoffice_copy``); the templates keep −849.
 - Fonts (§5.2.4, §7): title 2号小标宋 (22 pt, ``方正小标宋简体``); body 3号仿宋 (16 pt,
   ``仿宋_GB2312``); level-1 headings "一、" 3号黑体; level-2 "（一）" 3号楷体 (``楷体_GB2312``);
   levels 3–4 "1." "（1）" 仿宋. Only the East Asian font name is set (``w:eastAsia``); Latin text
@@ -56,7 +58,6 @@ as a run of its own; paragraph and row tags (``{%p … %}``, ``{%tr … %}``) st
 from __future__ import annotations
 
 import argparse
-import copy
 import re
 import shutil
 import subprocess
@@ -99,7 +100,11 @@ CHAR_SPACE = -849  # 28 characters of 16 pt in the 156 mm 版心
 CHAR = TEXT_W / 28  # one grid character (≈ 315.9 twips)
 HEADER_DIST = mm(30)  # 信函格式: organ name 30 mm from the top of the page
 FOOTER_DIST = mm(20)  # footer bottom 20 mm above the page edge (信函 double rule; page numbers)
-PAGE_NO_AFTER = mm(28) - FOOTER_DIST - 14 * 20  # spacing after the page-number line → top at 28 mm
+FOOTER_AREA = MARGIN_BOTTOM - FOOTER_DIST  # 15 mm between the 版心 and the footer distance
+# The page-number paragraph fills the whole footer area (7 mm before, a 14 pt line, the rest after), so
+# Word (which anchors footers at the bottom) and LibreOffice (which fills them from the top) agree.
+PAGE_NO_BEFORE = mm(7)
+PAGE_NO_AFTER = FOOTER_AREA - PAGE_NO_BEFORE - 14 * 20
 LETTER_RULE_OVERHANG = mm(7)  # 170 mm rules on a 156 mm 版心
 
 RED = "FF0000"
@@ -221,14 +226,13 @@ def runs_xml(segments: Iterable[Seg]) -> str:
             if TAG_RE.fullmatch(piece):
                 out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(piece)}</w:t></w:r>')
                 continue
-            for j, chunk in enumerate(re.split(r"(\t|\n)", piece)):
+            for chunk in re.split(r"(\t|\n)", piece):
                 if chunk == "\t":
                     out.append(f"<w:r>{rpr}<w:tab/></w:r>")
                 elif chunk == "\n":
                     out.append(f"<w:r>{rpr}<w:br/></w:r>")
                 elif chunk:
                     out.append(f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(chunk)}</w:t></w:r>')
-                del j
     return "".join(out)
 
 
@@ -242,7 +246,7 @@ def p_xml(segments: Seg | Sequence[Seg] = "", style: str = "Normal", **ppr: Any)
 
 
 def el(xml: str) -> etree._Element:
-    return parse_xml(f'<w:wrap {nsdecls("w")}>{xml}</w:wrap>')
+    return parse_xml(f"<w:wrap {nsdecls('w')}>{xml}</w:wrap>")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -261,82 +265,234 @@ class StyleDef:
 
 
 BODY_LINE = {"line": LINE_PITCH, "before": 0, "after": 0}
-TABLE_LINE_12 = {"line": 340, "before": 20, "after": 20}  # 17 pt for 小四 in table cells
+TABLE_LINE_12 = {"line": 320, "before": 10, "after": 10}  # 16 pt for 小四 in table cells
 TABLE_LINE_10 = {"line": 290, "before": 10, "after": 10}  # 14.5 pt for 五号
 
 STYLES: list[StyleDef] = [
-    StyleDef("GwMark", "发文机关标志", {"jc": "center", "ind": ind_none(), "snap": False, "line": 720, "before": mm(35)},
-             {"font": XBS, "color": RED, "size": 26}),
+    StyleDef(
+        "GwMark",
+        "发文机关标志",
+        {"jc": "center", "ind": ind_none(), "snap": False, "line": 720, "before": mm(35)},
+        {"font": XBS, "color": RED, "size": 26},
+    ),
     StyleDef("GwWenhao", "发文字号", {"jc": "center", "ind": ind_none()}),
-    StyleDef("GwRedRule", "红色分隔线", {"jc": "center", "ind": ind_none(),
-             "pbdr": border_xml("bottom", sz=12, color=RED, space=11)}),
-    StyleDef("GwTitle", "公文标题", {"jc": "center", "ind": ind_none(), "snap": False, "line": 700},
-             {"font": XBS, "size": 22}),
+    StyleDef("GwWenhaoR", "发文字号（信函）", {"jc": "right", "ind": ind_none(), "before": 280}),
+    StyleDef(
+        "GwRedRule",
+        "红色分隔线",
+        {"jc": "center", "ind": ind_none(), "pbdr": border_xml("bottom", sz=12, color=RED, space=11)},
+    ),
+    StyleDef(
+        "GwTitle",
+        "公文标题",
+        {"jc": "center", "ind": ind_none(), "snap": False, "line": 700},
+        {"font": XBS, "size": 22},
+    ),
     StyleDef("GwSubtitle", "副标题", {"jc": "center", "ind": ind_none()}, {"font": KT}),
     StyleDef("GwRecipient", "主送机关", {"jc": "both", "ind": ind_none()}),
     StyleDef("GwH1", "一级标题", {"keep_next": True, "outline": 0}, {"font": HT}),
     StyleDef("GwH2", "二级标题", {"keep_next": True, "outline": 1}, {"font": KT}),
     StyleDef("GwH3", "三级标题", {"outline": 2}),
     StyleDef("GwBlank", "空行", {"ind": ind_none()}),
-    StyleDef("GwAttach", "附件说明", {"ind": {"left": chars(5), "leftChars": 500, "hanging": chars(3),
-                                               "hangingChars": 300}}),
-    StyleDef("GwSign", "署名", {"jc": "center", "keep_next": True,
-                               "ind": {"left": chars(13.5), "leftChars": 1350, "right": 0, "firstLine": 0,
-                                       "firstLineChars": 0}}),
-    StyleDef("GwDate", "成文日期", {"jc": "right", "ind": {"left": 0, "right": chars(4), "rightChars": 400,
-                                                          "firstLine": 0, "firstLineChars": 0}}),
-    StyleDef("GwSignU", "署名（不盖章）", {"jc": "right", "keep_next": True,
-                                       "ind": {"left": 0, "right": chars(2), "rightChars": 200, "firstLine": 0,
-                                               "firstLineChars": 0}}),
-    StyleDef("GwDateU", "成文日期（不盖章）", {"jc": "right", "ind": {"left": 0, "right": chars(2),
-                                                              "rightChars": 200, "firstLine": 0,
-                                                              "firstLineChars": 0}}),
+    StyleDef(
+        "GwAttach",
+        "附件说明",
+        {"ind": {"left": chars(5), "leftChars": 500, "hanging": chars(3), "hangingChars": 300}},
+    ),
+    StyleDef(
+        "GwParty",
+        "当事人信息",
+        {"jc": "left", "ind": {"left": chars(2), "leftChars": 200, "firstLine": 0, "firstLineChars": 0}},
+    ),
+    StyleDef("GwSignCol", "协议签署栏", {"jc": "left", "ind": ind_none(), "snap": False}),
+    StyleDef(
+        "GwSign",
+        "署名",
+        {
+            "jc": "center",
+            "keep_next": True,
+            "ind": {"left": chars(13.5), "leftChars": 1350, "right": 0, "firstLine": 0, "firstLineChars": 0},
+        },
+    ),
+    StyleDef(
+        "GwDate",
+        "成文日期",
+        {
+            "jc": "right",
+            "ind": {"left": 0, "right": chars(4), "rightChars": 400, "firstLine": 0, "firstLineChars": 0},
+        },
+    ),
+    StyleDef(
+        "GwSignU",
+        "署名（不盖章）",
+        {
+            "jc": "right",
+            "keep_next": True,
+            "ind": {"left": 0, "right": chars(2), "rightChars": 200, "firstLine": 0, "firstLineChars": 0},
+        },
+    ),
+    StyleDef(
+        "GwDateU",
+        "成文日期（不盖章）",
+        {
+            "jc": "right",
+            "ind": {"left": 0, "right": chars(2), "rightChars": 200, "firstLine": 0, "firstLineChars": 0},
+        },
+    ),
     StyleDef("GwNote", "附注", {"ind": ind_first(2)}),
-    StyleDef("GwCopy", "版记", {"ind": {"left": 280, "right": 280, "firstLine": 0, "firstLineChars": 0},
-                                "snap": False, "line": 560, "jc": "both",
-                                "pbdr": border_xml("top", sz=8) + border_xml("bottom", sz=8)},
-             {"size": 14}),
-    StyleDef("GwAttend", "出席列席", {"ind": {"left": chars(5), "leftChars": 500, "hanging": chars(3),
-                                              "hangingChars": 300}}),
-    StyleDef("MinHeadLine", "纪要印发栏", {"ind": ind_none(), "tabs": [("right", TEXT_W)],
-                                      "pbdr": border_xml("bottom", sz=12, color=RED, space=4)}),
-    StyleDef("EnfOrgan", "执法文书机关名称", {"jc": "center", "ind": ind_none(), "snap": False, "line": 460},
-             {"font": XBS, "size": 18}),
-    StyleDef("EnfTitle", "执法文书名称", {"jc": "center", "ind": ind_none(), "snap": False, "line": 600},
-             {"font": XBS, "size": 22}),
-    StyleDef("FormMeta", "表头信息", {"ind": ind_none(), "snap": False, "line": 400, "before": 60, "after": 60,
-                                     "tabs": [("right", TEXT_W)]}, {"size": 12}),
-    StyleDef("FormMetaR", "表头信息（右）", {"ind": ind_none(), "snap": False, "line": 400, "before": 60,
-                                         "after": 60, "jc": "right"}, {"size": 12}),
-    StyleDef("TblText", "表格文字", {"ind": ind_none(), "snap": False, "jc": "both", **TABLE_LINE_12},
-             {"size": 12}),
-    StyleDef("TblIndent", "表格正文", {"ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
-                                     "snap": False, "jc": "both", **TABLE_LINE_12}, {"size": 12}),
-    StyleDef("EnfText", "执法文书正文", {"ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
-                                      "snap": False, "jc": "both", "line": 290, "before": 0, "after": 0},
-             {"size": 12}),
-    StyleDef("TblLabel", "表格标签", {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_12},
-             {"size": 12}),
-    StyleDef("TblHead", "表格列标题", {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_12},
-             {"size": 12, "font": HT}),
-    StyleDef("TblSign", "表格署名", {"ind": {"left": 5200, "right": 0, "firstLine": 0, "firstLineChars": 0},
-                                    "snap": False, "jc": "center", **TABLE_LINE_12}, {"size": 12}),
-    StyleDef("TblDate", "表格日期", {"ind": {"left": 0, "right": 960, "firstLine": 0, "firstLineChars": 0},
-                                    "snap": False, "jc": "right", **TABLE_LINE_12}, {"size": 12}),
-    StyleDef("TblSmall", "明细表文字", {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_10},
-             {"size": 10.5}),
-    StyleDef("TblSmallHead", "明细表列标题", {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_10},
-             {"size": 10.5, "font": HT}),
-    StyleDef("TblSmallLeft", "明细表文字（左）", {"ind": ind_none(), "snap": False, "jc": "left", **TABLE_LINE_10},
-             {"size": 10.5}),
-    StyleDef("TblTiny", "明细表小字", {"ind": ind_none(), "snap": False, "jc": "center", "line": 250, "before": 10,
-                                    "after": 10}, {"size": 9}),
-    StyleDef("TblTinyHead", "明细表小字列标题", {"ind": ind_none(), "snap": False, "jc": "center", "line": 250,
-                                          "before": 10, "after": 10}, {"size": 9, "font": HT}),
-    StyleDef("CoverBig", "封面题名", {"jc": "center", "ind": ind_none(), "snap": False, "line": 800},
-             {"font": XBS, "size": 26}),
-    StyleDef("PageNo", "页码", {"ind": ind_none(), "snap": False, "line": 280, "after": PAGE_NO_AFTER},
-             {"font": ST, "ascii_font": ST, "size": 14}),
+    StyleDef(
+        "GwCopy",
+        "版记",
+        {
+            "ind": {"left": 280, "right": 280, "firstLine": 0, "firstLineChars": 0},
+            "snap": False,
+            "line": 560,
+            "jc": "both",
+            "pbdr": border_xml("top", sz=8) + border_xml("bottom", sz=8),
+        },
+        {"size": 14},
+    ),
+    StyleDef(
+        "GwAttend",
+        "出席列席",
+        {"ind": {"left": chars(5), "leftChars": 500, "hanging": chars(3), "hangingChars": 300}},
+    ),
+    StyleDef("MinHead", "纪要印发机关", {"ind": ind_none(), "jc": "left", "after": 80}),
+    StyleDef("MinHeadR", "纪要日期", {"ind": ind_none(), "jc": "right", "after": 80}),
+    StyleDef(
+        "EnfOrgan",
+        "执法文书机关名称",
+        {"jc": "center", "ind": ind_none(), "snap": False, "line": 460},
+        {"font": XBS, "size": 18},
+    ),
+    StyleDef(
+        "EnfTitle",
+        "执法文书名称",
+        {"jc": "center", "ind": ind_none(), "snap": False, "line": 600},
+        {"font": XBS, "size": 22},
+    ),
+    StyleDef(
+        "FormMeta",
+        "表头信息",
+        {
+            "ind": ind_none(),
+            "snap": False,
+            "line": 400,
+            "before": 60,
+            "after": 60,
+            "tabs": [("right", TEXT_W)],
+        },
+        {"size": 12},
+    ),
+    StyleDef(
+        "FormMetaR",
+        "表头信息（右）",
+        {"ind": ind_none(), "snap": False, "line": 400, "before": 60, "after": 60, "jc": "right"},
+        {"size": 12},
+    ),
+    StyleDef(
+        "TblText", "表格文字", {"ind": ind_none(), "snap": False, "jc": "both", **TABLE_LINE_12}, {"size": 12}
+    ),
+    StyleDef(
+        "TblIndent",
+        "表格正文",
+        {
+            "ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
+            "snap": False,
+            "jc": "both",
+            **TABLE_LINE_12,
+        },
+        {"size": 12},
+    ),
+    StyleDef(
+        "EnfText",
+        "执法文书正文",
+        {
+            "ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
+            "snap": False,
+            "jc": "both",
+            "line": 290,
+            "before": 0,
+            "after": 0,
+        },
+        {"size": 12},
+    ),
+    StyleDef(
+        "TblLabel",
+        "表格标签",
+        {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_12},
+        {"size": 12},
+    ),
+    StyleDef(
+        "TblHead",
+        "表格列标题",
+        {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_12},
+        {"size": 12, "font": HT},
+    ),
+    StyleDef(
+        "TblSign",
+        "表格署名",
+        {
+            "ind": {"left": 5200, "right": 0, "firstLine": 0, "firstLineChars": 0},
+            "snap": False,
+            "jc": "center",
+            **TABLE_LINE_12,
+        },
+        {"size": 12},
+    ),
+    StyleDef(
+        "TblDate",
+        "表格日期",
+        {
+            "ind": {"left": 0, "right": 960, "firstLine": 0, "firstLineChars": 0},
+            "snap": False,
+            "jc": "right",
+            **TABLE_LINE_12,
+        },
+        {"size": 12},
+    ),
+    StyleDef(
+        "TblSmall",
+        "明细表文字",
+        {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_10},
+        {"size": 10.5},
+    ),
+    StyleDef(
+        "TblSmallHead",
+        "明细表列标题",
+        {"ind": ind_none(), "snap": False, "jc": "center", **TABLE_LINE_10},
+        {"size": 10.5, "font": HT},
+    ),
+    StyleDef(
+        "TblSmallLeft",
+        "明细表文字（左）",
+        {"ind": ind_none(), "snap": False, "jc": "left", **TABLE_LINE_10},
+        {"size": 10.5},
+    ),
+    StyleDef(
+        "TblTiny",
+        "明细表小字",
+        {"ind": ind_none(), "snap": False, "jc": "center", "line": 250, "before": 10, "after": 10},
+        {"size": 9},
+    ),
+    StyleDef(
+        "TblTinyHead",
+        "明细表小字列标题",
+        {"ind": ind_none(), "snap": False, "jc": "center", "line": 250, "before": 10, "after": 10},
+        {"size": 9, "font": HT},
+    ),
+    StyleDef(
+        "CoverBig",
+        "封面题名",
+        {"jc": "center", "ind": ind_none(), "snap": False, "line": 800},
+        {"font": XBS, "size": 26},
+    ),
+    StyleDef(
+        "PageNo",
+        "页码",
+        {"ind": ind_none(), "snap": False, "line": 280, "before": PAGE_NO_BEFORE, "after": PAGE_NO_AFTER},
+        {"font": ST, "ascii_font": ST, "size": 14},
+    ),
     StyleDef("LabelHei", "黑体标签", {}, {"font": HT}, kind="character", based_on=None),
     StyleDef("LabelKai", "楷体标签", {}, {"font": KT}, kind="character", based_on=None),
 ]
@@ -362,7 +518,7 @@ def install_styles(doc: Any) -> None:
     for old in styles.findall(qn("w:docDefaults")):
         styles.remove(old)
     defaults = parse_xml(
-        f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>'
+        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>"
         f'<w:rFonts w:ascii="{TNR}" w:hAnsi="{TNR}" w:eastAsia="{FS}" w:cs="{TNR}"/>'
         '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
@@ -375,15 +531,19 @@ def install_styles(doc: Any) -> None:
     for child in list(normal):
         if child.tag in (qn("w:pPr"), qn("w:rPr")):
             normal.remove(child)
-    normal.append(parse_xml(
-        f'<w:pPr {nsdecls("w")}><w:widowControl w:val="0"/>'
-        f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
-        f'<w:ind w:firstLineChars="200" w:firstLine="{chars(2)}"/><w:jc w:val="both"/></w:pPr>'
-    ))
-    normal.append(parse_xml(
-        f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{TNR}" w:hAnsi="{TNR}" w:eastAsia="{FS}" w:cs="{TNR}"/>'
-        '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
-    ))
+    normal.append(
+        parse_xml(
+            f'<w:pPr {nsdecls("w")}><w:widowControl w:val="0"/>'
+            f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
+            f'<w:ind w:firstLineChars="200" w:firstLine="{chars(2)}"/><w:jc w:val="both"/></w:pPr>'
+        )
+    )
+    normal.append(
+        parse_xml(
+            f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{TNR}" w:hAnsi="{TNR}" w:eastAsia="{FS}" w:cs="{TNR}"/>'
+            '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
+        )
+    )
     for s in STYLES:
         styles.append(parse_xml(style_xml(s)))
 
@@ -426,18 +586,34 @@ def tag_row(tag: str, ncols: int) -> Row:
     return Row([Cell([tag], "TblText", ncols)])
 
 
-def table_xml(widths: Sequence[int], rows: Sequence[Row], *, borders: bool = True, outer: int = 8,
-              inner: int = 4, jc: str = "center", cell_margin: int = 85) -> str:
+def table_xml(
+    widths: Sequence[int],
+    rows: Sequence[Row],
+    *,
+    borders: bool = True,
+    outer: int = 8,
+    inner: int = 4,
+    jc: str = "center",
+    cell_margin: int = 85,
+) -> str:
     total = sum(widths)
     if borders:
-        b = (border_xml("top", sz=outer) + border_xml("left", sz=outer) + border_xml("bottom", sz=outer)
-             + border_xml("right", sz=outer) + border_xml("insideH", sz=inner) + border_xml("insideV", sz=inner))
+        b = (
+            border_xml("top", sz=outer)
+            + border_xml("left", sz=outer)
+            + border_xml("bottom", sz=outer)
+            + border_xml("right", sz=outer)
+            + border_xml("insideH", sz=inner)
+            + border_xml("insideV", sz=inner)
+        )
     else:
-        b = "".join(border_xml(s, val="nil") for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        b = "".join(
+            border_xml(s, val="nil") for s in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
     out = [
         "<w:tbl><w:tblPr>",
         f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="{jc}"/>',
-        f"<w:tblBorders>{b}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>",
+        f'<w:tblBorders>{b}</w:tblBorders><w:tblLayout w:type="fixed"/>',
         f'<w:tblCellMar><w:left w:w="{cell_margin}" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
         "</w:tblCellMar>",
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
@@ -470,7 +646,8 @@ def table_xml(widths: Sequence[int], rows: Sequence[Row], *, borders: bool = Tru
             tcpr += f'<w:vAlign w:val="{cell.valign}"/>'
             styles = cell.para_styles or [cell.style] * len(cell.paras)
             paras = "".join(
-                p_xml(pp if isinstance(pp, list) else [pp], style=st) for pp, st in zip(cell.paras, styles, strict=True)
+                p_xml(pp if isinstance(pp, list) else [pp], style=st)
+                for pp, st in zip(cell.paras, styles, strict=True)
             ) or p_xml("", style=cell.style)
             out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paras}</w:tc>")
         out.append("</w:tr>")
@@ -520,7 +697,9 @@ class Builder:
 
     def numbered(self, var: str, seq: str, item: str, style: str = "Normal") -> Builder:
         """A "1. …" list; numbers only when the list has more than one item."""
-        return self.loop(var, seq, "{% if " + seq + "|length > 1 %}{{ loop.index }}. {% endif %}" + item, style)
+        return self.loop(
+            var, seq, "{% if " + seq + "|length > 1 %}{{ loop.index }}. {% endif %}" + item, style
+        )
 
     def table(self, widths: Sequence[int], rows: Sequence[Row], **kw: Any) -> Builder:
         self.body.append(table_xml(widths, rows, **kw))
@@ -619,7 +798,7 @@ class Builder:
             _page_number(section.even_page_footer, odd=False)
         if self.letter:
             section.different_first_page_header_footer = True
-            section.header_distance = HEADER_DIST
+            section._sectPr.find(qn("w:pgMar")).set(qn("w:header"), str(HEADER_DIST))
             _letter_head(section.first_page_header)
             _letter_foot(section.first_page_footer)
             _tiny(section.header)
@@ -713,12 +892,15 @@ def _letter_head(header: Any) -> None:
         ind=ind,
         pbdr=border_xml("bottom", val="thickThinSmallGap", sz=24, color=RED, space=11),
     )
-    xml += p_xml("", "GwBlank", line=240, snap=False)
     _set_paragraphs(header, xml)
 
 
 def _letter_foot(footer: Any) -> None:
-    """信函格式: red double rule (thin over thick) 20 mm above the bottom edge; no page number."""
+    """信函格式: red double rule (thin over thick) 20 mm above the bottom edge; no page number.
+
+    The rule is the bottom border of a paragraph that fills the footer area, so that it sits on the footer
+    distance in Word and LibreOffice alike (a bottom border reads "thin over thick" in both).
+    """
     footer.is_linked_to_previous = False
     ind = {"left": -LETTER_RULE_OVERHANG, "right": -LETTER_RULE_OVERHANG, "firstLine": 0}
     xml = p_xml(
@@ -726,8 +908,10 @@ def _letter_foot(footer: Any) -> None:
         "GwBlank",
         ind=ind,
         line=20,
+        before=FOOTER_AREA - 20 - 80,
+        after=0,
         snap=False,
-        pbdr=border_xml("top", val="thinThickSmallGap", sz=24, color=RED, space=0),
+        pbdr=border_xml("bottom", val="thinThickSmallGap", sz=24, color=RED, space=0),
         rpr='<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>',
     )
     _set_paragraphs(footer, xml)
@@ -760,32 +944,53 @@ def _normalise_zip(path: Path) -> None:
 YOU = "你（单位）"
 CONSEQUENCES_63 = (
     "逾期仍不缴纳或者补足的，本机关将依照《中华人民共和国社会保险法》第六十三条的规定，向银行和其他金融机构"
-    "查询" + YOU + "的存款账户，并可以申请县级以上有关行政部门作出划拨社会保险费的决定；账户余额少于应当缴纳的"
-    "社会保险费的，可以要求" + YOU + "提供担保，签订延期缴费协议；未足额缴纳且未提供担保的，可以申请人民法院扣押、"
-    "查封、拍卖" + YOU + "价值相当于应当缴纳社会保险费的财产，以拍卖所得抵缴社会保险费。逾期仍不缴纳的，由有关"
+    "查询"
+    + YOU
+    + "的存款账户，并可以申请县级以上有关行政部门作出划拨社会保险费的决定；账户余额少于应当缴纳的"
+    "社会保险费的，可以要求"
+    + YOU
+    + "提供担保，签订延期缴费协议；未足额缴纳且未提供担保的，可以申请人民法院扣押、"
+    "查封、拍卖"
+    + YOU
+    + "价值相当于应当缴纳社会保险费的财产，以拍卖所得抵缴社会保险费。逾期仍不缴纳的，由有关"
     "行政部门依照第八十六条的规定处欠缴数额一倍以上三倍以下的罚款。"
 )
 ROMAN = "{{ '一二三四五六七八九十'[loop.index0] if loop.index0 in range(10) else loop.index }}"
 
 # table widths (twips); every table spans the 版心 (8844)
 W4 = [1700, 2722, 1700, 2722]
-W4E = [1950, 2900, 1500, 2494]  # enforcement forms: room for an 18-character credit code
+W4E = [1950, 2900, 1500, 2494]  # enforcement forms: room for an 18-character credit code in 小四
+W4F = [1750, 2672, 1750, 2672]  # forms with identity numbers
 
 
-def payer_rows(ncols_widths: Sequence[int]) -> list[Row]:
-    """缴费人 rows for the enforcement forms, on a 4-column grid (label, value, label, value)."""
-    n = len(ncols_widths)
-    assert n == 4
+def payer_rows() -> list[Row]:
+    """缴费人 rows on a 4-column grid (label, value, label, value)."""
     return [
         Row([L("缴费人名称"), C("{{ x.payer.name }}", span=3)], height=480),
-        Row([L("{{ x.payer.id_label }}"), C("{{ x.payer.id_value }}"), L("法定代表人（负责人）"),
-             C("{{ x.payer.legal_rep }}")], height=480),
-        Row([L("地址"), C("{{ x.payer.address }}"), L("联系电话"), C("{{ x.payer.mobile or x.payer.phone }}")],
-            height=480),
+        Row(
+            [
+                L("{{ x.payer.id_label }}"),
+                C("{{ x.payer.id_value }}"),
+                L("法定代表人（负责人）"),
+                C("{{ x.payer.legal_rep }}"),
+            ],
+            height=480,
+        ),
+        Row(
+            [
+                L("地址"),
+                C("{{ x.payer.address }}"),
+                L("联系电话"),
+                C("{{ x.payer.mobile or x.payer.phone }}"),
+            ],
+            height=480,
+        ),
     ]
 
 
-def seal_row(ncols: int, organ: str = "{{ office.name }}", height: int = 1100, note: str | None = None) -> Row:
+def seal_row(
+    ncols: int, organ: str = "{{ office.name }}", height: int = 1100, note: str | None = None
+) -> Row:
     """A full-width row: sealed 署名 centred over the date, the date four characters from the right (小四).
 
     `note` (e.g. the 附件 line) is printed flush left at the top of the same cell.
@@ -808,27 +1013,50 @@ ARREARS_W = [1400, 1400, 540, 1300, 1350, 1350, 1504]
 
 def arrears_rows() -> list[Row]:
     return [
-        Row([C(h, "TblSmallHead") for h in ("险种", "所属期", "人数", "缴费基数", "应缴金额", "已缴金额", "欠缴金额")]),
+        Row(
+            [
+                C(h, "TblSmallHead")
+                for h in ("险种", "所属期", "人数", "缴费基数", "应缴金额", "已缴金额", "欠缴金额")
+            ]
+        ),
         tag_row("{%tr for a in x.arrears %}", 7),
-        Row([C("{{ a.insurance_type }}", "TblSmall"), C("{{ a.period }}", "TblSmall"), C("{{ a.headcount }}", "TblSmall"),
-             C("{{ a.base }}", "TblSmall"), C("{{ a.due }}", "TblSmall"), C("{{ a.paid }}", "TblSmall"),
-             C("{{ a.owed }}", "TblSmall")]),
+        Row(
+            [
+                C("{{ a.insurance_type }}", "TblSmall"),
+                C("{{ a.period }}", "TblSmall"),
+                C("{{ a.headcount }}", "TblSmall"),
+                C("{{ a.base }}", "TblSmall"),
+                C("{{ a.due }}", "TblSmall"),
+                C("{{ a.paid }}", "TblSmall"),
+                C("{{ a.owed }}", "TblSmall"),
+            ]
+        ),
         tag_row("{%tr endfor %}", 7),
     ]
 
 
-def grid7_from4() -> list[int]:
-    return ARREARS_W
-
-
-# the 4-column payer rows must share the 7-column grid: map (label, value, label, value) onto it
 def payer_rows7() -> list[Row]:
+    """缴费人 rows on the 7-column arrears grid: (label, value, label, value) mapped onto it."""
     return [
         Row([L("缴费人名称", span=2), C("{{ x.payer.name }}", span=5)], height=380),
-        Row([L("{{ x.payer.id_label }}", span=2), C("{{ x.payer.id_value }}", span=3),
-             L("法定代表人"), C("{{ x.payer.legal_rep }}")], height=380),
-        Row([L("地址", span=2), C("{{ x.payer.address }}", span=3), L("联系电话"),
-             C("{{ x.payer.mobile or x.payer.phone }}")], height=380),
+        Row(
+            [
+                L("{{ x.payer.id_label }}", span=2),
+                C("{{ x.payer.id_value }}", span=3),
+                L("法定代表人"),
+                C("{{ x.payer.legal_rep }}"),
+            ],
+            height=380,
+        ),
+        Row(
+            [
+                L("地址", span=2),
+                C("{{ x.payer.address }}", span=3),
+                L("联系电话"),
+                C("{{ x.payer.mobile or x.payer.phone }}"),
+            ],
+            height=380,
+        ),
     ]
 
 
@@ -840,38 +1068,77 @@ def payer_rows7() -> list[Row]:
 def d01(b: Builder) -> None:
     b.form_head("登记编号：{{ case.number }}", "登记日期：{{ case.received_date }}")
     rows = [
-        Row([L("来访（来电）时间"), C("{{ case.received_at }}"), L("受理渠道"),
-             C("{{ case.channel }}{% if case.channel_ref %}（工单号：{{ case.channel_ref }}）{% endif %}")]),
+        Row(
+            [
+                L("来访（来电）时间"),
+                C("{{ case.received_at }}"),
+                L("受理渠道"),
+                C("{{ case.channel }}{% if case.channel_ref %}（工单号：{{ case.channel_ref }}）{% endif %}"),
+            ]
+        ),
         Row([C("缴费人（反映人）基本情况", "TblHead", 4)]),
         Row([L("名称（姓名）"), C("{{ applicant.name }}"), L("类型"), C("{{ applicant.kind_label }}")]),
-        Row([L("{{ applicant.id_label }}"), C("{{ applicant.id_value }}"), L("法定代表人（经办人）"),
-             C("{{ applicant.legal_rep }}")]),
+        Row(
+            [
+                L("{{ applicant.id_label }}"),
+                C("{{ applicant.id_value }}"),
+                L("法定代表人（经办人）"),
+                C("{{ applicant.legal_rep }}"),
+            ]
+        ),
         Row([L("地址"), C("{{ applicant.address }}", span=3)]),
-        Row([L("联系方式"), C("手机：{{ applicant.mobile }}"), L("固定电话"), C("{{ applicant.phone }}")]),
+        Row([L("联系方式"), C("手机：{{ applicant.mobile }}　固定电话：{{ applicant.phone }}", span=3)]),
         Row([L("代表人员"), C("{{ applicant.represents }}", span=3)]),
         Row([C("对方当事人", "TblHead", 4)]),
-        Row([L("名称（姓名）"), C("{{ counterparty.name }}"), L("{{ counterparty.id_label or '证件号码' }}"),
-             C("{{ counterparty.id_value }}")]),
-        Row([L("地址"), C("{{ counterparty.address }}"), L("联系方式"),
-             C("{{ counterparty.mobile }}{% if counterparty.mobile and counterparty.phone %}　{% endif %}"
-               "{{ counterparty.phone }}")]),
+        Row(
+            [
+                L("名称（姓名）"),
+                C("{{ counterparty.name }}"),
+                L("{{ counterparty.id_label or '证件号码' }}"),
+                C("{{ counterparty.id_value }}"),
+            ]
+        ),
+        Row([L("地址"), C("{{ counterparty.address }}", span=3)]),
+        Row(
+            [L("联系方式"), C("手机：{{ counterparty.mobile }}　固定电话：{{ counterparty.phone }}", span=3)]
+        ),
         Row([C("争议事项", "TblHead", 4)]),
-        Row([L("事项所在辖区"), C("{{ case.jurisdiction }}（行政区划代码：{{ case.jurisdiction_code }}）", span=3)]),
+        Row(
+            [
+                L("事项所在辖区"),
+                C("{{ case.jurisdiction }}（行政区划代码：{{ case.jurisdiction_code }}）", span=3),
+            ]
+        ),
         Row([L("争议类别"), C("{{ case.categories }}"), L("险种"), C("{{ case.insurance_types }}")]),
         Row([L("所属期"), C("{{ case.periods }}", span=3)]),
-        Row([L("反映主要事项（诉求及事实）"), Cell(["{{ case.claim }}"], "TblText", 3, valign="top")], height=1700),
-        Row([L("涉及金额（元）"), L("项目"), L("金额"), L("大写")]),
-        tag_row("{%tr for m in case.amounts %}", 4),
-        Row([L(""), C("{{ m.name }}", "TblLabel"), C("{{ m.amount }}", "TblLabel"), C("{{ m.upper }}")]),
-        tag_row("{%tr endfor %}", 4),
-        Row([L(""), L("合计"), L("{{ case.total_amount }}"), C("{{ case.total_amount_upper }}")]),
+        Row(
+            [
+                L("涉及金额"),
+                C(
+                    "{% for m in case.amounts %}{{ m.name }}{{ m.amount }}元；{% endfor %}"
+                    "合计{{ case.total_amount }}元（大写：{{ case.total_amount_upper }}）",
+                    span=3,
+                ),
+            ]
+        ),
+        Row(
+            [L("反映主要事项（诉求及事实）"), Cell(["{{ case.claim }}"], "TblText", 3, valign="top")],
+            height=1500,
+        ),
         Row([L("提交材料"), C("{{ case.attachments|join('；') }}", span=3)]),
         Row([L("初步分类"), C("{{ case.case_class }}"), L("风险等级"), C("{{ case.risk }}")]),
-        Row([L("受理部门"), C("{{ case.intake_dept }}"), L("首问责任人（签名）"), C("{{ case.first_handler }}")],
-            height=600),
-        Row([L("缴费人确认（签名）"), C("", span=3)], height=700),
+        Row(
+            [
+                L("受理部门"),
+                C("{{ case.intake_dept }}"),
+                L("首问责任人（签名）"),
+                C("{{ case.first_handler }}"),
+            ],
+            height=560,
+        ),
+        Row([L("缴费人确认（签名）"), C("", span=3)], height=640),
     ]
-    b.table(W4, rows)
+    b.table(W4F, rows)
     b.corrects()
 
 
@@ -879,16 +1146,20 @@ def d02(b: Builder) -> None:
     b.red_head()
     b.title()
     b.recipient()
-    b.p(YOU + "于{{ case.received_at }}通过{{ case.channel }}反映的社会保险费征缴争议事项，本机关已登记受理，"
-        "案件编号为{{ case.number }}。现将有关事项告知如下：")
+    b.p(
+        YOU + "于{{ case.received_at }}通过{{ case.channel }}反映的社会保险费征缴争议事项，本机关已登记受理，"
+        "案件编号为{{ case.number }}。现将有关事项告知如下："
+    )
     b.h1("一、受理事项")
     b.p("{{ case.claim }}")
     b.h1("二、办理方式和期限")
-    b.p("本事项由{{ case.intake_dept }}受理，按照{{ x.handling }}方式办理"
+    b.p(
+        "本事项由{{ case.intake_dept }}受理，按照{{ x.handling }}方式办理"
         "{% if case.lead_dept %}，主办部门为{{ case.lead_dept }}{% endif %}"
         "{% if case.co_depts %}，协办部门为{{ case.co_depts }}{% endif %}。"
         "{% if deadline %}本机关将于{{ deadline }}前将办理结果书面告知" + YOU + "；{% endif %}"
-        "情况复杂需要延长办理期限的，将书面告知延期理由。")
+        "情况复杂需要延长办理期限的，将书面告知延期理由。"
+    )
     b.h1("三、查询方式")
     b.p(YOU + "可以凭案件编号拨打{{ office.phone }}或者到{{ office.address }}查询办理进度。")
     b.p("特此告知。")
@@ -903,11 +1174,15 @@ def d03(b: Builder) -> None:
     b.red_head()
     b.title()
     b.recipient()
-    b.p(YOU + "于{{ case.received_at }}通过{{ case.channel }}反映的事项（登记编号：{{ case.number }}）："
-        "{{ case.claim }}")
+    b.p(
+        YOU + "于{{ case.received_at }}通过{{ case.channel }}反映的事项（登记编号：{{ case.number }}）："
+        "{{ case.claim }}"
+    )
     b.p("经审查，{{ x.reason }}")
-    b.p("根据《中华人民共和国社会保险法》第八十二条、《信访工作条例》第二十三条、第三十一条的规定，本机关对该事项"
-        "不予受理。请" + YOU + "向{{ x.competent_body }}反映（地址及联系电话：{{ x.competent_contact }}）。")
+    b.p(
+        "根据《中华人民共和国社会保险法》第八十二条、《信访工作条例》第二十三条、第三十一条的规定，本机关对该事项"
+        "不予受理。请" + YOU + "向{{ x.competent_body }}反映（地址及联系电话：{{ x.competent_contact }}）。"
+    )
     b.tag("{%p if x.transfer %}")
     b.p("{{ x.transfer }}")
     b.tag("{%p endif %}")
@@ -924,8 +1199,10 @@ def d03(b: Builder) -> None:
 
 def d04(b: Builder) -> None:
     letter_head(b)
-    b.p("{{ case.received_date }}，本机关受理了{{ applicant.name }}反映的社会保险费征缴争议事项"
-        "（案件编号：{{ case.number }}）。主要情况如下：{{ case.claim }}")
+    b.p(
+        "{{ case.received_date }}，本机关受理了{{ applicant.name }}反映的社会保险费征缴争议事项"
+        "（案件编号：{{ case.number }}）。主要情况如下：{{ case.claim }}"
+    )
     b.p("该事项涉及你单位职责。根据社会保险费征缴争议联合处置工作机制，现就以下问题征求你单位意见：")
     b.numbered("q", "x.questions", "{{ q }}")
     b.p("请于{{ deadline }}前将书面意见（加盖单位印章）送本机关。")
@@ -946,7 +1223,10 @@ def d05(b: Builder) -> None:
         Row([L("意见"), Cell(["{{ x.opinion }}"], "TblText", 3, valign="top")], height=1800),
         Row([L("政策法律依据"), Cell(["{{ x.basis }}"], "TblText", 3, valign="top")], height=1200),
         Row([L("是否由本部门直接办理"), Cell(["{{ x.will_act }}"], "TblText", 3)], height=700),
-        Row([L("经办人（签名）"), C("{{ x.handler }}"), L("部门负责人（签名）"), C("{{ x.head }}")], height=700),
+        Row(
+            [L("经办人（签名）"), C("{{ x.handler }}"), L("部门负责人（签名）"), C("{{ x.head }}")],
+            height=700,
+        ),
         seal_row(4, "{{ x.dept }}", height=1500),
     ]
     b.table(W4, rows)
@@ -956,20 +1236,54 @@ def d05(b: Builder) -> None:
 def d06(b: Builder) -> None:
     b.form_head("编号：{{ doc.wenhao }}", "报告日期：{{ doc.date }}")
     rows = [
-        Row([L("案件编号"), C("{{ case.number }}"), L("受理日期"), C("{{ case.received_date }}")], height=520),
-        Row([L("缴费人"), C("{{ applicant.name }}"), L("对方当事人"), C("{{ counterparty.name }}")], height=520),
+        Row(
+            [L("案件编号"), C("{{ case.number }}"), L("受理日期"), C("{{ case.received_date }}")], height=520
+        ),
+        Row(
+            [L("缴费人"), C("{{ applicant.name }}"), L("对方当事人"), C("{{ counterparty.name }}")],
+            height=520,
+        ),
         Row([L("争议类别"), C("{{ case.categories }}"), L("风险等级"), C("{{ case.risk }}")], height=520),
         Row([L("反映事项"), Cell(["{{ case.claim }}"], "TblText", 3, valign="top")], height=1400),
         Row([L("属于重大疑难事项的理由"), Cell(["{{ x.reason }}"], "TblText", 3, valign="top")], height=1600),
-        Row([L("拟参与处理部门"), C("主办：{{ case.lead_dept }}{% if case.co_depts %}；协办：{{ case.co_depts }}{% endif %}",
-                                 span=3)], height=700),
-        Row([L("受理部门"), C("{{ case.intake_dept }}"), L("经办人"), C("{{ case.first_handler }}")], height=520),
-        Row([L("领导小组办公室意见"),
-             Cell(["{{ x.office_opinion }}", "", "负责人（签名）：　　　　　　　　年　　月　　日"], "TblText", 3,
-                  valign="top")], height=1700),
-        Row([L("组长审批意见"),
-             Cell(["{{ x.leader_opinion }}", "", "组长（签名）：{{ x.leader }}　　　　　　年　　月　　日"], "TblText", 3,
-                  valign="top")], height=1900),
+        Row(
+            [
+                L("拟参与处理部门"),
+                C(
+                    "主办：{{ case.lead_dept }}{% if case.co_depts %}；协办：{{ case.co_depts }}{% endif %}",
+                    span=3,
+                ),
+            ],
+            height=700,
+        ),
+        Row(
+            [L("受理部门"), C("{{ case.intake_dept }}"), L("经办人"), C("{{ case.first_handler }}")],
+            height=520,
+        ),
+        Row(
+            [
+                L("领导小组办公室意见"),
+                Cell(
+                    ["{{ x.office_opinion }}", "", "负责人（签名）：　　　　　　　　年　　月　　日"],
+                    "TblText",
+                    3,
+                    valign="top",
+                ),
+            ],
+            height=1700,
+        ),
+        Row(
+            [
+                L("组长审批意见"),
+                Cell(
+                    ["{{ x.leader_opinion }}", "", "组长（签名）：{{ x.leader }}　　　　　　年　　月　　日"],
+                    "TblText",
+                    3,
+                    valign="top",
+                ),
+            ],
+            height=1900,
+        ),
     ]
     b.table(W4, rows)
     b.corrects()
@@ -979,15 +1293,26 @@ def d07(b: Builder) -> None:
     b.form_head("编号：{{ doc.wenhao }}", "报送日期：{{ doc.date }}")
     b.p("报送单位：{{ case.intake_dept }}\t接收单位：{{ doc.recipient }}", "FormMeta")
     rows = [
-        Row([L("案件编号"), C("{{ case.number }}"), L("受理日期"), C("{{ case.received_date }}")], height=520),
+        Row(
+            [L("案件编号"), C("{{ case.number }}"), L("受理日期"), C("{{ case.received_date }}")], height=520
+        ),
         Row([L("缴费人"), C("{{ applicant.name }}"), L("联系电话"), C("{{ applicant.mobile }}")], height=520),
-        Row([L("事项所在辖区"), C("{{ case.jurisdiction }}"), L("争议类别"), C("{{ case.categories }}")], height=520),
+        Row(
+            [L("事项所在辖区"), C("{{ case.jurisdiction }}"), L("争议类别"), C("{{ case.categories }}")],
+            height=520,
+        ),
         Row([L("反映事项"), Cell(["{{ case.claim }}"], "TblText", 3, valign="top")], height=1400),
         Row([L("职责不清的原因"), Cell(["{{ x.reason }}"], "TblText", 3, valign="top")], height=1200),
         Row([L("建议承办部门"), C("{{ x.suggested_dept }}", span=3)], height=520),
-        Row([L("受理部门意见"),
-             Cell(["{{ x.opinion }}", "", "（受理部门印章）", "{{ doc.date }}"], "TblText", 3, valign="top")],
-            height=1800),
+        Row(
+            [
+                L("受理部门意见"),
+                Cell(
+                    ["{{ x.opinion }}", "", "（受理部门印章）", "{{ doc.date }}"], "TblText", 3, valign="top"
+                ),
+            ],
+            height=1800,
+        ),
         Row([L("12345工单号"), C("{{ x.ticket_no }}"), L("承办反馈期限"), C("{{ deadline }}")], height=520),
         Row([L("承办部门"), C(""), L("反馈日期"), C("")], height=520),
         Row([L("承办反馈情况"), Cell([""], "TblText", 3)], height=1600),
@@ -1002,11 +1327,20 @@ def d08(b: Builder) -> None:
         Row([L("承办部门"), C("{{ doc.recipient }}"), L("办理期限"), C("{{ deadline }}")], height=520),
         Row([L("缴费人"), C("{{ applicant.name }}"), L("联系电话"), C("{{ applicant.mobile }}")], height=520),
         Row([L("对方当事人"), C("{{ counterparty.name }}", span=3)], height=520),
-        Row([L("争议类别"), C("{{ case.categories }}"), L("险种"), C("{{ case.insurance_types }}")], height=520),
-        Row([L("所属期"), C("{{ case.periods }}"), L("事项所在辖区"), C("{{ case.jurisdiction }}")], height=520),
+        Row(
+            [L("争议类别"), C("{{ case.categories }}"), L("险种"), C("{{ case.insurance_types }}")],
+            height=520,
+        ),
+        Row(
+            [L("所属期"), C("{{ case.periods }}"), L("事项所在辖区"), C("{{ case.jurisdiction }}")],
+            height=520,
+        ),
         Row([L("反映事项"), Cell(["{{ case.claim }}"], "TblText", 3, valign="top")], height=1600),
         Row([L("办理要求"), Cell(["{{ x.requirements }}"], "TblText", 3, valign="top")], height=1400),
-        Row([L("转办部门"), C("{{ case.intake_dept }}"), L("经办人"), C("{{ case.first_handler }}")], height=520),
+        Row(
+            [L("转办部门"), C("{{ case.intake_dept }}"), L("经办人"), C("{{ case.first_handler }}")],
+            height=520,
+        ),
         Row([L("签收人（签名）"), C(""), L("签收时间"), C("")], height=600),
         Row([L("办理结果"), Cell([""], "TblText", 3)], height=1600),
     ]
@@ -1016,12 +1350,18 @@ def d08(b: Builder) -> None:
 
 def d09(b: Builder) -> None:
     letter_head(b)
-    b.p("{{ case.received_date }}，本机关受理了{{ applicant.name }}反映的社会保险费征缴争议事项"
-        "（案件编号：{{ case.number }}），主要内容为：{{ case.claim }}")
-    b.p("经审核，该事项属于{{ x.dept }}职责范围。本机关已于{{ x.reported_date }}按照规定报送办理，"
-        "并于{{ x.urged_dates }}催办，{{ x.dept }}至今未予办理。具体情况如下：{{ x.refusal }}")
-    b.p("根据社会保险费征缴争议联合处置工作机制关于“无正当理由且拒不处理属于本职能部门的社会保险费征缴争议，"
-        "由受理部门将案件线索移交给纪委监委处理”的规定，现将该案件线索移交你委，请依规依纪依法处理。")
+    b.p(
+        "{{ case.received_date }}，本机关受理了{{ applicant.name }}反映的社会保险费征缴争议事项"
+        "（案件编号：{{ case.number }}），主要内容为：{{ case.claim }}"
+    )
+    b.p(
+        "经审核，该事项属于{{ x.dept }}职责范围。本机关已于{{ x.reported_date }}按照规定报送办理，"
+        "并于{{ x.urged_dates }}催办，{{ x.dept }}至今未予办理。具体情况如下：{{ x.refusal }}"
+    )
+    b.p(
+        "根据社会保险费征缴争议联合处置工作机制关于“无正当理由且拒不处理属于本职能部门的社会保险费征缴争议，"
+        "由受理部门将案件线索移交给纪委监委处理”的规定，现将该案件线索移交你委，请依规依纪依法处理。"
+    )
     b.p("证据材料：")
     b.loop("e", "x.evidence", "{{ loop.index }}. {{ e }}")
     b.attachments()
@@ -1032,7 +1372,7 @@ def d09(b: Builder) -> None:
 
 def letter_head(b: Builder) -> None:
     """信函格式 body start: 文号 flush right 7/8 of a 3号 character under the double rule, title two lines lower."""
-    b.p("{{ doc.wenhao }}", "FormMetaR", before=mm(4.9), snap=True, line=LINE_PITCH, rpr=rpr_xml(size=16))
+    b.p("{{ doc.wenhao }}", "GwWenhaoR")
     b.blank(2)
     b.title()
     b.recipient()
@@ -1042,8 +1382,10 @@ def d10(b: Builder) -> None:
     b.red_head("{{ x.convener }}")
     b.title("关于召开{{ x.meeting_name }}的通知")
     b.recipient()
-    b.p("为研究处理{{ applicant.name }}反映的社会保险费征缴争议事项（案件编号：{{ case.number }}），"
-        "定于{{ x.meeting_time }}召开{{ x.meeting_name }}。现将有关事项通知如下：")
+    b.p(
+        "为研究处理{{ applicant.name }}反映的社会保险费征缴争议事项（案件编号：{{ case.number }}），"
+        "定于{{ x.meeting_time }}召开{{ x.meeting_name }}。现将有关事项通知如下："
+    )
     b.h1("一、会议时间和地点")
     b.p("时间：{{ x.meeting_time }}")
     b.p("地点：{{ x.meeting_place }}")
@@ -1054,9 +1396,11 @@ def d10(b: Builder) -> None:
     b.h1("四、参会单位和人员")
     b.numbered("m", "x.participants", "{{ m }}")
     b.h1("五、有关要求")
-    b.p("（一）请参会单位携带以下材料：", "GwH2")
+    b.h2("（一）携带材料")
+    b.p("请参会单位携带以下材料：")
     b.numbered("m", "x.materials", "{{ m }}")
-    b.p("（二）请参会人员准时出席。因故不能参加的，请提前向会议召集单位请假并委托熟悉情况的人员参会。", "Normal")
+    b.h2("（二）出席要求")
+    b.p("请参会人员准时出席。因故不能参加的，请提前向会议召集单位请假并委托熟悉情况的人员参会。")
     b.p("联系人：{{ x.contact }}；联系电话：{{ office.phone }}。")
     b.attachments()
     b.corrects()
@@ -1067,11 +1411,27 @@ def d10(b: Builder) -> None:
 def d11(b: Builder) -> None:
     b.p("{{ x.meeting_name }}纪要", "GwMark")
     b.p("{{ doc.wenhao }}", "GwWenhao", before=LINE_PITCH)
-    b.p("{{ x.convener }}\t{{ doc.date }}", "MinHeadLine", before=LINE_PITCH)
     b.blank()
-    b.p("{{ x.meeting_time }}，{{ x.host }}在{{ x.meeting_place }}主持召开{{ x.meeting_name }}，研究"
+    red = border_xml("bottom", sz=12, color=RED)
+    b.table(
+        [TEXT_W - 3000, 3000],
+        [
+            Row(
+                [
+                    Cell(["{{ x.convener }}"], "MinHead", valign="bottom", borders=red),
+                    Cell(["{{ doc.date }}"], "MinHeadR", valign="bottom", borders=red),
+                ]
+            )
+        ],
+        borders=False,
+        cell_margin=0,
+    )
+    b.blank()
+    b.p(
+        "{{ x.meeting_time }}，{{ x.host }}在{{ x.meeting_place }}主持召开{{ x.meeting_name }}，研究"
         "{{ applicant.name }}反映的社会保险费征缴争议事项（案件编号：{{ case.number }}）。现将会议主要情况和"
-        "议定事项纪要如下：")
+        "议定事项纪要如下："
+    )
     b.h1("一、会议议题")
     b.numbered("t", "x.topics", "{{ t }}")
     b.h1("二、研究情况")
@@ -1083,7 +1443,9 @@ def d11(b: Builder) -> None:
     b.p("4.复议、诉讼风险分析预估：{{ m.review_risk }}")
     b.tag("{%p endfor %}")
     b.h1("三、议定事项")
-    b.loop("d", "x.decisions", "{{ loop.index }}. {{ d.text }}（责任单位：{{ d.unit }}；完成时限：{{ d.due }}）")
+    b.loop(
+        "d", "x.decisions", "{{ loop.index }}. {{ d.text }}（责任单位：{{ d.unit }}；完成时限：{{ d.due }}）"
+    )
     b.blank()
     b.p([("出席：", "LabelHei"), "{{ x.present }}"], "GwAttend")
     b.tag("{%p if x.attending %}")
@@ -1101,10 +1463,12 @@ def d12(b: Builder) -> None:
     b.red_head()
     b.title()
     b.recipient()
-    b.p("{{ applicant.name }}于{{ case.received_at }}通过{{ case.channel }}反映的社会保险费征缴争议事项"
+    b.p(
+        "{{ applicant.name }}于{{ case.received_at }}通过{{ case.channel }}反映的社会保险费征缴争议事项"
         "（案件编号：{{ case.number }}）"
         "{% if counterparty.name %}，对方当事人为{{ counterparty.name }}{% endif %}，"
-        "本机关已依法受理并会同有关部门调查处理。现将处理意见告知如下：")
+        "本机关已依法受理并会同有关部门调查处理。现将处理意见告知如下："
+    )
     b.h1("一、反映事项")
     b.p("{{ case.claim }}")
     b.h1("二、调查核实情况")
@@ -1132,11 +1496,18 @@ def d13(b: Builder) -> None:
     b.red_head()
     b.title()
     b.recipient()
-    b.p(YOU + "反映的社会保险费征缴争议事项（案件编号：{{ case.number }}），本机关已于{{ case.received_date }}"
+    b.p(
+        YOU
+        + "反映的社会保险费征缴争议事项（案件编号：{{ case.number }}），本机关已于{{ case.received_date }}"
         "受理，原定办理期限为{{ x.old_deadline }}。因{{ x.reason }}，经{{ x.approver }}批准，办理期限延长至"
-        "{{ deadline }}。")
-    b.p("根据《信访工作条例》第三十四条的规定，现将延期理由告知" + YOU + "。本机关将在延长的期限内办结并书面告知处理"
-        "结果。")
+        "{{ deadline }}。"
+    )
+    b.p(
+        "根据《信访工作条例》第三十四条的规定，现将延期理由告知"
+        + YOU
+        + "。本机关将在延长的期限内办结并书面告知处理"
+        "结果。"
+    )
     b.p("特此告知。")
     b.attachments()
     b.corrects()
@@ -1152,8 +1523,15 @@ def d14(b: Builder) -> None:
         Row([L("缴费人"), C("{{ applicant.name }}"), L("争议类别"), C("{{ case.categories }}")], height=520),
         Row([L("反映事项"), Cell(["{{ case.claim }}"], "TblText", 3, valign="top")], height=1200),
         Row([L("回访情况"), Cell(["{{ x.content }}"], "TblText", 3, valign="top")], height=2000),
-        Row([L("满意度"), C("{{ x.satisfaction }}（满意／基本满意／不满意）"), L("是否有异议"),
-             C("{{ x.objection }}")], height=520),
+        Row(
+            [
+                L("满意度"),
+                C("{{ x.satisfaction }}（满意／基本满意／不满意）"),
+                L("是否有异议"),
+                C("{{ x.objection }}"),
+            ],
+            height=520,
+        ),
         Row([C("异议的后续救济（有异议时填写）", "TblHead", 4)]),
         Row([L("救济途径"), C("{{ x.remedy_kind }}"), L("受理机关"), C("{{ x.remedy_body }}")], height=520),
         Row([L("提出日期"), C("{{ x.remedy_date }}"), L("进展情况"), C("{{ x.remedy_status }}")], height=520),
@@ -1165,16 +1543,26 @@ def d14(b: Builder) -> None:
 
 
 def party_block(b: Builder, label: str, who: str) -> None:
+    """当事人基本情况 for agreements: name, identity number, address, representative, telephone."""
     b.p([(f"{label}：", "LabelHei"), f"{{{{ {who}.name }}}}"], "GwRecipient")
-    b.p(f"{{{{ {who}.id_label }}}}：{{{{ {who}.id_value }}}}", "GwAttach")
-    b.p(f"住所（地址）：{{{{ {who}.address }}}}", "GwAttach")
-    b.p(f"法定代表人（负责人、经办人）：{{{{ {who}.legal_rep }}}}；联系电话：{{{{ {who}.mobile }}}}", "GwAttach")
+    b.p(f"{{{{ {who}.id_label }}}}：{{{{ {who}.id_value }}}}", "GwParty")
+    b.p(f"住所（地址）：{{{{ {who}.address }}}}", "GwParty")
+    b.p(
+        f"{{% if {who}.legal_rep %}}法定代表人（负责人）：{{{{ {who}.legal_rep }}}}；{{% endif %}}"
+        f"联系电话：{{{{ {who}.mobile or {who}.phone }}}}",
+        "GwParty",
+    )
 
 
 def sign_table(left: list[Seg | list[Seg]], right: list[Seg | list[Seg]], height: int = 1800) -> str:
+    """The signature block of an agreement: two borderless columns, one per party, in 3号."""
     widths = [TEXT_W // 2, TEXT_W - TEXT_W // 2]
-    return table_xml(widths, [Row([Cell(left, "TblText", valign="top"), Cell(right, "TblText", valign="top")],
-                                  height=height)], borders=False)
+    return table_xml(
+        widths,
+        [Row([Cell(left, "GwSignCol", valign="top"), Cell(right, "GwSignCol", valign="top")], height=height)],
+        borders=False,
+        cell_margin=0,
+    )
 
 
 def d15(b: Builder) -> None:
@@ -1199,26 +1587,38 @@ def d15(b: Builder) -> None:
     b.h1("五、履行方式和期限")
     b.p("{{ x.performance }}")
     b.h1("六、其他事项")
-    b.p("1. 依法应当缴纳的社会保险费不得减免（《中华人民共和国社会保险法》第六十条、《社会保险费征缴暂行条例》"
+    b.p(
+        "1. 依法应当缴纳的社会保险费不得减免（《中华人民共和国社会保险法》第六十条、《社会保险费征缴暂行条例》"
         "第十二条）。本协议不减少、不免除任何一方依法应当缴纳的社会保险费及滞纳金，用人单位不得将滞纳金转由职工"
-        "个人负担。")
-    b.p("2. 本协议自各方当事人签名、盖章或者按指印，调解员签名并加盖调解组织印章之日起生效。经人民调解委员会调解"
-        "达成的，双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。")
+        "个人负担。"
+    )
+    b.p(
+        "2. 本协议自各方当事人签名、盖章或者按指印，调解员签名并加盖调解组织印章之日起生效。经人民调解委员会调解"
+        "达成的，双方当事人可以自本协议生效之日起三十日内共同向人民法院申请司法确认。"
+    )
     b.p("3. 本协议一式三份，双方当事人各执一份，调解组织留存一份。")
     b.blank()
-    b.body.append(sign_table(
-        ["甲方（签名、盖章或按指印）：", "", "", "年　　月　　日"],
-        ["乙方（签名、盖章或按指印）：", "", "", "年　　月　　日"],
-    ))
-    b.body.append(sign_table(
-        ["调解员（签名）：{{ x.mediator }}", "", "", "{{ doc.date }}"],
-        ["调解组织（印章）：", "{{ x.mediation_org }}", "", "{{ doc.date }}"],
-    ))
+    b.body.append(
+        sign_table(
+            ["甲方（签名、盖章或按指印）：", "", "", "年　　月　　日"],
+            ["乙方（签名、盖章或按指印）：", "", "", "年　　月　　日"],
+        )
+    )
+    b.body.append(
+        sign_table(
+            ["调解员（签名）：{{ x.mediator }}", "", "", "{{ doc.date }}"],
+            ["调解组织（印章）：", "{{ x.mediation_org }}", "", "{{ doc.date }}"],
+        )
+    )
     b.corrects()
 
 
 def enforcement_tail(b: Builder, rows: list[Row], ncols: int, *, contact: bool = True) -> list[Row]:
-    note = "联系人：{{ x.contact }}　联系电话：{{ office.phone }}　地址：{{ office.address }}" if contact else None
+    note = (
+        "联系人：{{ x.contact }}　联系电话：{{ office.phone }}　地址：{{ office.address }}"
+        if contact
+        else None
+    )
     rows.append(seal_row(ncols, note=note))
     return rows
 
@@ -1226,22 +1626,41 @@ def enforcement_tail(b: Builder, rows: list[Row], ncols: int, *, contact: bool =
 def d16(b: Builder) -> None:
     b.enforcement_head()
     rows = payer_rows7()
-    rows.append(text_cell([
-        "{{ x.payer.name }}：",
-        "经查，{{ x.facts }}根据《中华人民共和国社会保险法》第五十八条、第六十条的规定，用人单位应当自行申报、"
-        "按时足额缴纳社会保险费。现将" + YOU + "欠缴社会保险费情况通知如下（单位：元）：",
-    ], 7))
+    rows.append(
+        text_cell(
+            [
+                "{{ x.payer.name }}：",
+                "经查，{{ x.facts }}根据《中华人民共和国社会保险法》第五十八条、第六十条的规定，用人单位应当自行申报、"
+                "按时足额缴纳社会保险费。现将" + YOU + "欠缴社会保险费情况通知如下（单位：元）：",
+            ],
+            7,
+        )
+    )
     rows += arrears_rows()
-    rows.append(Row([C("合计", "TblSmallHead", 4), C("{{ x.total_due }}", "TblSmall"), C("{{ x.total_paid }}", "TblSmall"),
-                     C("{{ x.total_owed }}", "TblSmall")]))
+    rows.append(
+        Row(
+            [
+                C("合计", "TblSmallHead", 4),
+                C("{{ x.total_due }}", "TblSmall"),
+                C("{{ x.total_paid }}", "TblSmall"),
+                C("{{ x.total_owed }}", "TblSmall"),
+            ]
+        )
+    )
     rows.append(Row([L("欠缴金额合计（大写）", span=2), C("{{ x.total_owed_upper }}", span=5)]))
-    rows.append(text_cell([
-        "请" + YOU + "于{{ deadline }}前足额缴纳上述社会保险费。",
-        "逾期仍未缴纳的，本机关将依照《中华人民共和国社会保险法》第六十三条、第八十六条的规定责令" + YOU
-        + "限期缴纳或者补足，并自欠缴之日起按日加收万分之五的滞纳金；逾期仍不缴纳的，由有关行政部门处欠缴数额"
-        "一倍以上三倍以下的罚款，本机关并可以依法查询存款账户、申请划拨社会保险费、要求提供担保或者申请人民法院"
-        "扣押、查封、拍卖财产。",
-    ], 7))
+    rows.append(
+        text_cell(
+            [
+                "请" + YOU + "于{{ deadline }}前足额缴纳上述社会保险费。",
+                "逾期仍未缴纳的，本机关将依照《中华人民共和国社会保险法》第六十三条、第八十六条的规定责令"
+                + YOU
+                + "限期缴纳或者补足，并自欠缴之日起按日加收万分之五的滞纳金；逾期仍不缴纳的，由有关行政部门处欠缴数额"
+                "一倍以上三倍以下的罚款，本机关并可以依法查询存款账户、申请划拨社会保险费、要求提供担保或者申请人民法院"
+                "扣押、查封、拍卖财产。",
+            ],
+            7,
+        )
+    )
     enforcement_tail(b, rows, 7)
     b.table(ARREARS_W, rows, cell_margin=60)
     b.corrects()
@@ -1250,23 +1669,50 @@ def d16(b: Builder) -> None:
 def d17(b: Builder) -> None:
     b.enforcement_head()
     rows = payer_rows7()
-    rows.append(text_cell([
-        "{{ x.payer.name }}：",
-        "经查，{{ x.facts }}" + YOU + "未按时足额缴纳社会保险费，欠缴明细如下（单位：元）：",
-    ], 7))
+    rows.append(
+        text_cell(
+            [
+                "{{ x.payer.name }}：",
+                "经查，{{ x.facts }}" + YOU + "未按时足额缴纳社会保险费，欠缴明细如下（单位：元）：",
+            ],
+            7,
+        )
+    )
     rows += arrears_rows()
-    rows.append(Row([C("合计", "TblSmallHead", 4), C("{{ x.total_due }}", "TblSmall"), C("{{ x.total_paid }}", "TblSmall"),
-                     C("{{ x.total_owed }}", "TblSmall")]))
+    rows.append(
+        Row(
+            [
+                C("合计", "TblSmallHead", 4),
+                C("{{ x.total_due }}", "TblSmall"),
+                C("{{ x.total_paid }}", "TblSmall"),
+                C("{{ x.total_owed }}", "TblSmall"),
+            ]
+        )
+    )
     rows.append(Row([L("欠缴金额合计（大写）", span=2), C("{{ x.total_owed_upper }}", span=5)]))
-    rows.append(text_cell([
-        "根据《中华人民共和国社会保险法》第六十三条第一款、第八十六条的规定，现责令" + YOU + "于{{ deadline }}前"
-        "缴纳或者补足上述社会保险费，并自{{ x.late_fee_start }}起按日加收万分之五的滞纳金"
-        "{% if doc.attachments %}（计算明细见附件）{% endif %}。",
-        CONSEQUENCES_63,
-    ], 7))
-    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)]))
-    rows.append(seal_row(7, note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}　{% endif %}"
-                                 "联系人：{{ x.contact }}　联系电话：{{ office.phone }}"))
+    rows.append(
+        text_cell(
+            [
+                "根据《中华人民共和国社会保险法》第六十三条第一款、第八十六条的规定，现责令"
+                + YOU
+                + "于{{ deadline }}前"
+                "缴纳或者补足上述社会保险费，并自{{ x.late_fee_start }}起按日加收万分之五的滞纳金"
+                "{% if doc.attachments %}（计算明细见附件）{% endif %}。",
+                CONSEQUENCES_63,
+            ],
+            7,
+        )
+    )
+    rows.append(
+        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)])
+    )
+    rows.append(
+        seal_row(
+            7,
+            note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}　{% endif %}"
+            "联系人：{{ x.contact }}　联系电话：{{ office.phone }}",
+        )
+    )
     b.table(ARREARS_W, rows, cell_margin=60)
     b.corrects()
 
@@ -1274,24 +1720,41 @@ def d17(b: Builder) -> None:
 def d18(b: Builder) -> None:
     b.enforcement_head()
     rows = payer_rows7()
-    rows.append(text_cell([
-        "{{ x.payer.name }}：",
-        "本机关已向" + YOU + "送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}），" + YOU
-        + "逾期仍未缴纳。经查：{{ x.facts }}",
-        "上述事实有以下证据证明：{{ x.evidence|join('；') }}。欠缴明细如下（单位：元）：",
-    ], 7))
+    rows.append(
+        text_cell(
+            [
+                "{{ x.payer.name }}：",
+                "本机关已向"
+                + YOU
+                + "送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}），"
+                + YOU
+                + "逾期仍未缴纳。经查：{{ x.facts }}",
+                "上述事实有以下证据证明：{{ x.evidence|join('；') }}。欠缴明细如下（单位：元）：",
+            ],
+            7,
+        )
+    )
     rows += arrears_rows()
     rows.append(Row([C("合计", "TblSmallHead", 6), C("{{ x.total_owed }}", "TblSmall")]))
-    rows.append(text_cell([
-        "根据《中华人民共和国社会保险法》第六十三条、第八十六条的规定，本机关决定：",
-        "一、征收" + YOU + "欠缴的社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}）；",
-        "二、加收滞纳金{{ x.late_fee_total }}元（大写：{{ x.late_fee_total_upper }}，计至{{ x.late_fee_until }}"
-        "{% if doc.attachments %}，计算明细见附件{% endif %}），此后至实际缴纳之日止的滞纳金依法另行计算；",
-        "以上合计{{ x.grand_total }}元（大写：{{ x.grand_total_upper }}）。",
-        "请" + YOU + "于{{ deadline }}前通过{{ x.pay_method }}缴纳。逾期不履行本决定的，本机关将依照《中华人民"
-        "共和国行政强制法》第五十三条、第五十四条的规定，催告后申请{{ office.court }}强制执行。",
-    ], 7))
-    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)]))
+    rows.append(
+        text_cell(
+            [
+                "根据《中华人民共和国社会保险法》第六十三条、第八十六条的规定，本机关决定：",
+                "一、征收" + YOU + "欠缴的社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}）；",
+                "二、加收滞纳金{{ x.late_fee_total }}元（大写：{{ x.late_fee_total_upper }}，计至{{ x.late_fee_until }}"
+                "{% if doc.attachments %}，计算明细见附件{% endif %}），此后至实际缴纳之日止的滞纳金依法另行计算；",
+                "以上合计{{ x.grand_total }}元（大写：{{ x.grand_total_upper }}）。",
+                "请"
+                + YOU
+                + "于{{ deadline }}前通过{{ x.pay_method }}缴纳。逾期不履行本决定的，本机关将依照《中华人民"
+                "共和国行政强制法》第五十三条、第五十四条的规定，催告后申请{{ office.court }}强制执行。",
+            ],
+            7,
+        )
+    )
+    rows.append(
+        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)])
+    )
     rows.append(seal_row(7, note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}"))
     b.table(ARREARS_W, rows, cell_margin=60)
     b.corrects()
@@ -1308,19 +1771,46 @@ def d19(b: Builder) -> None:
     rows = [
         Row([C(h, "TblTinyHead") for h in heads], header=True),
         tag_row("{%tr for f in x.fee_lines %}", 9),
-        Row([C("{{ f.insurance_type }}", "TblTiny"), C("{{ f.period }}", "TblTiny"),
-             C("{{ f.principal }}", "TblTiny"), C("{{ f.due_date }}", "TblTiny"), C("{{ f.start }}", "TblTiny"),
-             C("{{ f.end }}", "TblTiny"), C("{{ f.days }}", "TblTiny"), C("{{ f.rate }}", "TblTiny"),
-             C("{{ f.fee }}", "TblTiny")]),
+        Row(
+            [
+                C("{{ f.insurance_type }}", "TblTiny"),
+                C("{{ f.period }}", "TblTiny"),
+                C("{{ f.principal }}", "TblTiny"),
+                C("{{ f.due_date }}", "TblTiny"),
+                C("{{ f.start }}", "TblTiny"),
+                C("{{ f.end }}", "TblTiny"),
+                C("{{ f.days }}", "TblTiny"),
+                C("{{ f.rate }}", "TblTiny"),
+                C("{{ f.fee }}", "TblTiny"),
+            ]
+        ),
         tag_row("{%tr endfor %}", 9),
-        Row([C("合计", "TblTinyHead", 2), C("{{ x.principal_total }}", "TblTiny"), C("", "TblTiny", 5),
-             C("{{ x.late_fee_total }}", "TblTiny")], height=420),
-        Row([C("滞纳金合计（大写）", "TblTinyHead", 3), C("{{ x.late_fee_total_upper }}", "TblSmallLeft", 6)],
-            height=420),
-        Row([Cell([
-            "说明：1. 依照《中华人民共和国社会保险法》第八十六条，自欠缴之日（缴费期限届满次日）起按日加收万分之五的"
-            "滞纳金；2. 天数＝截止日－起算日＋1；3. 每行滞纳金四舍五入至分，合计为各行之和；4. 滞纳金单独列示，"
-            "不计入欠缴本金，不重复计算。"], "TblSmallLeft", 9)]),
+        Row(
+            [
+                C("合计", "TblTinyHead", 2),
+                C("{{ x.principal_total }}", "TblTiny"),
+                C("", "TblTiny", 5),
+                C("{{ x.late_fee_total }}", "TblTiny"),
+            ],
+            height=420,
+        ),
+        Row(
+            [C("滞纳金合计（大写）", "TblTinyHead", 3), C("{{ x.late_fee_total_upper }}", "TblSmallLeft", 6)],
+            height=420,
+        ),
+        Row(
+            [
+                Cell(
+                    [
+                        "说明：1. 依照《中华人民共和国社会保险法》第八十六条，自欠缴之日（缴费期限届满次日）起按日加收万分之五的"
+                        "滞纳金；2. 天数＝截止日－起算日＋1；3. 每行滞纳金四舍五入至分，合计为各行之和；4. 滞纳金单独列示，"
+                        "不计入欠缴本金，不重复计算。"
+                    ],
+                    "TblSmallLeft",
+                    9,
+                )
+            ]
+        ),
     ]
     b.table(D19_W, rows, cell_margin=60)
     b.blank()
@@ -1330,13 +1820,21 @@ def d19(b: Builder) -> None:
 
 def d20(b: Builder) -> None:
     b.enforcement_head()
-    rows = payer_rows(W4)
-    rows.append(text_cell([
-        "{{ x.payer.name }}：",
-        "本机关于{{ x.decision_date }}向" + YOU + "送达了《社会保险费征收决定书》（{{ x.decision_wenhao }}），"
-        + YOU + "在决定的期限内未履行缴纳义务。根据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，现依法"
-        "催告" + YOU + "履行下列义务：",
-    ], 4))
+    rows = payer_rows()
+    rows.append(
+        text_cell(
+            [
+                "{{ x.payer.name }}：",
+                "本机关于{{ x.decision_date }}向"
+                + YOU
+                + "送达了《社会保险费征收决定书》（{{ x.decision_wenhao }}），"
+                + YOU
+                + "在决定的期限内未履行缴纳义务。根据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，现依法"
+                "催告" + YOU + "履行下列义务：",
+            ],
+            4,
+        )
+    )
     rows += [
         Row([C("项目", "TblHead"), C("金额（元）", "TblHead"), C("大写", "TblHead", 2)]),
         Row([L("社会保险费"), L("{{ x.total_owed }}"), C("{{ x.total_owed_upper }}", span=2)]),
@@ -1344,14 +1842,24 @@ def d20(b: Builder) -> None:
         Row([L("合计"), L("{{ x.grand_total }}"), C("{{ x.grand_total_upper }}", span=2)]),
         Row([L("履行期限"), C("{{ deadline }}前"), L("履行（给付）方式"), C("{{ x.pay_method }}")]),
     ]
-    rows.append(text_cell([
-        "依照《中华人民共和国行政强制法》第三十六条的规定，" + YOU + "收到本催告书后有权进行陈述和申辩。"
-        "陈述、申辩可以自收到本催告书之日起三日内以书面或者口头形式向本机关提出；本机关将充分听取" + YOU
-        + "的意见，对提出的事实、理由和证据进行记录、复核。",
-        "逾期仍不履行的，本机关将依照《中华人民共和国行政强制法》第五十三条、第五十四条的规定，申请"
-        "{{ office.court }}强制执行。",
-    ], 4))
-    rows.append(Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 4)]))
+    rows.append(
+        text_cell(
+            [
+                "依照《中华人民共和国行政强制法》第三十六条的规定，"
+                + YOU
+                + "收到本催告书后有权进行陈述和申辩。"
+                "陈述、申辩可以自收到本催告书之日起三日内以书面或者口头形式向本机关提出；本机关将充分听取"
+                + YOU
+                + "的意见，对提出的事实、理由和证据进行记录、复核。",
+                "逾期仍不履行的，本机关将依照《中华人民共和国行政强制法》第五十三条、第五十四条的规定，申请"
+                "{{ office.court }}强制执行。",
+            ],
+            4,
+        )
+    )
+    rows.append(
+        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 4)])
+    )
     rows.append(seal_row(4, note="联系电话：{{ office.phone }}　地址：{{ office.address }}"))
     b.table(W4E, rows, cell_margin=60)
     b.corrects()
@@ -1362,30 +1870,71 @@ def d21(b: Builder) -> None:
     rows = [
         Row([L("申请人"), C("{{ office.name }}"), L("地址"), C("{{ office.address }}")], height=460),
         Row([L("负责人"), C("{{ x.head }}"), L("联系电话"), C("{{ office.phone }}")], height=460),
-        Row([L("被申请人"), C("{{ x.payer.name }}"), L("{{ x.payer.id_label }}"), C("{{ x.payer.id_value }}")],
-            height=460),
-        Row([L("住所"), C("{{ x.payer.address }}"), L("法定代表人"), C("{{ x.payer.legal_rep }}")], height=460),
-        Row([L("申请执行的行政决定"),
-             C("《社会保险费征收决定书》（{{ x.decision_wenhao }}），于{{ x.decision_date }}送达被申请人", span=3)]),
-        Row([L("申请执行标的"),
-             C("社会保险费{{ x.total_owed }}元、滞纳金{{ x.late_fee_total }}元，合计{{ x.grand_total }}元"
-               "（大写：{{ x.grand_total_upper }}）", span=3)]),
+        Row(
+            [
+                L("被申请人"),
+                C("{{ x.payer.name }}"),
+                L("{{ x.payer.id_label }}"),
+                C("{{ x.payer.id_value }}"),
+            ],
+            height=460,
+        ),
+        Row(
+            [L("住所"), C("{{ x.payer.address }}"), L("法定代表人"), C("{{ x.payer.legal_rep }}")], height=460
+        ),
+        Row(
+            [
+                L("申请执行的行政决定"),
+                C(
+                    "《社会保险费征收决定书》（{{ x.decision_wenhao }}），于{{ x.decision_date }}送达被申请人",
+                    span=3,
+                ),
+            ]
+        ),
+        Row(
+            [
+                L("申请执行标的"),
+                C(
+                    "社会保险费{{ x.total_owed }}元、滞纳金{{ x.late_fee_total }}元，合计{{ x.grand_total }}元"
+                    "（大写：{{ x.grand_total_upper }}）",
+                    span=3,
+                ),
+            ]
+        ),
         Row([L("事实和理由"), Cell(["{{ x.facts }}"], "TblText", 3, valign="top")], height=1000),
         Row([L("法律依据"), Cell(["{{ x.basis }}"], "TblText", 3, valign="top")]),
         Row([L("当事人的意见"), Cell(["{{ x.party_views }}"], "TblText", 3, valign="top")]),
-        Row([L("催告情况"), C("本机关于{{ x.demand_date }}向被申请人送达《催告书》（{{ x.demand_wenhao }}），"
-                           "催告期限届满后被申请人仍未履行。", span=3)]),
+        Row(
+            [
+                L("催告情况"),
+                C(
+                    "本机关于{{ x.demand_date }}向被申请人送达《催告书》（{{ x.demand_wenhao }}），"
+                    "催告期限届满后被申请人仍未履行。",
+                    span=3,
+                ),
+            ]
+        ),
     ]
-    rows.append(text_cell([
-        "{{ doc.recipient }}：",
-        "被申请人在法定期限内不申请行政复议或者提起行政诉讼，又不履行上述行政决定，经催告仍未履行。根据《中华人民"
-        "共和国行政强制法》第五十三条、第五十四条、第五十五条的规定，特申请你院强制执行。",
-        "{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}",
-    ], 4))
-    rows.append(Row([
-        Cell(["", "负责人（签名）：{{ x.head }}"], "TblText", 2, valign="bottom"),
-        Cell(["{{ office.name }}", "{{ doc.date }}"], "TblLabel", 2, valign="bottom"),
-    ], height=1500))
+    rows.append(
+        text_cell(
+            [
+                "{{ doc.recipient }}：",
+                "被申请人在法定期限内不申请行政复议或者提起行政诉讼，又不履行上述行政决定，经催告仍未履行。根据《中华人民"
+                "共和国行政强制法》第五十三条、第五十四条、第五十五条的规定，特申请你院强制执行。",
+                "{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}",
+            ],
+            4,
+        )
+    )
+    rows.append(
+        Row(
+            [
+                Cell(["", "负责人（签名）：{{ x.head }}"], "TblText", 2, valign="bottom"),
+                Cell(["{{ office.name }}", "{{ doc.date }}"], "TblLabel", 2, valign="bottom"),
+            ],
+            height=1500,
+        )
+    )
     b.table(W4E, rows, cell_margin=60)
     b.corrects()
 
@@ -1406,14 +1955,21 @@ def d22(b: Builder) -> None:
         Row([L("代收人签名及代收理由"), Cell([time_line], "TblDate", 2, valign="bottom")], height=1000),
         Row([L("受送达人拒收理由"), Cell([time_line], "TblDate", 2, valign="bottom")], height=1000),
         Row([L("见证人签名或盖章"), Cell([time_line], "TblDate", 2, valign="bottom")], height=800),
-        Row([L("送达人签名"), Cell(["{{ x.server }}", time_line], "TblDate", 2, valign="bottom")], height=800),
-        Row([L("填发机关"), Cell(["{{ office.name }}", "{{ doc.date }}"], "TblLabel", 2, valign="bottom")],
-            height=1300),
+        Row(
+            [L("送达人签名"), Cell(["{{ x.server }}", time_line], "TblDate", 2, valign="bottom")], height=800
+        ),
+        Row(
+            [L("填发机关"), Cell(["{{ office.name }}", "{{ doc.date }}"], "TblLabel", 2, valign="bottom")],
+            height=1300,
+        ),
         Row([L("备注"), C("{{ x.note }}", span=2)], height=600),
     ]
     b.table(w, rows)
-    b.p("说明：受送达人拒绝签收的，送达人应当在本回证上注明拒收理由和日期，由送达人、见证人签名或者盖章，"
-        "将文书留在受送达人处，即视为送达。", "FormMeta")
+    b.p(
+        "说明：受送达人拒绝签收的，送达人应当在本回证上注明拒收理由和日期，由送达人、见证人签名或者盖章，"
+        "将文书留在受送达人处，即视为送达。",
+        "FormMeta",
+    )
     b.corrects()
 
 
@@ -1422,35 +1978,64 @@ def d23(b: Builder) -> None:
     b.p("协议编号：{{ doc.wenhao }}", "FormMetaR")
     b.blank()
     b.p([("甲方（征收机关）：", "LabelHei"), "{{ office.name }}"], "GwRecipient")
-    b.p("地址：{{ office.address }}；联系电话：{{ office.phone }}", "GwAttach")
+    b.p("地址：{{ office.address }}；联系电话：{{ office.phone }}", "GwParty")
     b.p([("乙方（缴费人）：", "LabelHei"), "{{ x.payer.name }}"], "GwRecipient")
-    b.p("{{ x.payer.id_label }}：{{ x.payer.id_value }}", "GwAttach")
-    b.p("住所（地址）：{{ x.payer.address }}；法定代表人：{{ x.payer.legal_rep }}", "GwAttach")
+    b.p("{{ x.payer.id_label }}：{{ x.payer.id_value }}", "GwParty")
+    b.p("住所（地址）：{{ x.payer.address }}；法定代表人：{{ x.payer.legal_rep }}", "GwParty")
     b.blank()
-    b.p("乙方欠缴社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}），滞纳金{{ x.late_fee_total }}元。"
+    b.p(
+        "乙方欠缴社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}），滞纳金{{ x.late_fee_total }}元。"
         "甲方已向乙方送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}）。因乙方账户余额少于应当缴纳的社会"
-        "保险费，根据《中华人民共和国社会保险法》第六十三条第二款的规定，乙方提供担保，甲乙双方签订本延期缴费协议：")
-    b.p([("第一条", "LabelHei"), "　乙方按照下列计划缴纳欠缴的社会保险费，并于{{ deadline }}前缴清全部欠费及滞纳金："])
+        "保险费，根据《中华人民共和国社会保险法》第六十三条第二款的规定，乙方提供担保，甲乙双方签订本延期缴费协议："
+    )
+    b.p(
+        [
+            ("第一条", "LabelHei"),
+            "　乙方按照下列计划缴纳欠缴的社会保险费，并于{{ deadline }}前缴清全部欠费及滞纳金：",
+        ]
+    )
     rows = [
         Row([C(h, "TblHead") for h in ("期次", "缴纳期限", "金额（元）", "说明")], header=True),
         tag_row("{%tr for s in x.schedule %}", 4),
-        Row([C("{{ loop.index }}", "TblLabel"), C("{{ s.due }}", "TblLabel"), C("{{ s.amount }}", "TblLabel"),
-             C("{{ s.note }}")]),
+        Row(
+            [
+                C("{{ loop.index }}", "TblLabel"),
+                C("{{ s.due }}", "TblLabel"),
+                C("{{ s.amount }}", "TblLabel"),
+                C("{{ s.note }}"),
+            ]
+        ),
         tag_row("{%tr endfor %}", 4),
     ]
     b.table([1000, 2600, 2000, 3244], rows)
     b.p([("第二条", "LabelHei"), "　担保：{{ x.guarantee }}"])
-    b.p([("第三条", "LabelHei"), "　延期缴纳期间，滞纳金依法继续计算。本协议不减少、不免除乙方依法应当缴纳的社会"
-         "保险费及滞纳金（《中华人民共和国社会保险法》第六十条、《社会保险费征缴暂行条例》第十二条）。"])
-    b.p([("第四条", "LabelHei"), "　乙方未按本协议按期足额缴纳任何一期的，甲方可以依法要求担保人履行担保责任，"
-         "申请人民法院扣押、查封、拍卖乙方价值相当于应当缴纳社会保险费的财产，并依法采取其他措施。"])
-    b.p([("第五条", "LabelHei"), "　本协议自双方签字（盖章）之日起生效。本协议一式三份，甲乙双方各执一份，"
-         "一份归入案卷。"])
+    b.p(
+        [
+            ("第三条", "LabelHei"),
+            "　延期缴纳期间，滞纳金依法继续计算。本协议不减少、不免除乙方依法应当缴纳的社会"
+            "保险费及滞纳金（《中华人民共和国社会保险法》第六十条、《社会保险费征缴暂行条例》第十二条）。",
+        ]
+    )
+    b.p(
+        [
+            ("第四条", "LabelHei"),
+            "　乙方未按本协议按期足额缴纳任何一期的，甲方可以依法要求担保人履行担保责任，"
+            "申请人民法院扣押、查封、拍卖乙方价值相当于应当缴纳社会保险费的财产，并依法采取其他措施。",
+        ]
+    )
+    b.p(
+        [
+            ("第五条", "LabelHei"),
+            "　本协议自双方签字（盖章）之日起生效。本协议一式三份，甲乙双方各执一份，一份归入案卷。",
+        ]
+    )
     b.blank()
-    b.body.append(sign_table(
-        ["甲方（印章）：{{ office.name }}", "负责人（签名）：", "", "{{ doc.date }}"],
-        ["乙方（印章）：{{ x.payer.name }}", "法定代表人（签名）：", "", "年　　月　　日"],
-    ))
+    b.body.append(
+        sign_table(
+            ["甲方（印章）：{{ office.name }}", "负责人（签名）：", "", "{{ doc.date }}"],
+            ["乙方（印章）：{{ x.payer.name }}", "法定代表人（签名）：", "", "年　　月　　日"],
+        )
+    )
     b.body.append(sign_table(["担保人（签名或盖章）：", "", "年　　月　　日"], ["", "", ""], height=1200))
     b.corrects()
 
@@ -1458,12 +2043,16 @@ def d23(b: Builder) -> None:
 def d24(b: Builder) -> None:
     letter_head(b)
     b.p("{{ x.payer.name }}（{{ x.payer.id_label }}：{{ x.payer.id_value }}）{{ x.facts }}")
-    b.p("本机关已于{{ x.order_date }}向其送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}），责令其于"
+    b.p(
+        "本机关已于{{ x.order_date }}向其送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}），责令其于"
         "{{ x.pay_by }}前缴纳。期限届满后，该缴费人仍未缴纳社会保险费{{ x.total_owed }}元（大写："
-        "{{ x.total_owed_upper }}）。{{ x.proof }}")
-    b.p("根据《中华人民共和国社会保险法》第八十六条“用人单位未按时足额缴纳社会保险费的，由社会保险费征收机构责令"
+        "{{ x.total_owed_upper }}）。{{ x.proof }}"
+    )
+    b.p(
+        "根据《中华人民共和国社会保险法》第八十六条“用人单位未按时足额缴纳社会保险费的，由社会保险费征收机构责令"
         "限期缴纳或者补足，并自欠缴之日起，按日加收万分之五的滞纳金；逾期仍不缴纳的，由有关行政部门处欠缴数额一倍"
-        "以上三倍以下的罚款”的规定，现将该线索移送你单位，请依法处理，并将处理结果函告本机关。")
+        "以上三倍以下的罚款”的规定，现将该线索移送你单位，请依法处理，并将处理结果函告本机关。"
+    )
     b.p("联系人：{{ x.contact }}；联系电话：{{ office.phone }}。")
     b.attachments()
     b.corrects()
@@ -1473,34 +2062,51 @@ def d24(b: Builder) -> None:
 
 def d25(b: Builder) -> None:
     b.blank(1)
-    b.p("{{ x.fonds_name }}", "GwTitle")
-    b.blank(2)
-    b.p("{{ x.category }}", "GwSubtitle")
-    b.blank(2)
+    b.p([("全宗名称：", "LabelHei"), "{{ x.fonds_name }}"], "GwRecipient")
+    b.p([("类目名称：", "LabelHei"), "{{ x.category }}"], "GwRecipient")
+    b.blank(3)
+    b.p("案卷题名", "GwSubtitle")
+    b.blank()
     b.p("{{ x.file_title }}", "CoverBig")
     b.blank(3)
     rows = [
         Row([L("案件编号"), C("{{ case.number }}"), L("争议类别"), C("{{ case.categories }}")], height=560),
-        Row([L("受理日期"), C("{{ case.received_date }}"), L("办结日期"), C("{{ x.closed_date }}")], height=560),
+        Row(
+            [L("受理日期"), C("{{ case.received_date }}"), L("办结日期"), C("{{ x.closed_date }}")],
+            height=560,
+        ),
         Row([L("承办部门"), C("{{ case.lead_dept }}"), L("立卷人"), C("{{ x.filer }}")], height=560),
-        Row([L("起止时间"), C("{{ x.date_range }}"), L("保管期限"), C("{{ x.retention }}")], height=560),
+        Row([L("时间"), C("{{ x.date_range }}", span=3)], height=560),
+        Row([L("保管期限"), C("{{ x.retention }}"), L("全宗号"), C("{{ x.fonds }}")], height=560),
         Row([L("本卷件数"), C("{{ x.item_count }}件"), L("本卷页数"), C("{{ x.page_count }}页")], height=560),
-        Row([L("全宗号"), C("{{ x.fonds }}"), L("归档号"), C("{{ x.archive_no }}")], height=560),
+        Row([L("归档号"), C("{{ x.archive_no }}", span=3)], height=560),
         Row([L("档号"), C("{{ x.dang_hao }}", span=3)], height=560),
     ]
-    b.table(W4, rows, outer=12)
+    b.table(W4F, rows, outer=12)
 
 
 def d26(b: Builder) -> None:
     b.form_head("档号：{{ x.dang_hao }}", "案件编号：{{ case.number }}")
-    w = [700, 1900, 1400, 2844, 1000, 500, 500]
+    w = [600, 1750, 1300, 2694, 1150, 650, 700]
     rows = [
-        Row([C(h, "TblSmallHead") for h in ("序号", "文号", "责任者", "题名", "日期", "页号", "备注")], header=True,
-            height=520),
+        Row(
+            [C(h, "TblSmallHead") for h in ("序号", "文号", "责任者", "题名", "日期", "页号", "备注")],
+            header=True,
+            height=520,
+        ),
         tag_row("{%tr for e in x.entries %}", 7),
-        Row([C("{{ e.seq }}", "TblSmall"), C("{{ e.wenhao }}", "TblSmall"), C("{{ e.author }}", "TblSmall"),
-             C("{{ e.title }}", "TblSmallLeft"), C("{{ e.date }}", "TblSmall"), C("{{ e.pages }}", "TblSmall"),
-             C("{{ e.note }}", "TblSmall")], height=520),
+        Row(
+            [
+                C("{{ e.seq }}", "TblSmall"),
+                C("{{ e.wenhao }}", "TblSmall"),
+                C("{{ e.author }}", "TblSmall"),
+                C("{{ e.title }}", "TblSmallLeft"),
+                C("{{ e.date }}", "TblSmall"),
+                C("{{ e.pages }}", "TblSmall"),
+                C("{{ e.note }}", "TblSmall"),
+            ],
+            height=520,
+        ),
         tag_row("{%tr endfor %}", 7),
     ]
     b.table(w, rows)
@@ -1510,11 +2116,32 @@ def d27(b: Builder) -> None:
     b.form_head("档号：{{ x.dang_hao }}", "案件编号：{{ case.number }}")
     rows = [
         Row([C("本卷情况说明", "TblHead")], height=520),
-        Row([Cell(["本卷共{{ x.item_count }}件，{{ x.page_count }}页。", "{{ x.note }}"], "TblIndent", valign="top")],
-            height=7600),
-        Row([Cell(["立卷人：{{ x.filer }}", "检查人：{{ x.checker }}",
-                   "立卷时间：{{ x.filed_date }}", "检查时间：{{ x.checked_date }}"], "TblText", valign="center",
-                  borders="")], height=2000),
+        Row(
+            [
+                Cell(
+                    ["本卷共{{ x.item_count }}件，{{ x.page_count }}页。", "{{ x.note }}"],
+                    "TblIndent",
+                    valign="top",
+                )
+            ],
+            height=7600,
+        ),
+        Row(
+            [
+                Cell(
+                    [
+                        "立卷人：{{ x.filer }}",
+                        "检查人：{{ x.checker }}",
+                        "立卷时间：{{ x.filed_date }}",
+                        "检查时间：{{ x.checked_date }}",
+                    ],
+                    "TblText",
+                    valign="center",
+                    borders="",
+                )
+            ],
+            height=2000,
+        ),
     ]
     # the signature lines sit in the lower right of the last cell (GB/T 9705 卷内备考表)
     rows[-1].cells[0].style = "TblSign"
@@ -1523,16 +2150,31 @@ def d27(b: Builder) -> None:
 
 def d28(b: Builder) -> None:
     b.form_head("全宗名称：{{ x.fonds_name }}", "年度：{{ x.year }}　保管期限：{{ x.retention }}")
-    w = [560, 2000, 1300, 1000, 1984, 900, 500, 500, 100]
-    w[-1] = TEXT_W - sum(w[:-1])
+    w = [500, 1800, 1300, 1000, 1944, 1000, 450, 450, 400]
     rows = [
-        Row([C(h, "TblSmallHead") for h in ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")],
-            header=True, height=520),
+        Row(
+            [
+                C(h, "TblSmallHead")
+                for h in ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
+            ],
+            header=True,
+            height=520,
+        ),
         tag_row("{%tr for e in x.entries %}", 9),
-        Row([C("{{ e.seq }}", "TblSmall"), C("{{ e.dang_hao }}", "TblSmall"), C("{{ e.wenhao }}", "TblSmall"),
-             C("{{ e.author }}", "TblSmall"), C("{{ e.title }}", "TblSmallLeft"), C("{{ e.date }}", "TblSmall"),
-             C("{{ e.secret }}", "TblSmall"), C("{{ e.pages }}", "TblSmall"), C("{{ e.note }}", "TblSmall")],
-            height=520),
+        Row(
+            [
+                C("{{ e.seq }}", "TblSmall"),
+                C("{{ e.dang_hao }}", "TblSmall"),
+                C("{{ e.wenhao }}", "TblSmall"),
+                C("{{ e.author }}", "TblSmall"),
+                C("{{ e.title }}", "TblSmallLeft"),
+                C("{{ e.date }}", "TblSmall"),
+                C("{{ e.secret }}", "TblSmall"),
+                C("{{ e.pages }}", "TblSmall"),
+                C("{{ e.note }}", "TblSmall"),
+            ],
+            height=520,
+        ),
         tag_row("{%tr endfor %}", 9),
     ]
     b.table(w, rows)
@@ -1543,8 +2185,16 @@ def d29(b: Builder) -> None:
     b.title("{{ x.case_title }}")
     b.p("（案例编号：{{ x.case_no }}）", "GwSubtitle")
     b.blank()
-    b.p([("【类别】", "LabelHei"), "{{ case.categories }}　", ("【险种】", "LabelHei"), "{{ case.insurance_types }}　",
-         ("【风险等级】", "LabelHei"), "{{ case.risk }}"])
+    b.p(
+        [
+            ("【类别】", "LabelHei"),
+            "{{ case.categories }}　",
+            ("【险种】", "LabelHei"),
+            "{{ case.insurance_types }}　",
+            ("【风险等级】", "LabelHei"),
+            "{{ case.risk }}",
+        ]
+    )
     b.p([("【关键词】", "LabelHei"), "{{ x.keywords }}"])
     b.h1("一、案情简介")
     b.p("{{ x.summary }}")
@@ -1557,15 +2207,42 @@ def d29(b: Builder) -> None:
     b.h1("五、经验启示")
     b.p("{{ x.lessons }}")
     b.blank()
-    b.p("（本案例已脱敏。脱敏审核人：{{ x.reviewer }}；发布审批人：{{ x.approver }}；审批日期：{{ x.approved_date }}）",
-        "GwNote")
+    b.p(
+        "（本案例已脱敏。脱敏审核人：{{ x.reviewer }}；发布审批人：{{ x.approver }}；审批日期：{{ x.approved_date }}）",
+        "GwNote",
+    )
 
 
 BUILDERS: dict[str, Callable[[Builder], None]] = {
-    "D01": d01, "D02": d02, "D03": d03, "D04": d04, "D05": d05, "D06": d06, "D07": d07, "D08": d08,
-    "D09": d09, "D10": d10, "D11": d11, "D12": d12, "D13": d13, "D14": d14, "D15": d15, "D16": d16,
-    "D17": d17, "D18": d18, "D19": d19, "D20": d20, "D21": d21, "D22": d22, "D23": d23, "D24": d24,
-    "D25": d25, "D26": d26, "D27": d27, "D28": d28, "D29": d29,
+    "D01": d01,
+    "D02": d02,
+    "D03": d03,
+    "D04": d04,
+    "D05": d05,
+    "D06": d06,
+    "D07": d07,
+    "D08": d08,
+    "D09": d09,
+    "D10": d10,
+    "D11": d11,
+    "D12": d12,
+    "D13": d13,
+    "D14": d14,
+    "D15": d15,
+    "D16": d16,
+    "D17": d17,
+    "D18": d18,
+    "D19": d19,
+    "D20": d20,
+    "D21": d21,
+    "D22": d22,
+    "D23": d23,
+    "D24": d24,
+    "D25": d25,
+    "D26": d26,
+    "D27": d27,
+    "D28": d28,
+    "D29": d29,
 }
 NO_PAGE_NUMBERS = {"D25", "D27"}  # 案卷封面 and 卷内备考表 carry no page number (GB/T 9705)
 
@@ -1584,178 +2261,467 @@ def build_one(doc_type: str, out_dir: Path) -> Path:
 # ----------------------------------------------------------------------------------------------
 
 PAYER = {
-    "kind_label": "单位", "name": "奈曼旗某建材有限公司", "id_label": "统一社会信用代码",
-    "id_value": "91150525MA0N123456", "address": "奈曼旗大沁他拉镇工业园区8号", "mobile": "13904751234",
-    "phone": "0475-4229876", "legal_rep": "李某", "represents": "",
+    "kind_label": "单位",
+    "name": "奈曼旗某建材有限公司",
+    "id_label": "统一社会信用代码",
+    "id_value": "91150525MA0N123456",
+    "address": "奈曼旗大沁他拉镇工业园区8号",
+    "mobile": "13904751234",
+    "phone": "0475-4229876",
+    "legal_rep": "李某",
+    "represents": "",
 }
 ARREARS = [
-    {"insurance_type": "基本养老保险", "period": "2025年1月", "headcount": "12", "base": "48,000.00",
-     "due": "12,480.00", "paid": "0.00", "owed": "12,480.00"},
-    {"insurance_type": "失业保险", "period": "2025年1月", "headcount": "12", "base": "48,000.00",
-     "due": "480.00", "paid": "0.00", "owed": "480.00"},
-    {"insurance_type": "工伤保险", "period": "2025年1月", "headcount": "12", "base": "48,000.00",
-     "due": "384.00", "paid": "0.00", "owed": "384.00"},
-    {"insurance_type": "基本医疗保险", "period": "2025年1月", "headcount": "12", "base": "48,000.00",
-     "due": "4,320.00", "paid": "2,000.00", "owed": "2,320.00"},
+    {
+        "insurance_type": "基本养老保险",
+        "period": "2025年1月",
+        "headcount": "12",
+        "base": "48,000.00",
+        "due": "12,480.00",
+        "paid": "0.00",
+        "owed": "12,480.00",
+    },
+    {
+        "insurance_type": "失业保险",
+        "period": "2025年1月",
+        "headcount": "12",
+        "base": "48,000.00",
+        "due": "480.00",
+        "paid": "0.00",
+        "owed": "480.00",
+    },
+    {
+        "insurance_type": "工伤保险",
+        "period": "2025年1月",
+        "headcount": "12",
+        "base": "48,000.00",
+        "due": "384.00",
+        "paid": "0.00",
+        "owed": "384.00",
+    },
+    {
+        "insurance_type": "基本医疗保险",
+        "period": "2025年1月",
+        "headcount": "12",
+        "base": "48,000.00",
+        "due": "4,320.00",
+        "paid": "2,000.00",
+        "owed": "2,320.00",
+    },
 ]
 FEE_LINES = [
-    {"insurance_type": "基本养老保险", "period": "2025年1月", "principal": "12,480.00", "due_date": "2025年2月15日",
-     "start": "2025年2月16日", "end": "2025年5月20日", "days": "94", "rate": "0.05%", "fee": "586.56"},
-    {"insurance_type": "失业保险", "period": "2025年1月", "principal": "480.00", "due_date": "2025年2月15日",
-     "start": "2025年2月16日", "end": "2025年5月20日", "days": "94", "rate": "0.05%", "fee": "22.56"},
-    {"insurance_type": "工伤保险", "period": "2025年1月", "principal": "384.00", "due_date": "2025年2月15日",
-     "start": "2025年2月16日", "end": "2025年5月20日", "days": "94", "rate": "0.05%", "fee": "18.05"},
-    {"insurance_type": "基本医疗保险", "period": "2025年1月", "principal": "2,320.00", "due_date": "2025年2月15日",
-     "start": "2025年2月16日", "end": "2025年5月20日", "days": "94", "rate": "0.05%", "fee": "109.04"},
+    {
+        "insurance_type": "基本养老保险",
+        "period": "2025年1月",
+        "principal": "12,480.00",
+        "due_date": "2025年2月15日",
+        "start": "2025年2月16日",
+        "end": "2025年5月20日",
+        "days": "94",
+        "rate": "0.05%",
+        "fee": "586.56",
+    },
+    {
+        "insurance_type": "失业保险",
+        "period": "2025年1月",
+        "principal": "480.00",
+        "due_date": "2025年2月15日",
+        "start": "2025年2月16日",
+        "end": "2025年5月20日",
+        "days": "94",
+        "rate": "0.05%",
+        "fee": "22.56",
+    },
+    {
+        "insurance_type": "工伤保险",
+        "period": "2025年1月",
+        "principal": "384.00",
+        "due_date": "2025年2月15日",
+        "start": "2025年2月16日",
+        "end": "2025年5月20日",
+        "days": "94",
+        "rate": "0.05%",
+        "fee": "18.05",
+    },
+    {
+        "insurance_type": "基本医疗保险",
+        "period": "2025年1月",
+        "principal": "2,320.00",
+        "due_date": "2025年2月15日",
+        "start": "2025年2月16日",
+        "end": "2025年5月20日",
+        "days": "94",
+        "rate": "0.05%",
+        "fee": "109.04",
+    },
 ]
 CONTACT = "王某"
 TOTALS = {
-    "total_due": "17,664.00", "total_paid": "2,000.00", "total_owed": "15,664.00",
+    "total_due": "17,664.00",
+    "total_paid": "2,000.00",
+    "total_owed": "15,664.00",
     "total_owed_upper": "壹万伍仟陆佰陆拾肆元整",
 }
-LATE = {"late_fee_total": "736.21", "late_fee_total_upper": "柒佰叁拾陆元贰角壹分",
-        "grand_total": "16,400.21", "grand_total_upper": "壹万陆仟肆佰元贰角壹分"}
+LATE = {
+    "late_fee_total": "736.21",
+    "late_fee_total_upper": "柒佰叁拾陆元贰角壹分",
+    "grand_total": "16,400.21",
+    "grand_total_upper": "壹万陆仟肆佰元贰角壹分",
+}
 
 SAMPLE_X: dict[str, dict[str, Any]] = {
     "D01": {},
     "D02": {"handling": "联合办理", "contact": CONTACT},
-    "D03": {"reason": "你反映的工伤保险待遇支付争议属于社会保险经办机构的职责，依法应当通过社会保险经办机构处理或者"
-                      "申请行政复议、提起行政诉讼解决，不属于本机关职责范围。",
-            "competent_body": "奈曼旗社会保险事业服务中心", "competent_contact": "奈曼旗大沁他拉镇民主路2号，0475-4211111",
-            "transfer": "本机关已于2026年4月9日将你提交的材料书面移交奈曼旗社会保险事业服务中心。"},
-    "D04": {"questions": ["张某与该公司2023年3月至2025年6月期间是否存在劳动关系；",
-                          "该公司是否已为张某办理社会保险登记，参保险种及起止时间；",
-                          "对欠缴的社会保险费，贵局是否可以出具核定意见。"], "contact": CONTACT},
-    "D05": {"dept": "奈曼旗人力资源和社会保障局", "request_wenhao": "奈税社函〔2026〕7号",
-            "facts": "经核查劳动保障监察档案，张某于2023年3月1日入职该公司，2025年6月30日离职，双方签订书面劳动合同。",
-            "opinion": "双方劳动关系成立。该公司应为张某补办2023年3月至2025年6月的基本养老、失业、工伤保险登记并补缴费款。",
-            "basis": "《中华人民共和国社会保险法》第五十八条、第六十条；《社会保险费征缴暂行条例》第十条。",
-            "will_act": "是。本局将于5个工作日内向该公司送达责令改正通知。", "handler": "赵某", "head": "孙某"},
-    "D06": {"reason": "涉及职工12人，欠缴金额较大，已有集体上访苗头，涉及税务、人社、医保三部门职责交叉。",
-            "office_opinion": "建议按专案办理，由旗税务局牵头，人社、医保、司法等部门参与会商。", "leader_opinion": "",
-            "leader": ""},
-    "D07": {"reason": "反映事项涉及企业改制期间职工身份认定，现行规定未明确承办部门。",
-            "suggested_dept": "奈曼旗人力资源和社会保障局", "opinion": "请旗政府办按照12345热线运行机制转交承办部门办理。",
-            "ticket_no": ""},
-    "D08": {"requirements": "请于办理期限内核实该公司参保登记情况，依职责作出处理，并将书面意见反馈受理部门。"},
-    "D09": {"dept": "某职能部门", "reported_date": "2026年3月2日", "urged_dates": "2026年3月16日、2026年3月30日",
-            "refusal": "该部门以“非本部门职责”为由拒绝办理，但未提出相应依据。", "evidence": [
-                "职责不清事项报送单（奈税社送〔2026〕2号）", "催办记录2份", "12345工单流转记录"]},
-    "D10": {"convener": "奈曼旗社会保险费征缴争议联合处置领导小组办公室", "meeting_name": "社会保险费征缴争议会商会议",
-            "meeting_time": "2026年5月12日上午9时", "meeting_place": "旗税务局三楼会议室", "host": "领导小组办公室主任",
-            "topics": ["研究某建材公司欠缴职工社会保险费争议的处理意见", "研究职工劳动关系确认及补缴核定事项"],
-            "participants": ["旗人社局分管负责同志及劳动监察业务人员", "旗医保局分管负责同志", "旗司法局公职律师"],
-            "materials": ["本部门书面意见", "相关政策依据"], "contact": CONTACT},
-    "D11": {"convener": "奈曼旗社会保险费征缴争议联合处置领导小组办公室", "meeting_name": "社会保险费征缴争议会商会议",
-            "meeting_time": "2026年5月12日", "meeting_place": "旗税务局三楼会议室", "host": "领导小组办公室主任王某",
-            "present": "旗税务局王某、旗人社局赵某、旗医保局钱某、旗司法局孙某", "attending": "大沁他拉镇政府周某",
-            "absent": "旗信访局吴某",
-            "topics": ["某建材公司欠缴职工社会保险费争议的处理", "职工劳动关系确认及补缴核定"],
-            "matters": [{"subject": "欠缴社会保险费争议", "basis": "《中华人民共和国社会保险法》第六十条、第六十三条、第八十六条",
-                         "opinion": "由旗人社局出具劳动关系确认意见，旗税务局依法责令限期缴纳。",
-                         "opinion_risk": "涉及职工12人，存在集体上访可能，风险较高。",
-                         "review_risk": "事实清楚、程序合法的，复议诉讼风险较低。"}],
-            "decisions": [{"text": "出具劳动关系确认书面意见", "unit": "旗人社局", "due": "2026年5月19日"},
-                          {"text": "下达责令限期缴纳通知书", "unit": "旗税务局", "due": "2026年5月22日"}]},
-    "D12": {"findings": "经旗人社局核实，张某与奈曼旗某建材有限公司自2023年3月至2025年6月存在劳动关系，该公司未为其"
-                        "足额缴纳社会保险费。",
-            "opinion": "由该公司于限期内补缴张某2023年3月至2025年6月的基本养老、失业、工伤保险费，旗税务局依法征收。",
-            "basis": ["《中华人民共和国社会保险法》第五十八条、第六十条、第六十三条", "《社会保险费征缴暂行条例》第十条"],
-            "obligations": "奈曼旗某建材有限公司应当按照核定金额补缴社会保险费；张某应当配合提供身份信息。",
-            "contact": CONTACT},
-    "D13": {"reason": "该事项需要人社、医保两部门联合核实劳动关系和缴费基数", "old_deadline": "2026年5月20日",
-            "approver": "旗税务局局长"},
-    "D14": {"visit_date": "2026年6月3日", "method": "电话", "visitor": "王某", "respondent": "张某",
-            "content": "缴费人表示已收到处理意见告知书，该公司已补缴费款。", "satisfaction": "满意", "objection": "否",
-            "remedy_kind": "", "remedy_body": "", "remedy_date": "", "remedy_status": "",
-            "suggestions": "希望加强对企业参保的日常检查。"},
-    "D15": {"facts": "张某于2023年3月入职该公司，公司未为其缴纳社会保险费，张某离职后要求补缴并赔偿损失。",
-            "dispute": "社会保险费补缴及张某医疗费损失的赔偿", "responsibility": "该公司未依法为张某缴纳社会保险费，应承担补缴责任。",
-            "terms": ["乙方于2026年6月30日前到旗税务局补缴张某2023年3月至2025年6月的社会保险费；",
-                      "乙方于2026年6月15日前一次性支付甲方医疗费损失3,000元。"],
-            "performance": "乙方通过银行转账方式支付，逾期未履行的，甲方可以依法申请仲裁或者提起诉讼。",
-            "mediator": "刘某", "mediation_org": "奈曼旗社保争议人民调解委员会"},
-    "D16": {"payer": PAYER, "facts": "你单位2025年1月应缴社会保险费未按时足额缴纳。", "arrears": ARREARS, **TOTALS,
-            "contact": CONTACT},
-    "D17": {"payer": PAYER, "facts": "你单位2025年1月应缴社会保险费未按时足额缴纳，经本机关通知后仍未缴纳。",
-            "arrears": ARREARS, **TOTALS, "late_fee_start": "2025年2月16日", "contact": CONTACT},
-    "D18": {"payer": PAYER, "order_wenhao": "奈税社限缴〔2026〕12号",
-            "facts": "你单位2025年1月应缴社会保险费15,664.00元，经责令限期缴纳，期限届满仍未缴纳。",
-            "evidence": ["社会保险费申报及缴费记录", "责令限期缴纳通知书及送达回证", "旗人社局劳动关系确认意见"],
-            "arrears": ARREARS, "total_owed": TOTALS["total_owed"], "total_owed_upper": TOTALS["total_owed_upper"],
-            "late_fee_until": "2025年5月20日", **LATE, "pay_method": "电子税务局或者办税服务厅"},
-    "D19": {"payer": PAYER, "for_doc": "社会保险费征收决定书（奈税社征决〔2026〕3号）", "fee_lines": FEE_LINES,
-            "principal_total": "15,664.00", "late_fee_total": "736.21", "late_fee_total_upper": "柒佰叁拾陆元贰角壹分",
-            "handler": "王某", "reviewer": "赵某"},
-    "D20": {"payer": PAYER, "decision_wenhao": "奈税社征决〔2026〕3号", "decision_date": "2026年6月2日",
-            "total_owed": TOTALS["total_owed"], "total_owed_upper": TOTALS["total_owed_upper"], **LATE,
-            "pay_method": "通过电子税务局或者到办税服务厅缴纳"},
-    "D21": {"payer": PAYER, "decision_wenhao": "奈税社征决〔2026〕3号", "decision_date": "2026年6月2日",
-            "facts": "被申请人2025年1月应缴社会保险费15,664.00元，经责令限期缴纳、作出征收决定并催告，仍未缴纳。",
-            "basis": "《中华人民共和国社会保险法》第六十三条、第八十六条；《中华人民共和国行政强制法》第五十三条至第五十五条。",
-            "party_views": "被申请人未在规定期限内提出陈述、申辩意见。", "demand_wenhao": "奈税社催〔2026〕2号",
-            "demand_date": "2026年8月10日", "total_owed": TOTALS["total_owed"], "late_fee_total": LATE["late_fee_total"],
-            "grand_total": LATE["grand_total"], "grand_total_upper": LATE["grand_total_upper"], "head": "张某某"},
-    "D22": {"served": [{"title": "社会保险费责令限期缴纳通知书", "wenhao": "奈税社限缴〔2026〕12号"},
-                      {"title": "滞纳金计算明细表", "wenhao": ""}],
-            "place": "奈曼旗大沁他拉镇工业园区8号", "method": "直接送达", "server": "王某、赵某", "note": ""},
-    "D23": {"payer": PAYER, "order_wenhao": "奈税社限缴〔2026〕12号", "total_owed": TOTALS["total_owed"],
-            "total_owed_upper": TOTALS["total_owed_upper"], "late_fee_total": LATE["late_fee_total"],
-            "schedule": [{"due": "2026年7月31日", "amount": "6,000.00", "note": ""},
-                         {"due": "2026年8月31日", "amount": "6,000.00", "note": ""},
-                         {"due": "2026年9月30日", "amount": "4,400.21", "note": "含滞纳金"}],
-            "guarantee": "由奈曼旗某商贸有限公司提供连带责任保证，保证期间至2026年12月31日。"},
-    "D24": {"payer": PAYER, "facts": "2025年1月应缴社会保险费15,664.00元未按时足额缴纳。",
-            "order_wenhao": "奈税社限缴〔2026〕12号", "order_date": "2026年5月25日", "pay_by": "2026年6月10日",
-            "total_owed": TOTALS["total_owed"], "total_owed_upper": TOTALS["total_owed_upper"],
-            "proof": "有社会保险费缴费记录查询结果和送达回证为证。", "contact": CONTACT},
-    "D25": {"fonds_name": "国家税务总局奈曼旗税务局", "fonds": "J001", "category": "社会保险费征缴争议处置",
-            "file_title": "关于张某反映奈曼旗某建材有限公司欠缴社会保险费争议的处理案卷",
-            "date_range": "2026年4月8日至2026年6月20日", "retention": "定期30年", "item_count": "14", "page_count": "63",
-            "archive_no": "2026-012", "dang_hao": "J001-WS·2026-D30-SBZY-0012", "closed_date": "2026年6月20日",
-            "filer": "档案员"},
-    "D26": {"dang_hao": "J001-WS·2026-D30-SBZY-0012", "entries": [
-        {"seq": str(i + 1), "wenhao": w, "author": "奈曼旗税务局", "title": t, "date": d, "pages": p, "note": ""}
-        for i, (w, t, d, p) in enumerate([
-            ("奈税社告〔2026〕5号", "处理意见告知书", "20260602", "1"),
-            ("", "送达回证", "20260603", "3"),
-            ("", "争议事项受理登记表", "20260408", "4"),
-            ("奈税社受〔2026〕12号", "受理告知书", "20260408", "6"),
-        ])]},
-    "D27": {"dang_hao": "J001-WS·2026-D30-SBZY-0012", "item_count": "14", "page_count": "63",
-            "note": "本卷文件齐全，无缺损、修改、补充或者移出的情况。", "filer": "档案员", "checker": "复核员",
-            "filed_date": "2026年6月25日", "checked_date": "2026年6月26日"},
-    "D28": {"fonds_name": "国家税务总局奈曼旗税务局", "year": "2026", "retention": "定期30年", "entries": [
-        {"seq": "1", "dang_hao": "J001-WS·2026-D30-SBZY-0012", "wenhao": "奈税社告〔2026〕5号", "author": "奈曼旗税务局",
-         "title": "关于张某反映欠缴社会保险费争议的处理案卷", "date": "20260620", "secret": "", "pages": "63", "note": ""},
-        {"seq": "2", "dang_hao": "J001-WS·2026-D30-SBZY-0013", "wenhao": "奈税社告〔2026〕6号", "author": "奈曼旗税务局",
-         "title": "关于某公司职工反映社会保险费缴费基数争议的处理案卷", "date": "20260628", "secret": "", "pages": "41",
-         "note": ""},
-    ]},
-    "D29": {"case_title": "某建材公司欠缴职工社会保险费争议联合处置案", "case_no": "DX-2026-003",
-            "summary": "职工张某反映某公司在其任职期间未为其缴纳社会保险费。受理部门登记后，会同人社、医保部门会商，"
-                       "确认劳动关系后依法责令该公司限期缴纳。",
-            "issues": "劳动关系是否成立；欠缴费款的核定与征收主体。",
-            "result": "该公司在责令期限内补缴社会保险费及滞纳金，职工表示满意。",
-            "basis": ["《中华人民共和国社会保险法》第五十八条、第六十条、第六十三条、第八十六条"],
-            "lessons": "联合会商可以快速确认劳动关系，避免职工“多头跑”。", "keywords": "劳动关系、欠缴、联合会商",
-            "reviewer": "赵某", "approver": "孙某", "approved_date": "2026年7月"},
+    "D03": {
+        "reason": "你反映的工伤保险待遇支付争议属于社会保险经办机构的职责，依法应当通过社会保险经办机构处理或者"
+        "申请行政复议、提起行政诉讼解决，不属于本机关职责范围。",
+        "competent_body": "奈曼旗社会保险事业服务中心",
+        "competent_contact": "奈曼旗大沁他拉镇民主路2号，0475-4211111",
+        "transfer": "本机关已于2026年4月9日将你提交的材料书面移交奈曼旗社会保险事业服务中心。",
+    },
+    "D04": {
+        "questions": [
+            "张某与该公司2023年3月至2025年6月期间是否存在劳动关系；",
+            "该公司是否已为张某办理社会保险登记，参保险种及起止时间；",
+            "对欠缴的社会保险费，贵局是否可以出具核定意见。",
+        ],
+        "contact": CONTACT,
+    },
+    "D05": {
+        "dept": "奈曼旗人力资源和社会保障局",
+        "request_wenhao": "奈税社函〔2026〕7号",
+        "facts": "经核查劳动保障监察档案，张某于2023年3月1日入职该公司，2025年6月30日离职，双方签订书面劳动合同。",
+        "opinion": "双方劳动关系成立。该公司应为张某补办2023年3月至2025年6月的基本养老、失业、工伤保险登记并补缴费款。",
+        "basis": "《中华人民共和国社会保险法》第五十八条、第六十条；《社会保险费征缴暂行条例》第十条。",
+        "will_act": "是。本局将于5个工作日内向该公司送达责令改正通知。",
+        "handler": "赵某",
+        "head": "孙某",
+    },
+    "D06": {
+        "reason": "涉及职工12人，欠缴金额较大，已有集体上访苗头，涉及税务、人社、医保三部门职责交叉。",
+        "office_opinion": "建议按专案办理，由旗税务局牵头，人社、医保、司法等部门参与会商。",
+        "leader_opinion": "",
+        "leader": "",
+    },
+    "D07": {
+        "reason": "反映事项涉及企业改制期间职工身份认定，现行规定未明确承办部门。",
+        "suggested_dept": "奈曼旗人力资源和社会保障局",
+        "opinion": "请旗政府办按照12345热线运行机制转交承办部门办理。",
+        "ticket_no": "",
+    },
+    "D08": {
+        "requirements": "请于办理期限内核实该公司参保登记情况，依职责作出处理，并将书面意见反馈受理部门。"
+    },
+    "D09": {
+        "dept": "某职能部门",
+        "reported_date": "2026年3月2日",
+        "urged_dates": "2026年3月16日、2026年3月30日",
+        "refusal": "该部门以“非本部门职责”为由拒绝办理，但未提出相应依据。",
+        "evidence": ["职责不清事项报送单（奈税社送〔2026〕2号）", "催办记录2份", "12345工单流转记录"],
+    },
+    "D10": {
+        "convener": "奈曼旗社会保险费征缴争议联合处置领导小组办公室",
+        "meeting_name": "社会保险费征缴争议会商会议",
+        "meeting_time": "2026年5月12日上午9时",
+        "meeting_place": "旗税务局三楼会议室",
+        "host": "领导小组办公室主任",
+        "topics": ["研究某建材公司欠缴职工社会保险费争议的处理意见", "研究职工劳动关系确认及补缴核定事项"],
+        "participants": [
+            "旗人社局分管负责同志及劳动监察业务人员",
+            "旗医保局分管负责同志",
+            "旗司法局公职律师",
+        ],
+        "materials": ["本部门书面意见", "相关政策依据"],
+        "contact": CONTACT,
+    },
+    "D11": {
+        "convener": "奈曼旗社会保险费征缴争议联合处置领导小组办公室",
+        "meeting_name": "社会保险费征缴争议会商会议",
+        "meeting_time": "2026年5月12日",
+        "meeting_place": "旗税务局三楼会议室",
+        "host": "领导小组办公室主任王某",
+        "present": "旗税务局王某、旗人社局赵某、旗医保局钱某、旗司法局孙某",
+        "attending": "大沁他拉镇政府周某",
+        "absent": "旗信访局吴某",
+        "topics": ["某建材公司欠缴职工社会保险费争议的处理", "职工劳动关系确认及补缴核定"],
+        "matters": [
+            {
+                "subject": "欠缴社会保险费争议",
+                "basis": "《中华人民共和国社会保险法》第六十条、第六十三条、第八十六条",
+                "opinion": "由旗人社局出具劳动关系确认意见，旗税务局依法责令限期缴纳。",
+                "opinion_risk": "涉及职工12人，存在集体上访可能，风险较高。",
+                "review_risk": "事实清楚、程序合法的，复议诉讼风险较低。",
+            }
+        ],
+        "decisions": [
+            {"text": "出具劳动关系确认书面意见", "unit": "旗人社局", "due": "2026年5月19日"},
+            {"text": "下达责令限期缴纳通知书", "unit": "旗税务局", "due": "2026年5月22日"},
+        ],
+    },
+    "D12": {
+        "findings": "经旗人社局核实，张某与奈曼旗某建材有限公司自2023年3月至2025年6月存在劳动关系，该公司未为其"
+        "足额缴纳社会保险费。",
+        "opinion": "由该公司于限期内补缴张某2023年3月至2025年6月的基本养老、失业、工伤保险费，旗税务局依法征收。",
+        "basis": [
+            "《中华人民共和国社会保险法》第五十八条、第六十条、第六十三条",
+            "《社会保险费征缴暂行条例》第十条",
+        ],
+        "obligations": "奈曼旗某建材有限公司应当按照核定金额补缴社会保险费；张某应当配合提供身份信息。",
+        "contact": CONTACT,
+    },
+    "D13": {
+        "reason": "该事项需要人社、医保两部门联合核实劳动关系和缴费基数",
+        "old_deadline": "2026年5月20日",
+        "approver": "旗税务局局长",
+    },
+    "D14": {
+        "visit_date": "2026年6月3日",
+        "method": "电话",
+        "visitor": "王某",
+        "respondent": "张某",
+        "content": "缴费人表示已收到处理意见告知书，该公司已补缴费款。",
+        "satisfaction": "满意",
+        "objection": "否",
+        "remedy_kind": "",
+        "remedy_body": "",
+        "remedy_date": "",
+        "remedy_status": "",
+        "suggestions": "希望加强对企业参保的日常检查。",
+    },
+    "D15": {
+        "facts": "张某于2023年3月入职该公司，公司未为其缴纳社会保险费，张某离职后要求补缴并赔偿损失。",
+        "dispute": "社会保险费补缴及张某医疗费损失的赔偿",
+        "responsibility": "该公司未依法为张某缴纳社会保险费，应承担补缴责任。",
+        "terms": [
+            "乙方于2026年6月30日前到旗税务局补缴张某2023年3月至2025年6月的社会保险费；",
+            "乙方于2026年6月15日前一次性支付甲方医疗费损失3,000元。",
+        ],
+        "performance": "乙方通过银行转账方式支付，逾期未履行的，甲方可以依法申请仲裁或者提起诉讼。",
+        "mediator": "刘某",
+        "mediation_org": "奈曼旗社保争议人民调解委员会",
+    },
+    "D16": {
+        "payer": PAYER,
+        "facts": "你单位2025年1月应缴社会保险费未按时足额缴纳。",
+        "arrears": ARREARS,
+        **TOTALS,
+        "contact": CONTACT,
+    },
+    "D17": {
+        "payer": PAYER,
+        "facts": "你单位2025年1月应缴社会保险费未按时足额缴纳，经本机关通知后仍未缴纳。",
+        "arrears": ARREARS,
+        **TOTALS,
+        "late_fee_start": "2025年2月16日",
+        "contact": CONTACT,
+    },
+    "D18": {
+        "payer": PAYER,
+        "order_wenhao": "奈税社限缴〔2026〕12号",
+        "facts": "你单位2025年1月应缴社会保险费15,664.00元，经责令限期缴纳，期限届满仍未缴纳。",
+        "evidence": ["社会保险费申报及缴费记录", "责令限期缴纳通知书及送达回证", "旗人社局劳动关系确认意见"],
+        "arrears": ARREARS,
+        "total_owed": TOTALS["total_owed"],
+        "total_owed_upper": TOTALS["total_owed_upper"],
+        "late_fee_until": "2025年5月20日",
+        **LATE,
+        "pay_method": "电子税务局或者办税服务厅",
+    },
+    "D19": {
+        "payer": PAYER,
+        "for_doc": "社会保险费征收决定书（奈税社征决〔2026〕3号）",
+        "fee_lines": FEE_LINES,
+        "principal_total": "15,664.00",
+        "late_fee_total": "736.21",
+        "late_fee_total_upper": "柒佰叁拾陆元贰角壹分",
+        "handler": "王某",
+        "reviewer": "赵某",
+    },
+    "D20": {
+        "payer": PAYER,
+        "decision_wenhao": "奈税社征决〔2026〕3号",
+        "decision_date": "2026年6月2日",
+        "total_owed": TOTALS["total_owed"],
+        "total_owed_upper": TOTALS["total_owed_upper"],
+        **LATE,
+        "pay_method": "通过电子税务局或者到办税服务厅缴纳",
+    },
+    "D21": {
+        "payer": PAYER,
+        "decision_wenhao": "奈税社征决〔2026〕3号",
+        "decision_date": "2026年6月2日",
+        "facts": "被申请人2025年1月应缴社会保险费15,664.00元，经责令限期缴纳、作出征收决定并催告，仍未缴纳。",
+        "basis": "《中华人民共和国社会保险法》第六十三条、第八十六条；《中华人民共和国行政强制法》第五十三条至第五十五条。",
+        "party_views": "被申请人未在规定期限内提出陈述、申辩意见。",
+        "demand_wenhao": "奈税社催〔2026〕2号",
+        "demand_date": "2026年8月10日",
+        "total_owed": TOTALS["total_owed"],
+        "late_fee_total": LATE["late_fee_total"],
+        "grand_total": LATE["grand_total"],
+        "grand_total_upper": LATE["grand_total_upper"],
+        "head": "张某某",
+    },
+    "D22": {
+        "served": [
+            {"title": "社会保险费责令限期缴纳通知书", "wenhao": "奈税社限缴〔2026〕12号"},
+            {"title": "滞纳金计算明细表", "wenhao": ""},
+        ],
+        "place": "奈曼旗大沁他拉镇工业园区8号",
+        "method": "直接送达",
+        "server": "王某、赵某",
+        "note": "",
+    },
+    "D23": {
+        "payer": PAYER,
+        "order_wenhao": "奈税社限缴〔2026〕12号",
+        "total_owed": TOTALS["total_owed"],
+        "total_owed_upper": TOTALS["total_owed_upper"],
+        "late_fee_total": LATE["late_fee_total"],
+        "schedule": [
+            {"due": "2026年7月31日", "amount": "6,000.00", "note": ""},
+            {"due": "2026年8月31日", "amount": "6,000.00", "note": ""},
+            {"due": "2026年9月30日", "amount": "4,400.21", "note": "含滞纳金"},
+        ],
+        "guarantee": "由奈曼旗某商贸有限公司提供连带责任保证，保证期间至2026年12月31日。",
+    },
+    "D24": {
+        "payer": PAYER,
+        "facts": "2025年1月应缴社会保险费15,664.00元未按时足额缴纳。",
+        "order_wenhao": "奈税社限缴〔2026〕12号",
+        "order_date": "2026年5月25日",
+        "pay_by": "2026年6月10日",
+        "total_owed": TOTALS["total_owed"],
+        "total_owed_upper": TOTALS["total_owed_upper"],
+        "proof": "有社会保险费缴费记录查询结果和送达回证为证。",
+        "contact": CONTACT,
+    },
+    "D25": {
+        "fonds_name": "国家税务总局奈曼旗税务局",
+        "fonds": "J001",
+        "category": "社会保险费征缴争议处置",
+        "file_title": "关于张某反映奈曼旗某建材有限公司欠缴社会保险费争议的处理案卷",
+        "date_range": "2026年4月8日至2026年6月20日",
+        "retention": "定期30年",
+        "item_count": "14",
+        "page_count": "63",
+        "archive_no": "2026-012",
+        "dang_hao": "J001-WS·2026-D30-SBZY-0012",
+        "closed_date": "2026年6月20日",
+        "filer": "档案员",
+    },
+    "D26": {
+        "dang_hao": "J001-WS·2026-D30-SBZY-0012",
+        "entries": [
+            {
+                "seq": str(i + 1),
+                "wenhao": w,
+                "author": "奈曼旗税务局",
+                "title": t,
+                "date": d,
+                "pages": p,
+                "note": "",
+            }
+            for i, (w, t, d, p) in enumerate(
+                [
+                    ("奈税社告〔2026〕5号", "处理意见告知书", "20260602", "1"),
+                    ("", "送达回证", "20260603", "3"),
+                    ("", "争议事项受理登记表", "20260408", "4"),
+                    ("奈税社受〔2026〕12号", "受理告知书", "20260408", "6"),
+                ]
+            )
+        ],
+    },
+    "D27": {
+        "dang_hao": "J001-WS·2026-D30-SBZY-0012",
+        "item_count": "14",
+        "page_count": "63",
+        "note": "本卷文件齐全，无缺损、修改、补充或者移出的情况。",
+        "filer": "档案员",
+        "checker": "复核员",
+        "filed_date": "2026年6月25日",
+        "checked_date": "2026年6月26日",
+    },
+    "D28": {
+        "fonds_name": "国家税务总局奈曼旗税务局",
+        "year": "2026",
+        "retention": "定期30年",
+        "entries": [
+            {
+                "seq": "1",
+                "dang_hao": "J001-WS·2026-D30-SBZY-0012",
+                "wenhao": "奈税社告〔2026〕5号",
+                "author": "奈曼旗税务局",
+                "title": "关于张某反映欠缴社会保险费争议的处理案卷",
+                "date": "20260620",
+                "secret": "",
+                "pages": "63",
+                "note": "",
+            },
+            {
+                "seq": "2",
+                "dang_hao": "J001-WS·2026-D30-SBZY-0013",
+                "wenhao": "奈税社告〔2026〕6号",
+                "author": "奈曼旗税务局",
+                "title": "关于某公司职工反映社会保险费缴费基数争议的处理案卷",
+                "date": "20260628",
+                "secret": "",
+                "pages": "41",
+                "note": "",
+            },
+        ],
+    },
+    "D29": {
+        "case_title": "某建材公司欠缴职工社会保险费争议联合处置案",
+        "case_no": "DX-2026-003",
+        "summary": "职工张某反映某公司在其任职期间未为其缴纳社会保险费。受理部门登记后，会同人社、医保部门会商，"
+        "确认劳动关系后依法责令该公司限期缴纳。",
+        "issues": "劳动关系是否成立；欠缴费款的核定与征收主体。",
+        "result": "该公司在责令期限内补缴社会保险费及滞纳金，职工表示满意。",
+        "basis": ["《中华人民共和国社会保险法》第五十八条、第六十条、第六十三条、第八十六条"],
+        "lessons": "联合会商可以快速确认劳动关系，避免职工“多头跑”。",
+        "keywords": "劳动关系、欠缴、联合会商",
+        "reviewer": "赵某",
+        "approver": "孙某",
+        "approved_date": "2026年7月",
+    },
 }
 
 
 def _wenhao(doc_type: str) -> str:
-    daizi = {"D02": "奈税社受", "D03": "奈税社转", "D04": "奈税社函", "D06": "奈税社报", "D07": "奈税社送",
-             "D09": "奈税社移", "D10": "奈税社会", "D11": "奈税社纪", "D12": "奈税社告", "D13": "奈税社延",
-             "D16": "奈税社征通", "D17": "奈税社限缴", "D18": "奈税社征决", "D20": "奈税社催", "D21": "奈税社执申",
-             "D23": "奈税社协", "D24": "奈税社罚移"}
+    daizi = {
+        "D02": "奈税社受",
+        "D03": "奈税社转",
+        "D04": "奈税社函",
+        "D06": "奈税社报",
+        "D07": "奈税社送",
+        "D09": "奈税社移",
+        "D10": "奈税社会",
+        "D11": "奈税社纪",
+        "D12": "奈税社告",
+        "D13": "奈税社延",
+        "D16": "奈税社征通",
+        "D17": "奈税社限缴",
+        "D18": "奈税社征决",
+        "D20": "奈税社催",
+        "D21": "奈税社执申",
+        "D23": "奈税社协",
+        "D24": "奈税社罚移",
+    }
     return f"{daizi.get(doc_type, '奈税社')}〔2026〕12号"
 
 
 RECIPIENTS = {
-    "D04": "奈曼旗人力资源和社会保障局", "D07": "奈曼旗人民政府办公室", "D08": "奈曼旗人力资源和社会保障局",
-    "D09": "中共奈曼旗纪律检查委员会、奈曼旗监察委员会", "D10": "旗人社局、旗医保局、旗司法局",
-    "D16": "奈曼旗某建材有限公司", "D17": "奈曼旗某建材有限公司", "D18": "奈曼旗某建材有限公司",
-    "D20": "奈曼旗某建材有限公司", "D21": "奈曼旗人民法院", "D22": "奈曼旗某建材有限公司",
+    "D04": "奈曼旗人力资源和社会保障局",
+    "D07": "奈曼旗人民政府办公室",
+    "D08": "奈曼旗人力资源和社会保障局",
+    "D09": "中共奈曼旗纪律检查委员会、奈曼旗监察委员会",
+    "D10": "旗人社局、旗医保局、旗司法局",
+    "D16": "奈曼旗某建材有限公司",
+    "D17": "奈曼旗某建材有限公司",
+    "D18": "奈曼旗某建材有限公司",
+    "D20": "奈曼旗某建材有限公司",
+    "D21": "奈曼旗人民法院",
+    "D22": "奈曼旗某建材有限公司",
     "D24": "奈曼旗人力资源和社会保障局",
 }
 TAX_REMEDY = [
@@ -1771,36 +2737,80 @@ PETITION_REMEDY = [
 
 def sample_context(doc_type: str) -> dict[str, Any]:
     spec = DOC_TYPES[doc_type]
-    party_a = {"kind_label": "个人", "name": "张某", "id_label": "身份证号码", "id_value": "150525199001011234",
-               "address": "奈曼旗大沁他拉镇民主路12号", "mobile": "13812345678", "phone": "", "legal_rep": "",
-               "represents": "本人及同厂职工11人"}
+    party_a = {
+        "kind_label": "个人",
+        "name": "张某",
+        "id_label": "身份证号码",
+        "id_value": "150525199001011234",
+        "address": "奈曼旗大沁他拉镇民主路12号",
+        "mobile": "13812345678",
+        "phone": "",
+        "legal_rep": "",
+        "represents": "本人及同厂职工11人",
+    }
     ctx: dict[str, Any] = {
-        "office": {"name": "国家税务总局奈曼旗税务局", "short": "奈曼旗税务局", "address": "奈曼旗大沁他拉镇税务路1号",
-                   "phone": "0475-4221234", "superior_tax": "国家税务总局通辽市税务局", "county_gov": "奈曼旗人民政府",
-                   "court": "奈曼旗人民法院", "arbitration": "奈曼旗劳动人事争议仲裁委员会",
-                   "leading_group_office": "奈曼旗社会保险费征缴争议联合处置领导小组办公室"},
-        "doc": {"type": doc_type, "title": spec.title, "wenhao": _wenhao(doc_type) if spec.numbered else "",
-                "date": "2026年5月8日", "recipient": RECIPIENTS.get(doc_type, "张某"),
-                "copy_to": "奈曼旗人力资源和社会保障局" if doc_type in ("D10", "D12") else "", "corrects": "",
-                "attachments": (["滞纳金计算明细表"] if doc_type in ("D17", "D18")
-                                else ["张某提交的劳动合同复印件", "工资发放记录"] if doc_type in ("D04", "D12")
-                                else [])},
-        "case": {"id": "SBZY-2026-0012", "number": "奈税社争〔2026〕12号", "received_at": "2026年4月8日 9时40分",
-                 "received_date": "2026年4月8日", "channel": "来访", "channel_ref": "", "first_handler": "王某",
-                 "intake_dept": "旗税务局", "coordinator_dept": "旗税务局", "lead_dept": "旗人社局",
-                 "co_depts": "旗税务局、旗医保局", "jurisdiction": "奈曼旗大沁他拉镇", "jurisdiction_code": "150525",
-                 "categories": "欠缴社会保险费", "category_codes": "C03", "insurance_types": "基本养老保险、失业保险、工伤保险",
-                 "periods": "2023年3月至2025年6月",
-                 "claim": "张某反映其于2023年3月至2025年6月在奈曼旗某建材有限公司工作，该公司未为其缴纳社会保险费，"
-                          "要求依法补缴。",
-                 "attachments": ["身份证复印件", "劳动合同复印件", "工资发放记录"], "case_class": "一般",
-                 "risk": "中", "route": "一般/中风险", "state": "处理中",
-                 "amounts": [{"name": "欠缴社会保险费", "amount": "15,664.00", "upper": "壹万伍仟陆佰陆拾肆元整"}],
-                 "total_amount": "15,664.00", "total_amount_upper": "壹万伍仟陆佰陆拾肆元整"},
+        "office": {
+            "name": "国家税务总局奈曼旗税务局",
+            "short": "奈曼旗税务局",
+            "address": "奈曼旗大沁他拉镇税务路1号",
+            "phone": "0475-4221234",
+            "superior_tax": "国家税务总局通辽市税务局",
+            "county_gov": "奈曼旗人民政府",
+            "court": "奈曼旗人民法院",
+            "arbitration": "奈曼旗劳动人事争议仲裁委员会",
+            "leading_group_office": "奈曼旗社会保险费征缴争议联合处置领导小组办公室",
+        },
+        "doc": {
+            "type": doc_type,
+            "title": spec.title,
+            "wenhao": _wenhao(doc_type) if spec.numbered else "",
+            "date": "2026年5月8日",
+            "recipient": RECIPIENTS.get(doc_type, "张某"),
+            "copy_to": "奈曼旗人力资源和社会保障局" if doc_type in ("D10", "D12") else "",
+            "corrects": "",
+            "attachments": (
+                ["滞纳金计算明细表"]
+                if doc_type in ("D17", "D18")
+                else ["张某提交的劳动合同复印件", "工资发放记录"]
+                if doc_type in ("D04", "D12")
+                else []
+            ),
+        },
+        "case": {
+            "id": "SBZY-2026-0012",
+            "number": "奈税社争〔2026〕12号",
+            "received_at": "2026年4月8日 9时40分",
+            "received_date": "2026年4月8日",
+            "channel": "来访",
+            "channel_ref": "",
+            "first_handler": "王某",
+            "intake_dept": "旗税务局",
+            "coordinator_dept": "旗税务局",
+            "lead_dept": "旗人社局",
+            "co_depts": "旗税务局、旗医保局",
+            "jurisdiction": "奈曼旗大沁他拉镇",
+            "jurisdiction_code": "150525",
+            "categories": "欠缴社会保险费",
+            "category_codes": "C03",
+            "insurance_types": "基本养老保险、失业保险、工伤保险",
+            "periods": "2023年3月至2025年6月",
+            "claim": "张某反映其于2023年3月至2025年6月在奈曼旗某建材有限公司工作，该公司未为其缴纳社会保险费，"
+            "要求依法补缴。",
+            "attachments": ["身份证复印件", "劳动合同复印件", "工资发放记录"],
+            "case_class": "一般",
+            "risk": "中",
+            "route": "一般/中风险",
+            "state": "处理中",
+            "amounts": [{"name": "欠缴社会保险费", "amount": "15,664.00", "upper": "壹万伍仟陆佰陆拾肆元整"}],
+            "total_amount": "15,664.00",
+            "total_amount_upper": "壹万伍仟陆佰陆拾肆元整",
+        },
         "applicant": party_a,
         "counterparty": PAYER,
-        "deadline": "2026年5月22日",
-        "remedy": (TAX_REMEDY if doc_type in ("D17", "D18", "D20") else PETITION_REMEDY if spec.remedy else []),
+        "deadline": "2026年9月30日" if doc_type == "D23" else "2026年5月22日",
+        "remedy": (
+            TAX_REMEDY if doc_type in ("D17", "D18", "D20") else PETITION_REMEDY if spec.remedy else []
+        ),
         "x": SAMPLE_X[doc_type],
     }
     return ctx
@@ -1816,6 +2826,104 @@ def blank_context(value: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------------
+# templates/README.md (the x.* tables are generated from DOC_TYPES so that they never drift)
+# ----------------------------------------------------------------------------------------------
+
+LAYOUT_NAMES = {
+    "gongwen": "公文（红头、发文字号、红色分隔线）",
+    "letter": "信函格式（函）",
+    "minutes": "纪要格式",
+    "form": "表格",
+    "enforcement": "执法文书（单页表格）",
+    "agreement": "协议",
+}
+
+README_HEAD = """# 文书模板说明
+
+本目录存放 29 种法定文书模板 `D01.docx` … `D29.docx`（docxtpl 模板，Jinja 语法）。模板由
+`tools/build_templates.py` 生成，请勿直接修改本目录下的文件；本单位的个性化修改请按下文“覆盖模板”办理。
+
+## 版式
+
+全部模板按 GB/T 9704-2012《党政机关公文格式》设置：A4 纸，天头 37 mm、订口 28 mm、下白边 35 mm、
+翻口 26 mm；每页 22 行、每行 28 字（文档网格“指定行和字符网格”，行距固定值 28.95 磅）；标题 2 号方正小标宋简体，
+正文 3 号仿宋_GB2312，一级标题黑体、二级标题楷体_GB2312；页码 4 号宋体“— 1 —”，单页居右、双页居左。
+字体只写名称、不嵌入文件，打印或转 PDF 的电脑须安装上述字体。
+
+## 在 Word / WPS 中修改模板
+
+1. 把要修改的模板（例如 `D17.docx`）复制到本工作区的 `templates/` 文件夹，保持文件名不变。
+2. 用 Word 或 WPS 打开复制件修改文字和版式。**请修改样式，不要直接设置格式**：在“样式”窗格中右击
+   “正文”“公文标题”“一级标题”“二级标题”“署名”“成文日期”“表格文字”“执法文书正文”等样式，选择“修改”。
+   这样全文统一变化，也不会破坏文档网格。
+3. 双花括号 `{{ … }}` 是填充位置，`{%p … %}`、`{%tr … %}` 所在的整段或整行是循环、条件标记，
+   修改时请整体保留：
+   - 标记必须使用半角花括号 `{ }`、半角百分号和直引号（`'`），不要输入全角“｛｝”或弯引号“‘’”；
+     关闭“自动更正—直引号替换为弯引号”后再编辑。
+   - 一个 `{{ … }}` 要一次输入完，不要在中间改字体或字号（否则 Word 会把它拆成几段，系统无法识别）。
+     发现拆开时，选中整个标记，清除格式后重新输入。
+   - `{%p for … %}` 与 `{%p endfor %}`、`{%p if … %}` 与 `{%p endif %}` 必须各占一段、成对出现；
+     表格中的 `{%tr for … %}`、`{%tr endfor %}` 各占一行，夹在中间的那一行按每条数据重复。
+4. 保存为 .docx（不要另存为 .doc 或 .wps）。
+
+## 覆盖模板
+
+工作区 `templates/` 文件夹中与本目录同名的文件（如 `D17.docx`）优先于系统自带模板使用；删除该文件即恢复默认。
+生成的文书会记录所用模板的 SHA-256，事后可以核对是用哪一版模板生成的。
+模板中使用了未定义的名称（例如拼错的变量）时，生成会报错而不会输出空白，请对照下表改正。
+
+## 可用的名称
+
+所有模板都可以使用下列名称（值均为已格式化的文字）：
+
+| 名称 | 含义 |
+|---|---|
+| `office.name` / `short` / `address` / `phone` | 本机关全称、简称、地址、电话 |
+| `office.superior_tax` / `county_gov` / `court` / `arbitration` / `leading_group_office` | 上一级税务机关、本级人民政府、基层人民法院、劳动人事争议仲裁委员会、领导小组办公室 |
+| `doc.type` / `title` / `wenhao` / `date` | 文书类型（D17）、文书名称、文号、成文日期（2026年5月8日） |
+| `doc.recipient` / `copy_to` / `corrects` / `attachments` | 主送（受送达人）、抄送、更正说明、附件名称列表 |
+| `case.id` / `number` / `received_at` / `received_date` | 案件ID、案件编号、受理时间、受理日期 |
+| `case.channel` / `channel_ref` / `first_handler` / `intake_dept` | 受理渠道、工单号、首问责任人、受理部门 |
+| `case.coordinator_dept` / `lead_dept` / `co_depts` | 统筹部门、主办部门、协办部门 |
+| `case.jurisdiction` / `jurisdiction_code` | 事项所在辖区及行政区划代码 |
+| `case.categories` / `category_codes` / `insurance_types` / `periods` | 争议类别、类别代码、险种、所属期 |
+| `case.claim` / `attachments` | 反映主要事项（诉求及事实）、提交材料列表 |
+| `case.case_class` / `risk` / `route` / `state` | 分类、风险等级、办理路径、状态 |
+| `case.amounts`（列表：`name` `amount` `upper`）/ `total_amount` / `total_amount_upper` | 争议金额明细及合计（小写、大写） |
+| `applicant.*`、`counterparty.*` | 缴费人（反映人）与对方当事人：`kind_label` `name` `id_label` `id_value` `address` `mobile` `phone` `legal_rep` `represents`（无对方当事人时各项为空） |
+| `deadline` | 本文书涉及的期限（答复期限、缴纳期限等），可能为空 |
+| `remedy` | 救济途径语句列表，按 `{%p for r in remedy %}` 逐句输出 |
+
+各文书另有专用名称 `x.…`，见下表（“列表”须用循环输出）。
+
+"""
+
+
+def readme_text() -> str:
+    lines = [README_HEAD]
+    lines.append("| 文书 | 名称 | 版式 | 文号 | 救济途径 | 用印 | 送达回证 |")
+    lines.append("|---|---|---|---|---|---|---|")
+    yes = {True: "有", False: "—"}
+    for t in TEMPLATE_TYPES:
+        d = DOC_TYPES[t]
+        lines.append(
+            f"| {t} | {d.title} | {LAYOUT_NAMES[d.layout]} | {yes[d.numbered]} | {yes[d.remedy]} | "
+            f"{yes[d.sealed]} | {yes[d.to_party]} |"
+        )
+    lines.append("")
+    for t in TEMPLATE_TYPES:
+        d = DOC_TYPES[t]
+        lines.append(f"### {t} {d.title}")
+        lines.append("")
+        if not d.x_fields:
+            lines.append("只使用通用名称。")
+        for name, desc in d.x_fields.items():
+            lines.append(f"- `x.{name}`：{desc}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------
 # Checks
 # ----------------------------------------------------------------------------------------------
 
@@ -1828,8 +2936,10 @@ def document_texts(path: Path) -> list[str]:
     texts: list[str] = []
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
-            if name.startswith("word/") and name.endswith(".xml") and (
-                name == "word/document.xml" or "header" in name or "footer" in name
+            if (
+                name.startswith("word/")
+                and name.endswith(".xml")
+                and (name == "word/document.xml" or "header" in name or "footer" in name)
             ):
                 root = etree.fromstring(z.read(name))
                 for p in root.iter(f"{{{W_NS}}}p"):
@@ -1843,9 +2953,14 @@ def check_template(path: Path, spec: DocSpec) -> list[str]:
 
     d = Document(str(path))
     for s in d.sections:
-        if abs(s.page_width - Mm(210)) > Mm(0.5) or abs(s.page_height - Mm(297)) > Mm(0.5):
+        if abs((s.page_width or 0) - Mm(210)) > Mm(0.5) or abs((s.page_height or 0) - Mm(297)) > Mm(0.5):
             problems.append("page is not A4")
-        for name, want in (("top_margin", 37), ("bottom_margin", 35), ("left_margin", 28), ("right_margin", 26)):
+        for name, want in (
+            ("top_margin", 37),
+            ("bottom_margin", 35),
+            ("left_margin", 28),
+            ("right_margin", 26),
+        ):
             if abs(getattr(s, name) - Mm(want)) > Mm(0.1):
                 problems.append(f"{name} is not {want} mm")
         grid = s._sectPr.find(qn("w:docGrid"))
@@ -1913,6 +3028,9 @@ def preview(paths: list[Path], out_dir: Path) -> int:
     for path in paths:
         doc_type = path.stem
         ctx = sample_context(doc_type)
+        if set(ctx["x"]) != set(DOC_TYPES[doc_type].x_fields):
+            print(f"{doc_type}: sample x fields differ from DocSpec.x_fields", file=sys.stderr)
+            failures += 1
         out = out_dir / f"{doc_type}.docx"
         try:
             render(path, ctx, out)
@@ -1933,9 +3051,19 @@ def preview(paths: list[Path], out_dir: Path) -> int:
     for out in rendered:
         libreoffice_copy(out, lo_dir / out.name)
     subprocess.run(
-        [soffice, "-env:UserInstallation=file:///tmp/lo_profile_tpl", "--headless", "--convert-to", "pdf",
-         "--outdir", str(out_dir), *(str(lo_dir / o.name) for o in rendered)],
-        check=True, capture_output=True, timeout=600,
+        [
+            soffice,
+            "-env:UserInstallation=file:///tmp/lo_profile_tpl",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            *(str(lo_dir / o.name) for o in rendered),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     for old in out_dir.glob("D[0-9][0-9]-*.png"):
         old.unlink()
@@ -1964,13 +3092,19 @@ def _pdf_pages(pdf: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=TEMPLATES, help="where to write D01.docx … (default: templates/)")
-    ap.add_argument("--preview", type=Path, metavar="OUTDIR", help="render with sample data and convert to PDF/PNG")
+    ap.add_argument(
+        "--out", type=Path, default=TEMPLATES, help="where to write D01.docx … (default: templates/)"
+    )
+    ap.add_argument(
+        "--preview", type=Path, metavar="OUTDIR", help="render with sample data and convert to PDF/PNG"
+    )
     ap.add_argument("--only", nargs="*", metavar="DXX", help="build only these types")
     args = ap.parse_args(argv)
     types = args.only or TEMPLATE_TYPES
     args.out.mkdir(parents=True, exist_ok=True)
     paths = [build_one(t, args.out) for t in types]
+    if args.out == TEMPLATES and not args.only:
+        (TEMPLATES / "README.md").write_text(readme_text(), encoding="utf-8")
     problems = 0
     for path in paths:
         for msg in check_template(path, DOC_TYPES[path.stem]):

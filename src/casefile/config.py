@@ -14,21 +14,7 @@ from casefile.errors import ConfigError, WorkspaceNotFound
 
 if TYPE_CHECKING:
     from casefile.settings import (
-        DEFAULT_LIMITS,
-        MAX_EXTENSION_DAYS,
-        ArchiveCfg,
-        Department,
-        EvidenceCfg,
-        LateFeeCfg,
-        Limit,
-        Office,
-        Place,
-        RiskCfg,
-        RoutingCfg,
-        SearchCfg,
         Settings,
-        load_settings,
-        parse_settings,
     )
 
 CONFIG_NAME = "casefile.toml"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,10 @@ SCENARIOS = [
 ]
 
 
+def _opinion(st: workflow.Step, *, dept: str, text: str) -> str:
+    return workflow.record_opinion(st, dept, text, basis="《中华人民共和国社会保险法》第六十三条", will_act=dept == "SW")
+
+
 class DemoBuilder:
     def __init__(self, ws: Workspace, now: datetime, rng: random.Random) -> None:
         self.ws, self.now, self.rng = ws, now, rng
@@ -219,9 +224,8 @@ class DemoBuilder:
             answered = case_depts if scenario != "joint_waiting" else case_depts[:-1]
             for dept in answered:
                 t += timedelta(days=rng.randint(1, 3))
-                if not self.act(cid, t, lambda st, d=dept: workflow.record_opinion(
-                        st, d, f"经核查，{self.ws.settings.dept_name(d)}意见：反映情况基本属实，建议依法处理。",
-                        basis="《中华人民共和国社会保险法》第六十三条", will_act=d == "SW")):
+                text = f"经核查，{self.ws.settings.dept_name(dept)}意见：反映情况基本属实，建议依法处理。"
+                if not self.act(cid, t, partial(_opinion, dept=dept, text=text)):
                     return cid
             if scenario == "joint_waiting":
                 return cid
@@ -315,8 +319,8 @@ class DemoBuilder:
         gaps = {"E2": 25, "E3": 25, "E_FINE": 1, "E5": 190, "E6": 12, "E7": 9}
         for step in steps:
             t += timedelta(days=gaps[step])
-            if not self.act(cid, t, lambda st, s=step: workflow.enforce_step(
-                    st, s, note="法院裁定准予强制执行" if s == "E7" else None)):
+            note = "法院裁定准予强制执行" if step == "E7" else None
+            if not self.act(cid, t, partial(workflow.enforce_step, step=step, note=note)):
                 return cid
         if scenario == "enforcement_open":
             return cid
@@ -363,9 +367,8 @@ def build_demo(directory: Path, *, now: datetime, count: int = 30, force: bool =
         s = workflow.Dossier(ws, cid).load().state
         states[s.label] = states.get(s.label, 0) + 1
     yield f"已生成 {len(ids)} 件案件：" + "，".join(f"{k}{v}件" for k, v in states.items())
-    for line in _extras(ws, now, ids, quick):
-        yield line
-    yield "完成。可以试试：casefile -w {0} list；casefile -w {0} due；casefile -w {0} show {1}".format(ws.root, ids[0])
+    yield from _extras(ws, now, ids, quick)
+    yield f"完成。可以试试：casefile -w {ws.root} list；casefile -w {ws.root} due；casefile -w {ws.root} show {ids[0]}"
 
 
 def _extras(ws: Workspace, now: datetime, ids: list[str], quick: bool) -> Iterator[str]:

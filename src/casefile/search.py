@@ -281,13 +281,13 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
     if len(units) < 4 * n_workers:
         n_workers = 1
     engine_name = ws.settings.search.engine
+    engine_cls = _engine_class(engine_name)
     new_dir = f"idx-{uuid.uuid4().hex[:12]}"
-    engine = _engine_class(engine_name).create(root / new_dir)
     by_kind: dict[str, int] = {}
     problems: list[str] = []
     total = 0
 
-    def consume(results: Iterator[Prepared]) -> None:
+    def consume(engine: Engine, results: Iterator[Prepared]) -> None:
         nonlocal total
         done = 0
         with engine.writer() as w:
@@ -301,16 +301,23 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
                 if progress is not None:
                     progress(done, len(units))
 
+    engine: Engine | None = None
     try:
         if n_workers > 1:
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(n_workers, initializer=init_worker, initargs=(ws,)) as pool:
-                consume(pool.imap(prepare, units, chunksize=8))
+            # The pool is forked before this process opens the new index (tantivy starts threads), and
+            # fork needs no re-import of __main__, unlike spawn.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            pool_ctx = multiprocessing.get_context(method)
+            with pool_ctx.Pool(n_workers, initializer=init_worker, initargs=(ws, engine_cls)) as pool:
+                engine = engine_cls.create(root / new_dir)
+                consume(engine, pool.imap(prepare, units, chunksize=4))
         else:
-            init_worker(ws)
-            consume(prepare(u) for u in units)
+            init_worker(ws, engine_cls)
+            engine = engine_cls.create(root / new_dir)
+            consume(engine, (prepare(u) for u in units))
     except BaseException:
-        engine.close()
+        if engine is not None:
+            engine.close()
         import shutil
 
         shutil.rmtree(root / new_dir, ignore_errors=True)
@@ -403,7 +410,7 @@ def _apply_changes(ws: Workspace, engine: Engine, library: dict[str, list[int]],
     library_changed = library != meta.get("library")
     if not cases and not library_changed:
         return
-    init_worker(ws)
+    init_worker(ws, type(engine))
     with engine.writer() as w:
         for case_id in cases:
             prepared = prepare(("case", case_id))
@@ -592,6 +599,8 @@ def search(
         raise UsageError("请输入检索词，或至少给出一个筛选条件（如 --kind law）。")
     result, engine, notices = _run_page(ws, built, flt, page=page, per_page=per_page, reveal=reveal,
                                         facets=facets, progress=progress)
+    if result.relaxed:
+        notices.append("没有同时符合全部检索词的结果，以下为符合部分检索词的结果。")
     if result.total and (page - 1) * per_page >= result.total:
         notices.append(f"共{result.total}条，只有{result.pages}页。")
     return SearchReport(query, engine, result.total, page, per_page, result.hits, result.facets, notices)

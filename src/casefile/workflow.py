@@ -7,6 +7,8 @@ is not allowed now is refused with the current state and the steps that are allo
 
 from __future__ import annotations
 
+import contextlib
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +57,8 @@ from casefile.models.validation import findings_from
 from casefile.rules.calendar import HolidayCalendar
 from casefile.rules.dates import date_cn, parse_period
 from casefile.rules.wenhao import format_wenhao
-from casefile.store import Dossier, Sequence as Seq, Transaction
+from casefile.store import Dossier, Transaction
+from casefile.store import Sequence as Seq
 
 # -- the transition table ------------------------------------------------------------------------
 S = State
@@ -267,10 +270,8 @@ def after_commit(ws: Workspace, dossier: Dossier) -> None:
         from casefile.search import notify_change
     except ImportError:
         return
-    try:
+    with contextlib.suppress(Exception):
         notify_change(ws, dossier.case_id)
-    except Exception:  # noqa: S110 - the pending queue is rebuilt by `index rebuild`
-        pass
 
 
 # -- intake (T1–T4, T2) ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import click
-import pytest
 
 from casefile.cli.main import COMMANDS, cli
 from conftest import FIXTURES, env_for

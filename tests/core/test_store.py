@@ -96,7 +96,7 @@ def test_journal_tampering_is_detected(ws, now) -> None:  # type: ignore[no-unty
     edited[2] = edited[2].replace(b'"i":1', b'"i":9')
     assert any("第4行" in p for p in problems_after(edited))
     assert problems_after(original[:2] + original[3:])  # deletion
-    assert problems_after(original[:3] + [original[1]] + original[3:])  # insertion
+    assert problems_after([*original[:3], original[1], *original[3:]])  # insertion
     assert problems_after([original[0], original[2], original[1], *original[3:]])  # reorder
     assert not problems_after(original)
 
@@ -167,5 +167,5 @@ def test_corrupt_case_json_is_named(ws, now) -> None:  # type: ignore[no-untyped
     case = bare_case(ws, now)
     d = Dossier(ws, case.id)
     d.case_path.write_text(json.dumps({"id": case.id}), encoding="utf-8")
-    with pytest.raises(CorruptRecord, match="case.json 已损坏"):
+    with pytest.raises(CorruptRecord, match=r"case\.json 已损坏"):
         d.load()

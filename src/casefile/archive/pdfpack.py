@@ -69,13 +69,11 @@ def cjk_font(configured: str = "") -> str:
 
     candidates = [configured] if configured else []
     candidates += list(FONT_CANDIDATES)
-    fc = shutil.which("fc-match")
+    fc = shutil.which("fc-list")
     if fc and not configured:
         try:
-            out = subprocess.run([fc, "-f", "%{file}", ":lang=zh"], capture_output=True, timeout=10, check=False)
-            found = out.stdout.decode("utf-8", "replace").strip()
-            if found:
-                candidates.insert(0, found)
+            out = subprocess.run([fc, ":lang=zh", "file"], capture_output=True, timeout=10, check=False)
+            candidates += sorted(line.strip().rstrip(":") for line in out.stdout.decode("utf-8", "replace").splitlines())
         except (OSError, subprocess.TimeoutExpired):
             pass
     for path in candidates:
@@ -84,9 +82,11 @@ def cjk_font(configured: str = "") -> str:
         name = f"CasefileCJK-{abs(hash(path)) % 10**8}"
         try:
             font = TTFont(name, path, subfontIndex=0) if path.lower().endswith(".ttc") else TTFont(name, path)
-            pdfmetrics.registerFont(font)
         except Exception:  # a CFF-based .otf or a damaged file: try the next candidate
             continue
+        if not all(ord(ch) in font.face.charToGlyph for ch in "档号第页证据"):
+            continue  # not a CJK font (fontconfig may offer a Latin fallback)
+        pdfmetrics.registerFont(font)
         return name
     if configured:
         raise ArchiveProblem(f"casefile.toml 的 archive.stamp_font 指定的字体 {configured} 不可用（应为 TrueType 中文字体）。")

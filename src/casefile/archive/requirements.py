@@ -8,6 +8,7 @@ the journal names by id must be that document; otherwise any unclaimed document 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ DOC_TITLES: dict[str, str] = {
     "D13": "延期办理告知书", "D14": "回访记录表", "D15": "调解协议书", "D16": "社会保险费征缴事项通知书",
     "D17": "社会保险费责令限期缴纳通知书", "D18": "社会保险费征收决定书", "D19": "滞纳金计算明细表",
     "D20": "催告书", "D21": "强制执行申请书", "D22": "送达回证", "D23": "延期缴费协议", "D24": "罚款线索移送函",
+    "D25": "案卷封面", "D26": "卷内文件目录", "D27": "卷内备考表",
 }
 SERVED_TYPES = frozenset({"D03", "D12", "D16", "D17", "D18", "D20"})
 ENFORCEMENT_DOCS: dict[str, tuple[str, ...]] = {
@@ -99,7 +101,8 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
     def pick(payload: dict[str, Any], doc_type: str) -> str | None:
         for d in docs_in(payload):
             doc = case.document(d)
-            if doc is not None and doc.doc_type == doc_type:
+            # a document the journal names but the record lost still counts as named (and missing)
+            if (doc.doc_type if doc is not None else _type_of_id(d)) == doc_type:
                 return d
         return None
 
@@ -144,6 +147,9 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
                     need("T17", "D22", f"受送达人{name}", svc.proof_doc if svc else None)
             elif code in ("T19", "T20"):
                 need(code, "D14", wanted=pick(p, "D14"))
+            elif code == "T24":
+                for doc_type in ("D25", "D26", "D27"):
+                    need("T24", doc_type, wanted=pick(p, doc_type))
         elif etype == "meeting_scheduled":
             need("会商通知", "D10", wanted=p.get("doc"))
         elif etype == "meeting_held":
@@ -163,6 +169,11 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
             need("回访", "D14", wanted=fu.doc_id)
     _resolve(case, reqs)
     return Completeness(reqs)
+
+
+def _type_of_id(doc_id: str) -> str | None:
+    m = re.search(r"-(D\d{2})-\d+$", doc_id)
+    return m.group(1) if m else None
 
 
 def _first(case: Case, doc_type: str) -> str | None:

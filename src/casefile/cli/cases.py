@@ -112,8 +112,8 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
                                                           year=year, text=text, flag=flag,
                                                           limit=shown + 1 if shown else None,
                                                           overdue_on=today if overdue else None))
-    more = bool(shown) and len(rows) > shown
-    rows = rows[:shown] if shown else rows
+    more = shown is not None and len(rows) > shown
+    rows = rows[:shown] if shown is not None else rows
     import json
 
     items = []
@@ -131,7 +131,8 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
     if not items:
         echo("没有符合条件的案件。")
         return
-    from casefile.models.enums import STATE_LABELS, Flag, State as St
+    from casefile.models.enums import STATE_LABELS, Flag
+    from casefile.models.enums import State as St
 
     for it in items:
         marks = "".join(f"[{Flag(f).label}]" for f in it["flags"])

@@ -80,7 +80,8 @@ def gettext(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return PLURALS.get(singular if n == 1 else singular, singular if n == 1 else plural)
+    # The table is keyed by the singular msgid; Chinese has one form for both.
+    return PLURALS.get(singular, singular if n == 1 else plural)
 
 
 class ChineseFormatter(click.formatting.HelpFormatter):

@@ -11,6 +11,7 @@ a silent blank in a statutory notice.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -132,6 +133,7 @@ def x_shape(desc: str) -> FieldShape:
     return FieldShape("str")
 
 
+@functools.cache
 def x_shapes(doc_type: str) -> dict[str, FieldShape]:
     return {k: x_shape(v) for k, v in DOC_TYPES[doc_type].x_fields.items()}
 

@@ -353,12 +353,15 @@ class PreparedTemplate:
         dst = part.template.render(context)
         dst = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst)
         dst = dst.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        dst = _DOCXTPL.resolve_listing(dst)
+        if _LISTING_CHARS.search(dst):  # resolve_listing rewrites only these characters
+            dst = _DOCXTPL.resolve_listing(dst)
         if part.is_body:
-            # docxtpl parses in recover mode, which would quietly mend (and mangle) XML broken
-            # by a tag that straddles paragraphs; a strict parse first turns that into an error.
-            etree.fromstring(dst.encode("utf-8"), _STRICT)
-            tree = _DOCXTPL.fix_tables(dst)
+            # docxtpl parses in recover mode, which would quietly mend (and mangle) XML broken by a
+            # tag that straddles paragraphs; a strict parse turns that into an error instead. When no
+            # table needs docxtpl's column fix, its recover-mode parse would give this same tree.
+            tree = etree.fromstring(dst.encode("utf-8"), _STRICT)
+            if _needs_table_fix(tree):
+                tree = _DOCXTPL.fix_tables(dst)
             _fix_docpr_ids(tree)
             root = _copy_shell(self.shell)
             root.insert(self.body_index, tree)
@@ -425,6 +428,31 @@ def _write_zip(entries: list[_ZipEntry]) -> bytes:
 
 def _copy_shell(shell: etree._Element) -> etree._Element:
     return copy.deepcopy(shell)
+
+
+_LISTING_CHARS = re.compile("[\n\t\a\f]")
+
+
+def _needs_table_fix(tree: etree._Element) -> bool:
+    """Whether DocxTemplate.fix_tables would change anything (its two conditions, computed alike)."""
+    for t in tree.iter(f"{_W}tbl"):
+        grid = t.find(f"{_W}tblGrid")
+        if grid is None:
+            return True  # let docxtpl deal with (and report) a table without a grid
+        cols = len(grid.findall(f"{_W}gridCol"))
+        widest = 0
+        for r in t.iter(f"{_W}tr"):
+            cells = r.findall(f"{_W}tc")
+            if len(cells) > cols:
+                return True
+            span = 0
+            for c in cells:
+                gs = c.find(f"{_W}tcPr/{_W}gridSpan")
+                span += int(gs.get(f"{_W}val")) if gs is not None else 1
+            widest = max(widest, span)
+        if cols > widest:
+            return True
+    return False
 
 
 _WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"

@@ -47,17 +47,38 @@ _CONTACT = "联系人姓名（电话取 office.phone）"
 DOC_TYPES: dict[str, DocSpec] = {
     d.type: d
     for d in (
-        DocSpec("D01", "争议事项受理登记表", "form", False, False, False, False, {}),
         DocSpec(
-            "D02", "受理告知书", "gongwen", True, False, True, True,
-            {
+            "D01",
+            "争议事项受理登记表",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={},
+        ),
+        DocSpec(
+            "D02",
+            "受理告知书",
+            "gongwen",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "handling": "办理方式（直接办理/联合办理/专案办理/报送办理）",
                 "contact": _CONTACT,
             },
         ),
         DocSpec(
-            "D03", "不予受理告知书", "gongwen", True, True, True, True,
-            {
+            "D03",
+            "不予受理告知书",
+            "gongwen",
+            numbered=True,
+            remedy=True,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "reason": "不予受理的理由及依据",
                 "competent_body": "有权处理的机关或法定途径受理机构名称",
                 "competent_contact": "该机关的地址及联系电话",
@@ -65,15 +86,27 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D04", "联办意见征求函", "letter", True, False, True, False,
-            {
+            "D04",
+            "联办意见征求函",
+            "letter",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "questions": "列表，请对方部门答复的具体问题（字符串）",
                 "contact": _CONTACT,
             },
         ),
         DocSpec(
-            "D05", "部门书面意见回复单", "form", False, False, True, False,
-            {
+            "D05",
+            "部门书面意见回复单",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "dept": "回复部门",
                 "request_wenhao": "来函（征求意见函）文号",
                 "facts": "查明的事实",
@@ -85,8 +118,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D06", "重大疑难事项报告单", "form", True, False, False, False,
-            {
+            "D06",
+            "重大疑难事项报告单",
+            "form",
+            numbered=True,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "reason": "属于重大疑难事项的理由",
                 "office_opinion": "领导小组办公室意见",
                 "leader_opinion": "组长审批意见（可为空，手签）",
@@ -94,8 +133,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D07", "职责不清事项报送单", "form", True, False, True, False,
-            {
+            "D07",
+            "职责不清事项报送单",
+            "form",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "reason": "职责不清的原因",
                 "suggested_dept": "建议承办部门",
                 "opinion": "受理部门意见",
@@ -103,12 +148,24 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D08", "转办单", "form", False, False, False, False,
-            {"requirements": "办理要求"},
+            "D08",
+            "转办单",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={"requirements": "办理要求"},
         ),
         DocSpec(
-            "D09", "案件线索移交函", "letter", True, False, True, False,
-            {
+            "D09",
+            "案件线索移交函",
+            "letter",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "dept": "拒不办理的部门",
                 "reported_date": "报送日期",
                 "urged_dates": "催办日期（多次以、分隔）",
@@ -117,8 +174,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D10", "会商会议通知", "gongwen", True, False, True, False,
-            {
+            "D10",
+            "会商会议通知",
+            "gongwen",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "convener": "召集单位（署名，如领导小组办公室）",
                 "meeting_name": "会议名称",
                 "meeting_time": "会议时间",
@@ -131,8 +194,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D11", "会议纪要", "minutes", True, False, False, False,
-            {
+            "D11",
+            "会议纪要",
+            "minutes",
+            numbered=True,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "convener": "印发单位（如领导小组办公室）",
                 "meeting_name": "会议名称（红色标志为“会议名称+纪要”）",
                 "meeting_time": "会议时间",
@@ -148,8 +217,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D12", "处理意见告知书", "gongwen", True, True, True, True,
-            {
+            "D12",
+            "处理意见告知书",
+            "gongwen",
+            numbered=True,
+            remedy=True,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "findings": "调查核实情况",
                 "opinion": "处理意见",
                 "basis": "列表，政策法律依据（字符串，每条一款）",
@@ -158,16 +233,28 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D13", "延期办理告知书", "gongwen", True, False, True, True,
-            {
+            "D13",
+            "延期办理告知书",
+            "gongwen",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "reason": "延期理由",
                 "old_deadline": "原办理期限",
                 "approver": "批准人",
             },
         ),
         DocSpec(
-            "D14", "回访记录表", "form", False, False, False, False,
-            {
+            "D14",
+            "回访记录表",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "visit_date": "回访时间",
                 "method": "回访方式（电话/网络/上门）",
                 "visitor": "回访人",
@@ -183,8 +270,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D15", "调解协议书", "agreement", False, False, True, False,
-            {
+            "D15",
+            "调解协议书",
+            "agreement",
+            numbered=False,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "facts": "纠纷主要事实",
                 "dispute": "争议事项",
                 "responsibility": "各方责任",
@@ -195,8 +288,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D16", "社会保险费征缴事项通知书", "enforcement", True, False, True, True,
-            {
+            "D16",
+            "社会保险费征缴事项通知书",
+            "enforcement",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "payer": _PAYER,
                 "facts": "事实（欠缴情况概述）",
                 "arrears": _ARREARS,
@@ -208,8 +307,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D17", "社会保险费责令限期缴纳通知书", "enforcement", True, True, True, True,
-            {
+            "D17",
+            "社会保险费责令限期缴纳通知书",
+            "enforcement",
+            numbered=True,
+            remedy=True,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "payer": _PAYER,
                 "facts": "违法事实",
                 "arrears": _ARREARS,
@@ -222,8 +327,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D18", "社会保险费征收决定书", "enforcement", True, True, True, True,
-            {
+            "D18",
+            "社会保险费征收决定书",
+            "enforcement",
+            numbered=True,
+            remedy=True,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "payer": _PAYER,
                 "order_wenhao": "责令限期缴纳通知书文号",
                 "facts": "查明的事实",
@@ -240,8 +351,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D19", "滞纳金计算明细表", "enforcement", False, False, False, False,
-            {
+            "D19",
+            "滞纳金计算明细表",
+            "enforcement",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "payer": _PAYER,
                 "for_doc": "所附文书名称及文号",
                 "fee_lines": "列表，每项含 insurance_type 险种/period 所属期/principal 欠缴本金/due_date 缴费期限届满日/"
@@ -254,8 +371,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D20", "催告书", "enforcement", True, True, True, True,
-            {
+            "D20",
+            "催告书",
+            "enforcement",
+            numbered=True,
+            remedy=True,
+            sealed=True,
+            to_party=True,
+            x_fields={
                 "payer": _PAYER,
                 "decision_wenhao": "征收决定书文号",
                 "decision_date": "征收决定书送达日期",
@@ -269,8 +392,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D21", "强制执行申请书", "enforcement", True, False, True, False,
-            {
+            "D21",
+            "强制执行申请书",
+            "enforcement",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "payer": _PAYER,
                 "decision_wenhao": "征收决定书文号",
                 "decision_date": "征收决定书送达日期",
@@ -287,8 +416,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D22", "送达回证", "enforcement", False, False, True, False,
-            {
+            "D22",
+            "送达回证",
+            "enforcement",
+            numbered=False,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "served": "列表，送达文书，每项含 title 文书名称/wenhao 文号",
                 "place": "送达地点",
                 "method": "送达方式（直接/留置/委托/邮寄/公告/电子）",
@@ -297,8 +432,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D23", "延期缴费协议", "agreement", True, False, True, False,
-            {
+            "D23",
+            "延期缴费协议",
+            "agreement",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "payer": _PAYER,
                 "order_wenhao": "责令限期缴纳通知书文号",
                 "total_owed": "欠缴社会保险费（小写）",
@@ -309,8 +450,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D24", "罚款线索移送函", "letter", True, False, True, False,
-            {
+            "D24",
+            "罚款线索移送函",
+            "letter",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
                 "payer": _PAYER,
                 "facts": "欠缴事实",
                 "order_wenhao": "责令限期缴纳通知书文号",
@@ -323,8 +470,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D25", "案卷封面", "form", False, False, False, False,
-            {
+            "D25",
+            "案卷封面",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "fonds_name": "全宗名称",
                 "fonds": "全宗号",
                 "category": "类目名称",
@@ -340,15 +493,27 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D26", "卷内文件目录", "form", False, False, False, False,
-            {
+            "D26",
+            "卷内文件目录",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "dang_hao": "档号",
                 "entries": "列表，每项含 seq 序号/wenhao 文号/author 责任者/title 题名/date 日期/pages 页号/note 备注",
             },
         ),
         DocSpec(
-            "D27", "卷内备考表", "form", False, False, False, False,
-            {
+            "D27",
+            "卷内备考表",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "dang_hao": "档号",
                 "item_count": "件数",
                 "page_count": "页数",
@@ -360,8 +525,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D28", "归档文件目录", "form", False, False, False, False,
-            {
+            "D28",
+            "归档文件目录",
+            "form",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "fonds_name": "全宗名称",
                 "year": "年度",
                 "retention": "保管期限",
@@ -370,8 +541,14 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
-            "D29", "典型案例", "gongwen", False, False, False, False,
-            {
+            "D29",
+            "典型案例",
+            "gongwen",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={
                 "case_title": "案例标题",
                 "case_no": "案例编号",
                 "summary": "案情简介（已脱敏）",
@@ -385,7 +562,25 @@ DOC_TYPES: dict[str, DocSpec] = {
                 "approved_date": "发布审批日期",
             },
         ),
-        DocSpec("D30", "月度综合分析报告", "report", False, False, True, False, {}),
-        DocSpec("D31", "工作台账", "register", False, False, False, False, {}),
+        DocSpec(
+            "D30",
+            "月度综合分析报告",
+            "report",
+            numbered=False,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={},
+        ),
+        DocSpec(
+            "D31",
+            "工作台账",
+            "register",
+            numbered=False,
+            remedy=False,
+            sealed=False,
+            to_party=False,
+            x_fields={},
+        ),
     )
 }

@@ -66,20 +66,29 @@ def clean_slot(slot: str) -> str:
     return text[:MAX_SLOT_CHARS]
 
 
-def decode_cover(image: Any) -> Cover | None:
+def decode_cover(image: Any, *, thorough: bool = True) -> Cover | None:
     """The first casefile QR code in a rendered page, if any (rotation and noise tolerated)."""
+    return scan_cover(image, thorough=thorough)[0]
+
+
+def scan_cover(image: Any, *, thorough: bool = True) -> tuple[Cover | None, bool]:
+    """(our cover, whether any QR symbol was seen at all, even an undecodable one)."""
     import zxingcpp
     from PIL import ImageOps
 
+    seen = False
     attempts = [image]
-    gray = image.convert("L")
-    attempts.append(ImageOps.autocontrast(gray, cutoff=2))
+    if thorough:
+        attempts.append(ImageOps.autocontrast(image.convert("L"), cutoff=2))
     for candidate in attempts:
-        for result in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode):
+        for result in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+            seen = True
+            if result.error:
+                continue
             cover = parse_payload(result.text)
             if cover is not None:
-                return cover
-    return None
+                return cover, True
+    return None, seen
 
 
 # -- making a cover sheet ------------------------------------------------------------------------------

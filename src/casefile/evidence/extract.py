@@ -29,7 +29,8 @@ from casefile.evidence.codes import Reason, TextStatus
 from casefile.evidence.formats import Kind, Sniffed, name_claims_other_kind, sniff
 from casefile.evidence.textcheck import assess, normalise, repair_gbk_mojibake
 
-COVER_DPI = 150
+COVER_QUICK_DPI = 72
+COVER_DPI = 200
 MIN_OCR_DPI = 72
 MIN_OCR_CONFIDENCE = 25.0  # below this tesseract is reading a photo or noise, not text
 MAX_TEXT_CHARS = 20_000_000
@@ -404,24 +405,30 @@ def _ocr_pdf_pages(path: Path, password: str | None, first: int, targets: list[i
 
 # -- cover sheets ---------------------------------------------------------------------------------
 def find_cover(path: Path, password: str | None, limits: Limits) -> dict[str, str | None] | None:
-    """Render page 1 (at most COVER_DPI, within the pixel cap) and look for our QR code."""
-    from casefile.evidence.coversheet import decode_cover
+    """Look for our QR code on page 1: a quick look at COVER_QUICK_DPI; a closer one at COVER_DPI
+    only when a QR symbol is there but was not ours or could not be read (a noisy, skewed scan)."""
+    from casefile.evidence.coversheet import scan_cover
 
     doc = _pdfium_open(path, password)
     try:
         page = doc[0]
         try:
             w, h = page.get_size()
-            scale = _render_scale(w, h, COVER_DPI, min(limits.max_pixels, 40_000_000))
-            if scale is None:
-                return None
-            image = page.render(scale=scale, grayscale=True).to_pil()
+            for dpi, thorough in ((COVER_QUICK_DPI, False), (COVER_DPI, True)):
+                scale = _render_scale(w, h, dpi, min(limits.max_pixels, 40_000_000))
+                if scale is None:
+                    return None
+                image = page.render(scale=scale, grayscale=True).to_pil()
+                found, seen = scan_cover(image, thorough=thorough)
+                if found is not None:
+                    return {"case_id": found.case_id, "slot": found.slot}
+                if not seen:
+                    return None
         finally:
             page.close()
     finally:
         doc.close()
-    found = decode_cover(image)
-    return {"case_id": found.case_id, "slot": found.slot} if found else None
+    return None
 
 
 def _strip_first_page(path: Path, password: str | None, out_dir: Path) -> Path:
@@ -579,13 +586,15 @@ def _docx_blocks(container: Any, parts: list[str]) -> None:
 def _docx_table(table: Any, parts: list[str]) -> None:
     """Merged cells come back once per grid cell from python-docx: keep each underlying cell once."""
     seen: set[int] = set()
+    alive: list[Any] = []  # lxml proxies are recreated on access: keep them alive so id() stays unique
     for row in table.rows:
         cells = []
         for cell in row.cells:
-            key = id(cell._tc)
-            if key in seen:
+            tc = cell._tc
+            if id(tc) in seen:
                 continue
-            seen.add(key)
+            seen.add(id(tc))
+            alive.append(tc)
             sub: list[str] = []
             _docx_blocks(cell, sub)
             text = "\n".join(s for s in sub if s.strip())

@@ -54,12 +54,14 @@ class FileStabilityTracker:
     def forget(self, path: Path) -> None:
         self._entries.pop(path, None)
 
-    def retry(self, path: Path) -> None:
-        """Hand the file out again once it has been stable for another full delay."""
+    def retry(self, path: Path, after: float | None = None) -> None:
+        """Hand the file out again once it has been stable for another ``after`` seconds (default:
+        the delay), e.g. after a transient failure (case locked, disk full)."""
         entry = self._entries.get(path)
         if entry is not None:
+            wait = self.delay if after is None else after
             entry.handed_out = False
-            entry.since = self._clock()
+            entry.since = self._clock() + wait - self.delay
 
     def ready(self) -> list[Path]:
         """Files stable for the delay and not handed out yet; each is handed out exactly once."""

@@ -1,11 +1,19 @@
 """The isolated parse/OCR process: ``python -m casefile.evidence.worker``.
 
-Every file is opened here, never in the watcher: a parser that crashes, hangs, or allocates
-without bound takes down only this process. The parent (:func:`parse_isolated`) sends one JSON
-request on stdin (the password travels there, never on the command line), enforces a wall-clock
-timeout by killing the whole process group (tesseract included), and maps every way of dying to a
-stable reason code. The child caps its own address space (``RLIMIT_AS``), core dumps, recursion and
-image pixels before it imports a parser.
+Every file is opened in a process of its own, never in the watcher: a parser that crashes, hangs
+or allocates without bound takes down only that process. The parent sends one JSON request (the
+password travels there, never on the command line), enforces a wall-clock timeout by killing the
+file's whole process group (tesseract included), and maps every way of dying to a stable reason
+code. The child caps its own address space (``RLIMIT_AS``), core dumps, recursion and image pixels
+before it touches the file.
+
+Two ways to run it, same isolation per file:
+
+- one-shot (:func:`parse_isolated`): ``python -m casefile.evidence.worker`` parses one file and exits;
+- served (:class:`WorkerPool`): ``python -m casefile.evidence.worker --serve`` imports the parsers
+  once and then *forks a fresh child for every file*. The server itself never reads a file; it
+  only forks and reports the child's pid and exit status. Starting Python and importing pypdf,
+  pdfium and Pillow costs about 0.5 s, which would otherwise dominate a burst of small scans.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
+import select
 import signal
 import subprocess
 import sys
@@ -23,6 +33,11 @@ from typing import Any
 
 MEMORY_ERROR_EXIT = 86  # the child ran out of its address-space cap and could not even report it
 PROTOCOL_ERROR_EXIT = 87
+RESULT_FILE = ".worker-result.json"
+PRELOAD = ("pypdf", "pypdfium2", "PIL.Image", "PIL.ImageOps", "zxingcpp", "img2pdf", "docx", "openpyxl",
+           "msoffcrypto", "olefile", "casefile.evidence.extract", "casefile.evidence.ocr",
+           "casefile.evidence.coversheet", "casefile.evidence.textcheck", "pypdf.filters", "encodings.gb2312",
+           "encodings.gbk", "encodings.big5", "encodings.utf_16_be")
 
 
 @dataclass
@@ -53,10 +68,7 @@ class WorkerResult:
 def parse_isolated(req: WorkerRequest, *, timeout: float, python: str | None = None) -> WorkerResult:
     """Run the worker on one file; never raises for anything the file does."""
     started = time.monotonic()
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("CASEFILE_FAULT", None)  # fault points are for the watcher, not its children
-    src = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env = _child_env()  # fault points (CASEFILE_FAULT) are for the watcher, not its children
     try:
         proc = subprocess.Popen(
             [python or sys.executable, "-m", "casefile.evidence.worker"],
@@ -104,6 +116,141 @@ def _signal_name(num: int) -> str:
         return str(num)
 
 
+def _child_env() -> dict[str, str]:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CASEFILE_FAULT", None)
+    src = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def _result_from_exit(req: WorkerRequest, status: dict[str, Any], seconds: float) -> WorkerResult:
+    """Read the child's result file, or explain how it died."""
+    sig = int(status.get("signal") or 0)
+    code = int(status.get("exit") or 0)
+    if sig:
+        return WorkerResult(False, "parser-crash",
+                            f"解析进程被信号 {_signal_name(sig)} 终止（可能超出 {req.memory_limit_mb} MB 内存上限）", seconds=seconds)
+    if code == MEMORY_ERROR_EXIT:
+        return WorkerResult(False, "memory-limit", f"超过 {req.memory_limit_mb} MB 内存上限", seconds=seconds)
+    try:
+        msg = json.loads((Path(req.out_dir) / RESULT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return WorkerResult(False, "parser-crash", f"解析进程异常退出（退出码 {code}）", seconds=seconds)
+    if not msg.get("ok"):
+        return WorkerResult(False, str(msg.get("code", "corrupt")), str(msg.get("detail", "")), seconds=seconds)
+    return WorkerResult(True, data=msg.get("result"), seconds=seconds)
+
+
+class _Server:
+    """One ``--serve`` process and its line protocol (request → ``pid`` line → ``exit`` line)."""
+
+    def __init__(self, python: str | None) -> None:
+        self.proc = subprocess.Popen(
+            [python or sys.executable, "-m", "casefile.evidence.worker", "--serve"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_child_env(),
+            start_new_session=True,
+        )
+        self._buf = b""
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def send(self, req: WorkerRequest) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(asdict(req), ensure_ascii=False).encode("utf-8") + b"\n")
+        self.proc.stdin.flush()
+
+    def read_line(self, timeout: float) -> dict[str, Any] | None:
+        """The next message, or None on timeout. Raises EOFError if the server is gone."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise EOFError
+            self._buf += chunk
+        line, _, self._buf = self._buf.partition(b"\n")
+        msg: dict[str, Any] = json.loads(line)
+        return msg
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+            self.proc.wait()
+
+
+class WorkerPool:
+    """Up to ``size`` fork servers, shared by threads; each file still gets a process of its own."""
+
+    def __init__(self, size: int = 1, *, python: str | None = None) -> None:
+        self.python = python
+        self._idle: queue.SimpleQueue[_Server | None] = queue.SimpleQueue()
+        for _ in range(max(1, size)):
+            self._idle.put(None)  # started on first use
+        self._all: list[_Server] = []
+        self._closed = False
+
+    def parse(self, req: WorkerRequest, *, timeout: float) -> WorkerResult:
+        server = self._idle.get()
+        try:
+            if server is None or not server.alive():
+                server = _Server(self.python)
+                self._all.append(server)
+            return self._run(server, req, timeout)
+        except (EOFError, OSError, ValueError):
+            # the server itself failed (not the file's child): start afresh, parse one-shot this time
+            if server is not None:
+                with contextlib.suppress(Exception):
+                    server.close()
+            server = None
+            return parse_isolated(req, timeout=timeout, python=self.python)
+        finally:
+            self._idle.put(server)
+
+    def _run(self, server: _Server, req: WorkerRequest, timeout: float) -> WorkerResult:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            (Path(req.out_dir) / RESULT_FILE).unlink()
+        server.send(req)
+        hello = server.read_line(30.0)
+        if hello is None or "pid" not in hello:
+            raise EOFError
+        pid = int(hello["pid"])
+        status = server.read_line(max(0.0, timeout - (time.monotonic() - started)))
+        if status is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            server.read_line(30.0)  # the server reaps the child and reports it
+            return WorkerResult(False, "timeout", f"超过 {timeout:.0f} 秒未完成", seconds=time.monotonic() - started)
+        return _result_from_exit(req, status, time.monotonic() - started)
+
+    def close(self) -> None:
+        self._closed = True
+        for server in self._all:
+            with contextlib.suppress(Exception):
+                server.close()
+        self._all.clear()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 # == child side ======================================================================================
 def _limit_resources(memory_mb: int) -> None:
     import resource
@@ -148,7 +295,63 @@ def handle(req: WorkerRequest) -> dict[str, Any]:
     return {"ok": True, "result": analysis.as_json()}
 
 
+def serve() -> int:
+    """Fork server: import the parsers once, then one forked child per request, one at a time."""
+    import importlib
+
+    _quiet()
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    stdin = sys.stdin.buffer
+    out = sys.stdout
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            req = WorkerRequest(**json.loads(line.decode("utf-8")))
+        except (ValueError, TypeError):
+            out.write(json.dumps({"error": "bad request"}) + "\n")
+            out.flush()
+            continue
+        pid = os.fork()
+        if pid == 0:  # the child: one file, then gone
+            _child(req)
+        out.write(json.dumps({"pid": pid}) + "\n")
+        out.flush()
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            out.write(json.dumps({"signal": os.WTERMSIG(status)}) + "\n")
+        else:
+            out.write(json.dumps({"exit": os.WEXITSTATUS(status)}) + "\n")
+        out.flush()
+    return 0
+
+
+def _child(req: WorkerRequest) -> None:
+    code = 0
+    try:
+        os.setsid()  # its own process group: a timeout kills it together with its tesseract
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        _limit_resources(req.memory_limit_mb)
+        reply = handle(req)
+        target = Path(req.out_dir) / RESULT_FILE
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(reply, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, target)
+    except MemoryError:
+        code = MEMORY_ERROR_EXIT
+    except BaseException:
+        code = PROTOCOL_ERROR_EXIT
+    os._exit(code)
+
+
 def main() -> int:
+    if "--serve" in sys.argv[1:]:
+        return serve()
     try:
         raw = json.loads(sys.stdin.buffer.read().decode("utf-8"))
         req = WorkerRequest(**raw)

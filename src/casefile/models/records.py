@@ -247,6 +247,8 @@ class EvidenceRecord(Record):
     archive_pdf: str | None = None
     note: str | None = None
     duplicates: list[datetime] = Field(default_factory=list)
+    # SHA-256 of the file as it arrived, when what was filed differs (a scan with its cover page removed)
+    source_sha256: str | None = None
 
 
 class ArchiveInfo(Record):

@@ -75,6 +75,8 @@ def cjk_font() -> str | None:
 
 @contextmanager
 def _style(font: str | None) -> Iterator[None]:
+    import logging
+
     import matplotlib
 
     rc: dict[str, Any] = {"axes.unicode_minus": False, "font.size": 10, "axes.spines.top": False,
@@ -82,11 +84,18 @@ def _style(font: str | None) -> Iterator[None]:
     if font:
         rc["font.family"] = "sans-serif"
         rc["font.sans-serif"] = [font, "DejaVu Sans"]
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
+    with matplotlib.rc_context(rc), warnings.catch_warnings():  # type: ignore[arg-type]
         # Without a CJK font matplotlib warns once per missing glyph; the ChartSet already says so.
         warnings.filterwarnings("ignore", message=r".*Glyph .* missing from font", category=UserWarning)
         warnings.filterwarnings("ignore", message=r".*findfont.*", category=UserWarning)
-        yield
+        # WenQuanYi Zen Hei has only a medium (500) weight; matplotlib logs each substitution.
+        log = logging.getLogger("matplotlib.font_manager")
+        level = log.level
+        log.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            log.setLevel(level)
 
 
 def _figure(width_cm: float = 15.0, height_cm: float = 8.0) -> Any:
@@ -178,7 +187,7 @@ def _on_time(report: MonthlyReport) -> bytes:
     return _png(fig)
 
 
-def render_charts(report: MonthlyReport, *, font: str | None | bool = True) -> ChartSet:
+def render_charts(report: MonthlyReport, *, font: str | bool | None = True) -> ChartSet:
     """Draw the three charts. ``font=True`` finds a CJK font; a string names one; ``None``/``False`` uses none."""
     family = cjk_font() if font is True else (font or None)
     out = ChartSet(font=family)

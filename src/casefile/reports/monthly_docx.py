@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from casefile.reports.charts import ChartSet
     from casefile.reports.stats import Change, MonthlyReport
 
-__all__ = ["DocxResult", "FONTS", "write_report_docx"]
+__all__ = ["FONTS", "DocxResult", "write_report_docx"]
 
 FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "h1": "黑体", "h2": "楷体_GB2312", "page": "宋体"}
 LATIN = "Times New Roman"
@@ -33,6 +33,7 @@ BODY_PT = 16.0
 LINE_PT = 28.95
 TABLE_PT = 12.0
 IMAGE_WIDTH_MM = 150
+TEXT_WIDTH_MM = 156  # 版心 width
 
 
 @dataclass
@@ -181,10 +182,11 @@ class _Writer:
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact spacing would clip the image
         p.add_run().add_picture(io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM))
 
-    def table(self, caption: str, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None) -> Table:
+    def table(self, caption: str, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None,
+              *, left: tuple[int, ...] = (0,)) -> Table:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-        from docx.shared import Mm, Pt
+        from docx.shared import Pt
 
         self.tables += 1
         cap = self.para(indent=False, align="center")
@@ -198,12 +200,27 @@ class _Writer:
                 p = cell.paragraphs[0]
                 p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
                 p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(2)
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER if (i == 0 or j > 0) else WD_ALIGN_PARAGRAPH.LEFT
+                p.alignment = WD_ALIGN_PARAGRAPH.LEFT if i and j in left else WD_ALIGN_PARAGRAPH.CENTER
                 self._run(p, value, FONTS["h1"] if i == 0 else FONTS["body"], TABLE_PT)
-                if widths_mm:
-                    cell.width = Mm(widths_mm[j])
+        self._widths(t, widths_mm or [TEXT_WIDTH_MM / len(header)] * len(header))
         self.para(indent=False)
         return t
+
+    @staticmethod
+    def _widths(t: Table, widths_mm: list[float]) -> None:
+        """Fixed column widths scaled to the text block (Word and LibreOffice both honour the grid)."""
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        scale = TEXT_WIDTH_MM / sum(widths_mm)
+        widths = [Mm(w * scale) for w in widths_mm]
+        t.autofit = False
+        grid = t._tbl.tblGrid
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+            col.set(qn("w:w"), str(int(width.twips)))
+        for row in t.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
 
     def signature(self) -> None:
         from docx.shared import Pt
@@ -297,7 +314,7 @@ def _summary_table(w: _Writer, r: MonthlyReport) -> None:
         rows.append([label, show(getattr(f, attr)), show(getattr(p, attr)), _change_cell(r.change(attr), unit),
                      show(getattr(y, attr)), _change_cell(r.change(attr, "last_year"), unit)])
     w.table("主要指标与上月、去年同月对比", ["指标", "本月", "上月", "环比", "去年同月", "同比"], rows,
-            [32, 20, 20, 30, 22, 30])
+            [30, 16, 16, 34, 20, 34])
 
 
 def _category_table(w: _Writer, r: MonthlyReport) -> None:
@@ -320,4 +337,4 @@ def _timeliness_table(w: _Writer, r: MonthlyReport) -> None:
 
 def _risk_table(w: _Writer, r: MonthlyReport) -> None:
     rows = [[str(i), x.number, x.label, x.severity.label, x.message] for i, x in enumerate(r.risks, start=1)]
-    w.table("风险预警明细", ["序号", "案件编号", "预警类型", "等级", "说明"], rows, [12, 36, 18, 12, 78])
+    w.table("风险预警明细", ["序号", "案件编号", "预警类型", "等级", "说明"], rows, [12, 34, 18, 12, 80], left=(4,))

@@ -58,8 +58,9 @@ def _change(c: Change, word: str, unit: str = "件") -> str:
     return text
 
 
-def _list(rows: list[Share], limit: int = 6, unit: str = "件") -> str:
-    shown = [f"{r.label}{r.count}{unit}（{fmt_pct(r.share)}）" for r in rows[:limit]]
+def _list(rows: list[Share], limit: int = 6, unit: str = "件", *, categories: bool = False) -> str:
+    name = (lambda r: f"{_category_name(r)}类") if categories else (lambda r: r.label)
+    shown = [f"{name(r)}{r.count}{unit}（{fmt_pct(r.share)}）" for r in rows[:limit]]
     rest = rows[limit:]
     if rest:
         shown.append(f"其他{sum(r.count for r in rest)}{unit}")
@@ -129,7 +130,7 @@ def _issues(r: MonthlyReport) -> list[str]:
             f"是本月反映的主要问题。")
     rest = _nonzero(r.breakdowns["category"])[len(top):]
     if rest:
-        text += "其余为" + _list(rest, 8) + "。"
+        text += "其余为" + _list(rest, 8, categories=True) + "。"
     return [text, r.breakdowns["category"].note]
 
 
@@ -200,10 +201,10 @@ def _enforcement(r: MonthlyReport) -> list[str]:
     order = {s.value: s for s in EnforcementStep}
     steps = "、".join(f"{ENFORCEMENT_LABELS[order[k]] if k in order else k}{v}件次" for k, v in e.steps.items()
                       if k != EnforcementStep.E_DONE.value)
-    text = f"本月新转入征缴执法{e.started}件"
+    parts = [f"新转入征缴执法{e.started}件"] if e.started else []
     if steps:
-        text += f"，各执法环节办理{steps}"
-    text += "。"
+        parts.append(f"各执法环节办理{steps}")
+    text = f"本月{'，'.join(parts)}。" if parts else ""
     if e.completed:
         outcomes = "、".join(f"{k}{v}件" for k, v in e.outcomes.items())
         text += (f"执行完毕{e.completed}件（{outcomes}），涉及欠缴本金{fmt_money(e.principal)}，"

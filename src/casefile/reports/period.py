@@ -10,7 +10,7 @@ from casefile.errors import CasefileError, UsageError
 
 __all__ = ["FutureMonth", "Month", "minus_months", "parse_month"]
 
-_MONTH_RE = re.compile(r"^(\d+)\s*(?:-|/|\.|年)?\s*(\d+)\s*月?$")
+_MONTH_RE = re.compile(r"^(\d+)\s*(?:-|/|\.|年)\s*(\d{1,2})\s*月?$")
 
 
 class FutureMonth(CasefileError):

@@ -316,7 +316,7 @@ class _Figures:
     # -- time limits
     def deadline_rows(self) -> list[sqlite3.Row]:
         return self.con.execute(
-            "SELECT d.step, d.label, COALESCE(d.dept, c.coordinator_dept, c.intake_dept) AS dept, d.start, d.due, "
+            f"SELECT d.step, d.label, {RESPONSIBLE_DEPT} AS dept, d.start, d.due, "
             "d.done_at FROM deadlines d JOIN cases c ON c.id = d.case_id "
             f"WHERE {_office_deadline('d')} AND (d.due BETWEEN :start AND :as_of OR d.done_at BETWEEN :start AND :as_of)",
             self.p,
@@ -420,6 +420,12 @@ class _Figures:
             label = m.short_label if i and m.month != 1 else m.label
             points.append(TrendPoint(m.key, label, new.get(m.key, 0), closed.get(m.key, 0)))
         return points
+
+
+# Who answers for a step: its own department; registering and triage fall to the receiving department
+# (首问负责); every other procedural step to the coordinating department (受理/牵头部门, 综治中心).
+RESPONSIBLE_DEPT = ("CASE WHEN d.dept IS NOT NULL THEN d.dept WHEN d.step IN ('register', 'triage') THEN c.intake_dept "
+                    "ELSE COALESCE(c.coordinator_dept, c.intake_dept) END")
 
 
 def _office_deadline(alias: str) -> str:

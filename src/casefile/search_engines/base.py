@@ -85,6 +85,7 @@ class IndexedDoc:
     title_g: Tokens
     body_w: Tokens
     body_g: Tokens
+    encoded: dict[str, Any] | None = None  # engine-specific form made in a worker (``Engine.precompute``)
 
     def tokens(self, name: str) -> Tokens:
         tokens: Tokens = getattr(self, name)
@@ -201,6 +202,11 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def open(cls, path: Path) -> Engine:
         """Open an existing index; raise :class:`EngineError` if it cannot be used."""
+
+    @classmethod
+    def precompute(cls, doc: IndexedDoc) -> IndexedDoc:
+        """Engine-specific work on one document that can run in a worker process before writing."""
+        return doc
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release files and threads."""

@@ -113,18 +113,26 @@ def exact_clause(qt: QueryText) -> Q | None:
     return Bool(should=(_phrases("title_g", qt.sequences, B_EXACT_TITLE), _phrases("body_g", qt.sequences, B_EXACT_BODY)))
 
 
-def chunk_clause(chunk: Chunk, seg: Segmenter | None = None) -> tuple[Q | None, QueryText]:
+@dataclass(frozen=True)
+class ChunkClauses:
+    strict: Q | None  # what the chunk must match
+    words: tuple[Q, ...]  # its content words, each optional in the relaxed query
+    exact: Q | None
+    text: QueryText
+
+
+def chunk_clauses(chunk: Chunk, seg: Segmenter | None = None) -> ChunkClauses:
     qt = analyse_query(chunk.text, seg)
     exact = exact_clause(qt)
     if chunk.phrase or chunk.negate:
-        return exact, qt
-    words = [word_clause(w) for w in qt.content_words]
+        return ChunkClauses(exact, (), exact, qt)
+    words = tuple(word_clause(w) for w in qt.content_words)
     if not words:
-        return exact, qt
+        return ChunkClauses(exact, (), exact, qt)
     extra = (exact,) if exact is not None else ()
     if len(words) <= STRICT_WORDS:
-        return Bool(must=tuple(words), should=extra), qt
-    return Bool(should=(*words, *extra)), qt
+        return ChunkClauses(Bool(must=words, should=extra), words, exact, qt)
+    return ChunkClauses(Bool(should=(*words, *extra)), words, exact, qt)
 
 
 @dataclass(frozen=True)
@@ -132,25 +140,44 @@ class BuiltQuery:
     query: Q
     needles: tuple[str, ...]  # normalised strings to highlight
     has_text: bool
+    relaxed: Q | None = None  # tried when ``query`` finds nothing: any content word may match
+
+
+def _combine(must: list[Q], must_not: list[Q]) -> Q:
+    if not must:
+        must = [MatchAll()]
+    if len(must) == 1 and not must_not:
+        return must[0]
+    return Bool(must=tuple(must), must_not=tuple(must_not))
 
 
 def build(parsed: ParsedQuery, seg: Segmenter | None = None) -> BuiltQuery:
     must: list[Q] = []
     must_not: list[Q] = []
+    loose: list[Q] = []
     needles: list[str] = []
     for chunk in parsed.chunks:
-        clause, qt = chunk_clause(chunk, seg)
-        if clause is None:
+        c = chunk_clauses(chunk, seg)
+        if c.strict is None:
             continue
         if chunk.negate:
-            must_not.append(clause)
+            must_not.append(c.strict)
             continue
-        must.append(clause)
-        needles.append(qt.norm)
+        must.append(c.strict)
+        needles.append(c.text.norm)
         if not chunk.phrase:
-            needles.extend(qt.content_words)
+            needles.extend(c.text.content_words)
+        if c.words and not chunk.phrase:
+            loose.extend(c.words)
+            if c.exact is not None:
+                loose.append(c.exact)
+        else:
+            loose.append(c.strict)
     has_text = bool(must)
-    if not must:
-        must.append(MatchAll())
-    query: Q = must[0] if len(must) == 1 and not must_not else Bool(must=tuple(must), must_not=tuple(must_not))
-    return BuiltQuery(query, tuple(dict.fromkeys(needles)), has_text)
+    query = _combine(must, must_not)
+    relaxed: Q | None = None
+    if has_text and loose:
+        candidate = _combine([Bool(should=tuple(loose))], must_not)
+        if candidate != query:
+            relaxed = candidate
+    return BuiltQuery(query, tuple(dict.fromkeys(needles)), has_text, relaxed)

@@ -45,6 +45,7 @@ class Page:
     per_page: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    relaxed: bool = False  # nothing matched every word; these hits match some of them
 
     @property
     def pages(self) -> int:
@@ -69,12 +70,17 @@ def run(
     page = max(1, page)
     per_page = max(1, per_page)
     want = page * per_page
-    res = engine.search(built.query, filters, want + RERANK_EXTRA)
+    query = built.query
+    res = engine.search(query, filters, want + RERANK_EXTRA)
+    relaxed = False
+    if res.total == 0 and built.relaxed is not None:
+        query, relaxed = built.relaxed, True
+        res = engine.search(query, filters, want + RERANK_EXTRA)
     ranked = sorted(res.hits, key=lambda h: (-round(h.score * float(h.stored.get("rank", 1.0)), 6), h.id))
     chosen = ranked[(page - 1) * per_page : want]
     hits = [_hit(h.stored, h.score * float(h.stored.get("rank", 1.0)), built.needles, mask) for h in chosen]
-    counts = _sorted_facets(engine.facets(built.query, filters, FACET_FIELDS)) if facets else {}
-    return Page(res.total, page, per_page, hits, counts)
+    counts = _sorted_facets(engine.facets(query, filters, FACET_FIELDS)) if facets else {}
+    return Page(res.total, page, per_page, hits, counts, relaxed)
 
 
 def _hit(stored: dict[str, Any], score: float, needles: Sequence[str], mask: Callable[[str], str] | None) -> Hit:

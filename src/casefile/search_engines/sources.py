@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casefile.search_engines.analysis import Segmenter, analyse, data_dir, segmenter
-from casefile.search_engines.base import IndexedDoc, SearchDoc
+from casefile.search_engines.base import Engine, IndexedDoc, SearchDoc
 
 if TYPE_CHECKING:
     from casefile.config import Settings, Workspace
@@ -314,11 +314,13 @@ class Prepared:
 
 
 _WS: Workspace | None = None
+_ENGINE: type[Engine] | None = None
 
 
-def init_worker(ws: Workspace | None) -> None:
-    global _WS
+def init_worker(ws: Workspace | None, engine: type[Engine] | None = None) -> None:
+    global _WS, _ENGINE
     _WS = ws
+    _ENGINE = engine
     segmenter()  # load the dictionary once per process
 
 
@@ -338,7 +340,8 @@ def prepare(unit: tuple[str, str]) -> Prepared:
             docs = [typical_doc(_WS.library_dir / key)]
         else:
             raise ValueError(kind)
-        out.docs = [index_doc(d) for d in docs]
+        indexed = [index_doc(d) for d in docs]
+        out.docs = [_ENGINE.precompute(d) for d in indexed] if _ENGINE is not None else indexed
     except Exception as exc:  # one unreadable unit must not stop a rebuild
         out.problems.append(f"{key} 无法建立索引：{type(exc).__name__}: {exc}")
     return out

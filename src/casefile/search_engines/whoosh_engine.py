@@ -17,6 +17,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.writing import IndexWriter
 
 from casefile.search_engines.base import (
@@ -84,12 +85,33 @@ class PreTokenized(Tokenizer):  # type: ignore[misc]
             yield t
 
 
+class PreIndexedText(TEXT):  # type: ignore[misc]
+    """A positional text field that also accepts postings encoded in advance (see ``encode_postings``),
+    so the per-term work of a rebuild happens in the worker processes, not in the writing one."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list):
+            return value
+        return super().index(value, **kwargs)
+
+
+_POSITIONS = Positions()
+
+
+def encode_postings(tokens: Tokens) -> list[tuple[bytes, int, float, bytes]]:
+    """What ``Positions.word_values`` would yield for these tokens: (term, freq, weight, positions)."""
+    poses: dict[str, list[int]] = {}
+    for text, pos in tokens:
+        poses.setdefault(text, []).append(pos)
+    return [(t.encode("utf-8"), len(p), float(len(p)), _POSITIONS.encode(sorted(p))) for t, p in poses.items()]
+
+
 def make_schema() -> Schema:
     fields: dict[str, Any] = {"id": ID(stored=True, unique=True), "data": STORED()}
     for name in KEYWORD_FIELDS:
         fields[name] = KEYWORD(analyzer=PreTokenized(), scorable=False)
     for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=PreTokenized(), phrase=True)
+        fields[name] = PreIndexedText(analyzer=PreTokenized(), phrase=True)
     return Schema(**fields)
 
 
@@ -146,10 +168,14 @@ class _Writer(EngineWriter):
         for name, values in doc.doc.keywords().items():
             if values:
                 fields[name] = encode_keywords(values)
+        encoded = doc.encoded or {}
         for name in TEXT_FIELDS:
-            tokens = doc.tokens(name)
-            if tokens:
-                fields[name] = encode_tokens(tokens)
+            postings = encoded.get(name)
+            if postings is None:
+                tokens = doc.tokens(name)
+                postings = encode_postings(tokens) if tokens else None
+            if postings:
+                fields[name] = postings
         self.w.add_document(**fields)
 
     def delete(self, field: str, value: str) -> None:
@@ -164,6 +190,11 @@ class _Writer(EngineWriter):
 
 class WhooshEngine(Engine):
     name = "whoosh"
+
+    @classmethod
+    def precompute(cls, doc: IndexedDoc) -> IndexedDoc:
+        encoded = {name: encode_postings(doc.tokens(name)) for name in TEXT_FIELDS}
+        return IndexedDoc(doc.doc, [], [], [], [], encoded)
 
     def __init__(self, path: Path, ix: windex.Index) -> None:
         super().__init__(path)

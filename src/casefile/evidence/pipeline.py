@@ -1,0 +1,614 @@
+"""Ingest: one file from the drop folder (or a manual add) into a dossier, as ordered steps.
+
+Every step either passes the job on or ends it with an :class:`IngestResult` (stable
+:class:`~casefile.evidence.codes.Outcome`)::
+
+    preflight         still there? a regular file, not a symlink, not empty?
+    route_by_path     case folder / case-id name prefix
+    hash_source       SHA-256 of the file as it is now
+    check_case        case exists and is open; same SHA-256 already filed → duplicate (or our own
+                      leftover after a crash → remove it)
+    parse             isolated worker: type by magic bytes, text, garbage check, OCR, cover QR
+    route_by_cover    the cover sheet names case and slot (and must agree with the path)
+    check_case        again, for the case the cover named
+    file              one dossier transaction: copy in (fsync), verify SHA-256 of the copy, text file,
+                      archive PDF, record, journal ``evidence_filed``; source deleted after commit
+
+A crash anywhere leaves the file in the inbox and the dossier old or new (the store's recovery).
+On the next run the SHA-256 check finds a committed copy, and the journal's ``source_key`` says
+whether that copy came from this very file (a leftover: deleted, not counted) or from another
+one (a duplicate: noted). So every file ends up filed exactly once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+from casefile import faults
+from casefile.config import Workspace
+from casefile.errors import (
+    CaseArchived,
+    CasefileError,
+    CaseNotFound,
+    EvidenceRejected,
+    InvalidCaseId,
+    LockTimeout,
+    StorageError,
+)
+from casefile.evidence import inbox as inbox_layout
+from casefile.evidence.codes import Outcome, Reason, TextStatus
+from casefile.evidence.formats import Kind, extension_for
+from casefile.evidence.worker import WorkerPool, WorkerRequest, WorkerResult, parse_isolated
+from casefile.models.case import Case
+from casefile.models.enums import State
+from casefile.models.records import EvidenceRecord
+from casefile.store import Dossier, check_case_id, sha256_file
+
+EVENT_FILED = "evidence_filed"
+EVENT_DUPLICATE = "evidence_duplicate"
+EVENT_UNLOCKED = "evidence_unlocked"
+STAGING_DIR = "evidence-work"
+MAX_NAME_BYTES = 150
+
+
+# == results ======================================================================================
+@dataclass
+class IngestResult:
+    outcome: Outcome
+    name: str  # the file as the user knows it (inbox-relative path, or the path given to `add`)
+    case_id: str | None = None
+    ev_id: str | None = None
+    reason: Reason | None = None
+    detail: str = ""
+    text_status: TextStatus | None = None
+    moved_to: str | None = None
+    slot: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def message(self) -> str:
+        o = self.outcome
+        if o is Outcome.FILED:
+            slot = f"“{self.slot}”" if self.slot else ""
+            status = self.text_status.label if self.text_status else ""
+            return f"{self.name} → 案件 {self.case_id} 证据 {self.ev_id}{slot}（{status}）"
+        if o is Outcome.DUPLICATE:
+            return f"{self.name} 与案件 {self.case_id} 的证据 {self.ev_id} 内容相同，已记录重复提交，未重复归档"
+        if o is Outcome.ALREADY_FILED:
+            return f"{self.name} 此前已归入案件 {self.case_id}（证据 {self.ev_id}），已从收件目录移除"
+        why = f"{self.reason.text}" if self.reason else ""
+        more = f"（{self.detail}）" if self.detail else ""
+        if o is Outcome.UNMATCHED:
+            return f"{self.name} 未能匹配案件：{why}{more} 已移至 {self.moved_to or '_unmatched/'}"
+        if o is Outcome.QUARANTINED:
+            return f"{self.name} 已隔离：{why}{more} 已移至 {self.moved_to or '_failed/'}"
+        if o is Outcome.REJECTED:
+            return f"{self.name} 未归档：{why}{more}"
+        if o is Outcome.RETRY:
+            return f"{self.name} 暂未处理：{self.detail}，将稍后重试"
+        return f"{self.name} 已不存在，跳过"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value, "name": self.name, "case_id": self.case_id, "ev_id": self.ev_id,
+            "reason": self.reason.code if self.reason else None, "detail": self.detail,
+            "text_status": self.text_status.value if self.text_status else None, "moved_to": self.moved_to,
+            "slot": self.slot,
+            "warnings": self.warnings, "message": self.message, "seconds": round(self.seconds, 3),
+        }
+
+
+class _Done(Exception):  # noqa: N818 - control flow: a step ended the job
+    def __init__(self, result: IngestResult) -> None:
+        super().__init__(result.outcome.value)
+        self.result = result
+
+
+@dataclass
+class _Job:
+    path: Path
+    name: str  # display name
+    manual: bool
+    original_name: str
+    case_id: str | None = None
+    slot: str | None = None
+    route: str = "none"
+    folder: str | None = None
+    size: int = 0
+    mtime_ns: int = 0
+    ctime_ns: int = 0
+    inode: int = 0
+    sha256: str = ""
+    analysis: dict[str, Any] | None = None
+    content_path: Path | None = None  # what gets filed (the original, or the cover-stripped PDF)
+    content_sha256: str = ""
+    staging: Path | None = None
+
+    @property
+    def source_key(self) -> str:
+        """This very inbox file: same place, size, times and inode (a re-copy gets a new ctime/inode)."""
+        return f"{self.name}|{self.size}|{self.mtime_ns}|{self.ctime_ns}|{self.inode}"
+
+
+# == the pipeline ===================================================================================
+class Ingest:
+    """The ordered steps, shared by the watcher (``inbox``) and ``casefile evidence add`` (``manual``)."""
+
+    def __init__(self, ws: Workspace, actor: str, clock: Callable[[], datetime], *, pool: WorkerPool | None = None,
+                 python: str | None = None) -> None:
+        self.ws = ws
+        self.actor = actor
+        self.clock = clock
+        self.cfg = ws.settings.evidence
+        self.pool = pool
+        self.python = python
+        self.inbox = ws.inbox_dir
+
+    # -- entry points --------------------------------------------------------------------------
+    def inbox_file(self, path: Path) -> IngestResult:
+        job = _Job(path=path, name=inbox_layout.relative(self.inbox, path), manual=False, original_name=path.name)
+        return self._run(job, (self.route_by_path, self.preflight, self.hash_source, self.check_case, self.parse,
+                               self.route_by_cover, self.check_case, self.file))
+
+    def manual_file(self, path: Path, case_id: str, slot: str | None) -> IngestResult:
+        job = _Job(path=path, name=str(path), manual=True, original_name=path.name, case_id=case_id, slot=slot,
+                   route="manual")
+        return self._run(job, (self.preflight, self.hash_source, self.check_case, self.parse, self.route_by_cover,
+                               self.check_case, self.file))
+
+    def _run(self, job: _Job, steps: Sequence[Callable[[_Job], None]]) -> IngestResult:
+        started = time.monotonic()
+        try:
+            for step in steps:
+                step(job)
+            raise AssertionError("the last step always ends the job")  # pragma: no cover
+        except _Done as done:
+            result = done.result
+        except (LockTimeout, StorageError) as exc:
+            result = IngestResult(Outcome.RETRY, job.name, job.case_id, detail=exc.message)
+        except CasefileError as exc:
+            result = IngestResult(Outcome.RETRY, job.name, job.case_id, detail=exc.message)
+        finally:
+            if job.staging is not None:
+                shutil.rmtree(job.staging, ignore_errors=True)
+        result.seconds = time.monotonic() - started
+        return result
+
+    # -- endings ---------------------------------------------------------------------------------
+    def _set_aside(self, job: _Job, reason: Reason, detail: str = "") -> None:
+        """Quarantine/unmatched for the inbox; a plain refusal for a manual add (the user's file stays)."""
+        if job.manual:
+            raise _Done(IngestResult(Outcome.REJECTED, job.name, job.case_id, reason=reason, detail=detail))
+        outcome = Outcome.QUARANTINED if reason.quarantine else Outcome.UNMATCHED
+        try:
+            faults.point("evidence.before_set_aside")
+            target = inbox_layout.set_aside(self.inbox, job.path, reason, detail, self.clock(), case_id=job.case_id)
+        except FileNotFoundError:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except OSError as exc:
+            raise _Done(IngestResult(
+                Outcome.RETRY, job.name, job.case_id, reason=reason,
+                detail=f"应移出收件目录（{reason.text}），但无法移动：{exc.strerror or exc}",
+            )) from None
+        raise _Done(IngestResult(outcome, job.name, job.case_id, reason=reason, detail=detail,
+                                 moved_to=inbox_layout.relative(self.inbox, target),
+                                 text_status=TextStatus.QUARANTINED if reason.quarantine else None))
+
+    # -- steps -----------------------------------------------------------------------------------
+    def preflight(self, job: _Job) -> None:
+        try:
+            st = job.path.lstat()
+        except FileNotFoundError:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except OSError as exc:
+            raise _Done(IngestResult(Outcome.REJECTED if job.manual else Outcome.RETRY, job.name,
+                                     detail=f"无法读取：{exc.strerror}")) from None
+        import stat
+
+        if stat.S_ISLNK(st.st_mode):
+            if job.manual:  # the user named this file on purpose: take what it points to
+                try:
+                    job.path = job.path.resolve(strict=True)
+                    st = job.path.stat()
+                except OSError:
+                    raise _Done(IngestResult(Outcome.REJECTED, job.name, detail="符号链接指向的文件不存在")) from None
+            else:
+                target = ""
+                with contextlib.suppress(OSError):
+                    target = str(job.path.readlink())
+                outside = ""
+                with contextlib.suppress(OSError, ValueError):
+                    resolved = job.path.resolve()
+                    outside = "，指向收件目录之外" if not resolved.is_relative_to(self.inbox.resolve()) else ""
+                self._set_aside(job, Reason.SYMLINK, f"指向 {target}{outside}")
+        if not stat.S_ISREG(st.st_mode):
+            self._set_aside(job, Reason.NOT_REGULAR)
+        if st.st_size == 0:
+            self._set_aside(job, Reason.EMPTY)
+        job.size = st.st_size
+        job.mtime_ns = st.st_mtime_ns
+        job.ctime_ns = st.st_ctime_ns
+        job.inode = st.st_ino
+
+    def route_by_path(self, job: _Job) -> None:
+        route = inbox_layout.route_by_path(self.inbox, job.path)
+        job.case_id, job.slot, job.route, job.folder = route.case_id, route.slot, route.how, route.folder
+
+    def hash_source(self, job: _Job) -> None:
+        try:
+            job.sha256 = sha256_file(job.path)
+        except FileNotFoundError:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except OSError as exc:
+            raise _Done(IngestResult(Outcome.REJECTED if job.manual else Outcome.RETRY, job.name,
+                                     detail=f"无法读取：{exc.strerror}")) from None
+        job.content_path = job.path
+        job.content_sha256 = job.sha256
+
+    def check_case(self, job: _Job) -> None:
+        """Known case, open, and not already holding this content."""
+        if job.case_id is None:
+            return
+        case = self._load_case(job)
+        existing = _find_existing(case, job.sha256, job.content_sha256)
+        if existing is not None:
+            self._duplicate(job, existing)
+
+    def _load_case(self, job: _Job) -> Case:
+        assert job.case_id is not None
+        try:
+            case = Dossier(self.ws, check_case_id(job.case_id)).load()
+        except (CaseNotFound, InvalidCaseId):
+            self._set_aside(job, Reason.CASE_NOT_FOUND, f"案件 {job.case_id} 不存在")
+            raise AssertionError from None  # pragma: no cover - _set_aside always raises
+        if case.state is State.ARCHIVED:
+            self._set_aside(job, Reason.CASE_ARCHIVED, f"案件 {job.case_id}")
+        return case
+
+    def parse(self, job: _Job) -> None:
+        if job.analysis is not None:
+            return
+        staging = self.ws.state_dir / STAGING_DIR / uuid.uuid4().hex
+        try:
+            staging.mkdir(parents=True)
+        except OSError as exc:
+            raise StorageError(f"无法创建临时目录 {staging}：{exc.strerror}") from None
+        job.staging = staging
+        result = parse_file(self.ws, job.path, job.original_name, staging, pool=self.pool, python=self.python)
+        if not result.ok:
+            reason = _reason_for(result.code)
+            self._set_aside(job, reason, result.detail)
+        assert result.data is not None
+        job.analysis = result.data
+        content = result.data.get("content_file")
+        if content:
+            job.content_path = Path(content)
+            job.content_sha256 = sha256_file(job.content_path)
+
+    def route_by_cover(self, job: _Job) -> None:
+        assert job.analysis is not None
+        cover = job.analysis.get("cover")
+        if cover:
+            case_id = str(cover["case_id"])
+            if job.case_id is not None and job.case_id != case_id:
+                self._set_aside(job, Reason.COVER_CONFLICT, f"封面页为 {case_id}，而{_route_label(job)}为 {job.case_id}")
+            if not job.analysis.get("content_file"):
+                self._set_aside(job, Reason.COVER_ONLY, f"封面页指向案件 {case_id}")
+            job.case_id = case_id
+            job.slot = cover.get("slot") or job.slot
+            job.route = "cover" if job.route in ("none", "manual") else job.route
+            return
+        if job.case_id is None:
+            detail = f"子目录“{job.folder}”不是案件ID" if job.folder else ""
+            self._set_aside(job, Reason.NO_CASE, detail)
+
+    def file(self, job: _Job) -> None:
+        assert job.case_id is not None and job.analysis is not None and job.content_path is not None
+        a = job.analysis
+        status = TextStatus(a["status"])
+        kind = Kind(a["kind"])
+        dossier = Dossier(self.ws, job.case_id)
+        now = self.clock()
+        try:
+            with dossier.transaction(self.actor, now) as tx:
+                existing = _find_existing(tx.case, job.sha256, job.content_sha256)
+                if existing is not None:  # filed by someone else since check_case
+                    self._note_duplicate(tx, job, existing)
+                    result = IngestResult(Outcome.DUPLICATE, job.name, job.case_id, ev_id=existing.ev_id)
+                else:
+                    record = self._add_record(tx, job, kind, status, now)
+                    result = IngestResult(Outcome.FILED, job.name, job.case_id, ev_id=record.ev_id, text_status=status,
+                                          slot=job.slot)
+                faults.point("evidence.before_commit")
+                if not job.manual:
+                    tx.after_commit_delete(job.path)
+        except CaseNotFound:
+            self._set_aside(job, Reason.CASE_NOT_FOUND, f"案件 {job.case_id} 不存在")
+        except CaseArchived:
+            self._set_aside(job, Reason.CASE_ARCHIVED, f"案件 {job.case_id}")
+        faults.point("evidence.after_commit")
+        if not job.manual and job.path.exists():
+            result.warnings.append("已归档，但无法从收件目录删除原文件（目录只读？）；下次处理时会识别为已归档")
+        _after_commit(self.ws, dossier)
+        raise _Done(result)
+
+    # -- dossier writes ------------------------------------------------------------------------------
+    def _add_record(self, tx: Any, job: _Job, kind: Kind, status: TextStatus, now: datetime) -> EvidenceRecord:
+        a = job.analysis
+        assert a is not None and job.content_path is not None
+        case: Case = tx.case
+        ev_id = _next_ev_id(case)
+        name = safe_name(_without_case_prefix(job.original_name, job.case_id), kind)
+        rel = f"evidence/{ev_id}-{name}"
+        faults.point("evidence.before_copy")
+        target = tx.copy_file(rel, job.content_path)
+        if sha256_file(target) != job.content_sha256:
+            raise StorageError(f"复制到案卷后的文件 {rel} 校验失败（SHA-256 不符），已撤销，稍后重试。")
+        if not job.manual:
+            try:
+                st = job.path.stat()
+            except OSError:
+                st = None
+            if st is None or (st.st_size, st.st_mtime_ns) != (job.size, job.mtime_ns) or (
+                    job.content_path == job.path and sha256_file(job.path) != job.sha256):
+                raise StorageError("处理期间文件被修改，已撤销，待文件稳定后重试。")
+        texts: list[str] = list(a.get("page_texts") or [])
+        text = "\f".join(texts).strip("\f")
+        text_rel = None
+        if text.strip():
+            text_rel = f"evidence/{ev_id}.txt"
+            tx.write_file(text_rel, (text + "\n").encode("utf-8"))
+        archive_rel = None
+        if a.get("archive_pdf"):
+            archive_rel = f"evidence/{ev_id}-{PurePath(name).stem}.pdf"
+            tx.copy_file(archive_rel, Path(a["archive_pdf"]))
+        notes = list(a.get("notes") or [])
+        if job.content_path != job.path:
+            notes.insert(0, "已去掉封面页")
+        record = EvidenceRecord(
+            ev_id=ev_id, original_name=job.original_name, file=rel, sha256=job.content_sha256,
+            size=target.stat().st_size, pages=a.get("pages"), received_at=now,
+            source="manual" if job.manual else f"inbox/{job.name}", slot=job.slot, media_type=a.get("media_type"),
+            text_status=status.value, text_file=text_rel, text_chars=sum(1 for c in text if not c.isspace()),
+            archive_pdf=archive_rel, note="；".join(notes) or None,
+            source_sha256=job.sha256 if job.sha256 != job.content_sha256 else None,
+        )
+        case.evidence.append(record)
+        tx.event(EVENT_FILED, ev_id=ev_id, name=job.original_name, file=rel, sha256=record.sha256, size=record.size,
+                 source=record.source, route=job.route, slot=job.slot, text_status=status.value,
+                 source_key=None if job.manual else job.source_key, source_sha256=job.sha256)
+        return record
+
+    def _note_duplicate(self, tx: Any, job: _Job, existing: EvidenceRecord) -> None:
+        now = tx.now
+        rec = next(e for e in tx.case.evidence if e.ev_id == existing.ev_id)
+        rec.duplicates.append(now)
+        tx.event(EVENT_DUPLICATE, label=f"重复提交证据 {rec.ev_id}（未重复归档）", ev_id=rec.ev_id, name=job.original_name,
+                 sha256=job.sha256, source="manual" if job.manual else f"inbox/{job.name}",
+                 source_key=None if job.manual else job.source_key)
+
+    def _duplicate(self, job: _Job, existing: EvidenceRecord) -> None:
+        assert job.case_id is not None
+        dossier = Dossier(self.ws, job.case_id)
+        if not job.manual and _is_own_leftover(dossier, job):
+            # We filed this very file and were stopped before deleting it: finish the job.
+            with contextlib.suppress(OSError):
+                job.path.unlink()
+            res = IngestResult(Outcome.ALREADY_FILED, job.name, job.case_id, ev_id=existing.ev_id)
+            if job.path.exists():
+                res.warnings.append("无法从收件目录删除原文件（目录只读？）")
+            raise _Done(res)
+        with dossier.transaction(self.actor, self.clock()) as tx:
+            self._note_duplicate(tx, job, existing)
+            if not job.manual:
+                tx.after_commit_delete(job.path)
+        res = IngestResult(Outcome.DUPLICATE, job.name, job.case_id, ev_id=existing.ev_id)
+        if not job.manual and job.path.exists():
+            res.warnings.append("无法从收件目录删除重复的原文件（目录只读？）")
+        _after_commit(self.ws, dossier)
+        raise _Done(res)
+
+
+# == helpers ========================================================================================
+def parse_file(ws: Workspace, path: Path, name: str, out_dir: Path, *, password: str | None = None,
+               detect_cover: bool = True, pool: WorkerPool | None = None, python: str | None = None) -> WorkerResult:
+    cfg = ws.settings.evidence
+    timeout = cfg.parse_timeout_seconds
+    req = WorkerRequest(
+        path=str(path), name=name, out_dir=str(out_dir), password=password, ocr=cfg.max_ocr_pages > 0,
+        ocr_dpi=cfg.ocr_dpi, max_pixels=cfg.max_pixels, max_ocr_pages=cfg.max_ocr_pages,
+        memory_limit_mb=cfg.memory_limit_mb, budget_seconds=max(1.0, timeout * 0.85 - 1.0), detect_cover=detect_cover,
+    )
+    if pool is not None:
+        return pool.parse(req, timeout=timeout)
+    return parse_isolated(req, timeout=timeout, python=python)
+
+
+def _reason_for(code: str) -> Reason:
+    try:
+        return Reason.from_code(code)
+    except ValueError:
+        return Reason.CORRUPT
+
+
+def _route_label(job: _Job) -> str:
+    return {"folder": "所在子目录", "prefix": "文件名", "manual": "命令指定的案件"}.get(job.route, "路径")
+
+
+def _find_existing(case: Case, *shas: str) -> EvidenceRecord | None:
+    wanted = {s for s in shas if s}
+    for ev in case.evidence:
+        if ev.sha256 in wanted or (ev.source_sha256 and ev.source_sha256 in wanted):
+            return ev
+    return None
+
+
+def _is_own_leftover(dossier: Dossier, job: _Job) -> bool:
+    """Did a committed transaction already take this exact inbox file (same path, size, mtime)?"""
+    entries, _problems = dossier.journal()
+    for entry in reversed(entries):
+        if entry.type in (EVENT_FILED, EVENT_DUPLICATE) and entry.payload.get("source_key") == job.source_key:
+            return True
+    return False
+
+
+def _next_ev_id(case: Case) -> str:
+    numbers = [int(e.ev_id[1:]) for e in case.evidence if e.ev_id[:1] == "E" and e.ev_id[1:].isdigit()]
+    return f"E{max(numbers, default=0) + 1:03d}"
+
+
+_FORBIDDEN = set('/\\:*?"<>|')
+
+
+def safe_name(name: str, kind: Kind) -> str:
+    """A file name that is safe in the dossier on any file system: NFKC, no separators, control or
+    reserved characters, no leading dots, no ``..``, at most MAX_NAME_BYTES bytes, and an extension
+    that matches the content (a misleading one stays visible: ``扫描.pdf.jpg``)."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join("_" if (c in _FORBIDDEN or not c.isprintable()) else c for c in text)
+    while ".." in text:
+        text = text.replace("..", ".")
+    text = text.strip(" .") or "file"
+    path = PurePath(text)
+    ext = extension_for(kind, text)
+    if path.suffix and path.suffix.lower() == ext:
+        stem, ext = path.stem, path.suffix
+    else:
+        stem = text
+    stem = stem.strip(" .") or "file"
+    budget = MAX_NAME_BYTES - len(ext.encode("utf-8"))
+    while len(stem.encode("utf-8")) > budget:
+        stem = stem[:-1]
+    return f"{stem}{ext}"
+
+
+def _without_case_prefix(name: str, case_id: str | None) -> str:
+    """"SBZY-…-0003_工资条.pdf" is filed as "E001-工资条.pdf": the dossier already says which case."""
+    if case_id and name.upper().startswith(case_id):
+        rest = name[len(case_id):].lstrip(" _-—　")
+        if PurePath(rest).stem:
+            return rest
+    return name
+
+
+def _after_commit(ws: Workspace, dossier: Dossier) -> None:
+    from casefile.workflow import after_commit
+
+    after_commit(ws, dossier)
+
+
+def clean_staging(ws: Workspace) -> None:
+    """Remove what an interrupted run left in the staging area."""
+    shutil.rmtree(ws.state_dir / STAGING_DIR, ignore_errors=True)
+
+
+# == public API ======================================================================================
+def ingest_inbox_file(ws: Workspace, path: Path, *, actor: str, clock: Callable[[], datetime]) -> IngestResult:
+    return Ingest(ws, actor, clock).inbox_file(path)
+
+
+def add_files(ws: Workspace, case_id: str, files: Sequence[Path], *, actor: str, clock: Callable[[], datetime],
+              slot: str | None = None, progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+    """``casefile evidence add``: file by hand through the same steps. The user's files are never
+    deleted or moved; a bad file is refused (REJECTED) instead of quarantined."""
+    from casefile.evidence.coversheet import clean_slot
+
+    cid = check_case_id(case_id.upper())
+    case = Dossier(ws, cid).load()
+    if case.state is State.ARCHIVED:
+        raise CaseArchived(f"案件 {cid} 已归档，不能再添加证据；如需补充请先运行 casefile reopen {cid} --reason …。")
+    results = []
+    # one file: a one-shot worker; several: a fork server, so imports are paid once
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(WorkerPool(1)) if len(files) > 1 else None
+        ingest = Ingest(ws, actor, clock, pool=pool)
+        for f in files:
+            res = ingest.manual_file(Path(f), cid, clean_slot(slot) if slot else None)
+            results.append(res)
+            if progress is not None:
+                progress(res)
+    return results
+
+
+def list_evidence(ws: Workspace, case_id: str) -> list[EvidenceRecord]:
+    return list(Dossier(ws, check_case_id(case_id.upper())).load().evidence)
+
+
+def read_text(ws: Workspace, case_id: str, ev_id: str) -> str:
+    dossier = Dossier(ws, check_case_id(case_id.upper()))
+    rec = _record(dossier.load(), ev_id)
+    if not rec.text_file:
+        return ""
+    return dossier.safe_path(rec.text_file).read_text(encoding="utf-8")
+
+
+def _record(case: Case, ev_id: str) -> EvidenceRecord:
+    want = ev_id.strip().upper()
+    for ev in case.evidence:
+        if ev.ev_id == want:
+            return ev
+    ids = "、".join(e.ev_id for e in case.evidence) or "（无）"
+    raise EvidenceRejected(f"案件 {case.id} 中没有证据 {want}；现有证据：{ids}。", code="evidence-not-found")
+
+
+def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: str, now: datetime) -> EvidenceRecord:
+    """Open a ``needs-password`` evidence file with its password: extract (OCR) its text and update
+    the record. The filed file itself is kept as received; the password is stored nowhere."""
+    dossier = Dossier(ws, check_case_id(case_id.upper()))
+    rec = _record(dossier.load(), ev_id)
+    if rec.text_status != TextStatus.NEEDS_PASSWORD.value:
+        raise EvidenceRejected(f"证据 {rec.ev_id} 没有加密（文字状态：{_status_label(rec.text_status)}），无需解锁。",
+                               code="not-encrypted")
+    staging = ws.state_dir / STAGING_DIR / uuid.uuid4().hex
+    staging.mkdir(parents=True, exist_ok=True)
+    try:
+        result = parse_file(ws, dossier.safe_path(rec.file), rec.original_name, staging, password=password,
+                            detect_cover=False)
+        if not result.ok:
+            if result.code == "wrong-password":
+                raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{rec.original_name}）。", code="wrong-password")
+            reason = _reason_for(result.code)
+            raise EvidenceRejected(f"无法打开证据 {rec.ev_id}：{reason.text}（{result.detail}）", code=reason.code)
+        data = result.data or {}
+        status = TextStatus(data["status"])
+        if status is TextStatus.NEEDS_PASSWORD:
+            raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{rec.original_name}）。", code="wrong-password")
+        text = "\f".join(data.get("page_texts") or []).strip("\f")
+        with dossier.transaction(actor, now) as tx:
+            target = next(e for e in tx.case.evidence if e.ev_id == rec.ev_id)
+            text_rel = None
+            if text.strip():
+                text_rel = f"evidence/{target.ev_id}.txt"
+                if dossier.safe_path(text_rel).exists():  # never let a rollback remove an older file
+                    text_rel = f"evidence/{target.ev_id}-{uuid.uuid4().hex[:6]}.txt"
+                tx.write_file(text_rel, (text + "\n").encode("utf-8"))
+            target.text_status = status.value
+            target.text_file = text_rel
+            target.text_chars = sum(1 for c in text if not c.isspace())
+            target.pages = data.get("pages") if data.get("pages") is not None else target.pages
+            notes = ["已用密码解锁", *(data.get("notes") or [])]
+            target.note = "；".join(notes)
+            tx.event(EVENT_UNLOCKED, label=f"证据 {target.ev_id} 已解锁并提取文字", ev_id=target.ev_id,
+                     text_status=status.value, text_chars=target.text_chars)
+            updated = target.model_copy()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _after_commit(ws, dossier)
+    return updated
+
+
+def _status_label(value: str) -> str:
+    try:
+        return TextStatus(value).label
+    except ValueError:
+        return value
