@@ -18,6 +18,7 @@ Full-width digits count as digits (``re`` matches them with ``\\d``) and are mas
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["mask_bank", "mask_id_number", "mask_mobile", "mask_text", "mask_uscc"]
 
@@ -28,7 +29,7 @@ _TOKEN18_RE = re.compile(_EDGE_L + r"[0-9A-Za-z]{18}" + _EDGE_R)
 _ID_RE = re.compile(r"^\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$")
 _USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.IGNORECASE)
 # Mobile numbers, also written 138-3456-1234, 138 3456 1234 or with +86.
-_MOBILE_RE = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(1[3-9]\d)[\s\-]?(\d{4})[\s\-]?(\d{4})(?!\d)")
+_MOBILE_RE = re.compile(r"(?<![\d+])(?:\+?86[\s\-]?)?(\d{3})[\s\-]?(\d{4})[\s\-]?(\d{4})(?!\d)")
 # Long digit runs (bank cards, accounts, 15-digit old IDs), also grouped by spaces or hyphens.
 _LONG_DIGITS_RE = re.compile(r"(?<!\d)\d(?:[\s\-]?\d){11,}(?!\d)")
 
@@ -78,10 +79,17 @@ def _mask_token18(match: re.Match[str]) -> str:
     return token
 
 
+def _mask_mobile_match(match: re.Match[str]) -> str:
+    head = match.group(1)
+    if unicodedata.digit(head[0]) == 1 and unicodedata.digit(head[1]) >= 3:  # also full-width digits
+        return head + "****" + match.group(3)
+    return match.group(0)
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number, credit code, mobile number and long account number in free text."""
     if not text:
         return text
     text = _TOKEN18_RE.sub(_mask_token18, text)
-    text = _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    text = _MOBILE_RE.sub(_mask_mobile_match, text)
     return _LONG_DIGITS_RE.sub(lambda m: mask_bank(m.group(0)), text)

@@ -24,6 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,27 @@ Progress = Callable[[int, int], None]
 
 
 # -- paths and the change queue (no heavy imports below this line until the engine is needed) -------
+@contextlib.contextmanager
+def _locked(ws: Workspace, timeout: float = 60.0) -> Iterator[None]:
+    """The index lock: the same file as ``store.locked(ws, LOCK_NAME)``, without importing store (and
+    with it every pydantic model), which would cost a query in a fresh process about 0.1–0.3 s."""
+    from filelock import FileLock, Timeout
+
+    from casefile.errors import LockTimeout
+
+    lock_dir = ws.state_dir / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_dir / f"{LOCK_NAME}.lock"), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockTimeout("检索索引正被另一个操作更新，请稍后重试。") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def index_root(ws: Workspace) -> Path:
     return ws.indexes_dir / "search"
 
@@ -68,6 +90,13 @@ def notify_change(ws: Workspace, case_id: str) -> bool:
     Returns False if the queue could not be written; ``casefile index rebuild`` then repairs the index.
     """
     return _append_pending(ws, {"case": case_id})
+
+
+def engine_name(ws: Workspace) -> str:
+    """``[search] engine`` from the raw TOML (validated when the workspace was found), so a query
+    does not pay for building the pydantic settings."""
+    section = ws.raw.get("search") or {}
+    return str(section.get("engine", "whoosh")) if isinstance(section, dict) else "whoosh"
 
 
 # -- reports ---------------------------------------------------------------------------------------
@@ -193,8 +222,8 @@ def _stale_reason(ws: Workspace, meta: dict[str, Any] | None) -> str:
         return "检索索引不存在"
     if meta.get("schema") != SCHEMA_VERSION:
         return "检索索引的格式来自其他版本"
-    if meta.get("engine") != ws.settings.search.engine:
-        return f"检索引擎已由 {meta.get('engine')} 改为 {ws.settings.search.engine}"
+    if meta.get("engine") != engine_name(ws):
+        return f"检索引擎已由 {meta.get('engine')} 改为 {engine_name(ws)}"
     if meta.get("analysis") != dictionary_fingerprint():
         return "分词词典或分析规则已更新"
     if meta.get("laws") != _laws_fingerprint():
@@ -259,9 +288,7 @@ def rebuild(
     Segmentation runs in a pool of ``workers`` processes (default: one per CPU); the old index keeps
     answering queries until the new one is complete.
     """
-    from casefile.store import locked
-
-    with locked(ws, LOCK_NAME):
+    with _locked(ws):
         return _rebuild_locked(ws, progress=progress, workers=workers, reason=reason)
 
 
@@ -280,8 +307,8 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
     n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     if len(units) < 4 * n_workers:
         n_workers = 1
-    engine_name = ws.settings.search.engine
-    engine_cls = _engine_class(engine_name)
+    name = engine_name(ws)
+    engine_cls = _engine_class(name)
     new_dir = f"idx-{uuid.uuid4().hex[:12]}"
     by_kind: dict[str, int] = {}
     problems: list[str] = []
@@ -324,14 +351,14 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
         raise
     engine.close()
     _write_meta(ws, {
-        "schema": SCHEMA_VERSION, "engine": engine_name, "dir": new_dir, "analysis": dictionary_fingerprint(),
+        "schema": SCHEMA_VERSION, "engine": name, "dir": new_dir, "analysis": dictionary_fingerprint(),
         "laws": _laws_fingerprint(), "segmenter": segmenter().name, "documents": total, "library": library,
     })
     for path in claimed:
         with contextlib.suppress(OSError):
             path.unlink()
     _remove_old_dirs(ws, new_dir)
-    return RebuildReport(engine_name, segmenter().name, total, dict(sorted(by_kind.items())), len(units), n_workers,
+    return RebuildReport(name, segmenter().name, total, dict(sorted(by_kind.items())), len(units), n_workers,
                          time.perf_counter() - started, problems, reason)
 
 
@@ -358,7 +385,6 @@ def _session(ws: Workspace, *, catch_up: bool = True, progress: Progress | None 
 
 def _open_or_rebuild(ws: Workspace, notices: list[str], progress: Progress | None) -> Engine:
     from casefile.search_engines.base import EngineError
-    from casefile.store import locked
 
     meta = _read_meta(ws)
     reason = _stale_reason(ws, meta)
@@ -367,7 +393,7 @@ def _open_or_rebuild(ws: Workspace, notices: list[str], progress: Progress | Non
             return _engine_class(str(meta["engine"])).open(index_root(ws) / str(meta["dir"]))
         except EngineError as exc:
             reason = f"检索索引已损坏或被锁定（{exc}）"
-    with locked(ws, LOCK_NAME):
+    with _locked(ws):
         meta = _read_meta(ws)  # another process may have rebuilt it while we waited
         if not _stale_reason(ws, meta) and meta is not None:
             try:
@@ -377,15 +403,16 @@ def _open_or_rebuild(ws: Workspace, notices: list[str], progress: Progress | Non
         report = _rebuild_locked(ws, progress=progress, workers=None, reason=reason)
     if reason != "检索索引不存在":
         notices.append(f"{reason}，已自动重建（{report.documents}条）。")
-    meta = _read_meta(ws)
-    assert meta is not None
-    return _engine_class(str(meta["engine"])).open(index_root(ws) / str(meta["dir"]))
+    return _open_current(ws)
 
 
 def _catch_up(ws: Workspace, engine: Engine, notices: list[str], progress: Progress | None) -> Engine:
-    """Apply queued case changes and edits of the library before answering."""
+    """Apply queued case changes and edits of the library before answering.
+
+    If the engine refuses to write (its files are locked by a process outside casefile's lock, or
+    damaged in a way only writing reveals), the index is rebuilt in a fresh directory instead.
+    """
     from casefile.errors import LockTimeout
-    from casefile.store import locked
 
     root = index_root(ws)
     meta = _read_meta(ws) or {}
@@ -394,11 +421,24 @@ def _catch_up(ws: Workspace, engine: Engine, notices: list[str], progress: Progr
     if not has_pending and library == meta.get("library"):
         return engine
     try:
-        with locked(ws, LOCK_NAME, timeout=QUERY_LOCK_TIMEOUT):
-            _apply_changes(ws, engine, library, UpdateReport())
+        with _locked(ws, timeout=QUERY_LOCK_TIMEOUT):
+            try:
+                _apply_changes(ws, engine, library, UpdateReport())
+            except Exception as exc:  # engines raise many kinds on locked or damaged files
+                engine.close()
+                reason = f"检索索引无法更新（{type(exc).__name__}）"
+                report = _rebuild_locked(ws, progress=progress, workers=None, reason=reason)
+                notices.append(f"{reason}，已自动重建（{report.documents}条）。")
+                engine = _open_current(ws)
     except LockTimeout:
         notices.append("检索索引正在由另一个操作更新，本次结果可能不含最新变更。")
     return engine
+
+
+def _open_current(ws: Workspace) -> Engine:
+    meta = _read_meta(ws)
+    assert meta is not None
+    return _engine_class(str(meta["engine"])).open(index_root(ws) / str(meta["dir"]))
 
 
 def _apply_changes(ws: Workspace, engine: Engine, library: dict[str, list[int]], report: UpdateReport) -> None:
@@ -436,14 +476,19 @@ def _apply_changes(ws: Workspace, engine: Engine, library: dict[str, list[int]],
 
 def update(ws: Workspace) -> UpdateReport:
     """Apply queued changes now (``casefile index update``); rebuilds first if the index is unusable."""
-    from casefile.store import locked
-
     report = UpdateReport()
     notices: list[str] = []
     engine = _open_or_rebuild(ws, notices, None)
     try:
-        with locked(ws, LOCK_NAME):
-            _apply_changes(ws, engine, _library_state(ws), report)
+        with _locked(ws):
+            try:
+                _apply_changes(ws, engine, _library_state(ws), report)
+            except Exception as exc:  # locked by a stranger or damaged: start afresh
+                engine.close()
+                report.rebuilt = _rebuild_locked(ws, progress=None, workers=None,
+                                                 reason=f"检索索引无法更新（{type(exc).__name__}）")
+                notices.append(f"{report.rebuilt.reason}，已重建。")
+                engine = _open_current(ws)
     finally:
         engine.close()
     report.notices = notices
@@ -454,7 +499,7 @@ def status(ws: Workspace) -> IndexStatus:
     from casefile.search_engines.base import EngineError
 
     meta = _read_meta(ws)
-    configured = ws.settings.search.engine
+    configured = engine_name(ws)
     path = str(index_root(ws))
     if meta is None:
         return IndexStatus(False, "", configured, 0, {}, _pending_count(ws), path, "检索索引不存在")
@@ -466,7 +511,7 @@ def status(ws: Workspace) -> IndexStatus:
     try:
         from casefile.search_engines.base import KINDS, MatchAll
 
-        counts = engine.facets(MatchAll(), [], ["kind"]).get("kind", {})
+        counts = engine.search(MatchAll(), [], 0, ["kind"]).facets.get("kind", {})
         by_kind = {k: counts[k] for k in KINDS if k in counts}
         return IndexStatus(True, engine.name, configured, engine.doc_count(), by_kind, _pending_count(ws), path,
                            _stale_reason(ws, meta))
@@ -584,14 +629,24 @@ def search(
     reveal: bool = False,
     facets: bool = True,
     progress: Progress | None = None,
+    actor: str = "",
+    now: datetime | None = None,
+    purpose: str = "办案需要",
 ) -> SearchReport:
     """Search everything. ``query`` uses the syntax of :mod:`casefile.search_engines.query`;
-    ``filters`` maps a field (kind, category, year, outcome, dept, region, risk, status) to values."""
+    ``filters`` maps a field (kind, category, year, outcome, dept, region, risk, status) to values.
+
+    Personal identifiers in titles and snippets are masked unless ``reveal``; revealing is recorded
+    (who, when, why) for every case on the page, like ``casefile show --reveal``, so it needs
+    ``actor`` and ``now``.
+    """
     from casefile.errors import UsageError
     from casefile.search_engines.query import build, parse
 
     if page < 1 or per_page < 1 or per_page > 200:
         raise UsageError("页码应从1开始，每页条数应在1–200之间。")
+    if reveal and (not actor or now is None):
+        raise UsageError("显示完整个人信息需要记录操作人和时间。")
     parsed = parse(query)
     flt = build_filters(ws, [(f.field, f.value, f.negate) for f in parsed.fields], filters)
     built = build(parsed)
@@ -599,11 +654,23 @@ def search(
         raise UsageError("请输入检索词，或至少给出一个筛选条件（如 --kind law）。")
     result, engine, notices = _run_page(ws, built, flt, page=page, per_page=per_page, reveal=reveal,
                                         facets=facets, progress=progress)
+    if reveal and now is not None:
+        _record_reveals(ws, [h.case_id for h in result.hits], actor, now, f"{purpose}（检索：{query}）")
     if result.relaxed:
         notices.append("没有同时符合全部检索词的结果，以下为符合部分检索词的结果。")
     if result.total and (page - 1) * per_page >= result.total:
         notices.append(f"共{result.total}条，只有{result.pages}页。")
     return SearchReport(query, engine, result.total, page, per_page, result.hits, result.facets, notices)
+
+
+def _record_reveals(ws: Workspace, case_ids: Sequence[str], actor: str, now: datetime, purpose: str) -> None:
+    from casefile.store import Dossier
+    from casefile.workflow import record_reveal
+
+    for case_id in dict.fromkeys(c for c in case_ids if c):
+        dossier = Dossier(ws, case_id)
+        if dossier.exists():
+            record_reveal(ws, dossier, now, actor, purpose)
 
 
 def similar(
@@ -613,8 +680,12 @@ def similar(
     kinds: Sequence[str] = ("case", "typical"),
     limit: int = 10,
     reveal: bool = False,
+    actor: str = "",
+    now: datetime | None = None,
+    purpose: str = "办案需要",
 ) -> SearchReport:
-    """Cases (and typical cases, statutes … by ``kinds``) that resemble ``case_id`` (more-like-this)."""
+    """Cases (and typical cases, statutes … by ``kinds``) that resemble ``case_id`` (more-like-this).
+    ``reveal`` is recorded as in :func:`search`."""
     from casefile.errors import UsageError
     from casefile.privacy import mask_text
     from casefile.search_engines import searcher
@@ -627,6 +698,8 @@ def similar(
     case = dossier.load()
     if limit < 1 or limit > 200:
         raise UsageError("条数应在1–200之间。")
+    if reveal and (not actor or now is None):
+        raise UsageError("显示完整个人信息需要记录操作人和时间。")
     flt = build_filters(ws, [], {"kind": list(kinds)})
     flt.append(Filter("case_id", (case.id,), negate=True))
     docs, _ = case_docs(case, dossier.path, ws.settings)
@@ -638,5 +711,8 @@ def similar(
         built = BuiltQuery(query, tuple(terms), True)
         page = searcher.run(sess.engine, built, flt, page=1, per_page=limit, facets=True,
                             mask=None if reveal else mask_text)
-        return SearchReport(case.id, sess.engine.name, page.total, 1, limit, page.hits, page.facets, sess.notices,
-                            terms)
+        report = SearchReport(case.id, sess.engine.name, page.total, 1, limit, page.hits, page.facets,
+                              sess.notices, terms)
+    if reveal and now is not None:
+        _record_reveals(ws, [h.case_id for h in report.results], actor, now, f"{purpose}（相似案件：{case.id}）")
+    return report

@@ -234,12 +234,6 @@ WORKFLOW_EXTRA: dict[str, dict[str, Any]] = {
 MINIMAL_EXTRA: dict[str, dict[str, Any]] = {"D04": {"dept": "RSJ"}, "D22": {"service_of": f"{CASE_ID}-D12-01"}}
 
 
-def docx_text(data: bytes) -> str:
-    from casefile.documents.engine import docx_text as text
-
-    return text(data)
-
-
 def pythonpath_env() -> dict[str, str]:
     """Environment for a child Python that imports this same casefile."""
     import casefile
@@ -258,3 +252,17 @@ def open_docx(data: bytes) -> Any:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+#: a ``{{ a.b.c }}`` tag that prints one field
+TAG_RE = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)+)\s*\}\}")
+
+
+def lookup(ctx: dict[str, Any], path: str) -> Any:
+    """``lookup(ctx, "x.payer.name")``; None where the path does not exist."""
+    node: Any = ctx
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node

@@ -12,10 +12,12 @@ from docfixtures import (
     HOSTILE,
     MINIMAL_EXTRA,
     NOW,
+    TAG_RE,
     TEMPLATE_TYPES,
     WORKFLOW_EXTRA,
     base_case,
     full_case,
+    lookup,
     minimal_case,
     open_docx,
 )
@@ -28,21 +30,10 @@ from casefile.documents.fields import DOC_TYPES
 from casefile.errors import MissingData, TemplateProblem, UsageError
 from casefile.models.enums import Flag
 
-TAG_RE = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)+)\s*\}\}")
-
 
 def render(ws: Workspace, doc_type: str, case: Any, extra: dict[str, Any] | None = None) -> tuple[bytes, dict[str, Any]]:
     ctx = build_context(ws, case, doc_type, now=NOW, actor="王晓梅", extra=extra, wenhao="偏税社测〔2026〕9号")
     return load_template(find_template(ws, doc_type)).render(ctx.data), ctx.data
-
-
-def lookup(ctx: dict[str, Any], path: str) -> Any:
-    node: Any = ctx
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def template_source_text(ws: Workspace, doc_type: str) -> str:
@@ -144,7 +135,7 @@ def test_hostile_text_round_trips_literally(ws: Workspace) -> None:
     claim = f"{HOSTILE}\n第二行\r\n第三行\t制表\x00\x07\x0c结束" + "长" * 20000
     case = base_case(claim=claim[:20000],
                      applicant=base_case().applicant.model_copy(update={"name": HOSTILE, "address": "<w:p>&amp;"}))
-    data, ctx = render(ws, "D01", case)
+    data, _ = render(ws, "D01", case)
     text = docx_text(data)
     assert HOSTILE in text
     assert "<w:p>&amp;" in text
@@ -224,7 +215,7 @@ def test_templates_cannot_reach_python_internals() -> None:
 
 
 def test_not_a_docx_is_a_template_problem() -> None:
-    with pytest.raises(TemplateProblem, match="不是有效的 .docx"):
+    with pytest.raises(TemplateProblem, match=r"不是有效的 \.docx"):
         prepare(b"not a zip", "x.docx")
 
 
@@ -300,3 +291,15 @@ def test_rendering_is_deterministic(ws: Workspace) -> None:
     tpl = load_template(find_template(ws, "D17"))
     ctx = build_context(ws, full_case(), "D17", now=NOW).data
     assert tpl.render(ctx) == tpl.render(ctx)
+
+
+def test_errors_around_paragraph_tags_are_located() -> None:
+    """docxtpl's {%p %} swallows its own paragraph; messages still name the right one."""
+    paras = ["第一段", "{%p if x.a %}", "条件内：{{ x.b }}", "{%p endif %}", "{%p if x.nope.deeper %}", "{%p endif %}"]
+    tpl = prepare(_docx_with(paras), "p.docx")
+    with pytest.raises(TemplateProblem) as err:
+        tpl.render({"x": {"a": "1"}})
+    assert "第3段" in err.value.message and "条件内" in err.value.message
+    with pytest.raises(TemplateProblem) as err:
+        tpl.render({"x": {"a": "1", "b": "2"}})
+    assert "第5段" in err.value.message and "x.nope.deeper" in err.value.message

@@ -9,7 +9,7 @@ import pytest
 from evfixtures import NOW, fast_settings, make_case
 
 from casefile.config import Workspace
-from casefile.evidence.pipeline import Ingest, IngestResult
+from casefile.evidence.pipeline import Ingest
 from casefile.evidence.watcher import Watcher, WatchReport
 from casefile.evidence.worker import WorkerPool
 
@@ -57,7 +57,3 @@ def watch_once(ews: Workspace) -> Callable[..., WatchReport]:
         return Watcher(ews, actor="测试员", clock=lambda: NOW, use_events=False, **kwargs).run_once()  # type: ignore[arg-type]
 
     return _run
-
-
-def by_name(results: list[IngestResult]) -> dict[str, IngestResult]:
-    return {r.name: r for r in results}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -164,11 +165,11 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
-def docx_with_merged_table() -> bytes:
+def docx_with_merged_table(tag: str = "") -> bytes:
     import docx
 
     d = docx.Document()
-    d.add_paragraph("劳动合同（节选）")
+    d.add_paragraph(f"劳动合同（节选）{tag}")
     t = d.add_table(rows=3, cols=3)
     t.cell(0, 0).merge(t.cell(0, 2)).text = "用人单位基本情况登记"
     t.cell(1, 0).text = "单位名称"
@@ -255,9 +256,18 @@ def word97_doc() -> bytes:
 
 
 # -- subprocess helpers ----------------------------------------------------------------------------------
-def cli(ws_root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    from conftest import env_for
+def env_for(workspace: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
+    env.update({"CASEFILE_HOME": str(workspace), "CASEFILE_NOW": NOW.isoformat(), "CASEFILE_USER": "测试员"})
+    env.update(extra)
+    return env
 
+
+def by_name(results: list[Any]) -> dict[str, Any]:
+    return {r.name: r for r in results}
+
+
+def cli(ws_root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(ws_root, **(env or {})),
                           capture_output=True, text=True, timeout=timeout)
 
@@ -272,3 +282,9 @@ def journal_types(ws: Workspace, case_id: str) -> list[str]:
 
 def read_json(text: str) -> Any:
     return json.loads(text)
+
+
+def read_text(ws: Workspace, case_id: str, ev_id: str) -> str:
+    from casefile.evidence.pipeline import read_text as _read
+
+    return _read(ws, case_id, ev_id)

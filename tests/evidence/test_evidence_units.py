@@ -178,7 +178,14 @@ def test_codes_are_stable_and_chinese() -> None:
 
 # -- type by magic bytes -------------------------------------------------------------------------------
 def test_sniff_by_content_not_by_name(tmp_path: Path) -> None:
-    from evfixtures import docx_with_merged_table, encrypt_ooxml, image_bytes, text_image, text_pdf, xlsx_bytes
+    from evfixtures import (
+        docx_with_merged_table,
+        encrypt_ooxml,
+        image_bytes,
+        text_image,
+        text_pdf,
+        xlsx_bytes,
+    )
 
     img = text_image("测试")
     cases = {

@@ -64,7 +64,7 @@ def test_official_layout(written: tuple[Any, Any]) -> None:
     mm = [round(v.mm) for v in (sec.page_width, sec.page_height, sec.top_margin, sec.bottom_margin, sec.left_margin,
                                 sec.right_margin)]
     assert mm == [210, 297, 37, 35, 28, 26]  # A4; 天头 37, bottom 35, 订口 28, right 26 (stored in twips)
-    title = [p for p in doc.paragraphs if p.text][0]
+    title = next(p for p in doc.paragraphs if p.text)
     assert title.runs[0].font.size == Pt(22) and east_asia(title.runs[0]) == "方正小标宋简体"
     body = next(p for p in doc.paragraphs if p.text.startswith("2026年10月，共受理"))
     assert body.runs[0].font.size == Pt(16) and east_asia(body.runs[0]) == "仿宋_GB2312"

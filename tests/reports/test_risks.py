@@ -91,7 +91,7 @@ def test_overdue_and_due_soon(rows: Rows) -> None:
 
 def test_repeat_complainant_counts_either_side_within_the_window(rows: Rows) -> None:
     old = rows.case(applicant="P", received=-400, closed=-380, state="CLOSED")
-    first = rows.case(applicant="P", received=-100, closed=-80, state="CLOSED")
+    rows.case(applicant="P", received=-100, closed=-80, state="CLOSED")
     again = rows.case(applicant="P")  # 2 cases of P within 12 months (first, again) → repeat
     alone = rows.case(applicant="Q")  # Q once within 12 months …
     rows.case(applicant="Q", received=-500, closed=-450, state="CLOSED")  # … and once long ago

@@ -127,7 +127,7 @@ def test_risks_at_month_end(report: Any, october: tuple[Any, dict[str, str]]) ->
 
 def test_narrative_is_written_from_the_figures(report: Any) -> None:
     text = "\n".join(p for _, ps in report.sections for p in ps)
-    assert [h for h, _ in report.sections][0] == "一、总体情况"
+    assert next(h for h, _ in report.sections) == "一、总体情况"
     for needle in ("共受理社会保险费征缴争议案件4件，环比增加2件（增长100.00%），同比增加3件（增长300.00%）",
                    "办结3件", "月末在办3件，其中超期在办1件", "按时办结率76.92%",
                    "退(抵)费类2件，占比50.00%", "缴费基数申报类1件，占比25.00%", "满意率50.00%",

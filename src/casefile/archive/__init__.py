@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from casefile.archive.build import ArchiveRefused, ArchiveResult, archive_case, recover
+    from casefile.archive.checks import ArchiveCheck, VerifyReport, check_archive, verify
     from casefile.archive.handover import CATALOGUE_COLUMNS, TransferReport, archive_catalogue, transfer
     from casefile.archive.lifecycle import (
         PurgeResult,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
         void_number,
     )
     from casefile.archive.rules import DangHao
-    from casefile.archive.checks import ArchiveCheck, VerifyReport, check_archive, verify
 
 _EXPORTS = {
     "ArchiveRefused": "build", "ArchiveResult": "build", "archive_case": "build", "recover": "build",
@@ -42,7 +42,11 @@ _EXPORTS = {
     "ArchiveCheck": "checks", "VerifyReport": "checks", "check_archive": "checks", "verify": "checks",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CATALOGUE_COLUMNS", "ArchiveCheck", "ArchiveRefused", "ArchiveResult", "DangHao", "PurgeResult", "ReopenResult",
+    "TransferReport", "VerifyReport", "archive_case", "archive_catalogue", "check_archive", "purge_approve",
+    "purge_request", "recover", "reopen_archived", "transfer", "verify", "void_number",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -139,7 +139,8 @@ class BagCheck:
     root: Path
     findings: list[Finding] = field(default_factory=list)
     info: dict[str, str] = field(default_factory=dict)
-    payload: list[str] = field(default_factory=list)
+    payload: list[str] = field(default_factory=list)  # files under data/ on disk
+    listed: set[str] = field(default_factory=set)  # files the payload manifests name
     payload_bytes: int = 0
     hashed_bytes: int = 0
     hash_seconds: float = 0.0
@@ -210,6 +211,7 @@ def check_bag(root: Path, *, quick: bool = False, expect_readonly: bool = True, 
     for rel in outside:
         f.append(Malformed(rel, detail="载荷清单中的文件不在 data/ 目录下"))
     listed -= set(outside)
+    check.listed = set(listed)
 
     on_disk, odd = payload_files(root) if (root / DATA).is_dir() else ([], [])
     check.payload = on_disk

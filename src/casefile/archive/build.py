@@ -39,13 +39,20 @@ from casefile.archive.bag import (
     BAGIT_TXT,
     DATA,
     format_bag_info,
-    manifest_name,
     oxum,
     payload_files,
+    writable_entries,
     write_file,
     write_manifests,
     write_tagmanifests,
-    writable_entries,
+)
+from casefile.archive.checks import (
+    CASE_TAG,
+    JOURNAL_TAG,
+    META_TAG,
+    check_archive,
+    sequence_findings,
+    year_numbers,
 )
 from casefile.archive.fixity import hash_files, safe_member_name, sm3_bytes
 from casefile.archive.pdfpack import CJK_RE, Part, merge, page_count, pdf_text, placeholder_page, qpdf_check
@@ -58,7 +65,6 @@ from casefile.archive.rules import (
     decide_retention,
     transitions_in,
 )
-from casefile.archive.checks import CASE_TAG, JOURNAL_TAG, META_TAG, check_archive, sequence_findings, year_numbers
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, ExternalToolError, StorageError
@@ -138,10 +144,14 @@ def preflight(ws: Workspace, dossier: Dossier, case: Case) -> Preflight:
     """Everything that must hold before anything is built; every problem at once."""
     problems: list[str] = []
     if case.state not in ARCHIVABLE:
-        problems.append(f"案件当前状态为“{case.state.label}”，尚未办结，办结后方可归档")
+        from casefile.workflow import allowed_steps
+
+        nxt = "、".join(allowed_steps(case))
+        problems.append(f"案件当前状态为“{case.state.label}”，尚未办结，办结后方可归档"
+                        + (f"（可进行的操作：{nxt}）" if nxt else ""))
     entries, chain = dossier.journal()
-    for p in chain:
-        problems.append(f"办理日志哈希链断裂：{p.message}")
+    for cp in chain:
+        problems.append(f"办理日志哈希链断裂：{cp.message}")
     raw = dossier.case_path.read_bytes()
     if entries and entries[-1].case_sha256 != sha256_bytes(raw):
         problems.append("case.json 与办理日志最后一条记录不一致（记录被改动），请先运行 casefile fsck")
@@ -540,9 +550,9 @@ def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Co
             doc.pages = page_count(staging / doc.pdf)
         else:
             ev = next(x for x in staged.evidence if x.ev_id == it.ref)
-            rel = _evidence_pdf_rel(ev)
-            if rel is not None:
-                body.append(Part(it.ref, title, pdf=staging / rel, section=it.section))
+            ev_pdf = _evidence_pdf_rel(ev)
+            if ev_pdf is not None:
+                body.append(Part(it.ref, title, pdf=staging / ev_pdf, section=it.section))
             else:
                 lines = [f"证据编号：{ev.ev_id}", f"原文件名：{ev.original_name}", f"类型：{ev.media_type or '未知'}",
                          f"大小：{ev.size} 字节", f"SHA-256：{ev.sha256}", f"原件位置：{ev.file}",
@@ -899,7 +909,7 @@ def _after_commit(ws: Workspace, dossier: Dossier) -> None:
         from casefile.workflow import after_commit
 
         after_commit(ws, dossier)
-    except Exception:  # noqa: S110 - the catalog and search queue are derived and rebuildable
+    except Exception:
         pass
 
 

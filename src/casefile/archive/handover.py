@@ -16,8 +16,14 @@ from typing import Any
 
 from casefile.archive import preservation
 from casefile.archive.build import make_readonly, remove_tree
+from casefile.archive.checks import (
+    ArchiveCheck,
+    archived_dossiers,
+    check_archive,
+    load_meta,
+    sequence_findings,
+)
 from casefile.archive.findings import Finding, Inconsistent
-from casefile.archive.checks import ArchiveCheck, archived_dossiers, check_archive, load_meta, sequence_findings
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, StorageError

@@ -3,6 +3,7 @@ period (requested by one person, approved by another), and voiding a 件号 that
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -11,9 +12,9 @@ from typing import Any
 
 from casefile.archive import preservation
 from casefile.archive.build import make_readonly, recover, remove_tree
+from casefile.archive.checks import year_numbers
 from casefile.archive.requirements import flat_events
 from casefile.archive.rules import purge_allowed_from, retention_ends
-from casefile.archive.checks import year_numbers
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, MissingData
@@ -64,10 +65,8 @@ def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, act
     closed_from = State.FOLLOW_UP
     for _, p in flat_events(entries):
         if p.get("to") in (State.CLOSED.value, State.REDIRECTED.value) and p.get("from"):
-            try:
+            with contextlib.suppress(ValueError):
                 closed_from = State(str(p["from"]))
-            except ValueError:
-                pass
     files: dict[str, bytes] = {}
     new = old.model_copy(deep=True)
     # documents and evidence come along (copies: the sealed files stay read-only and untouched);
@@ -103,7 +102,7 @@ def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, act
         from casefile.workflow import after_commit
 
         after_commit(ws, Dossier(ws, new_id))
-    except Exception:  # noqa: S110 - the catalog is derived and rebuildable
+    except Exception:
         pass
     return ReopenResult(new_id, old.id, a.dang_hao, closed_from.value,
                         f"已归档案件 {old.id}（档号 {a.dang_hao}）保持不变；已另立新版本 {new_id}（{new.number}），"
@@ -226,7 +225,7 @@ def _catalog_forget(ws: Workspace, case_id: str) -> None:
                     con.execute(f"DELETE FROM {t} WHERE case_id = ?", (case_id,))
             con.execute("DELETE FROM cases WHERE id = ?", (case_id,))
             con.commit()
-    except Exception:  # noqa: S110 - the catalog is derived; `catalog rebuild` repairs it
+    except Exception:
         pass
 
 
@@ -247,5 +246,14 @@ def void_number(ws: Workspace, year: int, number: int, *, reason: str, now: date
     return f"{year}年度件号 {number:04d} 已登记作废（{reason.strip()}）。"
 
 
-__all__ = ["PurgeResult", "ReopenResult", "purge_approve", "purge_leftovers", "purge_request", "reopen_archived",
-           "void_number", "make_readonly", "CasefileError"]
+__all__ = [
+    "CasefileError",
+    "PurgeResult",
+    "ReopenResult",
+    "make_readonly",
+    "purge_approve",
+    "purge_leftovers",
+    "purge_request",
+    "reopen_archived",
+    "void_number",
+]

@@ -65,34 +65,46 @@ def cjk_font(configured: str = "") -> str:
     """Register and return the name of a CJK font for reportlab (embedded subset; extractable)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    candidates = [configured] if configured else []
-    candidates += list(FONT_CANDIDATES)
+    candidates = [configured] if configured else list(FONT_CANDIDATES)
+    for path in candidates:
+        name = _register(path)
+        if name:
+            return name
     fc = shutil.which("fc-list")
     if fc and not configured:
         try:
             out = subprocess.run([fc, ":lang=zh", "file"], capture_output=True, timeout=10, check=False)
-            candidates += sorted(line.strip().rstrip(":") for line in out.stdout.decode("utf-8", "replace").splitlines())
+            found = sorted(line.strip().rstrip(":") for line in out.stdout.decode("utf-8", "replace").splitlines())
         except (OSError, subprocess.TimeoutExpired):
-            pass
-    for path in candidates:
-        if not path or not Path(path).is_file() or not path.lower().endswith((".ttf", ".ttc", ".otf")):
-            continue
-        name = f"CasefileCJK-{abs(hash(path)) % 10**8}"
-        try:
-            font = TTFont(name, path, subfontIndex=0) if path.lower().endswith(".ttc") else TTFont(name, path)
-        except Exception:  # a CFF-based .otf or a damaged file: try the next candidate
-            continue
-        if not all(ord(ch) in font.face.charToGlyph for ch in "档号第页证据"):
-            continue  # not a CJK font (fontconfig may offer a Latin fallback)
-        pdfmetrics.registerFont(font)
-        return name
+            found = []
+        for path in found:
+            name = _register(path)
+            if name:
+                return name
     if configured:
         raise ArchiveProblem(f"casefile.toml 的 archive.stamp_font 指定的字体 {configured} 不可用（应为 TrueType 中文字体）。")
     # Last resort: a standard Adobe CJK font, referenced rather than embedded.
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     return "STSong-Light"
+
+
+def _register(path: str) -> str | None:
+    """Register a TrueType font that has CJK glyphs; None if it is missing, unreadable or Latin-only."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if not path or not Path(path).is_file() or not path.lower().endswith((".ttf", ".ttc", ".otf")):
+        return None
+    name = f"CasefileCJK-{abs(hash(path)) % 10**8}"
+    try:
+        font = TTFont(name, path, subfontIndex=0) if path.lower().endswith(".ttc") else TTFont(name, path)
+    except Exception:  # a CFF-based .otf or a damaged file
+        return None
+    if not all(ord(ch) in font.face.charToGlyph for ch in "档号第页证据"):
+        return None  # fontconfig may offer a Latin fallback
+    pdfmetrics.registerFont(font)
+    return name
 
 
 def placeholder_page(title: str, lines: Sequence[str], font_file: str = "") -> bytes:
@@ -220,9 +232,9 @@ def _outline(writer: Any, parts: list[Part], sections: Sequence[str]) -> None:
         parent = None
         if part.section:
             if part.section not in parents:
-                parents[part.section] = writer.add_outline_item(part.section, part.first)
+                parents[part.section] = writer.add_outline_item(title=part.section, page_number=part.first)
             parent = parents[part.section]
-        writer.add_outline_item(part.title, part.first, parent=parent)
+        writer.add_outline_item(title=part.title, page_number=part.first, parent=parent)
     _ = sections
 
 

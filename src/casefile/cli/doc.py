@@ -55,12 +55,26 @@ def doc() -> None:
     casefile doc SBZY-140932-2026-0001 D17 --correct SBZY-140932-2026-0001-D17-01 --reason 金额有误
     casefile doc batch D17 --from 欠费名单.xlsx --out 批量输出
 
-    已出具的文书不再改动：再次出具同类文书返回原文件；需要改正时用 --correct 另行出具
-    新文号的更正文书，原文书标记为已被更正。
+    已出具的文书不再改动：再次出具同类文书返回原文件；需要改正时用 --correct 另行出具新文号的更正文书，原文书标记为已被更正。
+
+    \b
+    出具单份文书的选项（详见 casefile doc 案件ID 文书类型 --help）：
+      --pdf                 同时生成 PDF（需要 LibreOffice）
+      --out 目录            把文书（及 PDF）复制到此目录
+      --correct 文书ID      出具更正文书；--reason 理由 必填
+      --recipient 名称      主送/受送达人
+      --set 键=值           文书字段或参数（如 dept=人社局），可多次给出
+      --json                以 JSON 输出
     """
 
 
-@doc.command("issue", hidden=True)
+class _IssueCommand(click.Command):
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        parent = ctx.parent.command_path if ctx.parent else "casefile doc"
+        formatter.write_usage(parent, "案件ID 文书类型 [选项]")
+
+
+@doc.command("issue", cls=_IssueCommand, hidden=True)
 @click.argument("case_id", metavar="案件ID")
 @click.argument("doc_type", metavar="文书类型")
 @click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")

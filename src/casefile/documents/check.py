@@ -35,6 +35,7 @@ from casefile.documents.engine import (
     _PARSER,
     _W,
     FOOTER_REL,
+    FOOTNOTES_REL,
     HEADER_REL,
     OFFICE_DOC_REL,
     TemplateFile,
@@ -133,7 +134,7 @@ def _parts(data: bytes) -> Iterator[tuple[str, etree._Element]]:
         members = {n: z.read(n) for n in z.namelist()}
     main = next((t for rt, t in _rels(members, "_rels/.rels") if rt == OFFICE_DOC_REL), "word/document.xml")
     yield "", etree.fromstring(members[main], _PARSER)
-    labels = {HEADER_REL: "页眉", FOOTER_REL: "页脚"}
+    labels = {HEADER_REL: "页眉", FOOTER_REL: "页脚", FOOTNOTES_REL: "脚注"}
     for rt, target in _rels(members, main):
         if rt in labels and target in members:
             yield labels[rt], etree.fromstring(members[target], _PARSER)

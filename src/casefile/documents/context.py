@@ -88,6 +88,12 @@ CONTROL_KEYS: dict[str, tuple[frozenset[str] | None, str]] = {
     "recheck_body": (frozenset({"D03", "D12"}), "信访事项复查机关"),
 }
 
+
+
+def control_keys(doc_type: str) -> set[str]:
+    return {k for k, (types, _) in CONTROL_KEYS.items() if types is None or doc_type in types}
+
+
 AMOUNT_LABELS = {
     "claimed_arrears": "反映欠缴金额",
     "arrears": "欠缴金额",
@@ -259,18 +265,17 @@ class _Builder:
         control: dict[str, Any] = {}
         over: dict[str, Any] = {}
         bad: list[str] = []
+        controls = control_keys(self.type)
         for key, value in extra.items():
             # A control key wins over an x field of the same name ("dept" is a code to resolve).
-            types = CONTROL_KEYS[key][0] if key in CONTROL_KEYS else frozenset()
-            if key in CONTROL_KEYS and (types is None or self.type in types):
+            if key in controls:
                 control[key] = value
             elif key in shapes:
                 over[key] = self._coerce(key, value, shapes[key])
             else:
                 bad.append(key)
         if bad:
-            allowed = sorted(set(shapes) | {k for k, (types, _) in CONTROL_KEYS.items()
-                                             if types is None or self.type in types})
+            allowed = sorted(set(shapes) | controls)
             raise UsageError(
                 f"{self.type}{self.spec.title}不接受参数“{'、'.join(bad)}”；可用的参数：{'、'.join(allowed)}。"
             )
@@ -337,14 +342,11 @@ class _Builder:
                 return d.due
         return None
 
-    def projected_due(self, step: str) -> date | None:
+    def projected_due(self, step: str) -> date:
         """A deadline the workflow has not opened yet (it issues some documents first)."""
         from casefile.deadlines import calendar_for, compute_due
 
-        try:
-            due, _ = compute_due(self.settings, step, self.today, calendar_for(self.ws.root / "holidays.toml"))
-        except Exception:  # the calendar may not cover the year; the document then leaves a blank
-            return None
+        due, _ = compute_due(self.settings, step, self.today, calendar_for(self.ws.root / "holidays.toml"))
         return due
 
     # -- top level ----------------------------------------------------------------------------------
@@ -466,7 +468,7 @@ class _Builder:
         elif t == "D13":
             step = str(self.extra.get("step") or (c.extensions[-1].step if c.extensions else ""))
             due = self.due_of(step) if step else None
-            self.need(due, "延期的时限(extra.step)")
+            self.need(due, "延期的时限（extra.step）")
         elif t in ENFORCEMENT_STEP_OF:
             due = self.pay_by(ENFORCEMENT_STEP_OF[t])
         elif t == "D23":
@@ -541,8 +543,8 @@ class _Builder:
         r = self.case.redirect or {}
         reason = str(r.get("reason") or "")
         body = str(r.get("to") or r.get("competent_body") or "")
-        self.need(reason or "reason" in self.x_over, "不予受理的理由(redirect.reason)")
-        self.need(body or "competent_body" in self.x_over, "有权处理的机关(redirect.to)")
+        self.need(reason or "reason" in self.x_over, "不予受理的理由（redirect.reason）")
+        self.need(body or "competent_body" in self.x_over, "有权处理的机关（redirect.to）")
         return {
             "reason": reason,
             "competent_body": body,
@@ -551,14 +553,14 @@ class _Builder:
         }
 
     def x_D04(self) -> dict[str, Any]:
-        self.need(self.target_dept() or "dept" in self.extra, "征求意见的部门(extra.dept)")
+        self.need(self.target_dept() or "dept" in self.extra, "征求意见的部门（extra.dept）")
         return {"questions": [DEFAULT_QUESTION], "contact": self.contact()}
 
     def x_D05(self) -> dict[str, Any]:
         dept = self.target_dept()
         ops = [o for o in self.case.opinions if (dept is None or o.dept == dept) and o.text]
         op = ops[-1] if ops else None
-        self.need(op or "opinion" in self.x_over, "部门书面意见(opinions[].text)")
+        self.need(op or "opinion" in self.x_over, "部门书面意见（opinions[].text）")
         if op is None:
             return {"dept": self.dept_name(dept)}
         request = self.case.document(op.request_doc) if op.request_doc else None
@@ -582,25 +584,25 @@ class _Builder:
 
     def x_D07(self) -> dict[str, Any]:
         r = self.case.referral
-        self.need(r, "报送记录(referral)")
+        self.need(r, "报送记录（referral）")
         if r is None:
             return {}
         return {"reason": r.reason, "suggested_dept": self.dept_name(r.suggested_dept),
                 "ticket_no": r.hotline_ref or ""}
 
     def x_D08(self) -> dict[str, Any]:
-        self.need(self.target_dept(), "承办部门(extra.dept 或 lead_dept)")
+        self.need(self.target_dept(), "承办部门（extra.dept 或 lead_dept）")
         return {}
 
     def x_D09(self) -> dict[str, Any]:
         r = self.case.referral
-        self.need(r, "报送记录(referral)")
+        self.need(r, "报送记录（referral）")
         if r is None:
             return {}
         dept = self.target_dept() or r.handling_dept
         refusals = [f for f in r.refusals if not dept or f.get("dept") == dept] or r.refusals
         reason = str(self.extra.get("reason") or (refusals[-1].get("reason") if refusals else "") or "")
-        self.need(reason or "refusal" in self.x_over, "拒不办理的情况(extra.reason)")
+        self.need(reason or "refusal" in self.x_over, "拒不办理的情况（extra.reason）")
         urged = [_d(_as_date(f.get("urged_at") or f.get("at"))) for f in refusals]
         return {
             "dept": self.dept_name(dept),
@@ -619,7 +621,7 @@ class _Builder:
 
     def x_D10(self) -> dict[str, Any]:
         m = self.meeting(held=False)
-        self.need(m, "会议安排(meetings)")
+        self.need(m, "会议安排（meetings）")
         if m is None:
             return {}
         return {
@@ -636,7 +638,7 @@ class _Builder:
 
     def x_D11(self) -> dict[str, Any]:
         m = self.meeting(held=True)
-        self.need(m and m.held_at, "会议召开情况(meetings[].held_at)")
+        self.need(m and m.held_at, "会议召开情况（meetings[].held_at）")
         if m is None or m.held_at is None:
             return {}
         matter = {
@@ -662,7 +664,7 @@ class _Builder:
 
     def x_D12(self) -> dict[str, Any]:
         d = self.case.decision
-        self.need(d, "处理意见(decision)")
+        self.need(d, "处理意见（decision）")
         if d is None:
             return {"contact": self.contact()}
         return {"findings": d.findings or "", "opinion": d.text, "basis": list(d.basis),
@@ -674,7 +676,7 @@ class _Builder:
         step = str(self.extra.get("step") or (ext.step if ext else ""))
         days = self.extra.get("days", ext.days if ext else None)
         reason = self.x_over.get("reason") or (ext.reason if ext else "")
-        self.need(reason, "延期理由(reason)")
+        self.need(reason, "延期理由（reason）")
         dl = c.deadline(step) if step else None
         old = ""
         if dl is not None and days is not None:
@@ -691,7 +693,7 @@ class _Builder:
             fu = fus[_index(self.extra["followup"], len(fus), "followup")]
         else:
             fu = fus[-1] if fus else None
-        self.need(fu, "回访记录(followups)")
+        self.need(fu, "回访记录（followups）")
         if fu is None:
             return {}
         rem = next((r for r in reversed(self.case.remedies) if fu.remedy and r.kind is fu.remedy), None)
@@ -711,7 +713,7 @@ class _Builder:
 
     def x_D15(self) -> dict[str, Any]:
         m = self.case.mediation
-        self.need(m and (m.terms or "terms" in self.x_over), "调解协议条款(mediation.terms)")
+        self.need(m and (m.terms or "terms" in self.x_over), "调解协议条款（mediation.terms）")
         if m is None:
             return {}
         return {
@@ -741,7 +743,7 @@ class _Builder:
 
     def arrears(self) -> list[ArrearsLine]:
         enf = self.case.enforcement
-        self.need(enf and enf.arrears, "欠费明细(enforcement.arrears)")
+        self.need(enf and enf.arrears, "欠费明细（enforcement.arrears）")
         return list(enf.arrears) if enf else []
 
     def arrears_rows(self, lines: list[ArrearsLine]) -> list[dict[str, str]]:
@@ -938,7 +940,7 @@ class _Builder:
 
     def x_D22(self) -> dict[str, Any]:
         docs = self.served_docs()
-        self.need(docs or "served" in self.x_over, "被送达的文书(extra.service_of)")
+        self.need(docs or "served" in self.x_over, "被送达的文书（extra.service_of）")
         svc = next((s for s in reversed(self.case.services) if docs and s.doc_id == docs[-1].doc_id), None)
         method = str(self.extra.get("method") or (svc.method if svc else "") or "")
         return {
@@ -979,7 +981,7 @@ class _Builder:
     def archive_common(self) -> dict[str, str]:
         a = self.case.archive
         c = self.case
-        self.need(a or "dang_hao" in self.x_over, "档号(archive.dang_hao，归档后方可出具)")
+        self.need(a or "dang_hao" in self.x_over, "档号（archive.dang_hao，归档后方可出具）")
         if a is None:
             return {}
         return {
@@ -1025,7 +1027,7 @@ class _Builder:
 
     def x_D28(self) -> dict[str, Any]:
         a = self.case.archive
-        self.need(a or "entries" in self.x_over, "归档信息(archive)")
+        self.need(a or "entries" in self.x_over, "归档信息（archive）")
         if a is None:
             return {"fonds_name": self.office.fonds_name or self.office.name}
         return {
@@ -1040,7 +1042,7 @@ class _Builder:
 
     def x_D29(self) -> dict[str, Any]:
         t = self.case.typical
-        self.need((t and t.draft) or "summary" in self.x_over, "典型案例脱敏稿(typical.draft)")
+        self.need((t and t.draft) or "summary" in self.x_over, "典型案例脱敏稿（typical.draft）")
         if t is None:
             return {}
         return {

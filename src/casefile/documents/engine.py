@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -32,7 +32,6 @@ from typing import Any, Literal
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
@@ -142,11 +141,16 @@ def shipped_templates_dir() -> Path:
     """The packaged ``casefile.templates``; from a source checkout, ``<repo>/templates``."""
     try:
         root = resources.files("casefile.templates")
-        path = Path(str(root))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
+    except ModuleNotFoundError:
+        root = None
+    if isinstance(root, Path) and root.is_dir():
+        return root
+    if root is not None:
+        # templates/ has no __init__.py, so it may be a namespace package whose files() is a
+        # MultiplexedPath over real folders; its entries are plain paths.
+        for entry in root.iterdir():
+            if isinstance(entry, Path) and entry.suffix == ".docx":
+                return entry.parent
     return Path(__file__).resolve().parents[3] / "templates"
 
 
@@ -200,7 +204,8 @@ class ParaLoc:
 
 
 def _para_text(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
+    # Only this paragraph's own runs: a text box nested inside it has paragraphs of its own.
+    return "".join(t.text or "" for t in p.iter(f"{_W}t") if next(t.iterancestors(f"{_W}p"), None) is p)
 
 
 def paragraph_locations(root: etree._Element, part_label: str = "") -> list[ParaLoc]:
@@ -231,23 +236,24 @@ def paragraph_locations(root: etree._Element, part_label: str = "") -> list[Para
 
 # -- prepared templates --------------------------------------------------------------------------------
 @dataclass
-class _Part:
-    member: str  # zip member name
-    label: str  # 正文 / 页眉 / 页脚 / 脚注, for messages
-    original: bytes  # the member as shipped, for error locations
-    source: str  # patched Jinja source (with docxtpl's "\n<w:p" split, as it renders)
-    template: jinja2.Template
+class _Locator:
+    """Turns a line of a part's Jinja source into the paragraph a template author can find.
+
+    Computed only when a message needs it; rendering never pays for it.
+    """
+
+    label: str  # 正文 / 页眉 / 页脚 / 脚注
+    original: bytes  # the part as shipped
     is_body: bool
     _locs: list[ParaLoc] | None = None
-    _line_paras: list[list[int]] | None = None
+    _lines: list[list[int]] | None = None
 
-    # Locations are computed only when a message needs them; rendering never pays for them.
     def locate(self, lineno: int | None, needle: str | None = None) -> str:
         if self._locs is None:
             root = etree.fromstring(self.original, _PARSER)
             self._locs = paragraph_locations(root, "" if self.is_body else self.label)
-            self._line_paras = _line_map(root, self.is_body)
-        locs, lines = self._locs, self._line_paras or []
+            self._lines = _line_map(root, self.is_body)
+        locs, lines = self._locs, self._lines or []
         candidates: list[int] = []
         if lineno is not None and 1 <= lineno <= len(lines):
             candidates = lines[lineno - 1]
@@ -258,8 +264,16 @@ class _Part:
             if hits:
                 candidates = hits
         if not candidates:
-            return self.label if not self.is_body else "正文"
+            return self.label
         return locs[candidates[0]].describe()
+
+
+@dataclass
+class _Part:
+    member: str  # zip member name
+    template: jinja2.Template
+    is_body: bool
+    where: _Locator
 
 
 def _line_map(root: etree._Element, is_body: bool) -> list[list[int]]:
@@ -281,11 +295,12 @@ def _line_map(root: etree._Element, is_body: bool) -> list[list[int]]:
     prev_tail: list[int] = []
     for line in xml.split("\n"):
         markers = [int(m) for m in re.findall(r"<!--cfp(\d+)-->", line)]
-        out.append(prev_tail + markers[:-1] if line.startswith("<w:p") else markers[:-1] or prev_tail)
-        prev_tail = markers[-1:] if markers else prev_tail
+        # A marker at the very end of a line announces the paragraph that starts the next line.
+        tail = markers[-1:] if markers and line.endswith(f"<!--cfp{markers[-1]}-->") else []
+        own = markers[:-1] if tail else markers
+        out.append(prev_tail + own if line.startswith("<w:p") else own or prev_tail)
+        prev_tail = tail
     return out
-
-
 
 
 def _template_lineno(tb: TracebackType | None) -> int | None:
@@ -307,7 +322,8 @@ def describe_jinja_error(exc: BaseException) -> tuple[str, str | None]:
     if isinstance(exc, jinja2.UndefinedError):
         m = _UNDEF_RE.search(msg)
         name = next((g for g in m.groups() if g), None) if m else None
-        return (f"变量“{name}”未定义（不是上下文约定的字段）" if name else f"变量未定义（{msg}）"), name
+        kind = "变量" if "is undefined" in msg else "字段"
+        return (f"{kind}“{name}”未定义（不是上下文约定的字段）" if name else f"变量未定义（{msg}）"), name
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"模板语法错误：{msg}", None
     if isinstance(exc, jinja2.exceptions.SecurityError):
@@ -327,10 +343,8 @@ class PreparedTemplate:
     sha256: str
     entries: list[_ZipEntry]  # the package as shipped, in order, compressed once
     parts: dict[str, _Part]
-    body_member: str
     shell: etree._Element  # w:document without its body
     body_index: int
-    variables: set[str] = field(default_factory=set)
 
     def render(self, context: Mapping[str, Any]) -> bytes:
         """The rendered .docx as bytes. Raises TemplateProblem naming the paragraph."""
@@ -338,13 +352,11 @@ class PreparedTemplate:
         for member, part in self.parts.items():
             try:
                 rendered[member] = self._render_part(part, context)
-            except TemplateProblem:
-                raise
-            except Exception as exc:
+            except Exception as exc:  # whatever a template does wrong is reported with its place
                 what, name = describe_jinja_error(exc)
                 lineno = getattr(exc, "lineno", None) if isinstance(exc, jinja2.TemplateSyntaxError) else None
                 lineno = lineno or _template_lineno(exc.__traceback__)
-                where = part.locate(lineno, name)
+                where = part.where.locate(lineno, name)
                 raise TemplateProblem(f"模板“{self.name}”{where}：{what}。") from exc
         return _write_zip([e.with_data(rendered[e.name]) if e.name in rendered else e for e in self.entries])
 
@@ -523,7 +535,6 @@ def prepare(data: bytes, name: str) -> PreparedTemplate:
     root.remove(body)
 
     parts: dict[str, _Part] = {}
-    variables: set[str] = set()
     labels = {HEADER_REL: "页眉", FOOTER_REL: "页脚", FOOTNOTES_REL: "脚注"}
     targets: list[tuple[str, str, str, bool]] = [(main, "正文", body_src, True)]
     for rel_type, target in _rels(members, main):
@@ -534,25 +545,21 @@ def prepare(data: bytes, name: str) -> PreparedTemplate:
                 raise TemplateProblem(f"模板“{name}”的{labels[rel_type]} XML 已损坏：{exc}。") from None
             targets.append((target, labels[rel_type], xml, False))
     for member, label, xml, is_body in targets:
+        # docxtpl renders the patched source with a line break before every paragraph.
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
-        part = _Part(member, label, members[member], source, None, is_body)  # type: ignore[arg-type]
+        where = _Locator(label, members[member], is_body)
         try:
-            ast = _ENV.parse(source)
-            part.template = _ENV.from_string(ast)
+            parts[member] = _Part(member, _ENV.from_string(source), is_body, where)
         except jinja2.TemplateSyntaxError as exc:
             what, _ = describe_jinja_error(exc)
-            raise TemplateProblem(f"模板“{name}”{part.locate(exc.lineno)}：{what}。") from None
-        variables |= meta.find_undeclared_variables(ast)
-        parts[member] = part
+            raise TemplateProblem(f"模板“{name}”{where.locate(exc.lineno)}：{what}。") from None
     return PreparedTemplate(
         name=name,
         sha256=hashlib.sha256(data).hexdigest(),
         entries=[_ZipEntry.of(i, members[i.filename]) for i in infos],
         parts=parts,
-        body_member=main,
         shell=root,
         body_index=body_index,
-        variables=variables,
     )
 
 

@@ -77,6 +77,7 @@ class Reason(Enum):
     MEMORY_LIMIT = ("memory-limit", "quarantine", "解析时超出内存上限（可能是“解压炸弹”）。")
     PIXEL_LIMIT = ("pixel-limit", "quarantine", "图像像素数超过上限（可能是“解压炸弹”），请降低扫描分辨率。")
     PARSER_CRASH = ("parser-crash", "quarantine", "解析程序异常退出。")
+    UNSUPPORTED_ENCRYPTION = ("unsupported-encryption", "quarantine", "文件使用了暂不支持的加密方式，无法解密。")
     SYMLINK = ("symlink", "quarantine", "这是符号链接，出于安全原因拒绝处理；请放入文件本身。")
     NOT_REGULAR = ("not-regular-file", "quarantine", "不是普通文件（设备、管道等），拒绝处理。")
     # -- unmatched: the file is fine, its case is unknown

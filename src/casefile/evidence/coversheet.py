@@ -51,9 +51,8 @@ def parse_payload(text: str) -> Cover | None:
     case = (query.get("case") or [""])[0].strip().upper()
     if not _LOOSE_CASE_ID.match(case):
         return None
-    slot = (query.get("slot") or [None])[0]
-    if slot is not None:
-        slot = clean_slot(slot)
+    slots = query.get("slot")
+    slot = clean_slot(slots[0]) if slots else ""
     return Cover(case, slot or None)
 
 
@@ -81,7 +80,8 @@ def scan_cover(image: Any, *, thorough: bool = True) -> tuple[Cover | None, bool
     if thorough:
         attempts.append(ImageOps.autocontrast(image.convert("L"), cutoff=2))
     for candidate in attempts:
-        for result in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+        for result in zxingcpp.read_barcodes(candidate, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+                                             return_errors=True):
             seen = True
             if result.error:
                 continue

@@ -37,7 +37,7 @@ MAX_TEXT_CHARS = 20_000_000
 MAX_IMAGE_FRAMES = 500
 
 
-class Rejected(Exception):  # noqa: N818 - a verdict, not a bug
+class Rejected(Exception):
     """The file cannot be accepted; ``reason`` says why (stable code), ``detail`` what was seen."""
 
     def __init__(self, reason: Reason | str, detail: str = "") -> None:
@@ -107,7 +107,7 @@ def analyse(path: Path, name: str, out_dir: Path, *, password: str | None = None
         result = Analysis(kind, sniffed.media_type, TextStatus.EMPTY)
         _set_text(result, [xlsx_text(path)])
     elif kind is Kind.ENCRYPTED_OOXML:
-        result = analyse_encrypted_office(path, name, out_dir, password=password, limits=limits)
+        result = analyse_encrypted_office(path, name, out_dir, password=password)
     else:  # DOC, XLS: accepted as they are
         result = analyse_legacy_office(path, kind, password=password)
     result.notes[:0] = notes
@@ -213,7 +213,7 @@ def _read_pdf_pages(path: Path, password: str | None, notes: list[str]) -> _PdfP
                 texts.append(None)
         failed = sum(1 for t in texts if t is None)
         if failed:
-            notes.append(f"{failed}页文字层无法读取，已改用OCR")
+            notes.append(f"{failed}页文字层无法读取，交由OCR识别")
         return _PdfPages(count, texts, "pypdf", used)
     except WrongPassword:
         raise
@@ -328,7 +328,7 @@ def analyse_pdf(path: Path, out_dir: Path, *, password: str | None, limits: Limi
         texts.append("")
         needs_ocr.append(len(texts) - 1)
     for label, n in bad.items():
-        notes.append(f"{n}页{label}" + ("" if label.startswith("已将") else "，已改用OCR"))
+        notes.append(f"{n}页{label}" + ("" if label.startswith("已将") else "，未采用其文字层"))
     result.page_texts = texts
     if needs_ocr and render is not None:
         _ocr_pdf_pages(path, pdf_password, first, needs_ocr, result, limits)
@@ -616,7 +616,7 @@ def _ooxml_raw_text(path: Path) -> str:
             for name in names:
                 buf: list[str] = []
                 with z.open(name) as f:
-                    for event, el in ET.iterparse(f, events=("end",)):
+                    for _event, el in ET.iterparse(f, events=("end",)):
                         local = el.tag.rsplit("}", 1)[-1]
                         if local == "t" and el.text:
                             buf.append(el.text)
@@ -624,7 +624,6 @@ def _ooxml_raw_text(path: Path) -> str:
                             buf.append("\t")
                         elif local in ("p", "br", "cr"):
                             buf.append("\n")
-                        _ = event
                         el.clear()
                 out.append("".join(buf))
     except (zipfile.BadZipFile, ET.ParseError, KeyError, OSError) as exc:
@@ -683,22 +682,25 @@ def _decrypt_ole(path: Path, password: str, target: Path | None) -> None:
     import io
 
     import msoffcrypto
+    from msoffcrypto import exceptions as msoe
 
     with path.open("rb") as f:
-        office = msoffcrypto.OfficeFile(f)
         try:
+            office = msoffcrypto.OfficeFile(f)
             office.load_key(password=password)
             out = io.BytesIO()
             office.decrypt(out)
-        except Exception as exc:
-            if "password" in str(exc).lower() or "key" in str(exc).lower() or type(exc).__name__ == "InvalidKeyError":
-                raise WrongPassword from None
+        except msoe.InvalidKeyError:
+            raise WrongPassword from None
+        except (msoe.FileFormatError, msoe.ParseError) as exc:
             raise Rejected(Reason.CORRUPT, _describe(exc)) from None
+        except Exception as exc:  # e.g. key sizes msoffcrypto does not implement
+            raise Rejected(Reason.UNSUPPORTED_ENCRYPTION, _describe(exc)) from None
     if target is not None:
         target.write_bytes(out.getvalue())
 
 
-def analyse_encrypted_office(path: Path, name: str, out_dir: Path, *, password: str | None, limits: Limits) -> Analysis:
+def analyse_encrypted_office(path: Path, name: str, out_dir: Path, *, password: str | None) -> Analysis:
     """Password-protected .docx/.xlsx: an OLE container holding the encrypted package."""
     media = _office_media_by_name(name)
     if password is None:
@@ -716,7 +718,6 @@ def analyse_encrypted_office(path: Path, name: str, out_dir: Path, *, password: 
         result.notes.append("已解密，但该类型暂不提取文字")
     with contextlib.suppress(OSError):
         plain.unlink()
-    _ = limits
     return result
 
 

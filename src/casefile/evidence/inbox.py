@@ -116,9 +116,23 @@ def route_by_path(inbox: Path, path: Path) -> PathRoute:
 
 def relative(inbox: Path, path: Path) -> str:
     try:
-        return path.relative_to(inbox).as_posix()
+        return readable(path.relative_to(inbox).as_posix())
     except ValueError:
-        return path.name
+        return readable(path.name)
+
+
+def readable(name: str) -> str:
+    """A file name as text. Names that are not UTF-8 (a zip made on Chinese Windows, unpacked here,
+    gives GBK bytes) arrive with surrogate escapes, which cannot be written to JSON or a reason file."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gbk")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
 
 
 def _unique(target: Path) -> Path:
@@ -142,7 +156,7 @@ def set_aside(inbox: Path, path: Path, reason: Reason, detail: str, now: datetim
     folder.mkdir(exist_ok=True)
     rel = relative(inbox, path)
     prefix = f"{case_id}_" if case_id and path.parent != inbox and not path.name.upper().startswith(case_id) else ""
-    target = _unique(folder / f"{prefix}{path.name}")
+    target = _unique(folder / f"{prefix}{readable(path.name)}")
     lines = [
         f"reason: {reason.code}",
         f"原因：{reason.text}",

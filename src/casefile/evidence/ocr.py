@@ -120,9 +120,8 @@ def _flatten(img: Image.Image, background: int) -> Image.Image:
 
 def _has_alpha(img: Image.Image) -> bool:
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-        alpha = img.convert("RGBA").getchannel("A")
-        lo, _hi = alpha.getextrema()  # type: ignore[misc]
-        return bool(lo < 255)
+        lowest = img.convert("RGBA").getchannel("A").getextrema()[0]
+        return isinstance(lowest, int | float) and lowest < 255
     return False
 
 

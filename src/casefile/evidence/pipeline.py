@@ -23,11 +23,14 @@ one (a duplicate: noted). So every file ends up filed exactly once.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
+import stat
+import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePath
@@ -41,7 +44,6 @@ from casefile.errors import (
     CaseNotFound,
     EvidenceRejected,
     InvalidCaseId,
-    LockTimeout,
     StorageError,
 )
 from casefile.evidence import inbox as inbox_layout
@@ -108,7 +110,7 @@ class IngestResult:
         }
 
 
-class _Done(Exception):  # noqa: N818 - control flow: a step ended the job
+class _Done(Exception):
     def __init__(self, result: IngestResult) -> None:
         super().__init__(result.outcome.value)
         self.result = result
@@ -133,6 +135,7 @@ class _Job:
     content_path: Path | None = None  # what gets filed (the original, or the cover-stripped PDF)
     content_sha256: str = ""
     staging: Path | None = None
+    checked: tuple[str | None, str] | None = None  # (case, content hash) last checked against the dossier
 
     @property
     def source_key(self) -> str:
@@ -153,18 +156,30 @@ class Ingest:
         self.pool = pool
         self.python = python
         self.inbox = ws.inbox_dir
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    @contextlib.contextmanager
+    def _case_turn(self, case_id: str) -> Iterator[None]:
+        """Threads of one process take turns per case before the dossier's file lock: parsing runs
+        in parallel, commits to one case queue here instead of polling the lock file."""
+        with self._locks_guard:
+            lock = self._locks.setdefault(case_id, threading.Lock())
+        with lock:
+            yield
 
     # -- entry points --------------------------------------------------------------------------
     def inbox_file(self, path: Path) -> IngestResult:
-        job = _Job(path=path, name=inbox_layout.relative(self.inbox, path), manual=False, original_name=path.name)
+        job = _Job(path=path, name=inbox_layout.relative(self.inbox, path), manual=False,
+                   original_name=inbox_layout.readable(path.name))
         return self._run(job, (self.route_by_path, self.preflight, self.hash_source, self.check_case, self.parse,
-                               self.route_by_cover, self.check_case, self.file))
+                               self.route_by_cover, self.check_new_case, self.file))
 
     def manual_file(self, path: Path, case_id: str, slot: str | None) -> IngestResult:
-        job = _Job(path=path, name=str(path), manual=True, original_name=path.name, case_id=case_id, slot=slot,
-                   route="manual")
+        job = _Job(path=path, name=inbox_layout.readable(str(path)), manual=True,
+                   original_name=inbox_layout.readable(path.name), case_id=case_id, slot=slot, route="manual")
         return self._run(job, (self.preflight, self.hash_source, self.check_case, self.parse, self.route_by_cover,
-                               self.check_case, self.file))
+                               self.check_new_case, self.file))
 
     def _run(self, job: _Job, steps: Sequence[Callable[[_Job], None]]) -> IngestResult:
         started = time.monotonic()
@@ -174,9 +189,7 @@ class Ingest:
             raise AssertionError("the last step always ends the job")  # pragma: no cover
         except _Done as done:
             result = done.result
-        except (LockTimeout, StorageError) as exc:
-            result = IngestResult(Outcome.RETRY, job.name, job.case_id, detail=exc.message)
-        except CasefileError as exc:
+        except CasefileError as exc:  # lock timeout, disk full, file changed meanwhile: nothing was changed
             result = IngestResult(Outcome.RETRY, job.name, job.case_id, detail=exc.message)
         finally:
             if job.staging is not None:
@@ -213,8 +226,6 @@ class Ingest:
         except OSError as exc:
             raise _Done(IngestResult(Outcome.REJECTED if job.manual else Outcome.RETRY, job.name,
                                      detail=f"无法读取：{exc.strerror}")) from None
-        import stat
-
         if stat.S_ISLNK(st.st_mode):
             if job.manual:  # the user named this file on purpose: take what it points to
                 try:
@@ -256,24 +267,42 @@ class Ingest:
         job.content_sha256 = job.sha256
 
     def check_case(self, job: _Job) -> None:
-        """Known case, open, and not already holding this content."""
+        """Known case, open, and not already holding this content (a quick read of case.json; the
+        transaction checks again under the lock)."""
         if job.case_id is None:
             return
-        case = self._load_case(job)
-        existing = _find_existing(case, job.sha256, job.content_sha256)
-        if existing is not None:
-            self._duplicate(job, existing)
+        job.checked = (job.case_id, job.content_sha256)
+        state, evidence = self._case_summary(job)
+        if state == State.ARCHIVED.value:
+            self._set_aside(job, Reason.CASE_ARCHIVED, f"案件 {job.case_id}")
+        wanted = {job.sha256, job.content_sha256}
+        for ev in evidence:
+            if ev.get("sha256") in wanted or (ev.get("source_sha256") and ev.get("source_sha256") in wanted):
+                self._duplicate(job, str(ev.get("ev_id")))
 
-    def _load_case(self, job: _Job) -> Case:
+    def check_new_case(self, job: _Job) -> None:
+        """check_case again only if the parse changed what is known (a cover page named the case, or
+        what is filed is the cover-stripped PDF); otherwise the transaction's own re-check suffices."""
+        if job.checked != (job.case_id, job.content_sha256):
+            self.check_case(job)
+
+    def _case_summary(self, job: _Job) -> tuple[str, list[dict[str, Any]]]:
+        """(state, evidence entries) straight from case.json: cheaper than validating the whole record
+        for every file of a burst. A file that is not plain JSON gets the full load and its error."""
         assert job.case_id is not None
         try:
-            case = Dossier(self.ws, check_case_id(job.case_id)).load()
+            dossier = Dossier(self.ws, check_case_id(job.case_id))
+            if not dossier.path.is_dir():
+                raise CaseNotFound(job.case_id)
+            try:
+                raw = json.loads(dossier.case_path.read_bytes())
+                return str(raw["state"]), list(raw.get("evidence") or [])
+            except (OSError, ValueError, KeyError, TypeError):
+                case = dossier.load()
+                return case.state.value, [e.model_dump() for e in case.evidence]
         except (CaseNotFound, InvalidCaseId):
             self._set_aside(job, Reason.CASE_NOT_FOUND, f"案件 {job.case_id} 不存在")
             raise AssertionError from None  # pragma: no cover - _set_aside always raises
-        if case.state is State.ARCHIVED:
-            self._set_aside(job, Reason.CASE_ARCHIVED, f"案件 {job.case_id}")
-        return case
 
     def parse(self, job: _Job) -> None:
         if job.analysis is not None:
@@ -305,7 +334,8 @@ class Ingest:
             if not job.analysis.get("content_file"):
                 self._set_aside(job, Reason.COVER_ONLY, f"封面页指向案件 {case_id}")
             job.case_id = case_id
-            job.slot = cover.get("slot") or job.slot
+            if not (job.manual and job.slot):  # `evidence add --slot` is explicit; else the cover decides
+                job.slot = cover.get("slot") or job.slot
             job.route = "cover" if job.route in ("none", "manual") else job.route
             return
         if job.case_id is None:
@@ -320,9 +350,13 @@ class Ingest:
         dossier = Dossier(self.ws, job.case_id)
         now = self.clock()
         try:
-            with dossier.transaction(self.actor, now) as tx:
+            with self._case_turn(job.case_id), dossier.transaction(self.actor, now) as tx:
                 existing = _find_existing(tx.case, job.sha256, job.content_sha256)
-                if existing is not None:  # filed by someone else since check_case
+                if existing is not None and not job.manual and _is_own_leftover(dossier, job):
+                    # check_case read the dossier before the lock's recovery rolled our own
+                    # interrupted commit forward: this very file is already filed
+                    result = IngestResult(Outcome.ALREADY_FILED, job.name, job.case_id, ev_id=existing.ev_id)
+                elif existing is not None:  # filed by someone else since check_case
                     self._note_duplicate(tx, job, existing)
                     result = IngestResult(Outcome.DUPLICATE, job.name, job.case_id, ev_id=existing.ev_id)
                 else:
@@ -359,8 +393,8 @@ class Ingest:
                 st = job.path.stat()
             except OSError:
                 st = None
-            if st is None or (st.st_size, st.st_mtime_ns) != (job.size, job.mtime_ns) or (
-                    job.content_path == job.path and sha256_file(job.path) != job.sha256):
+            # (the copy's own SHA-256 check above already proves what was copied is what was hashed)
+            if st is None or (st.st_size, st.st_mtime_ns) != (job.size, job.mtime_ns):
                 raise StorageError("处理期间文件被修改，已撤销，待文件稳定后重试。")
         texts: list[str] = list(a.get("page_texts") or [])
         text = "\f".join(texts).strip("\f")
@@ -397,18 +431,21 @@ class Ingest:
                  sha256=job.sha256, source="manual" if job.manual else f"inbox/{job.name}",
                  source_key=None if job.manual else job.source_key)
 
-    def _duplicate(self, job: _Job, existing: EvidenceRecord) -> None:
+    def _duplicate(self, job: _Job, ev_id: str) -> None:
         assert job.case_id is not None
         dossier = Dossier(self.ws, job.case_id)
         if not job.manual and _is_own_leftover(dossier, job):
             # We filed this very file and were stopped before deleting it: finish the job.
             with contextlib.suppress(OSError):
                 job.path.unlink()
-            res = IngestResult(Outcome.ALREADY_FILED, job.name, job.case_id, ev_id=existing.ev_id)
+            res = IngestResult(Outcome.ALREADY_FILED, job.name, job.case_id, ev_id=ev_id)
             if job.path.exists():
                 res.warnings.append("无法从收件目录删除原文件（目录只读？）")
             raise _Done(res)
-        with dossier.transaction(self.actor, self.clock()) as tx:
+        with self._case_turn(job.case_id), dossier.transaction(self.actor, self.clock()) as tx:
+            existing = _find_existing(tx.case, job.sha256, job.content_sha256)
+            if existing is None:  # gone meanwhile? then nothing is known about it: file it normally
+                return
             self._note_duplicate(tx, job, existing)
             if not job.manual:
                 tx.after_commit_delete(job.path)

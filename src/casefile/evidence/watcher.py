@@ -18,7 +18,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,8 +34,9 @@ from casefile.evidence.worker import WorkerPool
 
 LOG_FILE = "evidence-log.jsonl"
 LOG_ROTATE_BYTES = 10 * 1024 * 1024
-MIN_SCAN_GAP = 0.05  # seconds between two scans, however many events arrive
+MIN_SCAN_GAP = 0.2  # seconds between two event-triggered scans, however many events arrive
 LOCK_NAME = "evidence-watch"
+MAX_KEPT_RESULTS = 10_000
 
 
 class WatcherBusy(CasefileError):
@@ -72,8 +73,10 @@ class Watcher:
         self.on_result = on_result
         self.report = WatchReport()
         self._wake = threading.Event()
+        self._fs_dirty = threading.Event()
         self._done: queue.SimpleQueue[tuple[Path, IngestResult]] = queue.SimpleQueue()
-        self._inflight: dict[Path, Future[IngestResult]] = {}
+        self._inflight: dict[Path, str | None] = {}  # path → its case (from the path), while processing
+        self._ready: list[Path] = []  # stable, waiting for a free thread
         self._retries: dict[Path, int] = {}
         self._last_scan = 0.0
         self._retry_transient = True
@@ -86,46 +89,17 @@ class Watcher:
         self._retry_transient = False  # a cron run reports transient failures; the next run retries
         with self._exclusive(), self._parsers(), ThreadPoolExecutor(self.workers, thread_name_prefix="evidence") as pool:
             self._prepare()
-            started = time.monotonic()
-            self._scan(pool)
-            while True:
-                self._collect()
-                pending = self.tracker.pending()
-                if not pending and not self._inflight:
-                    break
-                if not self._inflight and time.monotonic() - started > limit:
-                    self.report.left_pending = [inbox_layout.relative(self.inbox, p) for p in pending]
-                    break
-                due = self.tracker.next_due()
-                self._wake.wait(0.05 if due is None else min(max(due, 0.01), 0.2))
-                self._wake.clear()
-                self._scan(pool)
+            self._loop(pool, threading.Event(), once_limit=limit)
         self._collect()
         return self.report
 
     def run_forever(self, stop: threading.Event) -> WatchReport:
         """Watch until ``stop`` is set; in-flight files are finished before returning."""
-        with self._exclusive(), self._parsers(), ThreadPoolExecutor(self.workers, thread_name_prefix="evidence") as pool:
+        with self._exclusive(), self._parsers(warm=True), ThreadPoolExecutor(self.workers, thread_name_prefix="evidence") as pool:
             self._prepare()
             observer = self._start_observer() if self.use_events else None
             try:
-                self._scan(pool)
-                last_full = time.monotonic()
-                while not stop.is_set():
-                    self._collect()
-                    due = self.tracker.next_due()
-                    wait = self.rescan - (time.monotonic() - last_full)
-                    if due is not None:
-                        wait = min(wait, due + 0.01)
-                    if self._inflight:
-                        wait = min(wait, 0.5)
-                    self._wake.wait(max(0.01, wait))
-                    self._wake.clear()
-                    if stop.is_set():
-                        break
-                    self._scan(pool)
-                    if time.monotonic() - last_full >= self.rescan:
-                        last_full = time.monotonic()
+                self._loop(pool, stop, once_limit=None)
             finally:
                 if observer is not None:
                     with contextlib.suppress(Exception):
@@ -133,6 +107,43 @@ class Watcher:
                         observer.join(timeout=5)
         self._collect()
         return self.report
+
+    def _loop(self, pool: ThreadPoolExecutor, stop: threading.Event, *, once_limit: float | None) -> None:
+        started = time.monotonic()
+        last_full = 0.0
+        scan_now = True  # the start-up scan: files that arrived while nothing was running
+        while not stop.is_set():
+            now = time.monotonic()
+            if once_limit is None and now - last_full >= self.rescan:
+                scan_now = True  # the periodic rescan: events get lost on network shares
+            if scan_now:
+                self._scan()
+                scan_now = False
+                if now - last_full >= self.rescan:
+                    last_full = now
+            self._collect()
+            self._dispatch(pool)
+            due = self.tracker.next_due()
+            if once_limit is not None:
+                if due is None and not self._ready and not self._inflight:
+                    return
+                if due is not None and not self._inflight and not self._ready and now - started > once_limit:
+                    self.report.left_pending = [inbox_layout.relative(self.inbox, p) for p in self.tracker.pending()]
+                    return
+            wait = self.rescan - (time.monotonic() - last_full) if once_limit is None else 1.0
+            if due is not None:
+                wait = min(wait, due + 0.01)
+            self._wake.wait(max(0.01, wait))
+            self._wake.clear()
+            if self._fs_dirty.is_set():
+                self._fs_dirty.clear()
+                gap = MIN_SCAN_GAP - (time.monotonic() - self._last_scan)
+                if gap > 0:  # an event storm (our own moves included) gets one scan per gap
+                    time.sleep(gap)
+                scan_now = True
+            due = self.tracker.next_due()
+            if due is not None and due <= 0:
+                scan_now = True
 
     def wake(self) -> None:
         self._wake.set()
@@ -149,9 +160,12 @@ class Watcher:
             raise WatcherBusy("另一个 casefile watch 正在处理本工作区的收件目录；同一时间只能运行一个。") from None
 
     @contextlib.contextmanager
-    def _parsers(self) -> Any:
-        """Fork servers for the worker threads (closed after the last file is done)."""
+    def _parsers(self, *, warm: bool = False) -> Any:
+        """Fork servers for the worker threads (closed after the last file is done); a long-running
+        watcher starts them at once, so the first file does not wait for their imports."""
         pool = WorkerPool(self.workers, python=self.python)
+        if warm:
+            pool.warm()
         self.ingest.pool = pool
         try:
             yield
@@ -185,10 +199,11 @@ class Watcher:
             from watchdog.events import FileSystemEvent, FileSystemEventHandler
             from watchdog.observers import Observer
 
-            wake = self._wake
+            wake, dirty = self._wake, self._fs_dirty
 
             class _Wake(FileSystemEventHandler):
                 def on_any_event(self, event: FileSystemEvent) -> None:
+                    dirty.set()
                     wake.set()
 
             observer = Observer()
@@ -200,20 +215,23 @@ class Watcher:
             self.report.warnings.append(f"无法监听文件系统事件（{exc}），改为每 {self.rescan:g} 秒扫描一次。")
             return None
 
-    def _scan(self, pool: ThreadPoolExecutor) -> None:
-        gap = MIN_SCAN_GAP - (time.monotonic() - self._last_scan)
-        if gap > 0:
-            time.sleep(gap)
+    def _scan(self) -> None:
         self._last_scan = time.monotonic()
         entries = list(inbox_layout.scan(self.inbox))
         self.tracker.sync(e.path for e in entries)
         for e in entries:
             self.tracker.observe(e.path, e.signature)
         for path in self.tracker.ready():
-            if path in self._inflight:
-                continue
+            if path not in self._inflight and path not in self._ready:
+                self._ready.append(path)
+
+    def _dispatch(self, pool: ThreadPoolExecutor) -> None:
+        """Start ready files, oldest name first, while threads are free (the list stays ours, so a
+        file that is retried later does not jump the queue)."""
+        while self._ready and len(self._inflight) < self.workers:
+            path = self._ready.pop(0)
+            self._inflight[path] = None
             fut = pool.submit(self._process, path)
-            self._inflight[path] = fut
             fut.add_done_callback(lambda _f: self._wake.set())
 
     def _process(self, path: Path) -> IngestResult:
@@ -239,9 +257,14 @@ class Watcher:
             else:
                 self._retries.pop(path, None)
             self.report.results.append(result)
+            if len(self.report.results) > MAX_KEPT_RESULTS:  # a watcher runs for months: the log keeps the rest
+                del self.report.results[: len(self.report.results) - MAX_KEPT_RESULTS]
             self._log(result)
             if self.on_result is not None:
-                self.on_result(result)
+                try:
+                    self.on_result(result)
+                except Exception as exc:  # a closed terminal must not stop the filing
+                    self.report.warnings.append(f"无法输出处理结果（{type(exc).__name__}）")
 
     def _log(self, result: IngestResult) -> None:
         """An operator's trail of what happened to every file (derived; safe to delete)."""

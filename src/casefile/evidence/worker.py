@@ -34,7 +34,7 @@ from typing import Any
 MEMORY_ERROR_EXIT = 86  # the child ran out of its address-space cap and could not even report it
 PROTOCOL_ERROR_EXIT = 87
 RESULT_FILE = ".worker-result.json"
-PRELOAD = ("pypdf", "pypdfium2", "PIL.Image", "PIL.ImageOps", "zxingcpp", "img2pdf", "docx", "openpyxl",
+PRELOAD = ("casefile.faults", "pypdf", "pypdfium2", "PIL.Image", "PIL.ImageOps", "zxingcpp", "img2pdf", "docx", "openpyxl",
            "msoffcrypto", "olefile", "casefile.evidence.extract", "casefile.evidence.ocr",
            "casefile.evidence.coversheet", "casefile.evidence.textcheck", "pypdf.filters", "encodings.gb2312",
            "encodings.gbk", "encodings.big5", "encodings.utf_16_be")
@@ -68,7 +68,7 @@ class WorkerResult:
 def parse_isolated(req: WorkerRequest, *, timeout: float, python: str | None = None) -> WorkerResult:
     """Run the worker on one file; never raises for anything the file does."""
     started = time.monotonic()
-    env = _child_env()  # fault points (CASEFILE_FAULT) are for the watcher, not its children
+    env = _child_env()
     try:
         proc = subprocess.Popen(
             [python or sys.executable, "-m", "casefile.evidence.worker"],
@@ -77,13 +77,13 @@ def parse_isolated(req: WorkerRequest, *, timeout: float, python: str | None = N
         )
     except OSError as exc:
         return WorkerResult(False, "parser-crash", f"无法启动解析进程：{exc.strerror}", seconds=0.0)
-    payload = json.dumps(asdict(req), ensure_ascii=False).encode("utf-8")
+    payload = json.dumps(asdict(req)).encode("ascii")  # ASCII escapes carry non-UTF-8 file names (surrogates)
     try:
         out, err = proc.communicate(payload, timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.communicate()
-        return WorkerResult(False, "timeout", f"超过 {timeout:.0f} 秒未完成", seconds=time.monotonic() - started)
+        return WorkerResult(False, "timeout", f"超过 {timeout:g} 秒未完成", seconds=time.monotonic() - started)
     finally:
         _kill_group(proc)  # stray grandchildren (tesseract) never outlive their file
     seconds = time.monotonic() - started
@@ -116,9 +116,14 @@ def _signal_name(num: int) -> str:
         return str(num)
 
 
+WORKER_FAULT_VAR = "CASEFILE_WORKER_FAULT"  # CASEFILE_FAULT for the parse process (tests: a parser that dies)
+
+
 def _child_env() -> dict[str, str]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("CASEFILE_FAULT", None)
+    env.pop("CASEFILE_FAULT", None)  # the watcher's fault points are not the parser's
+    if env.get(WORKER_FAULT_VAR):
+        env["CASEFILE_FAULT"] = env[WORKER_FAULT_VAR]
     src = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
@@ -158,7 +163,7 @@ class _Server:
 
     def send(self, req: WorkerRequest) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(asdict(req), ensure_ascii=False).encode("utf-8") + b"\n")
+        self.proc.stdin.write(json.dumps(asdict(req)).encode("utf-8") + b"\n")
         self.proc.stdin.flush()
 
     def read_line(self, timeout: float) -> dict[str, Any] | None:
@@ -203,6 +208,20 @@ class WorkerPool:
         self._all: list[_Server] = []
         self._closed = False
 
+    def warm(self) -> None:
+        """Start every server now (they import in the background), so the first file does not wait."""
+        servers = []
+        while True:
+            try:
+                servers.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for server in servers:
+            if server is None or not server.alive():
+                server = _Server(self.python)
+                self._all.append(server)
+            self._idle.put(server)
+
     def parse(self, req: WorkerRequest, *, timeout: float) -> WorkerResult:
         server = self._idle.get()
         try:
@@ -221,21 +240,21 @@ class WorkerPool:
             self._idle.put(server)
 
     def _run(self, server: _Server, req: WorkerRequest, timeout: float) -> WorkerResult:
-        started = time.monotonic()
         with contextlib.suppress(OSError):
             (Path(req.out_dir) / RESULT_FILE).unlink()
         server.send(req)
-        hello = server.read_line(30.0)
+        hello = server.read_line(120.0)  # a fresh server is still importing: not the file's time
         if hello is None or "pid" not in hello:
             raise EOFError
         pid = int(hello["pid"])
-        status = server.read_line(max(0.0, timeout - (time.monotonic() - started)))
+        forked = time.monotonic()
+        status = server.read_line(timeout)  # the file's wall-clock budget starts with its process
         if status is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, signal.SIGKILL)
             server.read_line(30.0)  # the server reaps the child and reports it
-            return WorkerResult(False, "timeout", f"超过 {timeout:.0f} 秒未完成", seconds=time.monotonic() - started)
-        return _result_from_exit(req, status, time.monotonic() - started)
+            return WorkerResult(False, "timeout", f"超过 {timeout:g} 秒未完成", seconds=time.monotonic() - forked)
+        return _result_from_exit(req, status, time.monotonic() - forked)
 
     def close(self) -> None:
         self._closed = True
@@ -337,6 +356,9 @@ def _child(req: WorkerRequest) -> None:
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         _limit_resources(req.memory_limit_mb)
+        from casefile import faults
+
+        faults.point("worker.parse")
         reply = handle(req)
         target = Path(req.out_dir) / RESULT_FILE
         tmp = target.with_name(target.name + ".tmp")
@@ -360,6 +382,9 @@ def main() -> int:
         return PROTOCOL_ERROR_EXIT
     _limit_resources(req.memory_limit_mb)
     _quiet()
+    from casefile import faults
+
+    faults.point("worker.parse")
     try:
         reply = handle(req)
         data = json.dumps(reply, ensure_ascii=False)

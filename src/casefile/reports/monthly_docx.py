@@ -31,9 +31,10 @@ FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "h1": "黑�
 LATIN = "Times New Roman"
 BODY_PT = 16.0
 LINE_PT = 28.95
-TABLE_PT = 12.0
+TABLE_PT = 10.5  # 五号
 IMAGE_WIDTH_MM = 150
 TEXT_WIDTH_MM = 156  # 版心 width
+MAX_RISK_ROWS = 30
 
 
 @dataclass
@@ -194,9 +195,8 @@ class _Writer:
         t = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         t.style = self.doc.styles["Table Grid"]
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for i, row in enumerate([header, *rows]):
-            for j, value in enumerate(row):
-                cell = t.cell(i, j)
+        for i, (row, values) in enumerate(zip(t.rows, [header, *rows], strict=True)):
+            for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):  # t.cell() is O(n) per call
                 p = cell.paragraphs[0]
                 p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
                 p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(2)
@@ -314,7 +314,7 @@ def _summary_table(w: _Writer, r: MonthlyReport) -> None:
         rows.append([label, show(getattr(f, attr)), show(getattr(p, attr)), _change_cell(r.change(attr), unit),
                      show(getattr(y, attr)), _change_cell(r.change(attr, "last_year"), unit)])
     w.table("主要指标与上月、去年同月对比", ["指标", "本月", "上月", "环比", "去年同月", "同比"], rows,
-            [30, 16, 16, 34, 20, 34])
+            [26, 16, 16, 36, 22, 36])
 
 
 def _category_table(w: _Writer, r: MonthlyReport) -> None:
@@ -336,5 +336,8 @@ def _timeliness_table(w: _Writer, r: MonthlyReport) -> None:
 
 
 def _risk_table(w: _Writer, r: MonthlyReport) -> None:
-    rows = [[str(i), x.number, x.label, x.severity.label, x.message] for i, x in enumerate(r.risks, start=1)]
+    shown = r.risks[:MAX_RISK_ROWS]  # most severe first
+    rows = [[str(i), x.number, x.label, x.severity.label, x.message] for i, x in enumerate(shown, start=1)]
+    if len(r.risks) > len(shown):
+        w.para(f"以下列出最需关注的{len(shown)}条预警，全部{len(r.risks)}条见统计表“风险预警”工作表。")
     w.table("风险预警明细", ["序号", "案件编号", "预警类型", "等级", "说明"], rows, [12, 34, 18, 12, 80], left=(4,))

@@ -21,20 +21,18 @@ Definitions (printed in the report so a reader can check them):
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from casefile.models.enums import (
     CATEGORY_LABELS,
-    ENFORCEMENT_LABELS,
     CaseClass,
     Category,
     Channel,
@@ -45,7 +43,15 @@ from casefile.models.enums import (
     Satisfaction,
 )
 from casefile.reports.period import Month, parse_month
-from casefile.reports.risks import NOT_OFFICE_STEPS, PARTY_DEPT, RiskWarning, Thresholds, risks_as_of
+from casefile.reports.risks import (
+    NOT_OFFICE_STEPS,
+    OPEN_AT_SQL,
+    PARTY_DEPT,
+    RiskWarning,
+    Thresholds,
+    risks_as_of,
+    tune,
+)
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -267,21 +273,22 @@ class _Figures:
         self.month = month
         self.as_of = as_of
         self.complete = complete
-        self.p = {"start": month.start.isoformat(), "as_of": as_of.isoformat()}
+        # Timestamps (ISO text, local time) are compared as ``start <= at < after`` so their indexes apply.
+        self.p = {"start": month.start.isoformat(), "as_of": as_of.isoformat(),
+                  "after": (as_of + timedelta(days=1)).isoformat()}
 
     def scalar(self, sql: str, **extra: Any) -> int:
         return int(self.con.execute(sql, {**self.p, **extra}).fetchone()[0] or 0)
 
-    def period(self) -> PeriodFigures:
-        open_end = ("received_date <= :as_of AND (closed_date IS NULL OR closed_date > :as_of) "
-                    "AND state != 'REDIRECTED'")
+    def period(self, on_time: tuple[int, int] | None = None) -> PeriodFigures:
+        """The headline counts; ``on_time`` = (limits assessed, met) when already counted, else SQL counts them."""
         overdue = self.scalar(
-            f"SELECT COUNT(*) FROM cases c WHERE {open_end} AND EXISTS (SELECT 1 FROM deadlines d "
+            f"SELECT COUNT(*) FROM cases c WHERE {OPEN_AT_SQL} AND EXISTS (SELECT 1 FROM deadlines d "
             f"WHERE d.case_id = c.id AND {_office_deadline('d')} AND d.due < :as_of "
             "AND (d.done_at IS NULL OR d.done_at > :as_of))"
         )
         sat = self.satisfaction()
-        on_time = self.timeliness(lambda r: "all", lambda k: "合计")
+        due, met = on_time if on_time is not None else self.on_time()
         return PeriodFigures(
             month=self.month.key, as_of=self.as_of,
             new=self.scalar("SELECT COUNT(*) FROM cases WHERE received_date BETWEEN :start AND :as_of"),
@@ -289,11 +296,11 @@ class _Figures:
             redirected=self.scalar(
                 "SELECT COUNT(*) FROM cases WHERE closed_date BETWEEN :start AND :as_of AND state = 'REDIRECTED'"),
             open_start=self.scalar(
-                "SELECT COUNT(*) FROM cases WHERE received_date < :start AND (closed_date IS NULL OR closed_date "
-                ">= :start) AND state != 'REDIRECTED'"),
-            open_end=self.scalar(f"SELECT COUNT(*) FROM cases WHERE {open_end}"),
+                "SELECT COUNT(*) FROM cases c WHERE (c.closed_date IS NULL OR c.closed_date >= :start) "
+                "AND +c.received_date < :start AND c.state != 'REDIRECTED'"),
+            open_end=self.scalar(f"SELECT COUNT(*) FROM cases c WHERE {OPEN_AT_SQL}"),
             overdue_end=overdue,
-            on_time_rate=on_time[0].rate if on_time else None,
+            on_time_rate=percent(met, due),
             satisfaction_rate=sat.rate,
         )
 
@@ -322,37 +329,54 @@ class _Figures:
             self.p,
         ).fetchall()
 
-    def timeliness(self, key: Callable[[sqlite3.Row], str], label: Callable[[str], str],
-                   rows: list[sqlite3.Row] | None = None) -> list[Timeliness]:
+    def on_time(self) -> tuple[int, int]:
+        """(limits assessed, limits met) in SQL, for the comparison months (same rules as :meth:`timeliness`)."""
+        row = self.con.execute(
+            "SELECT COUNT(*), COALESCE(SUM(d.done_at IS NOT NULL AND d.done_at <= :as_of AND d.done_at <= d.due), 0) "
+            f"FROM deadlines d WHERE {_office_deadline('d')} AND d.due BETWEEN :start AND :as_of "
+            "AND NOT (:running AND (d.done_at IS NULL OR d.done_at > :as_of) AND d.due >= :as_of)",
+            {**self.p, "running": int(not self.complete)},
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def timeliness(self, groupings: Mapping[str, Callable[[sqlite3.Row], str]],
+                   rows: list[sqlite3.Row] | None = None) -> dict[str, dict[str, Timeliness]]:
+        """One pass over the month's limits, counted under each grouping (e.g. by department, by step)."""
         start, as_of = self.p["start"], self.p["as_of"]
-        due_n: Counter[str] = Counter()
-        on_time: Counter[str] = Counter()
-        days: dict[str, list[int]] = defaultdict(list)
+        due_n: dict[str, Counter[str]] = {g: Counter() for g in groupings}
+        on_time: dict[str, Counter[str]] = {g: Counter() for g in groupings}
+        days: dict[str, dict[str, list[int]]] = {g: defaultdict(list) for g in groupings}
         for r in rows if rows is not None else self.deadline_rows():
-            k = key(r)
             done = r["done_at"] if r["done_at"] and r["done_at"] <= as_of else None
-            if start <= r["due"] <= as_of and not (done is None and r["due"] >= as_of and not self.complete):
-                due_n[k] += 1
-                if done is not None and done <= r["due"]:
-                    on_time[k] += 1
-            if done is not None and done >= start:
-                days[k].append((date.fromisoformat(done) - date.fromisoformat(r["start"])).days)
-        out = []
-        for k in sorted(set(due_n) | set(days)):
-            d = days.get(k, [])
-            out.append(Timeliness(
-                key=k, label=label(k), due=due_n[k], on_time=on_time[k], late=due_n[k] - on_time[k],
-                rate=percent(on_time[k], due_n[k]), done=len(d),
-                mean_days=_one_decimal(statistics.fmean(d)) if d else None,
-                median_days=_one_decimal(float(statistics.median(d))) if d else None,
-            ))
+            assessed = start <= r["due"] <= as_of and not (done is None and r["due"] >= as_of and not self.complete)
+            met = assessed and done is not None and done <= r["due"]
+            took = (date.fromisoformat(done) - date.fromisoformat(r["start"])).days \
+                if done is not None and done >= start else None
+            for g, key in groupings.items():
+                k = key(r)
+                if assessed:
+                    due_n[g][k] += 1
+                    on_time[g][k] += met
+                if took is not None:
+                    days[g][k].append(took)
+        out: dict[str, dict[str, Timeliness]] = {}
+        for g in groupings:
+            out[g] = {}
+            for k in sorted(set(due_n[g]) | set(days[g])):
+                d = days[g].get(k, [])
+                n, ok = due_n[g][k], on_time[g][k]
+                out[g][k] = Timeliness(
+                    key=k, label=k, due=n, on_time=ok, late=n - ok, rate=percent(ok, n), done=len(d),
+                    mean_days=_one_decimal(statistics.fmean(d)) if d else None,
+                    median_days=_one_decimal(float(statistics.median(d))) if d else None,
+                )
         return out
 
     # -- follow-ups, remedies, enforcement
     def satisfaction(self) -> SatisfactionFigures:
         rows = self.con.execute(
             "SELECT satisfaction, COUNT(*) AS n, SUM(objection) AS obj FROM followups "
-            "WHERE substr(at, 1, 10) BETWEEN :start AND :as_of GROUP BY satisfaction", self.p,
+            "WHERE at >= :start AND at < :after GROUP BY satisfaction", self.p,
         ).fetchall()
         counts = {s.value: 0 for s in Satisfaction}
         objections = 0
@@ -379,30 +403,30 @@ class _Figures:
         return RemedyFigures(filed=filed, concluded=concluded, pending_end=pending)
 
     def enforcement(self) -> EnforcementFigures:
+        """From the enforcement events (E1 opens a case's enforcement, E_DONE records payment or execution)."""
         steps: dict[str, int] = {}
         for r in self.con.execute(
-            "SELECT step, COUNT(*) AS n FROM enforcement_events WHERE substr(at, 1, 10) BETWEEN :start AND :as_of "
-            "GROUP BY step", self.p,
+            "SELECT step, COUNT(*) AS n FROM enforcement_events WHERE at >= :start AND at < :after GROUP BY step", self.p,
         ):
             steps[r["step"]] = int(r["n"])
         order = {s.value: i for i, s in enumerate(EnforcementStep)}
         steps = dict(sorted(steps.items(), key=lambda kv: order.get(kv[0], 99)))
         done = self.con.execute(
-            "SELECT enforcement_outcome, enforcement_owed, collected, late_fee_total FROM cases "
-            "WHERE enforcement_paid_on BETWEEN :start AND :as_of", self.p,
+            "SELECT c.enforcement_outcome, c.enforcement_owed, c.collected, c.late_fee_total FROM enforcement_events e "
+            "JOIN cases c ON c.id = e.case_id WHERE e.step = 'E_DONE' AND e.at >= :start AND e.at < :after", self.p,
         ).fetchall()
         outcomes = Counter((r["enforcement_outcome"] or "未登记结果") for r in done)
         return EnforcementFigures(
-            started=self.scalar("SELECT COUNT(*) FROM cases WHERE substr(enforcement_started_at, 1, 10) "
-                                "BETWEEN :start AND :as_of"),
+            started=steps.get(EnforcementStep.E1.value, 0),
             steps=steps, completed=len(done), outcomes=dict(outcomes.most_common()),
             principal=sum((_money(r["enforcement_owed"]) for r in done), Decimal("0.00")),
             collected=sum((_money(r["collected"]) for r in done), Decimal("0.00")),
             late_fees=sum((_money(r["late_fee_total"]) for r in done), Decimal("0.00")),
             in_progress_end=self.scalar(
-                "SELECT COUNT(*) FROM cases WHERE substr(enforcement_started_at, 1, 10) <= :as_of "
-                "AND (enforcement_paid_on IS NULL OR enforcement_paid_on > :as_of) "
-                "AND (closed_date IS NULL OR closed_date > :as_of)"),
+                "SELECT COUNT(DISTINCT e.case_id) FROM enforcement_events e JOIN cases c ON c.id = e.case_id "
+                "WHERE e.step = 'E1' AND e.at < :after AND (c.closed_date IS NULL OR c.closed_date > :as_of) "
+                "AND NOT EXISTS (SELECT 1 FROM enforcement_events x WHERE x.case_id = e.case_id "
+                "AND x.step = 'E_DONE' AND x.at < :after AND x.at >= e.at)"),
         )
 
     def trend(self, months: int = 12) -> list[TrendPoint]:
@@ -451,8 +475,13 @@ def monthly_report(ws: Workspace, month: Month | str, today: date, *, trend_mont
     settings = ws.settings
     dept = settings.dept_name
     with catalog.connect(ws) as con:
+        tune(con)
         q = _Figures(con, m, as_of, complete)
-        figures = q.period()
+        rows = q.deadline_rows()
+        grouped = q.timeliness({"all": lambda r: "all", "dept": lambda r: r["dept"] or UNSET,
+                                "step": lambda r: r["step"]}, rows)
+        overall = grouped["all"].get("all") or Timeliness("all", "合计", 0, 0, 0, None, 0, None, None)
+        figures = q.period((overall.due, overall.on_time))
         prev_m, ly_m = m.previous(), m.same_month_last_year()
         previous = _Figures(con, prev_m, prev_m.end, True).period()
         last_year = _Figures(con, ly_m, ly_m.end, True).period()
@@ -475,10 +504,8 @@ def monthly_report(ws: Workspace, month: Month | str, today: date, *, trend_mont
                 q.breakdown("lead_dept", "按主办部门", "lead_dept", dept_labels, depts, base),
             )
         }
-        rows = q.deadline_rows()
-        overall = q.timeliness(lambda r: "all", lambda k: "合计", rows)
-        by_dept = q.timeliness(lambda r: r["dept"] or UNSET, lambda k: dept_labels.get(k) or dept(k), rows)
-        by_step = q.timeliness(lambda r: r["step"], lambda k: _step_label(settings, k), rows)
+        by_dept = [replace(t, label=dept_labels.get(t.key) or dept(t.key)) for t in grouped["dept"].values()]
+        by_step = [replace(t, label=_step_label(settings, t.key)) for t in grouped["step"].values()]
         rank = {code: i for i, code in enumerate(depts)}
         by_dept.sort(key=lambda t: (rank.get(t.key, len(rank)), t.key))
         step_rank = {s: i for i, s in enumerate(_step_order())}
@@ -491,7 +518,7 @@ def monthly_report(ws: Workspace, month: Month | str, today: date, *, trend_mont
             month=m, as_of=as_of, today=today, complete=complete,
             figures=figures, previous=previous, last_year=last_year,
             breakdowns=breakdowns, top_issues=breakdowns["category"].top(3),
-            timeliness_overall=overall[0] if overall else Timeliness("all", "合计", 0, 0, 0, None, 0, None, None),
+            timeliness_overall=replace(overall, label="合计"),
             timeliness_by_dept=by_dept, timeliness_by_step=by_step,
             satisfaction=q.satisfaction(), remedies=q.remedies(), enforcement=q.enforcement(),
             trend=q.trend(trend_months),
@@ -515,14 +542,3 @@ def _step_label(settings: Any, step: str) -> str:
         return str(settings.limit(step).label)
     except KeyError:
         return step
-
-
-ENFORCEMENT_STEP_LABELS = {s.value: ENFORCEMENT_LABELS[s] for s in EnforcementStep}
-
-
-def decode_json_list(text: str | None) -> list[str]:
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casefile.models.enums import ENFORCEMENT_LABELS, EnforcementStep
-from casefile.reports.xlsx import MONEY, PERCENT, add_sheet, new_workbook, save_workbook
+from casefile.reports.xlsx import MONEY, PERCENT, Formatted, add_sheet, new_workbook, save_workbook
 
 if TYPE_CHECKING:
     from casefile.reports.stats import Breakdown, MonthlyReport, PeriodFigures, Timeliness
@@ -70,19 +70,15 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> list[str]:
                  for k, v in e.steps.items()],
                ["执行完毕（件）", "", e.completed],
                *[["执行结果（件）", k, v] for k, v in e.outcomes.items()],
-               ["欠缴本金（元）", "执行完毕案件", e.principal], ["实际缴纳（元）", "执行完毕案件", e.collected],
-               ["滞纳金（元）", "执行完毕案件，计算额", e.late_fees], ["月末仍在执法程序中（件）", "", e.in_progress_end]],
-              formats={2: "#,##0.##"})
+               ["欠缴本金（元）", "执行完毕案件", Formatted(e.principal, MONEY)],
+               ["实际缴纳（元）", "执行完毕案件", Formatted(e.collected, MONEY)],
+               ["滞纳金（元）", "执行完毕案件，计算额", Formatted(e.late_fees, MONEY)],
+               ["月末仍在执法程序中（件）", "", e.in_progress_end]])
     add_sheet(wb, "月度趋势", ["月份", "新受理", "办结"], [[p.month, p.new, p.closed] for p in r.trend])
     add_sheet(wb, "风险预警", ["序号", "规则", "预警类型", "等级", "案件编号", "案件ID", "说明"],
               [[i, w.rule, w.label, w.severity.label, w.number, w.case_id, w.message]
                for i, w in enumerate(r.risks, start=1)], max_width=80)
     add_sheet(wb, "统计口径", ["序号", "说明"], [[i, t] for i, t in enumerate(DEFINITIONS, start=1)], filter_=False,
               max_width=100)
-    for sheet in ("征缴执法",):
-        ws = wb[sheet]
-        for row in ws.iter_rows(min_row=2):
-            if row[0].value and "元" in str(row[0].value):
-                row[2].number_format = MONEY
     save_workbook(wb, path, stamp=r.today, title=r.title, author=r.issuer)
     return list(wb.sheetnames)

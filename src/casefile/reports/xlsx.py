@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["MONEY", "PERCENT", "add_sheet", "display_width", "new_workbook", "save_workbook"]
+__all__ = ["MONEY", "PERCENT", "Formatted", "add_sheet", "display_width", "new_workbook", "save_workbook"]
 
 MONEY = "#,##0.00"
 PERCENT = '0.00"%"'
@@ -23,6 +23,7 @@ DATE = "yyyy-mm-dd"
 DATETIME = "yyyy-mm-dd hh:mm"
 MAX_WIDTH = 60
 MIN_WIDTH = 6
+WIDTH_SAMPLE = 2000
 
 
 def display_width(value: Any) -> float:
@@ -38,51 +39,63 @@ def display_width(value: Any) -> float:
     return max(sum(2 if ord(ch) >= 0x2E80 else 1 for ch in line) for line in text.split("\n"))
 
 
+@dataclass(frozen=True)
+class Formatted:
+    """A value with its own number format (e.g. an amount in a column that otherwise holds counts)."""
+
+    value: Any
+    number_format: str
+
+
 def new_workbook() -> Workbook:
+    """A streaming (write-only) workbook: a register of 100,000 cases is written in seconds, not minutes."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
-    return wb
+    return Workbook(write_only=True)
 
 
 def add_sheet(wb: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
-              formats: dict[int, str] | None = None, filter_: bool = True, max_width: int = MAX_WIDTH) -> Worksheet:
-    """One table per sheet. ``formats`` maps a 0-based column to a number format."""
+              formats: dict[int, str] | None = None, filter_: bool = True, max_width: int = MAX_WIDTH) -> Any:
+    """One table per sheet. ``formats`` maps a 0-based column to a number format. Column widths come
+    from the header and the first rows (enough to size a register without measuring every cell)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title=title[:31])
-    ws.append(list(header))
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    thin = Side(style="thin", color="A6A6A6")
-    for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(bottom=thin)
     widths = [display_width(h) for h in header]
+    for row in rows[:WIDTH_SAMPLE]:
+        for j, v in enumerate(row):
+            widths[j] = max(widths[j], display_width(_cell(v.value if isinstance(v, Formatted) else v)))
+    for j, w in enumerate(widths):
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(max(w + 2, MIN_WIDTH), max_width)
+    ws.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    line = Border(bottom=Side(style="thin", color="A6A6A6"))
+    head = []
+    for h in header:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font, cell.fill, cell.alignment, cell.border = bold, fill, centre, line
+        head.append(cell)
+    ws.append(head)
     fmt = formats or {}
     for row in rows:
-        values = [_cell(v) for v in row]
-        ws.append(values)
-        for j, v in enumerate(values):
-            widths[j] = max(widths[j], display_width(v))
-    for j in range(len(header)):
-        column = get_column_letter(j + 1)
-        if j in fmt:
-            for cell in ws[column][1:]:
-                cell.number_format = fmt[j]
-        for cell in ws[column][1:]:
-            if isinstance(cell.value, datetime):
-                cell.number_format = DATETIME
-            elif isinstance(cell.value, date):
-                cell.number_format = DATE
-        ws.column_dimensions[column].width = min(max(widths[j] + 2, MIN_WIDTH), max_width)
-    ws.freeze_panes = "A2"
+        out: list[Any] = []
+        for j, raw in enumerate(row):
+            v, number_format = (raw.value, raw.number_format) if isinstance(raw, Formatted) else (raw, fmt.get(j))
+            v = _cell(v)
+            if number_format is None and isinstance(v, date):
+                number_format = DATETIME if isinstance(v, datetime) else DATE
+            if number_format is not None and v is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = number_format
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
     if filter_ and header:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 1)}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     return ws
 
 

@@ -52,8 +52,7 @@ _RUN_RE = re.compile(rf"(?P<cjk>{_CJK}+)|(?P<alnum>(?:(?!{_CJK})[^\W_])+)|(?P<ot
 # Query-side only: words that carry no meaning of their own in a question. They are never dropped
 # from the index (phrases need them) and are ignored only when a query needs its content words.
 QUERY_STOPWORDS = frozenset(
-    "的 了 和 与 及 或 是 在 对 等 之 其 该 这 那 被 把 将 为 由 以 于 而 并 也 都 就 吗 呢 吧 啊 "
-    "如何 怎么 怎样 什么 哪些 是否 能否 可否 可以 应当 应该 一个 关于 有关 进行 哪个 何时 多少".split()
+    ["的", "了", "和", "与", "及", "或", "是", "在", "对", "等", "之", "其", "该", "这", "那", "被", "把", "将", "为", "由", "以", "于", "而", "并", "也", "都", "就", "吗", "呢", "吧", "啊", "如何", "怎么", "怎样", "什么", "哪些", "是否", "能否", "可否", "可以", "应当", "应该", "一个", "关于", "有关", "进行", "哪个", "何时", "多少"]
 )
 
 
@@ -178,33 +177,52 @@ class Segmenter:
     """jieba default mode, HMM off, with the domain dictionary. ``name`` says which library runs."""
 
     def __init__(self, prefer: str = "rjieba") -> None:
-        self.name, self._cut = _load_segmenter(prefer)
+        self.name, self._cut, self._tag = _load_segmenter(prefer)
 
     def cut(self, text: str) -> list[str]:
         return self._cut(text)
 
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Part-of-speech tags (HMM on, to find unknown names); not used for indexing."""
+        return self._tag(text)
 
-def _load_segmenter(prefer: str) -> tuple[str, Callable[[str], list[str]]]:
+
+def _load_segmenter(
+    prefer: str,
+) -> tuple[str, Callable[[str], list[str]], Callable[[str], list[tuple[str, str]]]]:
     if prefer == "rjieba":
         try:
             import rjieba
         except ImportError:
             prefer = "jieba"
         else:
-            jb = rjieba.Jieba()
+            # rjieba builds its default instance on import; a second Jieba() would load the
+            # dictionary again (about 0.1 s), so the module-level functions of that instance are used.
             for word in domain_words():
-                jb.add_word(word, None, None)
-            return "rjieba", functools.partial(jb.cut, hmm=False)
+                rjieba.add_word(word, None, None)
+            return "rjieba", functools.partial(rjieba.cut, hmm=False), functools.partial(rjieba.tag, hmm=True)
     import logging
 
     import jieba
+    import jieba.posseg
 
     jieba.setLogLevel(logging.ERROR)
     tok = jieba.Tokenizer()
     tok.initialize()
     for word in domain_words():
         tok.add_word(word)
-    return "jieba", functools.partial(tok.lcut, HMM=False)
+    pos = jieba.posseg.POSTokenizer(tok)
+
+    def tag(text: str) -> list[tuple[str, str]]:
+        return [(p.word, p.flag) for p in pos.lcut(text, HMM=True)]
+
+    return "jieba", functools.partial(tok.lcut, HMM=False), tag
+
+
+def person_names(text: str) -> list[str]:
+    """Words the segmenter tags as personal names (nr), for a reviewer to check; may over-report."""
+    found = [w for w, flag in segmenter().tag(text) if flag == "nr" and 2 <= len(w) <= 4]
+    return list(dict.fromkeys(found))
 
 
 @functools.cache
@@ -370,27 +388,25 @@ def make_snippet(
     """
     needles = [n for n in needles if n]
     flat = " ".join(text.split())
-    spans = _find_spans(flat, needles)
     start = 0
-    if spans and len(flat) > width:
-        best = (-1, -1, 0)
+    if len(flat) > width:
+        spans = _find_spans(flat, needles)
+        best: tuple[int, int] = (-1, -1)
         for s, _ in spans:
-            lo = max(0, s - width // 4)
-            window = [sp for sp in spans if sp[0] >= lo and sp[1] <= lo + width]
-            covered = {flat[a:b] for a, b in window}
-            score = (len(covered), sum(b - a for a, b in window))
-            if score > best[:2]:
-                best = (*score, lo)
-        start = best[2]
-        back = max(flat.rfind(ch, max(0, start - 20), start + 1) for ch in _SENTENCE_END)
-        if back != -1 and back < (spans[0][0] if start == 0 else start + width // 4):
-            start = back + 1
+            lo = max(0, min(s - width // 5, len(flat) - width))
+            inside = [(a, b) for a, b in spans if a >= lo and b <= lo + width]
+            score = (len({flat[a:b] for a, b in inside}), sum(b - a for a, b in inside))
+            if score > best:
+                best, start = score, lo
+        if start:
+            # begin at a sentence when one starts shortly before the window
+            cut = max(flat.rfind(ch, max(0, start - 15), start) for ch in _SENTENCE_END)
+            if cut >= 0:
+                start = cut + 1
     window = flat[start : start + width]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(flat) else ""
     if transform is not None:
         window = transform(window)
-    body = prefix + window + suffix
-    shift = len(prefix)
-    marks = tuple((a + shift, b + shift) for a, b in _find_spans(window, needles))
-    return Snippet(body, marks)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(flat) else ""
+    marks = tuple((a + len(prefix), b + len(prefix)) for a, b in _find_spans(window, needles))
+    return Snippet(prefix + window + suffix, marks)

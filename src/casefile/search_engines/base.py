@@ -150,6 +150,7 @@ class EngineHit:
 class EngineResults:
     total: int
     hits: list[EngineHit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -232,12 +233,9 @@ class Engine(abc.ABC):
 
     # reading -----------------------------------------------------------------------------------
     @abc.abstractmethod
-    def search(self, query: Q, filters: Sequence[Filter], limit: int) -> EngineResults:
-        """The best ``limit`` hits by score (ties in index order) and the total number of matches."""
-
-    @abc.abstractmethod
-    def facets(self, query: Q, filters: Sequence[Filter], fields: Sequence[str]) -> dict[str, dict[str, int]]:
-        """For each keyword field: value → number of matching documents holding it."""
+    def search(self, query: Q, filters: Sequence[Filter], limit: int, facets: Sequence[str] = ()) -> EngineResults:
+        """The best ``limit`` hits by score, the number of matches and, for each keyword field in
+        ``facets``, value → number of matching documents holding it."""
 
     @abc.abstractmethod
     def get(self, doc_id: str) -> dict[str, Any] | None:

@@ -98,12 +98,22 @@ def _phrases(field: str, sequences: tuple[tuple[str, ...], ...], boost: float) -
     return Bool(must=tuple(parts), boost=1.0)
 
 
+def _grams(field: str, sequences: tuple[tuple[str, ...], ...], boost: float) -> Q:
+    """All the word's grams, positions unchecked: for one word of a few characters adjacent bigrams
+    practically always are the word, and skipping the position check keeps whoosh fast. Quoted
+    phrases and the whole-chunk bonus (``exact_clause``) do check positions."""
+    terms = tuple(dict.fromkeys(t for seq in sequences for t in seq))
+    if len(terms) == 1:
+        return Term(field, terms[0], boost)
+    return Bool(must=tuple(Term(field, t) for t in terms), boost=boost)
+
+
 def word_clause(word: str) -> Q:
-    """One content word: the whole word (words fields) or its exact characters (grams fields)."""
+    """One content word: the whole word (words fields) or its characters (grams fields)."""
     seqs = word_sequences(word)
     alts: list[Q] = [Term("title_w", word, B_TITLE_W), Term("body_w", word, B_BODY_W)]
     if seqs:
-        alts += [_phrases("title_g", seqs, B_TITLE_G), _phrases("body_g", seqs, B_BODY_G)]
+        alts += [_grams("title_g", seqs, B_TITLE_G), _grams("body_g", seqs, B_BODY_G)]
     return Bool(should=tuple(alts))
 
 
@@ -116,9 +126,14 @@ def exact_clause(qt: QueryText) -> Q | None:
 @dataclass(frozen=True)
 class ChunkClauses:
     strict: Q | None  # what the chunk must match
-    words: tuple[Q, ...]  # its content words, each optional in the relaxed query
+    words: tuple[Q, ...]  # its telling content words, each optional in the relaxed query
     exact: Q | None
     text: QueryText
+
+
+def _telling(word: str) -> bool:
+    """A single common character (年, 费, 人) says too little to match on its own when relaxing."""
+    return not (len(word) == 1 and "\u4e00" <= word <= "\u9fff")
 
 
 def chunk_clauses(chunk: Chunk, seg: Segmenter | None = None) -> ChunkClauses:
@@ -129,10 +144,13 @@ def chunk_clauses(chunk: Chunk, seg: Segmenter | None = None) -> ChunkClauses:
     words = tuple(word_clause(w) for w in qt.content_words)
     if not words:
         return ChunkClauses(exact, (), exact, qt)
+    if qt.content_words == (qt.norm,):
+        exact = None  # one word: its own gram phrase already is the exact match
+    telling = tuple(word_clause(w) for w in qt.content_words if _telling(w)) or words
     extra = (exact,) if exact is not None else ()
     if len(words) <= STRICT_WORDS:
-        return ChunkClauses(Bool(must=words, should=extra), words, exact, qt)
-    return ChunkClauses(Bool(should=(*words, *extra)), words, exact, qt)
+        return ChunkClauses(Bool(must=words, should=extra), telling, exact, qt)
+    return ChunkClauses(Bool(should=(*telling, *extra)), telling, exact, qt)
 
 
 @dataclass(frozen=True)

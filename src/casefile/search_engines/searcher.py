@@ -13,7 +13,8 @@ from casefile.search_engines.analysis import QUERY_STOPWORDS, Segmenter, analyse
 from casefile.search_engines.base import FACET_FIELDS, Bool, Engine, Filter, Q, Term
 from casefile.search_engines.query import BuiltQuery
 
-RERANK_EXTRA = 100  # hits beyond the requested page that the prior may move up
+RERANK_EXTRA = 20  # hits beyond the requested page that the ranking prior may move up (superseded
+# statutes only ever move down, so a short window is enough and keeps stored-field reads few)
 MLT_TERMS = 25
 SNIPPET_WIDTH = 110
 
@@ -70,17 +71,16 @@ def run(
     page = max(1, page)
     per_page = max(1, per_page)
     want = page * per_page
-    query = built.query
-    res = engine.search(query, filters, want + RERANK_EXTRA)
+    fields = FACET_FIELDS if facets else ()
+    res = engine.search(built.query, filters, want + RERANK_EXTRA, fields)
     relaxed = False
     if res.total == 0 and built.relaxed is not None:
-        query, relaxed = built.relaxed, True
-        res = engine.search(query, filters, want + RERANK_EXTRA)
+        relaxed = True
+        res = engine.search(built.relaxed, filters, want + RERANK_EXTRA, fields)
     ranked = sorted(res.hits, key=lambda h: (-round(h.score * float(h.stored.get("rank", 1.0)), 6), h.id))
     chosen = ranked[(page - 1) * per_page : want]
     hits = [_hit(h.stored, h.score * float(h.stored.get("rank", 1.0)), built.needles, mask) for h in chosen]
-    counts = _sorted_facets(engine.facets(query, filters, FACET_FIELDS)) if facets else {}
-    return Page(res.total, page, per_page, hits, counts, relaxed)
+    return Page(res.total, page, per_page, hits, _sorted_facets(res.facets), relaxed)
 
 
 def _hit(stored: dict[str, Any], score: float, needles: Sequence[str], mask: Callable[[str], str] | None) -> Hit:

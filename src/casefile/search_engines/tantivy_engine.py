@@ -170,9 +170,11 @@ class TantivyEngine(Engine):
     # reading -----------------------------------------------------------------------------------
     def _doc(self, searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
         data = searcher.doc(address).get_first("data")
+        if data is None:
+            raise ValueError("索引中的文档缺少存储字段")
         return dict(json.loads(bytes(data).decode("utf-8")))
 
-    def search(self, query: Q, filters: Sequence[Filter], limit: int) -> EngineResults:
+    def search(self, query: Q, filters: Sequence[Filter], limit: int, facets: Sequence[str] = ()) -> EngineResults:
         s = self.ix.searcher()
         q = self.compile.with_filters(query, filters)
         result = s.search(q, max(1, limit), count=True)
@@ -180,18 +182,14 @@ class TantivyEngine(Engine):
         for score, address in result.hits[:limit] if limit else []:
             stored = self._doc(s, address)
             hits.append(EngineHit(stored["id"], float(score), stored))
-        return EngineResults(int(result.count or 0), hits)
-
-    def facets(self, query: Q, filters: Sequence[Filter], fields: Sequence[str]) -> dict[str, dict[str, int]]:
-        s = self.ix.searcher()
-        q = self.compile.with_filters(query, filters)
-        aggs = {name: {"terms": {"field": name, "size": 10000}} for name in fields}
-        raw = s.aggregate(q, aggs) if fields else {}
-        out: dict[str, dict[str, int]] = {}
-        for name in fields:
-            buckets = raw.get(name, {}).get("buckets", [])
-            out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if int(b["doc_count"])}
-        return out
+        count = getattr(result, "count", None)  # present at runtime, missing from tantivy's stub
+        counts: dict[str, dict[str, int]] = {}
+        if facets:
+            raw = s.aggregate(q, {name: {"terms": {"field": name, "size": 10000}} for name in facets})
+            for name in facets:
+                buckets = raw.get(name, {}).get("buckets", [])
+                counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets if int(b["doc_count"])}
+        return EngineResults(int(count or 0), hits, counts)
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         s = self.ix.searcher()

@@ -8,8 +8,10 @@ decodes them, so whoosh indexes exactly the positions the shared analysis produc
 from __future__ import annotations
 
 import contextlib
+import os
+import pickle
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from whoosh.formats import Positions
 from whoosh.writing import IndexWriter
 
 from casefile.search_engines.base import (
+    FACET_FIELDS,
     KEYWORD_FIELDS,
     TEXT_FIELDS,
     Bool,
@@ -40,7 +43,7 @@ from casefile.search_engines.base import (
 
 _ITEM = "\x1e"
 _POS = "\x1f"
-WRITE_TIMEOUT = 10.0
+WRITE_TIMEOUT = 2.0  # our own lock is held while writing, so any other holder is a stranger
 
 
 def encode_tokens(tokens: Tokens) -> str:
@@ -200,6 +203,8 @@ class WhooshEngine(Engine):
         super().__init__(path)
         self.ix = ix
         self._searcher: Any = None
+        self._facet_cache: dict[str, dict[str, int]] = {}
+        self._facet_cache_gen: int | None = None
 
     @classmethod
     def create(cls, path: Path) -> WhooshEngine:
@@ -221,20 +226,24 @@ class WhooshEngine(Engine):
         return cls(path, ix)
 
     def close(self) -> None:
-        if self._searcher is not None:
-            with contextlib.suppress(Exception):
-                self._searcher.close()
-            self._searcher = None
+        self._drop_searcher()
         with contextlib.suppress(Exception):
             self.ix.close()
 
     @property
     def searcher(self) -> Any:
+        # Not Searcher.refresh(): it reuses segment readers and misses deletions made since.
+        if self._searcher is not None and self.ix.latest_generation() != self._searcher.reader().generation():
+            self._drop_searcher()
         if self._searcher is None:
             self._searcher = self.ix.searcher()
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[EngineWriter]:
@@ -249,40 +258,72 @@ class WhooshEngine(Engine):
             writer.cancel()
             raise
         writer.commit()
+        self._drop_searcher()
+        with contextlib.suppress(Exception):  # only a cache: the next query builds it otherwise
+            self._facet_bits()
 
     # reading -----------------------------------------------------------------------------------
     def _full(self, query: Q, filters: Sequence[Filter]) -> tuple[wq.Query, wq.Query | None, wq.Query | None]:
         allow, mask = _filter_queries(filters)
         return to_whoosh(query), allow, mask
 
-    def search(self, query: Q, filters: Sequence[Filter], limit: int) -> EngineResults:
+    def search(self, query: Q, filters: Sequence[Filter], limit: int, facets: Sequence[str] = ()) -> EngineResults:
         q, allow, mask = self._full(query, filters)
         s = self.searcher
-        results = s.search(q, limit=max(1, limit), filter=allow, mask=mask)
-        hits = [EngineHit(hit["id"], float(hit.score or 0.0), hit["data"]) for hit in results]
-        return EngineResults(len(results), hits[:limit] if limit else [])
+        # limit=None: one pass scores every match and records the matched set, which both the total
+        # and the facet counts need (a top-N search would have to run the query again for them).
+        results = s.search(q, limit=None, filter=allow, mask=mask)
+        hits = [EngineHit(hit["id"], float(hit.score or 0.0), hit["data"]) for hit in results[:limit]] if limit else []
+        matched = results.docs()
+        counts = {name: self._count(name, matched) for name in facets}
+        return EngineResults(len(matched), hits, counts)
 
-    def _matching(self, query: Q, filters: Sequence[Filter]) -> set[int]:
-        q, allow, mask = self._full(query, filters)
-        if allow is not None:
-            q = wq.And([q, allow])
-        if mask is not None:
-            q = wq.AndNot(q, mask)
-        return set(self.searcher.docs_for_query(q))
+    def _count(self, name: str, matched: set[int]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        if not matched:
+            return counts
+        bits = self._bits(matched)
+        for term, term_bits in self._facet_bits().get(name, {}).items():
+            n = (term_bits & bits).bit_count()
+            if n:
+                counts[term] = n
+        return counts
 
-    def facets(self, query: Q, filters: Sequence[Filter], fields: Sequence[str]) -> dict[str, dict[str, int]]:
-        matched = self._matching(query, filters)
-        s = self.searcher
-        out: dict[str, dict[str, int]] = {}
-        for name in fields:
-            counts: dict[str, int] = {}
-            if matched:
-                for term in s.reader().field_terms(name):
-                    n = len(matched.intersection(s.postings(name, term).all_ids()))
-                    if n:
-                        counts[term] = n
-            out[name] = counts
-        return out
+    @staticmethod
+    def _bits(docnums: Iterable[int]) -> int:
+        docnums = list(docnums)
+        out = bytearray((max(docnums, default=0) >> 3) + 1)
+        for d in docnums:
+            out[d >> 3] |= 1 << (d & 7)
+        return int.from_bytes(out, "little")
+
+    def _facet_bits(self) -> dict[str, dict[str, int]]:
+        """value → bitset of documents, per keyword field. Reading every posting list costs a fresh
+        process about 0.3 s at 10k documents, so the sets are kept in a file per index generation."""
+        gen = self.searcher.reader().generation()
+        if self._facet_cache_gen == gen:
+            return self._facet_cache
+        path = self.path / f"casefile-facets-{gen}.pickle"
+        data: dict[str, dict[str, int]] | None = None
+        with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):
+            loaded = pickle.loads(path.read_bytes())
+            if isinstance(loaded, dict):
+                data = {f: {t: int.from_bytes(b, "little") for t, b in v.items()} for f, v in loaded.items()}
+        if data is None:
+            s = self.searcher
+            data = {name: {term: self._bits(s.postings(name, term).all_ids()) for term in s.reader().field_terms(name)}
+                    for name in FACET_FIELDS}
+            raw = {f: {t: b.to_bytes((b.bit_length() + 7) // 8, "little") for t, b in v.items()} for f, v in data.items()}
+            with contextlib.suppress(OSError):
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, path)
+                for old in self.path.glob("casefile-facets-*.pickle"):
+                    if old != path:
+                        with contextlib.suppress(OSError):
+                            old.unlink()
+        self._facet_cache, self._facet_cache_gen = data, gen
+        return data
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         fields = self.searcher.document(id=doc_id)

@@ -1,0 +1,13 @@
+"""Documents: templates → .docx (docxtpl, strict Jinja), 文号, issuance and freezing, PDF, batch.
+
+Modules, each importable on its own (docxtpl and lxml load only when a document is made):
+
+- ``fields``   the catalogue D01–D31: title, layout, 文号, 救济途径, the ``x.*`` fields of each type
+- ``context``  Case → template context (the contract in docs/architecture.md)
+- ``remedy``   the 救济途径 sentences by issuing agency and act type
+- ``engine``   finding, preparing and rendering templates
+- ``check``    ``templates check``
+- ``issue``    ``issue_document`` inside a dossier transaction; ``produce_document`` for the CLI
+- ``pdf``      LibreOffice conversion (``convert_to_pdf``)
+- ``batch``    many documents from a spreadsheet
+"""

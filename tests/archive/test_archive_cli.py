@@ -1,0 +1,72 @@
+"""The archive commands in a real subprocess: wiring, Chinese messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from archive.helpers import Archived, closed_direct_case, writable
+from conftest import env_for
+
+
+def run(ws: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(ws, **env),
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_archive_verify_and_refusals(ws, fake_soffice: Path) -> None:  # type: ignore[no-untyped-def]
+    from archive.helpers import new_case
+
+    soffice = {"CASEFILE_SOFFICE": str(fake_soffice)}
+    open_id = new_case(ws)
+    p = run(ws.root, "archive", open_id, **soffice)
+    assert p.returncode == 1 and "不能归档" in p.stderr and "尚未办结" in p.stderr and "Traceback" not in p.stderr
+    cid = closed_direct_case(ws, evidence=False)
+    p = run(ws.root, "archive", cid, **soffice)
+    assert p.returncode == 0, p.stderr
+    assert "已归档，档号 J001-WS·2026-D10-SBZY-0001" in p.stdout
+    p = run(ws.root, "archive", cid, **soffice)
+    assert p.returncode == 1 and "不能重复归档" in p.stderr
+    p = run(ws.root, "verify", cid)
+    assert p.returncode == 0 and "四性" not in p.stderr and "通过" in p.stdout, p.stdout + p.stderr
+    p = run(ws.root, "verify", "--all", "--quick", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["ok"] is True
+    p = run(ws.root, "verify")
+    assert p.returncode == 2 and "--all" in p.stderr
+    p = run(ws.root, "show", cid)
+    assert p.returncode == 0 and "已归档" in p.stdout
+    p = run(ws.root, "fsck")
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_verify_reports_tampering_with_exit_1(archived: Archived) -> None:
+    target = next(p for p in (archived.bag / "data" / "documents").iterdir() if p.suffix == ".json")
+    with writable(target):
+        target.write_bytes(target.read_bytes().replace(b"{", b"[", 1))
+    p = run(archived.ws.root, "verify", archived.case_id)
+    assert p.returncode == 1
+    assert "未通过" in p.stdout and "[真实性]" in p.stdout and target.name in p.stdout and "内容已被改动" in p.stdout
+    p = run(archived.ws.root, "verify", "--all", "--json")
+    data = json.loads(p.stdout)
+    assert p.returncode == 1 and data["cases"][0]["findings"][0]["code"] == "changed"
+
+
+def test_reopen_transfer_and_purge_commands(archived: Archived, tmp_path: Path) -> None:
+    root = archived.ws.root
+    p = run(root, "transfer", "--year", "2026", str(tmp_path / "dest"))
+    assert p.returncode == 0 and "目的地校验通过" in p.stdout, p.stdout + p.stderr
+    p = run(root, "purge", archived.case_id, "--request", "--by", "甲", "--reason", "期满")
+    assert p.returncode == 1 and "届满前不得销毁" in p.stderr
+    p = run(root, "purge", archived.case_id, "--by", "甲")
+    assert p.returncode == 2
+    later = {"CASEFILE_NOW": "2037-03-01T09:00:00+08:00"}
+    p = run(root, "purge", archived.case_id, "--request", "--by", "甲", "--reason", "期满", **later)
+    assert p.returncode == 0 and "须由另一人批准" in p.stdout
+    p = run(root, "reopen", archived.case_id, "--reason", "补充调查")
+    assert p.returncode == 0 and "保持不变" in p.stdout, p.stdout + p.stderr
+    p = run(root, "purge", archived.case_id, "--approve", "--by", "乙", **later)
+    assert p.returncode == 0 and "已销毁" in p.stdout, p.stdout + p.stderr
+    p = run(root, "archive", "--void", "2026-0009", "--reason", "x")
+    assert p.returncode == 1 and "尚未分配" in p.stderr

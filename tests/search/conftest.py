@@ -1,0 +1,15 @@
+"""Fixtures of the search tests (helpers live in helpers.py, shared with tests/library)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def search_ws(tmp_path: Path) -> Any:
+    from casefile.workspace import init_workspace
+
+    return init_workspace(tmp_path / "ws", "pianguan")
