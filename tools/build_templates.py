@@ -21,7 +21,8 @@ Layout constants and their source (GB/T 9704-2012《党政机关公文格式》,
   * ``charSpace`` = −849: the character pitch is 156 mm / 28 = 15.79 pt, i.e. 0.207 pt less than
     the 16 pt default font size; Word stores the difference in 1/4096 pt (−0.207 × 4096 ≈ −849).
     LibreOffice up to 7.5 mis-renders a negative charSpace (two grid cells per character), so the
-    preview converts a copy with charSpace="0" (see ``libreoffice_copy``); the templates keep −849.
+    PDF conversion hands it a copy with charSpace="0" (``casefile.documents.pdf.libreoffice_copy``,
+    used by the application and by ``--preview`` alike); the templates keep −849.
 - Fonts (§5.2.4, §7): title 2号小标宋 (22 pt, ``方正小标宋简体``); body 3号仿宋 (16 pt,
   ``仿宋_GB2312``); level-1 headings "一、" 3号黑体; level-2 "（一）" 3号楷体 (``楷体_GB2312``);
   levels 3–4 "1." "（1）" 仿宋. Only the East Asian font name is set (``w:eastAsia``); Latin text
@@ -78,6 +79,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from casefile.documents.fields import DOC_TYPES, DocSpec  # noqa: E402
+from casefile.documents.pdf import convert_many, find_soffice  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 TEMPLATE_TYPES = [f"D{n:02d}" for n in range(1, 30)]
@@ -3005,22 +3007,6 @@ def render(path: Path, ctx: dict[str, Any], out: Path) -> None:
     tpl.save(str(out))
 
 
-def libreoffice_copy(docx: Path, out: Path) -> None:
-    """Copy of a rendered document for PDF conversion with LibreOffice.
-
-    LibreOffice up to 7.5 mis-renders a negative ``w:charSpace`` (each 16 pt character takes two
-    15.79 pt grid cells, so a line holds 14 characters); later versions clamp the grid adjustment to 0.
-    Word and WPS need the negative value for 28 characters per line, so the templates keep it and only
-    the copy handed to ``soffice`` gets ``charSpace="0"`` (LibreOffice then uses the line grid alone).
-    """
-    with zipfile.ZipFile(docx) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = re.sub(rb'w:charSpace="-\d+"', b'w:charSpace="0"', data)
-            zout.writestr(info, data)
-
-
 def preview(paths: list[Path], out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     rendered: list[Path] = []
@@ -3042,29 +3028,11 @@ def preview(paths: list[Path], out_dir: Path) -> int:
             failures += 1
             continue
         rendered.append(out)
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice or not rendered:
+    if find_soffice() is None or not rendered:
         print("soffice not found: rendered .docx only", file=sys.stderr)
         return failures
-    lo_dir = out_dir / "lo"
-    lo_dir.mkdir(exist_ok=True)
-    for out in rendered:
-        libreoffice_copy(out, lo_dir / out.name)
-    subprocess.run(
-        [
-            soffice,
-            "-env:UserInstallation=file:///tmp/lo_profile_tpl",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out_dir),
-            *(str(lo_dir / o.name) for o in rendered),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    # the conversion the application uses, charSpace workaround included
+    convert_many(rendered, out_dir, timeout=600)
     for old in out_dir.glob("D[0-9][0-9]-*.png"):
         old.unlink()
     for out in rendered:

@@ -235,6 +235,24 @@ def upsert(ws: Workspace, case: Case) -> None:
             raise
 
 
+CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events")
+
+
+def remove(ws: Workspace, case_id: str) -> None:
+    """Forget a case (after its approved destruction); the dossier is the record, so this only
+    keeps listings, deadlines and statistics from showing a case that no longer exists."""
+    with connect(ws) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for table in CHILD_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE case_id = ?", (case_id,))
+            con.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
 @dataclass
 class RebuildReport:
     cases: int = 0

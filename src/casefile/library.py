@@ -7,6 +7,10 @@ a reviewer (脱敏审核人, not the drafter) and a different approver (发布�
 exact text, each recorded in the case journal, and only while the leak check finds nothing: no
 ID number, mobile number, credit code, 11+ digit run, or real name of anyone in the case record.
 ``export`` turns published write-ups into a training booklet (.docx).
+
+An archived case is a sealed bag: its record and journal are never written again. For such a case
+the map goes to the annex beside the bag (:mod:`casefile.archive.annex`, same path, 0600) and each
+step is recorded in the preservation log instead of the journal.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +34,7 @@ STAGES = ("draft", "reviewed", "approved", "published")
 STAGE_LABELS = {"draft": "草稿", "reviewed": "已审核", "approved": "已批准", "published": "已发布"}
 SECTIONS = ("案情简介", "争议焦点", "处理结果", "法律依据", "经验启示", "关键词")
 TYPICAL_ID_RE = re.compile(r"^TC-(\d{4})-(\d{4,6})$")
-MAP_DIR = "typical"
+MAP_DIR = "typical"  # also the annex of an archived case (casefile.archive.annex.TYPICAL_DIR)
 REMOVED = "（略）"
 
 
@@ -575,8 +579,8 @@ def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport
 
     dossier = Dossier(ws, case_id)
     case = dossier.load()
-    if case.typical is not None and case.typical.draft:
-        existing = next((w.id for w in list_writeups(ws) if w.source_case == case.id), "")
+    existing = next((w.id for w in list_writeups(ws) if w.source_case == case.id), "")
+    if (case.typical is not None and case.typical.draft) or (_sealed(case) and existing):
         raise TypicalRefused(f"案件 {case.id} 已有典型案例稿{('（' + existing + '）') if existing else ''}，"
                              "请直接修改 library/ 下的文件。")
     mapping = build_mapping(case, ws.settings)
@@ -584,23 +588,68 @@ def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport
     warnings = [f"可能的人名“{n}”未在案件记录中登记，请人工核对是否需要脱敏" for n in _probable_names(body, mapping)]
     findings = leak_check(body, mapping.real_names())
     year = now.year
-    with dossier.transaction(actor, now, allow_archived=True) as tx, \
-            Sequence(ws, f"typical-{year}").allocate(case.id, now) as n:
-        tid = f"TC-{year}-{n:04d}"
-        map_rel = f"{MAP_DIR}/{tid}.map.json"
-        tx.write_file(map_rel, json.dumps({"typical_id": tid, **mapping.to_json()}, ensure_ascii=False,
-                                          indent=1).encode("utf-8"), mode=0o600)
-        w = WriteUp(
+
+    def writeup(tid: str) -> WriteUp:
+        return WriteUp(
             id=tid, title=title, body=body, category=[c.short for c in case.categories],
             insurance=[i.value for i in case.insurance_types], risk=case.risk.value if case.risk else "",
             year=case.year, outcome=_outcome(case), keywords=keywords, status="draft", source_case=case.id,
             drafted_by=actor, drafted_at=now.isoformat(),
         )
-        path = _save(ws, w)
-        tx.case.typical = TypicalInfo(selected=True, draft=body)
-        tx.event("typical_drafted", typical_id=tid, map_file=map_rel, label=f"起草典型案例 {tid}")
+
+    def map_bytes(tid: str) -> bytes:
+        return json.dumps({"typical_id": tid, **mapping.to_json()}, ensure_ascii=False, indent=1).encode("utf-8")
+
+    if _sealed(case):
+        tid, path, map_rel = _draft_sealed(ws, dossier, case, writeup, map_bytes, actor, now)
+    else:
+        with dossier.transaction(actor, now) as tx, Sequence(ws, f"typical-{year}").allocate(case.id, now) as n:
+            tid = f"TC-{year}-{n:04d}"
+            map_rel = f"{MAP_DIR}/{tid}.map.json"
+            tx.write_file(map_rel, map_bytes(tid), mode=0o600)
+            path = _save(ws, writeup(tid))
+            tx.case.typical = TypicalInfo(selected=True, draft=body)
+            tx.event("typical_drafted", typical_id=tid, map_file=map_rel, label=f"起草典型案例 {tid}")
     _after_commit(ws, dossier)
     return DraftReport(tid, case.id, str(path), map_rel, findings, warnings)
+
+
+# -- archived cases: the annex and the preservation log ----------------------------------------------------
+def _sealed(case: Case) -> bool:
+    from casefile.models.enums import State
+
+    return case.state is State.ARCHIVED and case.archive is not None
+
+
+def _log_sealed(ws: Workspace, case: Case, type_: str, actor: str, now: datetime, **data: Any) -> None:
+    """One step on an archived case, recorded in the preservation log (its journal is sealed)."""
+    from casefile.archive import preservation
+
+    a = case.archive
+    assert a is not None
+    preservation.append(ws, a.year, type_, now=now, actor=actor, case_id=case.id, dang_hao=a.dang_hao, **data)
+
+
+def _draft_sealed(ws: Workspace, dossier: Any, case: Case, writeup: Callable[[str], WriteUp],
+                  map_bytes: Callable[[str], bytes], actor: str, now: datetime) -> tuple[str, Path, str]:
+    """Draft for an archived case: the map into the annex beside the bag, the step into the
+    preservation log; nothing the bag's manifests cover is touched."""
+    from casefile.archive import annex
+    from casefile.store import Sequence, sha256_bytes
+
+    with dossier.lock(), Sequence(ws, f"typical-{now.year}").allocate(case.id, now) as n:
+        tid = f"TC-{now.year}-{n:04d}"
+        w = writeup(tid)
+        data = map_bytes(tid)
+        map_rel = annex.write_map(dossier.path, f"{tid}.map.json", data)
+        try:
+            _log_sealed(ws, case, annex.DRAFTED_EVENT, actor, now, typical_id=tid, map_file=map_rel,
+                        map_sha256=sha256_bytes(data), content_sha256=w.content_sha256(), drafted_by=actor)
+        except BaseException:
+            annex.remove_map(dossier.path, map_rel)
+            raise
+        path = _save(ws, w)
+    return tid, path, map_rel
 
 
 def _outcome(case: Case) -> str:
@@ -670,14 +719,20 @@ def review(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) -
     findings = leak_check(w.full_text(), build_mapping(case, ws.settings).real_names())
     _refuse_leaks(w, findings, "通过脱敏审核")
     sha = w.content_sha256()
-    with dossier.transaction(actor, now, allow_archived=True) as tx:
-        info = tx.case.typical or _typical_info()
-        tx.case.typical = info.model_copy(update={"selected": True, "reviewer": by, "reviewed_at": now,
-                                                  "approver": None, "approved_at": None})
-        tx.event("typical_reviewed", typical_id=w.id, reviewer=by, content_sha256=sha, label=f"典型案例 {w.id} 脱敏审核")
-        w.status, w.reviewer, w.reviewed_at, w.reviewed_sha256 = "reviewed", by, now.isoformat(), sha
-        w.approver = w.approved_at = w.approved_sha256 = w.published_at = ""
-        _save(ws, w)
+    w.status, w.reviewer, w.reviewed_at, w.reviewed_sha256 = "reviewed", by, now.isoformat(), sha
+    w.approver = w.approved_at = w.approved_sha256 = w.published_at = ""
+    if _sealed(case):
+        with dossier.lock():
+            _log_sealed(ws, case, "typical_reviewed", actor, now, typical_id=w.id, reviewer=by, content_sha256=sha)
+            _save(ws, w)
+    else:
+        with dossier.transaction(actor, now) as tx:
+            info = tx.case.typical or _typical_info()
+            tx.case.typical = info.model_copy(update={"selected": True, "reviewer": by, "reviewed_at": now,
+                                                      "approver": None, "approved_at": None})
+            tx.event("typical_reviewed", typical_id=w.id, reviewer=by, content_sha256=sha,
+                     label=f"典型案例 {w.id} 脱敏审核")
+            _save(ws, w)
     _after_commit(ws, dossier)
     return StepReport(w.id, "reviewed", by, f"典型案例 {w.id} 已由 {by} 完成脱敏审核，待发布审批。")
 
@@ -694,14 +749,20 @@ def approve(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) 
         raise TypicalRefused(f"典型案例 {w.id} 已于 {w.approved_at[:10]} 由 {w.approver} 批准。")
     if by == w.reviewer:
         raise TypicalRefused(f"审批人不能与审核人（{w.reviewer}）是同一人。")
-    dossier, _case = _case_of(ws, w)
+    dossier, case = _case_of(ws, w)
     sha = w.content_sha256()
-    with dossier.transaction(actor, now, allow_archived=True) as tx:
-        info = tx.case.typical or _typical_info()
-        tx.case.typical = info.model_copy(update={"approver": by, "approved_at": now, "draft": w.body})
-        tx.event("typical_approved", typical_id=w.id, approver=by, content_sha256=sha, label=f"典型案例 {w.id} 发布审批")
-        w.status, w.approver, w.approved_at, w.approved_sha256 = "approved", by, now.isoformat(), sha
-        _save(ws, w)
+    w.status, w.approver, w.approved_at, w.approved_sha256 = "approved", by, now.isoformat(), sha
+    if _sealed(case):
+        with dossier.lock():
+            _log_sealed(ws, case, "typical_approved", actor, now, typical_id=w.id, approver=by, content_sha256=sha)
+            _save(ws, w)
+    else:
+        with dossier.transaction(actor, now) as tx:
+            info = tx.case.typical or _typical_info()
+            tx.case.typical = info.model_copy(update={"approver": by, "approved_at": now, "draft": w.body})
+            tx.event("typical_approved", typical_id=w.id, approver=by, content_sha256=sha,
+                     label=f"典型案例 {w.id} 发布审批")
+            _save(ws, w)
     _after_commit(ws, dossier)
     return StepReport(w.id, "approved", by, f"典型案例 {w.id} 已由 {by} 批准，可以发布。")
 
@@ -720,12 +781,18 @@ def publish(ws: Workspace, typical_id: str, actor: str, now: datetime) -> StepRe
     dossier, case = _case_of(ws, w)
     findings = leak_check(w.full_text(), build_mapping(case, ws.settings).real_names())
     _refuse_leaks(w, findings, "发布")
-    with dossier.transaction(actor, now, allow_archived=True) as tx:
-        info = tx.case.typical or _typical_info()
-        tx.case.typical = info.model_copy(update={"published_id": w.id, "draft": w.body})
-        tx.event("typical_published", typical_id=w.id, content_sha256=w.content_sha256(), label=f"发布典型案例 {w.id}")
-        w.status, w.published_at = "published", now.isoformat()
-        _save(ws, w)
+    sha = w.content_sha256()
+    w.status, w.published_at = "published", now.isoformat()
+    if _sealed(case):
+        with dossier.lock():
+            _log_sealed(ws, case, "typical_published", actor, now, typical_id=w.id, content_sha256=sha)
+            _save(ws, w)
+    else:
+        with dossier.transaction(actor, now) as tx:
+            info = tx.case.typical or _typical_info()
+            tx.case.typical = info.model_copy(update={"published_id": w.id, "draft": w.body})
+            tx.event("typical_published", typical_id=w.id, content_sha256=sha, label=f"发布典型案例 {w.id}")
+            _save(ws, w)
     _after_commit(ws, dossier)
     return StepReport(w.id, "published", actor, f"典型案例 {w.id} 已发布。")
 

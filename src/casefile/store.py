@@ -526,7 +526,28 @@ class Sequence:
         return out
 
     def last(self) -> int:
-        return max((int(e["value"]) for e in self.entries()), default=0)
+        """The highest value handed out. Values only grow, so the log's tail suffices: read backwards
+        until a complete entry (a torn last line, left by a kill mid-append, is skipped)."""
+        if not self.path.exists():
+            return 0
+        with self.path.open("rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            block = 4096
+            while True:
+                start = max(0, size - block)
+                f.seek(start)
+                lines = f.read(size - start).split(b"\n")
+                if start > 0:
+                    lines = lines[1:]  # the first piece may be the end of a longer line
+                for raw in reversed(lines):
+                    try:
+                        entry = json.loads(raw)
+                        return int(entry["value"])
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                if start == 0:
+                    return 0
+                block *= 4
 
     @contextlib.contextmanager
     def allocate(self, purpose: str, now: datetime) -> Iterator[int]:
@@ -539,7 +560,11 @@ class Sequence:
             line = encode_entry({"value": value, "time": now.isoformat(), "for": purpose}) + b"\n"
             faults.point("seq.before_log")
             try:
-                with self.path.open("ab") as f:
+                with self.path.open("ab+") as f:
+                    if f.seek(0, os.SEEK_END) > 0:
+                        f.seek(-1, os.SEEK_END)
+                        if f.read(1) != b"\n":  # a torn line from a killed writer: never glue onto it
+                            line = b"\n" + line
                     f.write(line)
                     f.flush()
                     os.fsync(f.fileno())

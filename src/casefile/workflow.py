@@ -7,8 +7,7 @@ is not allowed now is refused with the current state and the steps that are allo
 
 from __future__ import annotations
 
-import contextlib
-import contextlib
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +58,8 @@ from casefile.rules.dates import date_cn, parse_period
 from casefile.rules.wenhao import format_wenhao
 from casefile.store import Dossier, Transaction
 from casefile.store import Sequence as Seq
+
+log = logging.getLogger(__name__)
 
 # -- the transition table ------------------------------------------------------------------------
 S = State
@@ -262,16 +263,17 @@ def after_commit(ws: Workspace, dossier: Dossier) -> None:
     """Derived data follows the dossier; a failure here never undoes the committed change."""
     from casefile import catalog
 
+    # Both are disposable: fsck reports a stale catalog and `catalog rebuild` / `index rebuild` repair them.
     try:
         catalog.upsert(ws, dossier.load())
-    except Exception:  # the catalog is disposable; fsck reports it stale and rebuild repairs it
-        pass
+    except Exception as exc:
+        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", dossier.case_id, exc)
     try:
         from casefile.search import notify_change
-    except ImportError:
-        return
-    with contextlib.suppress(Exception):
+
         notify_change(ws, dossier.case_id)
+    except Exception as exc:
+        log.warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", dossier.case_id, exc)
 
 
 # -- intake (T1–T4, T2) ---------------------------------------------------------------------------

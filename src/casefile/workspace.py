@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -67,13 +70,19 @@ class FsckReport:
         return not self.findings
 
 
-def fsck(ws: Workspace, *, repair: bool = True) -> FsckReport:
+def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, actor: str = "fsck") -> FsckReport:
     """Check every dossier: schema, journal chain, journal↔record agreement, referenced files,
-    sequences, catalog agreement. One bad dossier never stops the others."""
+    sequences, catalog agreement. One bad dossier never stops the others.
+
+    With ``repair`` it first finishes or undoes what a killed process left: interrupted transactions
+    (taking each dossier's lock runs the store's recovery), interrupted archiving runs (staging
+    folders beside the case folder) and approved destructions that did not finish."""
     from casefile import catalog
-    from casefile.store import Dossier, Sequence, iter_dossiers, sha256_file
+    from casefile.store import Sequence, iter_dossiers, sha256_file
 
     report = FsckReport()
+    if repair:
+        _recover_archiving(ws, report, now or datetime.now().astimezone(), actor)
     used: dict[str, set[int]] = {}
     for d in iter_dossiers(ws):
         report.cases += 1
@@ -108,7 +117,7 @@ def fsck(ws: Workspace, *, repair: bool = True) -> FsckReport:
     for name, values in used.items():
         seq = Sequence(ws, name)
         logged = [int(e["value"]) for e in seq.entries()]
-        dupes = {v for v in logged if logged.count(v) > 1}
+        dupes = {v for v, n in Counter(logged).items() if n > 1}
         for v in sorted(dupes):
             report.findings.append(FsckFinding("-", "sequence-duplicate", f"序号 {name} #{v} 被重复分配"))
         for v in sorted(values - set(logged)):
@@ -116,12 +125,52 @@ def fsck(ws: Workspace, *, repair: bool = True) -> FsckReport:
         for v in sorted(set(logged) - values):
             report.recovered.append(f"序号 {name} #{v} 已分配但未使用（有分配记录，视为作废号）")
     try:
-        for msg in catalog.check_agreement(ws):
+        stale = catalog.check_agreement(ws)
+        if stale and repair:  # derived data: a killed process may leave it behind the dossiers
+            catalog.rebuild(ws)
+            report.recovered.append(f"案件目录与案卷不一致（{len(stale)}处），已从案卷重建")
+            stale = catalog.check_agreement(ws)
+        for msg in stale:
             report.findings.append(FsckFinding("-", "catalog", msg))
     except CasefileError as exc:
         report.findings.append(FsckFinding("-", "catalog", exc.message))
-    _ = Dossier
     return report
+
+
+def _recover_archiving(ws: Workspace, report: FsckReport, now: datetime, actor: str) -> None:
+    """Staging folders of an archiving run (``.<案件ID>.archiving-*``) and leftovers of destructions.
+
+    A kill between the two renames of an archiving run leaves no folder under the case id, so the
+    candidates are found from the staging folders themselves, not from the dossiers."""
+    if not ws.archive_dir.is_dir():
+        return
+    from casefile.store import CASE_ID_RE, Dossier
+
+    staged: set[str] = set()
+    for year_dir in ws.archive_dir.iterdir():
+        if not (year_dir.is_dir() and year_dir.name.isdigit()):
+            continue
+        for p in year_dir.iterdir():
+            m = re.match(r"^\.(.+)\.archiving-", p.name)
+            if m and CASE_ID_RE.match(m.group(1)):
+                staged.add(m.group(1))
+    if staged:
+        from casefile.archive.build import recover
+
+        for cid in sorted(staged):
+            d = Dossier(ws, cid)
+            try:
+                with d.lock():
+                    rec = recover(ws, d, now=now, actor=actor)
+                report.recovered.extend(f"{cid}：{a}" for a in rec.actions)
+            except CasefileError as exc:
+                report.findings.append(FsckFinding(cid, "archive-recovery", exc.message))
+    # destructions: only the archive package knows their folder names; import it only when needed
+    if any(p.name.startswith(".") and ".purging-" in p.name
+           for y in ws.archive_dir.iterdir() if y.is_dir() and y.name.isdigit() for p in y.iterdir()):
+        from casefile.archive.lifecycle import purge_leftovers
+
+        report.recovered.extend(f"删除已批准销毁但未删完的目录 {n}" for n in purge_leftovers(ws))
 
 
 def _check_file(report: FsckReport, d: object, cid: str, rel: str, sha: str | None) -> None:

@@ -340,3 +340,25 @@ def test_a_number_used_by_a_crashed_run_is_never_handed_out_again(ws, fake_soffi
     from casefile.archive import verify
 
     assert verify(ws, all_cases=True, now=ARCHIVED_AT, actor=ACTOR).ok
+
+
+@pytest.mark.parametrize("fault", ["archive.before_swap", "archive.after_swap", "archive.before_cleanup"])
+def test_fsck_finishes_an_interrupted_archiving_run(ws, fake_soffice, fault: str) -> None:  # type: ignore[no-untyped-def]
+    from casefile.workspace import fsck
+
+    cid = closed_direct_case(ws, evidence=False)
+    d = Dossier(ws, cid)
+    assert _archive_in_subprocess(ws, cid, fault, fake_soffice) == -9
+    report = fsck(ws, now=ARCHIVED_AT, actor=ACTOR)
+    assert report.ok, report.findings
+    assert not staging_folders(d)
+    case = d.load()
+    if fault == "archive.before_swap":
+        assert case.state is State.CLOSED and not (d.path / "bagit.txt").exists()
+        assert any("未完成的归档临时目录" in n for n in report.recovered)
+    else:
+        assert case.state is State.ARCHIVED
+        assert check_archive(d.path).ok
+        assert [int(e["value"]) for e in Sequence(ws, "jianhao-2026").entries()] == [1]
+    second = fsck(ws, now=ARCHIVED_AT, actor=ACTOR)  # idempotent: nothing left to do
+    assert second.ok and not any("归档" in n for n in second.recovered)

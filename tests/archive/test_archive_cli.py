@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from archive.helpers import Archived, closed_direct_case, writable
-from conftest import env_for
+from testkit import env_for
 
 
 def run(ws: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

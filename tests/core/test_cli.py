@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from casefile.cli.main import COMMANDS, cli
-from conftest import FIXTURES, env_for
+from testkit import FIXTURES, env_for
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

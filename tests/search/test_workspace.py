@@ -230,7 +230,7 @@ def test_docx_text_dedupes_merged_cells(tmp_path: Path) -> None:
 @pytest.mark.corpus
 def test_docx_from_the_corpus_has_no_repeated_merged_cells() -> None:
     from casefile.search_engines.sources import docx_text
-    from conftest import corpus_or_skip
+    from testkit import corpus_or_skip
 
     corpus = corpus_or_skip()
     path = corpus / "docx" / "real_chinese" / "oxml_2006_form_table.docx"

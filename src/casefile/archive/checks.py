@@ -3,6 +3,7 @@
 :func:`check_archive` checks one archived dossier folder (in the workspace, at a transfer
 destination, or while it is being built); :func:`verify` checks cases of a workspace, adds the
 year-level 件号 continuity and logs each result as a preservation event (never touching the bag).
+The ``typical/`` annex beside the bag (:mod:`.annex`) is accepted only as its own rules allow.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from casefile.archive import preservation
+from casefile.archive import annex, preservation
 from casefile.archive.bag import BAG_INFO, check_bag, manifest_name
 from casefile.archive.findings import (
     BrokenChain,
@@ -101,7 +102,9 @@ def check_archive(root: Path, *, quick: bool = False, expect_readonly: bool = Tr
     sizes = meta.get("sizes") if isinstance(meta.get("sizes"), dict) else None
     bc = check_bag(root, quick=quick, expect_readonly=expect_readonly, workers=workers, known_tags=KNOWN_TAGS,
                    sizes=sizes, on_file=on_file)
-    out.findings.extend(bc.findings)
+    # typical/ beside the bag is the annex (see casefile.archive.annex): checked by its own rules
+    out.findings.extend(annex.without_annex(root, bc.findings))
+    out.findings.extend(annex.annex_findings(root))
     out.payload_bytes, out.hashed_bytes, out.hash_seconds = bc.payload_bytes, bc.hashed_bytes, bc.hash_seconds
     f = out.findings
     info = bc.info
@@ -349,6 +352,8 @@ def verify(ws: Workspace, case_ids: Sequence[str] = (), *, all_cases: bool = Fal
         say(f"校验 {cid}…")
         check = check_archive(path, quick=quick, workers=workers)
         check.case_id = check.case_id or cid
+        if check.year is not None:
+            check.findings.extend(annex.unrecorded_findings(ws, check.year, cid, path))
         check.findings = [x.located(cid) for x in check.findings]
         report.checks.append(check)
         if check.year is not None:

@@ -4,6 +4,7 @@ period (requested by one person, approved by another), and voiding a 件号 that
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from casefile.models.enums import Retention, State
 from casefile.models.records import ArchiveInfo
 from casefile.rules.dates import date_cn
 from casefile.store import Dossier, Sequence, fsync_dir, locked, sha256_file
+
+log = logging.getLogger(__name__)
 
 DATA_PREFIX = "data/"
 
@@ -214,19 +217,12 @@ def purge_leftovers(ws: Workspace) -> list[str]:
 
 
 def _catalog_forget(ws: Workspace, case_id: str) -> None:
-    try:
-        from casefile import catalog
+    from casefile import catalog
 
-        with catalog.connect(ws) as con:
-            tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-            for t in tables:
-                cols = [r[1] for r in con.execute(f"PRAGMA table_info({t})")]
-                if "case_id" in cols:
-                    con.execute(f"DELETE FROM {t} WHERE case_id = ?", (case_id,))
-            con.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-            con.commit()
-    except Exception:
-        pass
+    try:
+        catalog.remove(ws, case_id)
+    except Exception as exc:  # derived data: fsck reports the disagreement and `catalog rebuild` fixes it
+        log.warning("目录库未能删除案件 %s（%s），请运行 casefile catalog rebuild。", case_id, exc)
 
 
 # -- voiding a 件号 ---------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def fsck(app: AppContext, no_repair: bool, as_json: bool) -> None:
     """检查所有案卷：格式、日志哈希链、引用文件与哈希、序号记录、案件目录一致性。"""
     from casefile.workspace import fsck as run_fsck
 
-    report = run_fsck(app.ws, repair=not no_repair)
+    report = run_fsck(app.ws, repair=not no_repair, now=app.now, actor=app.actor)
     if as_json:
         emit_json({"cases": report.cases, "ok": report.ok,
                    "findings": [{"case_id": f.case_id, "code": f.code, "message": f.message} for f in report.findings],

@@ -4,25 +4,35 @@ Each call runs its own ``soffice`` with a private profile directory (two convers
 would otherwise fight over one profile lock and the second would silently do nothing), in its own
 process group so that a timeout kills soffice.bin and oosplash together and nothing is left
 behind. The PDF is produced in a private folder and moved into place only when complete.
+
+A .docx whose document grid has a negative ``w:charSpace`` (GB/T 9704's 28 characters per line,
+stored as −849 by Word and by ``tools/build_templates.py``) is converted from a private copy with
+``charSpace="0"``: LibreOffice up to 7.5 gives each character two grid cells, so a line of body
+text holds 14 characters instead of 28 (see ``libreoffice_copy``). The source file is never changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from casefile.errors import ExternalToolError
 
-__all__ = ["SOFFICE_VAR", "convert_many", "convert_to_pdf", "find_soffice"]
+__all__ = ["SOFFICE_VAR", "convert_many", "convert_to_pdf", "find_soffice", "libreoffice_copy"]
 
 SOFFICE_VAR = "CASEFILE_SOFFICE"
 DEFAULT_TIMEOUT = 120.0
+#: ``w:charSpace`` of a ``w:docGrid`` (the only element that carries it), when negative
+_NEGATIVE_CHAR_SPACE = re.compile(rb'(<w:docGrid\b[^>]*?\bw:charSpace=")-\d+(")')
 
 
 def find_soffice() -> str | None:
@@ -36,6 +46,31 @@ def find_soffice() -> str | None:
 def convert_to_pdf(docx: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """Convert one .docx; returns ``out_dir/<stem>.pdf``. Raises ExternalToolError."""
     return convert_many([docx], out_dir, timeout)[0]
+
+
+def libreoffice_copy(docx: Path, out: Path) -> bool:
+    """Write to ``out`` the copy of ``docx`` that LibreOffice lays out as Word does; False if none is needed.
+
+    LibreOffice up to 7.5 mis-renders a negative ``w:charSpace`` (each 16 pt character takes two
+    15.79 pt grid cells, so a line holds 14 characters); later versions clamp the grid adjustment to 0.
+    Word and WPS need the negative value for 28 characters per line, so the templates keep it and only
+    the copy handed to ``soffice`` gets ``charSpace="0"`` (LibreOffice then uses the line grid alone).
+    Returns False, writing nothing, for a document without a negative grid and for a file that is not
+    a .docx package (LibreOffice reports on that one itself).
+    """
+    try:
+        with zipfile.ZipFile(docx) as zin:
+            xml = zin.read("word/document.xml")
+            fixed = _NEGATIVE_CHAR_SPACE.sub(rb"\g<1>0\g<2>", xml)
+            if fixed == xml:
+                return False
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+                for info in zin.infolist():
+                    zout.writestr(info, fixed if info.filename == "word/document.xml" else zin.read(info.filename))
+    except (zipfile.BadZipFile, KeyError, zlib.error):
+        out.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -62,12 +97,15 @@ def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_
     names = "、".join(p.name for p in docxs[:3]) + ("等" if len(docxs) > 3 else "")
     profile = Path(tempfile.mkdtemp(prefix="casefile-lo-profile-"))
     work = Path(tempfile.mkdtemp(prefix="casefile-lo-out-"))
-    cmd = [
-        exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
-        "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-        "--outdir", str(work), *(str(p.resolve()) for p in docxs),
-    ]
     try:
+        staged = work / "src"
+        staged.mkdir()
+        sources = [staged / p.name if libreoffice_copy(p, staged / p.name) else p.resolve() for p in docxs]
+        cmd = [
+            exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
+            "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+            "--outdir", str(work), *(str(p) for p in sources),
+        ]
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     start_new_session=True, env={**os.environ, "HOME": str(profile)})
