@@ -59,6 +59,7 @@ as a run of its own; paragraph and row tags (``{%p … %}``, ``{%tr … %}``) st
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import shutil
 import subprocess
@@ -410,14 +411,14 @@ STYLES: list[StyleDef] = [
         "EnfText",
         "执法文书正文",
         {
-            "ind": {"left": 0, "right": 0, "firstLine": 480, "firstLineChars": 200},
+            "ind": {"left": 0, "right": 0, "firstLine": 420, "firstLineChars": 200},
             "snap": False,
             "jc": "both",
-            "line": 290,
+            "line": 270,
             "before": 0,
             "after": 0,
         },
-        {"size": 12},
+        {"size": 10.5},
     ),
     StyleDef(
         "TblLabel",
@@ -486,8 +487,8 @@ STYLES: list[StyleDef] = [
     StyleDef(
         "CoverBig",
         "封面题名",
-        {"jc": "center", "ind": ind_none(), "snap": False, "line": 800},
-        {"font": XBS, "size": 26},
+        {"jc": "center", "ind": ind_none(), "snap": False, "line": 700},
+        {"font": XBS, "size": 22},
     ),
     StyleDef(
         "PageNo",
@@ -961,7 +962,7 @@ ROMAN = "{{ '一二三四五六七八九十'[loop.index0] if loop.index0 in rang
 
 # table widths (twips); every table spans the 版心 (8844)
 W4 = [1700, 2722, 1700, 2722]
-W4E = [1950, 2900, 1500, 2494]  # enforcement forms: room for an 18-character credit code in 小四
+W4E = [2100, 3200, 1400, 2144]  # enforcement forms: an 18-character credit code on one line in 小四
 W4F = [1750, 2672, 1750, 2672]  # forms with identity numbers
 
 
@@ -1009,53 +1010,86 @@ def text_cell(paras: list[Seg | list[Seg]], ncols: int, style: str = "EnfText") 
     return Row([Cell(paras, style, ncols, valign="top")])
 
 
-# arrears table on a 7-column grid
-ARREARS_W = [1400, 1400, 540, 1300, 1350, 1350, 1504]
+# Enforcement forms D16–D18: the 缴费人 rows and the arrears table divide the 版心 differently, so the
+# table grid holds the column edges of both and each row spans the grid columns between its own edges.
+# Widths keep the widest realistic value on one line in Times New Roman and in the wider DejaVu Serif
+# that LibreOffice substitutes on a server without Windows fonts, allowing for the gap LibreOffice and
+# Word put between Chinese characters and digits: "2024年12月", "128,254.40" (五号), an 18-character
+# credit code and a telephone number (小四); a 27-character address takes two lines.
+ARREARS_W = [1100, 1500, 600, 1230, 1470, 1470, 1474]  # 险种 所属期 人数 缴费基数 应缴 已缴 欠缴
+PAYER_W = [2100, 3500, 1340, 1904]  # label, value, label, value
+assert sum(ARREARS_W) == sum(PAYER_W) == sum(W4E)
+
+
+def _edges(widths: Sequence[int]) -> list[int]:
+    return list(itertools.accumulate(widths))
+
+
+ENF_EDGES = sorted(set(_edges(ARREARS_W)) | set(_edges(PAYER_W)))
+ENF_W = [b - a for a, b in itertools.pairwise([0, *ENF_EDGES])]
+ENF_N = len(ENF_W)
+
+
+def enf_spans(widths: Sequence[int]) -> list[int]:
+    """Grid spans of cells of the given widths side by side on the enforcement grid."""
+    out, start = [], 0
+    for edge in _edges(widths):
+        end = ENF_EDGES.index(edge) + 1
+        out.append(end - start)
+        start = end
+    return out
+
+
+A_SPAN = enf_spans(ARREARS_W)
+P_SPAN = enf_spans(PAYER_W)
 
 
 def arrears_rows() -> list[Row]:
+    heads = ("险种", "所属期", "人数", "缴费基数", "应缴金额", "已缴金额", "欠缴金额")
+    fields = ("insurance_type", "period", "headcount", "base", "due", "paid", "owed")
     return [
-        Row(
-            [
-                C(h, "TblSmallHead")
-                for h in ("险种", "所属期", "人数", "缴费基数", "应缴金额", "已缴金额", "欠缴金额")
-            ]
-        ),
-        tag_row("{%tr for a in x.arrears %}", 7),
-        Row(
-            [
-                C("{{ a.insurance_type }}", "TblSmall"),
-                C("{{ a.period }}", "TblSmall"),
-                C("{{ a.headcount }}", "TblSmall"),
-                C("{{ a.base }}", "TblSmall"),
-                C("{{ a.due }}", "TblSmall"),
-                C("{{ a.paid }}", "TblSmall"),
-                C("{{ a.owed }}", "TblSmall"),
-            ]
-        ),
-        tag_row("{%tr endfor %}", 7),
+        Row([C(h, "TblSmallHead", n) for h, n in zip(heads, A_SPAN, strict=True)]),
+        tag_row("{%tr for a in x.arrears %}", ENF_N),
+        Row([C(f"{{{{ a.{f} }}}}", "TblSmall", n) for f, n in zip(fields, A_SPAN, strict=True)]),
+        tag_row("{%tr endfor %}", ENF_N),
     ]
 
 
-def payer_rows7() -> list[Row]:
-    """缴费人 rows on the 7-column arrears grid: (label, value, label, value) mapped onto it."""
+def arrears_total_rows() -> list[Row]:
+    """合计 under 应缴/已缴/欠缴 and the owed total in words."""
     return [
-        Row([L("缴费人名称", span=2), C("{{ x.payer.name }}", span=5)], height=380),
         Row(
             [
-                L("{{ x.payer.id_label }}", span=2),
-                C("{{ x.payer.id_value }}", span=3),
-                L("法定代表人"),
-                C("{{ x.payer.legal_rep }}"),
+                C("合计", "TblSmallHead", sum(A_SPAN[:4])),
+                C("{{ x.total_due }}", "TblSmall", A_SPAN[4]),
+                C("{{ x.total_paid }}", "TblSmall", A_SPAN[5]),
+                C("{{ x.total_owed }}", "TblSmall", A_SPAN[6]),
+            ]
+        ),
+        Row([L("欠缴金额合计（大写）", span=sum(A_SPAN[:2])), C("{{ x.total_owed_upper }}", span=sum(A_SPAN[2:]))]),
+    ]
+
+
+def enf_payer_rows() -> list[Row]:
+    """缴费人 rows of the enforcement grid: label, value, label, value."""
+    label1, value1, label2, value2 = P_SPAN
+    return [
+        Row([L("缴费人名称", span=label1), C("{{ x.payer.name }}", span=ENF_N - label1)], height=380),
+        Row(
+            [
+                L("{{ x.payer.id_label }}", span=label1),
+                C("{{ x.payer.id_value }}", span=value1),
+                L("法定代表人", span=label2),
+                C("{{ x.payer.legal_rep }}", span=value2),
             ],
             height=380,
         ),
         Row(
             [
-                L("地址", span=2),
-                C("{{ x.payer.address }}", span=3),
-                L("联系电话"),
-                C("{{ x.payer.mobile or x.payer.phone }}"),
+                L("地址", span=label1),
+                C("{{ x.payer.address }}", span=value1),
+                L("联系电话", span=label2),
+                C("{{ x.payer.mobile or x.payer.phone }}", span=value2),
             ],
             height=380,
         ),
@@ -1627,7 +1661,7 @@ def enforcement_tail(b: Builder, rows: list[Row], ncols: int, *, contact: bool =
 
 def d16(b: Builder) -> None:
     b.enforcement_head()
-    rows = payer_rows7()
+    rows = enf_payer_rows()
     rows.append(
         text_cell(
             [
@@ -1635,21 +1669,11 @@ def d16(b: Builder) -> None:
                 "经查，{{ x.facts }}根据《中华人民共和国社会保险法》第五十八条、第六十条的规定，用人单位应当自行申报、"
                 "按时足额缴纳社会保险费。现将" + YOU + "欠缴社会保险费情况通知如下（单位：元）：",
             ],
-            7,
+            ENF_N,
         )
     )
     rows += arrears_rows()
-    rows.append(
-        Row(
-            [
-                C("合计", "TblSmallHead", 4),
-                C("{{ x.total_due }}", "TblSmall"),
-                C("{{ x.total_paid }}", "TblSmall"),
-                C("{{ x.total_owed }}", "TblSmall"),
-            ]
-        )
-    )
-    rows.append(Row([L("欠缴金额合计（大写）", span=2), C("{{ x.total_owed_upper }}", span=5)]))
+    rows += arrears_total_rows()
     rows.append(
         text_cell(
             [
@@ -1660,38 +1684,28 @@ def d16(b: Builder) -> None:
                 "一倍以上三倍以下的罚款，本机关并可以依法查询存款账户、申请划拨社会保险费、要求提供担保或者申请人民法院"
                 "扣押、查封、拍卖财产。",
             ],
-            7,
+            ENF_N,
         )
     )
-    enforcement_tail(b, rows, 7)
-    b.table(ARREARS_W, rows, cell_margin=60)
+    enforcement_tail(b, rows, ENF_N)
+    b.table(ENF_W, rows, cell_margin=60)
     b.corrects()
 
 
 def d17(b: Builder) -> None:
     b.enforcement_head()
-    rows = payer_rows7()
+    rows = enf_payer_rows()
     rows.append(
         text_cell(
             [
                 "{{ x.payer.name }}：",
                 "经查，{{ x.facts }}" + YOU + "未按时足额缴纳社会保险费，欠缴明细如下（单位：元）：",
             ],
-            7,
+            ENF_N,
         )
     )
     rows += arrears_rows()
-    rows.append(
-        Row(
-            [
-                C("合计", "TblSmallHead", 4),
-                C("{{ x.total_due }}", "TblSmall"),
-                C("{{ x.total_paid }}", "TblSmall"),
-                C("{{ x.total_owed }}", "TblSmall"),
-            ]
-        )
-    )
-    rows.append(Row([L("欠缴金额合计（大写）", span=2), C("{{ x.total_owed_upper }}", span=5)]))
+    rows += arrears_total_rows()
     rows.append(
         text_cell(
             [
@@ -1702,26 +1716,26 @@ def d17(b: Builder) -> None:
                 "{% if doc.attachments %}（计算明细见附件）{% endif %}。",
                 CONSEQUENCES_63,
             ],
-            7,
+            ENF_N,
         )
     )
     rows.append(
-        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)])
+        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", ENF_N)])
     )
     rows.append(
         seal_row(
-            7,
+            ENF_N,
             note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}　{% endif %}"
             "联系人：{{ x.contact }}　联系电话：{{ office.phone }}",
         )
     )
-    b.table(ARREARS_W, rows, cell_margin=60)
+    b.table(ENF_W, rows, cell_margin=60)
     b.corrects()
 
 
 def d18(b: Builder) -> None:
     b.enforcement_head()
-    rows = payer_rows7()
+    rows = enf_payer_rows()
     rows.append(
         text_cell(
             [
@@ -1733,11 +1747,11 @@ def d18(b: Builder) -> None:
                 + "逾期仍未缴纳。经查：{{ x.facts }}",
                 "上述事实有以下证据证明：{{ x.evidence|join('；') }}。欠缴明细如下（单位：元）：",
             ],
-            7,
+            ENF_N,
         )
     )
     rows += arrears_rows()
-    rows.append(Row([C("合计", "TblSmallHead", 6), C("{{ x.total_owed }}", "TblSmall")]))
+    rows.append(Row([C("合计", "TblSmallHead", sum(A_SPAN[:6])), C("{{ x.total_owed }}", "TblSmall", A_SPAN[6])]))
     rows.append(
         text_cell(
             [
@@ -1751,54 +1765,72 @@ def d18(b: Builder) -> None:
                 + "于{{ deadline }}前通过{{ x.pay_method }}缴纳。逾期不履行本决定的，本机关将依照《中华人民"
                 "共和国行政强制法》第五十三条、第五十四条的规定，催告后申请{{ office.court }}强制执行。",
             ],
-            7,
+            ENF_N,
         )
     )
     rows.append(
-        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", 7)])
+        Row([Cell([[("救济途径：", "LabelHei"), "{% for r in remedy %}{{ r }}{% endfor %}"]], "EnfText", ENF_N)])
     )
-    rows.append(seal_row(7, note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}"))
-    b.table(ARREARS_W, rows, cell_margin=60)
+    rows.append(seal_row(ENF_N, note="{% if doc.attachments %}附件：{{ doc.attachments|join('；') }}{% endif %}"))
+    b.table(ENF_W, rows, cell_margin=60)
     b.corrects()
 
 
-D19_W = [900, 1100, 1150, 1150, 1150, 1150, 500, 650, 1094]
+# 滞纳金计算明细表 in 小五. Nine values a line do not fit the 156 mm 版心 on one line each in DejaVu
+# Serif (what LibreOffice uses for Times New Roman on a server), so 起算日 and 截止日 share a column, one
+# above the other, and 险种 takes two characters a line ("基本/养老") in the two lines that gives every
+# row; every other value keeps to one line: "2024年12月15日", "1,108,254.40", "0.05%". Ledger-style 2 pt
+# cell margins.
+D19_W = [480, 1280, 1234, 1760, 1760, 480, 700, 1150]  # 险种 所属期 本金 届满日 起算/截止 天数 费率 滞纳金
+D19_MARGIN = 40
 
 
 def d19(b: Builder) -> None:
     b.enforcement_head(wenhao=False)
-    b.p("缴费人：{{ x.payer.name }}\t{{ x.payer.id_label }}：{{ x.payer.id_value }}", "FormMeta")
+    b.p("缴费人：{{ x.payer.name }}", "FormMeta")
+    b.p("{{ x.payer.id_label }}：{{ x.payer.id_value }}", "FormMeta")
     b.p("所附文书：{{ x.for_doc }}\t单位：元", "FormMeta")
-    heads = ("险种", "所属期", "欠缴本金", "缴费期限届满日", "起算日", "截止日", "天数", "日费率", "滞纳金")
     rows = [
-        Row([C(h, "TblTinyHead") for h in heads], header=True),
-        tag_row("{%tr for f in x.fee_lines %}", 9),
+        Row(
+            [
+                C("险种", "TblTinyHead"),
+                C("所属期", "TblTinyHead"),
+                C("欠缴本金", "TblTinyHead"),
+                C("缴费期限届满日", "TblTinyHead"),
+                Cell(["起算日", "截止日"], "TblTinyHead"),
+                C("天数", "TblTinyHead"),
+                C("日费率", "TblTinyHead"),
+                C("滞纳金", "TblTinyHead"),
+            ],
+            header=True,
+        ),
+        tag_row("{%tr for f in x.fee_lines %}", 8),
         Row(
             [
                 C("{{ f.insurance_type }}", "TblTiny"),
                 C("{{ f.period }}", "TblTiny"),
                 C("{{ f.principal }}", "TblTiny"),
                 C("{{ f.due_date }}", "TblTiny"),
-                C("{{ f.start }}", "TblTiny"),
-                C("{{ f.end }}", "TblTiny"),
+                Cell(["{{ f.start }}", "{{ f.end }}"], "TblTiny"),
                 C("{{ f.days }}", "TblTiny"),
                 C("{{ f.rate }}", "TblTiny"),
                 C("{{ f.fee }}", "TblTiny"),
-            ]
+            ],
+            height=560,
         ),
-        tag_row("{%tr endfor %}", 9),
+        tag_row("{%tr endfor %}", 8),
         Row(
             [
                 C("合计", "TblTinyHead", 2),
                 C("{{ x.principal_total }}", "TblTiny"),
-                C("", "TblTiny", 5),
+                C("", "TblTiny", 4),
                 C("{{ x.late_fee_total }}", "TblTiny"),
             ],
-            height=420,
+            height=400,
         ),
         Row(
-            [C("滞纳金合计（大写）", "TblTinyHead", 3), C("{{ x.late_fee_total_upper }}", "TblSmallLeft", 6)],
-            height=420,
+            [C("滞纳金合计（大写）", "TblTinyHead", 3), C("{{ x.late_fee_total_upper }}", "TblSmallLeft", 5)],
+            height=400,
         ),
         Row(
             [
@@ -1809,12 +1841,12 @@ def d19(b: Builder) -> None:
                         "不计入欠缴本金，不重复计算。"
                     ],
                     "TblSmallLeft",
-                    9,
+                    8,
                 )
             ]
         ),
     ]
-    b.table(D19_W, rows, cell_margin=60)
+    b.table(D19_W, rows, cell_margin=D19_MARGIN)
     b.blank()
     b.p("经办人：{{ x.handler }}　　　复核人：{{ x.reviewer }}\t{{ doc.date }}", "FormMeta")
     b.corrects()
@@ -1872,18 +1904,17 @@ def d21(b: Builder) -> None:
     rows = [
         Row([L("申请人"), C("{{ office.name }}"), L("地址"), C("{{ office.address }}")], height=460),
         Row([L("负责人"), C("{{ x.head }}"), L("联系电话"), C("{{ office.phone }}")], height=460),
+        Row([L("被申请人"), C("{{ x.payer.name }}", span=3)], height=460),
         Row(
             [
-                L("被申请人"),
-                C("{{ x.payer.name }}"),
                 L("{{ x.payer.id_label }}"),
                 C("{{ x.payer.id_value }}"),
+                L("法定代表人"),
+                C("{{ x.payer.legal_rep }}"),
             ],
             height=460,
         ),
-        Row(
-            [L("住所"), C("{{ x.payer.address }}"), L("法定代表人"), C("{{ x.payer.legal_rep }}")], height=460
-        ),
+        Row([L("住所"), C("{{ x.payer.address }}", span=3)], height=460),
         Row(
             [
                 L("申请执行的行政决定"),
@@ -2066,23 +2097,23 @@ def d25(b: Builder) -> None:
     b.blank(1)
     b.p([("全宗名称：", "LabelHei"), "{{ x.fonds_name }}"], "GwRecipient")
     b.p([("类目名称：", "LabelHei"), "{{ x.category }}"], "GwRecipient")
-    b.blank(3)
+    b.blank(2)
     b.p("案卷题名", "GwSubtitle")
     b.blank()
     b.p("{{ x.file_title }}", "CoverBig")
-    b.blank(3)
+    b.blank(2)
     rows = [
-        Row([L("案件编号"), C("{{ case.number }}"), L("争议类别"), C("{{ case.categories }}")], height=560),
+        Row([L("案件编号"), C("{{ case.number }}"), L("争议类别"), C("{{ case.categories }}")], height=500),
         Row(
             [L("受理日期"), C("{{ case.received_date }}"), L("办结日期"), C("{{ x.closed_date }}")],
-            height=560,
+            height=500,
         ),
-        Row([L("承办部门"), C("{{ case.lead_dept }}"), L("立卷人"), C("{{ x.filer }}")], height=560),
-        Row([L("时间"), C("{{ x.date_range }}", span=3)], height=560),
-        Row([L("保管期限"), C("{{ x.retention }}"), L("全宗号"), C("{{ x.fonds }}")], height=560),
-        Row([L("本卷件数"), C("{{ x.item_count }}件"), L("本卷页数"), C("{{ x.page_count }}页")], height=560),
-        Row([L("归档号"), C("{{ x.archive_no }}", span=3)], height=560),
-        Row([L("档号"), C("{{ x.dang_hao }}", span=3)], height=560),
+        Row([L("承办部门"), C("{{ case.lead_dept }}"), L("立卷人"), C("{{ x.filer }}")], height=500),
+        Row([L("时间"), C("{{ x.date_range }}", span=3)], height=500),
+        Row([L("保管期限"), C("{{ x.retention }}"), L("全宗号"), C("{{ x.fonds }}")], height=500),
+        Row([L("本卷件数"), C("{{ x.item_count }}件"), L("本卷页数"), C("{{ x.page_count }}页")], height=500),
+        Row([L("归档号"), C("{{ x.archive_no }}", span=3)], height=500),
+        Row([L("档号"), C("{{ x.dang_hao }}", span=3)], height=500),
     ]
     b.table(W4F, rows, outer=12)
 

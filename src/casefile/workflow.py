@@ -39,6 +39,7 @@ from casefile.models.enums import (
 from casefile.models.records import (
     AgreedItem,
     ArrearsLine,
+    Deadline,
     Decision,
     DocumentRecord,
     Enforcement,
@@ -171,8 +172,8 @@ class Step:
         except ValueError as exc:
             raise CasefileError(f"{exc}。") from None
 
-    def deadline(self, step: str, start: date | None = None, **kw: Any) -> None:
-        open_deadline(self.case, self.settings, self.cal, step, start or self.today, **kw)
+    def deadline(self, step: str, start: date | None = None, **kw: Any) -> Deadline:
+        return open_deadline(self.case, self.settings, self.cal, step, start or self.today, **kw)
 
     def done(self, *steps: str, dept: str | None = None) -> None:
         close_deadlines(self.case, self.today, *steps, dept=dept)
@@ -388,15 +389,16 @@ def _register_and_triage_start(st: Step) -> str:
     if case.state is not State.INTAKE:
         raise refused(case, "受理登记（T3）")
     case.registered_at = st.now
-    st.issue("D01")
-    receipt = st.issue("D02", recipient=case.applicant.name)
+    # the receipt (D02) prints the handling deadline, so it is opened first
     st.deadline("register", label="登记并出具受理回执")
-    st.done("register")
     st.deadline("triage")
     if case.channel is Channel.PETITION:
         st.deadline("petition_handling", label="信访事项办理（信访工作条例第34条）")
     else:
         st.deadline("hard_ceiling")
+    st.issue("D01")
+    receipt = st.issue("D02", recipient=case.applicant.name)
+    st.done("register")
     st.case.services.append(Service(doc_id=receipt.doc_id, recipient=case.applicant.name, method="当场交付",
                                     served_at=st.today))
     st.move("T3", number=case.number)
@@ -470,19 +472,20 @@ def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, 
             if _known(st, st.settings.routing.medium_risk_organiser) else case.coordinator_dept
     st.done("triage")
     if cls is CaseClass.OWN:
+        st.deadline("direct", dept=case.lead_dept)  # printed in D08
         if case.lead_dept != case.intake_dept:
             st.issue("D08", extra={"dept": case.lead_dept}, recipient=st.settings.dept_name(case.lead_dept))
-        st.deadline("direct", dept=case.lead_dept)
         st.move("T5", case_class=cls.value, risk=rk.value if rk else None, lead=case.lead_dept)
         return f"已分流为直接办理，由{st.settings.dept_name(case.lead_dept)}办理。"
     if cls is CaseClass.GENERAL:
         if not case.co_depts:
             raise MissingData("联办事项至少需要一个协办部门：请用 --co 指定。")
         for dept in case.co_depts:
-            rec = st.issue("D04", extra={"dept": dept}, recipient=st.settings.dept_name(dept))
-            st.deadline("opinion", dept=dept, label=f"{st.settings.dept_name(dept)}书面意见")
-            due = case.deadlines[-1].due
-            case.opinions.append(Opinion(dept=dept, requested_at=st.today, due=due, request_doc=rec.doc_id))
+            # D04 prints the reply deadline: the deadline and the request are on record before it is issued
+            due = st.deadline("opinion", dept=dept, label=f"{st.settings.dept_name(dept)}书面意见").due
+            opinion = Opinion(dept=dept, requested_at=st.today, due=due)
+            case.opinions.append(opinion)
+            opinion.request_doc = st.issue("D04", extra={"dept": dept}, recipient=st.settings.dept_name(dept)).doc_id
         st.deadline("joint_decision")
         st.move("T6", case_class=cls.value, risk=rk.value if rk else None, co=case.co_depts)
         return f"已分流为联办，向{len(case.co_depts)}个部门发出意见征求函。"
@@ -757,17 +760,21 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
     fu = FollowUp(at=st.now, method=method, by=st.actor, respondent=respondent,
                   satisfaction=Satisfaction(satisfaction), objection=objection,
                   remedy=RemedyKind(remedy) if remedy else None, suggestions=suggestions)
-    case.followups.append(fu)
-    doc = st.issue("D14")
-    fu.doc_id = doc.doc_id
-    st.done("followup")
+    filed: Remedy | None = None
     if objection:
         if fu.remedy is None or not body:
             raise MissingData("当事人有异议时请用 --remedy 调解|复议|仲裁|诉讼|复查 和 --body 写明救济途径与受理机关。")
-        case.remedies.append(Remedy(kind=fu.remedy, body=body, filed_at=filed_at or st.today))
+        filed = Remedy(kind=fu.remedy, body=body, filed_at=filed_at or st.today)
+    case.followups.append(fu)
+    if filed is not None:
+        case.remedies.append(filed)  # D14 prints the remedy and the body that received it
+    doc = st.issue("D14")
+    fu.doc_id = doc.doc_id
+    st.done("followup")
+    if filed is not None:
         st.deadline("remedy_check")
-        st.move("T20", remedy=fu.remedy.value)
-        return f"已记录回访：当事人申请{fu.remedy.value}，转入救济跟踪。"
+        st.move("T20", remedy=filed.kind.value)
+        return f"已记录回访：当事人申请{filed.kind.value}，转入救济跟踪。"
     case.closed_at, case.close_reason = st.now, "回访无异议"
     st.deadline("archive")
     st.move("T19")
@@ -955,6 +962,7 @@ def enforce_paid(st: Step, paid_on: date, amount: Decimal, outcome: str | None =
     if case.state is not State.ENFORCEMENT or case.enforcement is None:
         raise refused(case, "登记缴纳")
     enf = case.enforcement
+    from casefile.documents.context import late_fee_settings
     from casefile.rules.latefee import ArrearsItem, compute_late_fees
 
     items = [ArrearsItem(insurance_type=a.insurance_type, period=a.period, principal=a.owed) for a in enf.arrears]
@@ -970,19 +978,6 @@ def enforce_paid(st: Step, paid_on: date, amount: Decimal, outcome: str | None =
     st.tx.event("enforcement", step="E_DONE", paid_on=paid_on.isoformat(), amount=str(amount),
                 late_fee=str(fees.total_fee))
     return f"已登记缴纳 ¥{amount:,}（滞纳金计至{date_cn(paid_on)}，合计 ¥{fees.total_fee:,}），可用 close 办结。"
-
-
-def late_fee_settings(settings: Settings) -> Any:
-    from casefile.rules.latefee import LateFeeSettings, RatePeriod
-
-    cfg = settings.late_fee
-    periods = tuple(
-        RatePeriod(start=date.fromisoformat(p.start) if p.start else None,
-                   end=date.fromisoformat(p.end) if p.end else None, rate_per_day=p.rate_per_day)
-        for p in cfg.rate_periods
-    )
-    return LateFeeSettings(rate_periods=periods, start_rule=cfg.start_rule, payment_deadline_rule=cfg.payment_deadline_rule,
-                           cap_mode=cfg.cap_mode, pre2011_mode=cfg.pre2011_mode)
 
 
 # -- extension, closing, reopening --------------------------------------------------------------------

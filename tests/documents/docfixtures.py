@@ -266,3 +266,25 @@ def lookup(ctx: dict[str, Any], path: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def busy_case() -> Case:
+    """``full_case`` with the data that fills a page: eight arrears lines of four insurance types over two
+    months (D17, and eight itemised late-fee rows in D19), long names and addresses, three categories."""
+    lines = [
+        ArrearsLine(insurance_type=kind, period=period, headcount=117, base=Decimal("6850.00"), due=due,
+                    paid=paid)
+        for period in ("202411", "202412")
+        for kind, due, paid in (("基本养老", Decimal("128254.40"), Decimal("20000.00")),
+                                ("基本医疗", Decimal("72148.35"), Decimal("0.00")),
+                                ("失业", Decimal("8015.96"), Decimal("0.00")),
+                                ("工伤", Decimal("4008.00"), Decimal("1002.00")))
+    ]
+    case = full_case()
+    assert case.enforcement is not None and case.counterparty is not None
+    case.counterparty.name = case.enforcement.respondent = "山西晋北建材集团股份有限公司偏关分公司"
+    case.counterparty.address = "山西省忻州市偏关县新关镇工业园区建材路3号综合办公楼二层"
+    case.enforcement.arrears = lines
+    case.applicant.name = "山西晋北建材集团股份有限公司偏关分公司职工李建国等17人"
+    case.categories = [Category.C03, Category.C09, Category.C06]
+    return case

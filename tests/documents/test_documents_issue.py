@@ -7,12 +7,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import docx
 import pytest
-from docfixtures import CASE_ID, NOW, full_case, minimal_case, pythonpath_env
+from docfixtures import CASE_ID, NOW, full_case, minimal_case, pythonpath_env, squash
 
 from casefile.config import Workspace
 from casefile.documents.engine import docx_text, find_template
@@ -20,6 +20,7 @@ from casefile.documents.issue import issue_document, produce_document
 from casefile.errors import MissingData, TemplateProblem, UsageError
 from casefile.models.case import Case
 from casefile.models.enums import Flag
+from casefile.rules.dates import date_cn
 from casefile.rules.wenhao import validate_wenhao
 from casefile.store import Dossier, Sequence, sha256_bytes
 
@@ -220,3 +221,77 @@ def test_remedy_blocks_follow_the_agency(ws: Workspace) -> None:
     assert underlying_acts(full_case()) == ["tax", "labour"]
     assert any("一年内" in line and "偏关县劳动人事争议仲裁委员会" in line for line in remedy_lines("D12", office, full_case()))
     assert remedy_lines("D19", office, full_case()) == []
+
+
+# -- documents the workflow issues print what the step records ------------------------------------------
+WF_T0 = datetime.fromisoformat("2026-10-12T09:00:00+08:00")  # a Monday
+
+
+def _issued_text(ws: Workspace, case_id: str, doc_id: str) -> str:
+    dossier = Dossier(ws, case_id)
+    record = dossier.load().document(doc_id)
+    assert record is not None
+    return squash(docx_text(dossier.safe_path(record.file).read_bytes()))
+
+
+@pytest.fixture
+def no_projection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deadline not yet on record prints as 2099年1月1日, so a document must print the one the step opened."""
+    from casefile.documents.context import _Builder
+
+    monkeypatch.setattr(_Builder, "projected_due", lambda self, step: date(2099, 1, 1))
+
+
+@pytest.mark.usefixtures("no_projection")
+def test_receipt_and_letters_print_the_deadlines_the_step_opened(ws: Workspace) -> None:
+    from casefile import workflow as wf
+    from core.factories import form
+
+    new = wf.register(ws, form("intake-unit", received_at=WF_T0.isoformat()), WF_T0, "王晓梅")
+    case = Dossier(ws, new.case_id).load()
+    ceiling = case.deadline("hard_ceiling")
+    assert ceiling is not None
+    receipt = _issued_text(ws, case.id, case.documents_of("D02")[0].doc_id)
+    assert f"本机关将于{date_cn(ceiling.due)}前将办理结果书面告知" in receipt and "2099" not in receipt
+
+    wf.run(ws, case.id, WF_T0, "王晓梅", lambda st: wf.triage(st, risk="中"))
+    case = Dossier(ws, case.id).load()
+    assert case.opinions and len(case.documents_of("D04")) == len(case.opinions)
+    for op in case.opinions:
+        assert op.request_doc is not None
+        letter = _issued_text(ws, case.id, op.request_doc)
+        assert f"请于{date_cn(op.due)}前将书面意见" in letter and "2099" not in letter
+
+    other = wf.register(ws, form("intake-unit", received_at=WF_T0.isoformat()), WF_T0, "王晓梅").case_id
+    wf.run(ws, other, WF_T0, "王晓梅", lambda st: wf.triage(st, risk="低", lead="RSJ"))
+    case = Dossier(ws, other).load()
+    direct = case.deadline("direct")
+    assert direct is not None
+    assert date_cn(direct.due) in _issued_text(ws, other, case.documents_of("D08")[0].doc_id)
+
+
+def test_followup_sheet_prints_the_remedy_it_records(ws: Workspace) -> None:
+    from casefile import workflow as wf
+    from core.factories import form
+
+    cid = wf.register(ws, form("intake-unit", received_at=WF_T0.isoformat()), WF_T0, "王晓梅").case_id
+
+    def run(days: int, action: Callable[[wf.Step], str]) -> None:
+        wf.run(ws, cid, WF_T0 + timedelta(days=days), "王晓梅", action)
+
+    run(0, lambda st: wf.triage(st, risk="中"))
+    for dept in Dossier(ws, cid).load().co_depts:
+        run(2, lambda st, d=dept: wf.record_opinion(st, d, "同意"))  # type: ignore[misc]
+    run(3, lambda st: wf.decide(st, text="责令限期补缴", basis=["社会保险法第六十三条"]))
+    run(4, wf.notify)
+    with pytest.raises(MissingData, match="--body"):
+        run(8, lambda st: wf.followup(st, method="电话", respondent="李建国", satisfaction="不满意", objection=True,
+                                      remedy="复议"))
+    assert not Dossier(ws, cid).load().documents_of("D14")  # refused before anything was issued
+    run(8, lambda st: wf.followup(st, method="电话", respondent="李建国", satisfaction="不满意", objection=True,
+                                  remedy="复议", body="国家税务总局忻州市税务局"))
+    case = Dossier(ws, cid).load()
+    sheet = _issued_text(ws, cid, case.documents_of("D14")[0].doc_id)
+    assert "救济途径复议" in sheet and "受理机关国家税务总局忻州市税务局" in sheet
+    assert f"提出日期{date_cn((WF_T0 + timedelta(days=8)).date())}" in sheet
+    assert case.followups[-1].doc_id == case.documents_of("D14")[0].doc_id

@@ -6,8 +6,11 @@ import os
 import re
 import stat
 import time
+import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docfixtures import (
@@ -16,6 +19,7 @@ from docfixtures import (
     TAG_RE,
     TEMPLATE_TYPES,
     WORKFLOW_EXTRA,
+    busy_case,
     full_case,
     lookup,
     minimal_case,
@@ -26,7 +30,7 @@ from pypdf import PdfReader
 from casefile.config import Workspace
 from casefile.documents.context import build_context
 from casefile.documents.engine import docx_text, find_template, load_template
-from casefile.documents.pdf import SOFFICE_VAR, convert_many, convert_to_pdf, find_soffice
+from casefile.documents.pdf import SOFFICE_VAR, convert_many, convert_to_pdf, find_soffice, libreoffice_copy
 from casefile.errors import ExternalToolError
 from casefile.models.case import Case
 from casefile.store import Dossier
@@ -67,6 +71,83 @@ def test_single_conversion(ws: Workspace, tmp_path: Path) -> None:
     text = squash(PdfReader(str(pdf)).pages[0].extract_text())
     assert "山西晋北建材有限公司" in text and "叁万贰仟叁佰肆拾伍元陆角柒分" in text
     assert not list((tmp_path / "out").glob(".*"))  # nothing half-written left beside it
+
+
+def _render(ws: Workspace, case: Case, doc_type: str, out: Path) -> dict[str, object]:
+    ctx = build_context(ws, case, doc_type, now=NOW, actor="王晓梅", extra=WORKFLOW_EXTRA.get(doc_type)).data
+    out.write_bytes(load_template(find_template(ws, doc_type)).render(ctx))
+    return ctx
+
+
+def _grid(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        found = re.search(r"<w:docGrid [^>]*>", z.read("word/document.xml").decode("utf-8"))
+    assert found is not None
+    return found.group(0)
+
+
+def test_libreoffice_copy_only_resets_a_negative_character_grid(ws: Workspace, tmp_path: Path) -> None:
+    src = tmp_path / "D02.docx"
+    _render(ws, full_case(), "D02", src)
+    before = src.read_bytes()
+    assert 'w:charSpace="-849"' in _grid(src)  # Word and WPS need it for 28 characters a line
+    assert libreoffice_copy(src, tmp_path / "lo.docx")
+    assert 'w:charSpace="0"' in _grid(tmp_path / "lo.docx") and 'w:linePitch="579"' in _grid(tmp_path / "lo.docx")
+    assert src.read_bytes() == before
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(tmp_path / "lo.docx") as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist() if n != "word/document.xml")
+    assert not libreoffice_copy(tmp_path / "lo.docx", tmp_path / "again.docx")  # nothing left to change
+    (tmp_path / "a.docx").write_bytes(b"PK")  # not a package: soffice reports on it itself
+    assert not libreoffice_copy(tmp_path / "a.docx", tmp_path / "b.docx")
+    assert not (tmp_path / "again.docx").exists() and not (tmp_path / "b.docx").exists()
+
+
+def _em_width(line: str) -> float:
+    """Width of a printed line in em: a Chinese character or full-width mark is 1, a digit or letter ½."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in line if not c.isspace())
+
+
+@pytest.mark.soffice
+@needs_soffice
+def test_body_text_is_set_28_characters_a_line(ws: Workspace, tmp_path: Path) -> None:
+    # LibreOffice 7.4 given the templates' charSpace="-849" sets 14 characters a line (widest line 14.5 em).
+    case = full_case()
+    case.claim = "反映人称该公司自2024年1月起按最低缴费基数为全体职工申报养老保险和失业保险，实际工资约为申报基数的两倍。" * 3
+    src = tmp_path / "D02.docx"
+    _render(ws, case, "D02", src)
+    pdf = convert_to_pdf(src, tmp_path / "out", timeout=300)
+    widths = [_em_width(line) for line in PdfReader(str(pdf)).pages[0].extract_text().splitlines()]
+    assert 25 <= max(widths) <= 30, widths
+    assert len([w for w in widths if w >= 24]) >= 5, widths  # every full line of the body, not one stray line
+    assert 'w:charSpace="-849"' in _grid(src)  # the issued document keeps Word's grid
+
+
+#: the forms that must print on one page however full the case (DOMAIN §5.3; GB/T 9705 for the cover)
+ONE_PAGE = ["D16", "D17", "D18", "D19", "D20", "D21", "D22", "D25"]
+
+
+@pytest.mark.soffice
+@needs_soffice
+def test_full_forms_stay_on_one_page_and_keep_values_whole(ws: Workspace, tmp_path: Path) -> None:
+    case = busy_case()
+    assert case.enforcement is not None and len(case.enforcement.arrears) == 8
+    ctx = {t: _render(ws, case, t, tmp_path / f"{t}.docx") for t in ONE_PAGE}
+    pdfs = convert_many([tmp_path / f"{t}.docx" for t in ONE_PAGE], tmp_path / "pdf", timeout=600)
+    pages = {p.stem: len(PdfReader(str(p)).pages) for p in pdfs}
+    assert pages == dict.fromkeys(ONE_PAGE, 1)
+    lines = {p.stem: [squash(line) for line in PdfReader(str(p)).pages[0].extract_text().splitlines()] for p in pdfs}
+    # A value broken over two lines of its cell comes out as two text lines.
+    d17: Any = ctx["D17"]["x"]
+    for row in d17["arrears"]:
+        printed = squash("".join(row[k] for k in ("insurance_type", "period", "headcount", "base", "due", "paid",
+                                                  "owed")))
+        assert printed in lines["D17"], (printed, lines["D17"])
+    d19: Any = ctx["D19"]["x"]
+    assert len(d19["fee_lines"]) == 8
+    for row in d19["fee_lines"]:
+        for key in ("period", "principal", "due_date", "start", "end", "days", "rate", "fee"):
+            assert any(squash(row[key]) in line for line in lines["D19"]), (key, row[key], lines["D19"])
 
 
 def test_missing_soffice_is_a_clean_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

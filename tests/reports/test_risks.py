@@ -161,8 +161,7 @@ def test_stuck_in_state(ws: Any) -> None:
     assert fired(got, "STUCK") == {stuck, triage}
     assert fine not in fired(got, "STUCK")
     assert "“联办/联合会商”状态已26天，超过25天" in next(w.message for w in got if w.case_id == stuck)
-    text = ws.config_path.read_text(encoding="utf-8").replace("due_soon_days = 2",
-                                                              "due_soon_days = 2\nstuck_days = { JOINT = 30 }")
+    text = ws.config_path.read_text(encoding="utf-8").replace("\nJOINT = 25\n", "\nJOINT = 30\n")
     ws.config_path.write_text(text, encoding="utf-8")
     fresh = find_workspace(ws.root)
     assert fresh.settings.risk.stuck_days["JOINT"] == 30 and fresh.settings.risk.stuck_days["TRIAGE"] == 3
@@ -172,8 +171,7 @@ def test_stuck_in_state(ws: Any) -> None:
 def test_unknown_state_in_stuck_days_is_a_config_error(ws: Any) -> None:
     from casefile.errors import ConfigError
 
-    text = ws.config_path.read_text(encoding="utf-8").replace("due_soon_days = 2",
-                                                              "due_soon_days = 2\nstuck_days = { JOINTED = 30 }")
+    text = ws.config_path.read_text(encoding="utf-8").replace("\nJOINT = 25\n", "\nJOINT = 25\nJOINTED = 30\n")
     ws.config_path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="JOINTED"):
         find_workspace(ws.root)

@@ -343,7 +343,8 @@ class _Builder:
         return None
 
     def projected_due(self, step: str) -> date:
-        """A deadline the workflow has not opened yet (it issues some documents first)."""
+        """The due date of a deadline opened today: for a document made before its deadline is on record
+        (``render``, batches); the workflow opens the deadline before it issues the document."""
         from casefile.deadlines import calendar_for, compute_due
 
         due, _ = compute_due(self.settings, step, self.today, calendar_for(self.ws.root / "holidays.toml"))

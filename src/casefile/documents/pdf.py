@@ -64,11 +64,15 @@ def libreoffice_copy(docx: Path, out: Path) -> bool:
             fixed = _NEGATIVE_CHAR_SPACE.sub(rb"\g<1>0\g<2>", xml)
             if fixed == xml:
                 return False
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-                for info in zin.infolist():
-                    zout.writestr(info, fixed if info.filename == "word/document.xml" else zin.read(info.filename))
+            try:
+                with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+                    for info in zin.infolist():
+                        data = fixed if info.filename == "word/document.xml" else zin.read(info.filename)
+                        zout.writestr(info, data)
+            except BaseException:
+                out.unlink(missing_ok=True)
+                raise
     except (zipfile.BadZipFile, KeyError, zlib.error):
-        out.unlink(missing_ok=True)
         return False
     return True
 
