@@ -113,12 +113,17 @@ class TransferReport:
 
 
 def _copy_bag(src: Path, dst: Path) -> None:
-    """Copy into a hidden folder beside the target, fsync, then rename into place."""
+    """Copy into a hidden folder beside the target, fsync, then rename into place. The bag only: the
+    annex beside it (the typical cases' real-name maps, see :mod:`.annex`) stays with the dossier."""
+    from casefile.archive.annex import ANNEX_DIRS
+
     tmp = dst.with_name(f".{dst.name}.partial-{uuid.uuid4().hex[:8]}")
     try:
         tmp.mkdir(parents=True)
         for dirpath, dirnames, filenames in os.walk(src):
             rel = Path(dirpath).relative_to(src)
+            if rel == Path("."):
+                dirnames[:] = [d for d in dirnames if d not in ANNEX_DIRS]
             for d in dirnames:
                 (tmp / rel / d).mkdir()
             for name in filenames:

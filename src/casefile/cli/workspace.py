@@ -69,7 +69,7 @@ def catalog_rebuild(app: AppContext) -> None:
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--cases", "count", type=click.IntRange(min=5, max=500), default=30, show_default=True, help="案件数量。")
 @click.option("--force", is_flag=True, help="目录已存在时先清空。")
-@click.option("--quick", is_flag=True, help="跳过耗时步骤（PDF转换、OCR、归档、检索索引）。")
+@click.option("--quick", is_flag=True, help="缩短耗时步骤（只归档两件、扫描分辨率较低）。")
 @pass_app
 def demo(app: AppContext, directory: Path, count: int, force: bool, quick: bool) -> None:
     """生成演示工作区：覆盖各类别、渠道、分流与状态的案件，时间分布在过去十二个月。"""

@@ -1,0 +1,77 @@
+"""`casefile demo --quick` end to end in a subprocess: scans filed through the evidence pipeline,
+archived bags that verify, published typical cases, a search index that answers, last month's report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from testkit import NOW, env_for
+
+pytestmark = pytest.mark.slow
+
+
+def run(ws: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(ws, **env),
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    from archive.helpers import fake_soffice_script
+
+    # LibreOffice itself is exercised by the archive tests; the stand-in keeps this test quick and
+    # independent of whether it is installed
+    soffice = fake_soffice_script(tmp_path_factory.mktemp("fake-soffice"))
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    p = run(root, "demo", str(root), "--quick", CASEFILE_SOFFICE=str(soffice))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "Traceback" not in p.stderr
+    return root, p.stdout
+
+
+def test_demo_progress_lines(demo: tuple[Path, str]) -> None:
+    _, out = demo
+    for step in ("证据材料：", "立卷归档：", "典型案例：", "检索索引：", "月度报告："):
+        assert step in out, out
+    assert "未能归档" not in out and "未通过泄露检查" not in out and "未归档：" not in out, out
+
+
+def test_demo_files_scans_through_the_evidence_pipeline(demo: tuple[Path, str]) -> None:
+    root, _ = demo
+    with_evidence = sorted({p.parent.parent.name for p in root.glob("archive/*/*/evidence/E*") if p.is_file()})
+    assert with_evidence
+    p = run(root, "show", with_evidence[0], "--json")
+    assert p.returncode == 0, p.stderr
+    evidence = json.loads(p.stdout)["evidence"]
+    assert evidence and all(len(e["sha256"]) == 64 for e in evidence)
+    slots = {e.get("slot") for cid in with_evidence
+             for e in json.loads(run(root, "show", cid, "--json").stdout)["evidence"]}
+    assert {"工资条", "工资表", "劳动合同", "银行代扣回单"} <= slots
+    assert not any((root / "inbox" / "_failed").iterdir()) and not any((root / "inbox" / "_unmatched").iterdir())
+
+
+def test_demo_archives_verify_and_library(demo: tuple[Path, str]) -> None:
+    root, _ = demo
+    p = run(root, "verify", "--all", "--json")
+    report = json.loads(p.stdout)
+    assert p.returncode == 0 and report["ok"] is True, p.stdout
+    assert len(report["cases"]) >= 2
+    from casefile.config import find_workspace
+    from casefile.models.enums import State
+    from casefile.store import iter_dossiers
+
+    states = [d.load().state for d in iter_dossiers(find_workspace(root))]
+    assert states.count(State.ARCHIVED) == len(report["cases"]) and State.CLOSED in states  # one left to practise on
+    p = run(root, "typical", "list", "--json")
+    published = [t for t in json.loads(p.stdout) if t["status"] == "published"]
+    assert len(published) >= 5
+    p = run(root, "search", "滞纳金", "--json")
+    hits = json.loads(p.stdout)
+    assert p.returncode == 0 and hits["total"] > 0 and {r["kind"] for r in hits["results"]} >= {"typical", "case"}
+    month = f"{NOW.year}-{NOW.month - 1:02d}" if NOW.month > 1 else f"{NOW.year - 1}-12"
+    assert (root / "reports" / f"D30_月度综合分析报告_{month}.docx").is_file()
