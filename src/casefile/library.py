@@ -561,6 +561,11 @@ COMMON_SURNAMES = frozenset(
 )
 
 
+# Role words the segmenter may tag as names because they start with a surname character (申, 于, 何…).
+ROLE_WORDS = frozenset({"申请人", "被申请人", "申诉人", "于是", "何时", "任何", "高于", "明确", "经办人", "代理人",
+                        "当事人", "法定代表人", "负责人", "联系人", "反映人", "投诉人", "举报人", "证明人"})
+
+
 def _probable_names(text: str, mapping: Mapping) -> list[str]:
     """Words tagged as personal names that start with a common surname and are not pseudonyms."""
     try:
@@ -569,7 +574,8 @@ def _probable_names(text: str, mapping: Mapping) -> list[str]:
         return []
     known = set(mapping.persons.values()) | set(mapping.officials.values())
     return [n for n in person_names(text)
-            if n not in known and "某" not in n and (n[0] in COMMON_SURNAMES or n[:2] in COMPOUND_SURNAMES)]
+            if n not in known and "某" not in n and n not in ROLE_WORDS
+            and (n[0] in COMMON_SURNAMES or n[:2] in COMPOUND_SURNAMES)]
 
 
 def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport:

@@ -244,13 +244,12 @@ def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -
                   "days_left": (catalog_date(r["due"]) - today).days} for r in rows]
         total = len(items) if show_all or len(items) < limit else catalog.count_open_deadlines(app.ws, since, until)
         groups[key] = {"count": total, "items": items}
-    risks: list[dict[str, Any]] = []
-    try:
-        from casefile.reports import current_risks
+    # Warnings for the cases listed here; `casefile risks` evaluates every open case (slower on a large
+    # archive: the table above must stay instant).
+    from casefile.reports.risks import case_risks_many
 
-        risks = [r.as_dict() for r in current_risks(app.ws, today)]
-    except ImportError:
-        pass
+    listed = list(dict.fromkeys(it["case_id"] for g in groups.values() for it in g["items"]))
+    risks = [r.as_dict() for r in case_risks_many(app.ws, listed, today)] if listed else []
     if as_json:
         emit_json({"today": today.isoformat(), **{k: g["items"] for k, g in groups.items()},
                    "counts": {k: g["count"] for k, g in groups.items()}, "risks": risks})
@@ -265,9 +264,12 @@ def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -
         if g["count"] > len(g["items"]):
             echo(f"  ……另有 {g['count'] - len(g['items'])} 条，加 --all 显示全部")
     if risks:
-        echo(f"风险预警（{len(risks)}）")
+        echo(f"以上案件的风险预警（{len(risks)}）")
         for r in risks[: None if show_all else limit]:
             echo(f"  {r.get('case_id', '')}  {r.get('label', '')}：{r.get('message', '')}")
+        if not show_all and len(risks) > limit:
+            echo(f"  ……另有 {len(risks) - limit} 条，加 --all 显示全部")
+    echo("全部在办案件的风险预警：casefile risks")
 
 
 def catalog_date(text: str) -> Any:

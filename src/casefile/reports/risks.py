@@ -183,8 +183,8 @@ def _open_cases(con: sqlite3.Connection, as_of: date, case_ids: Iterable[str] | 
     if ids is not None:
         if not ids:
             return {}
-        sql += f" AND c.id IN ({', '.join(f':id{i}' for i in range(len(ids)))})"
-        args.update({f"id{i}": v for i, v in enumerate(ids)})
+        sql += " AND c.id IN (SELECT value FROM json_each(:ids))"
+        args["ids"] = json.dumps(ids)
     out: dict[str, _Case] = {}
     for r in con.execute(sql, args):
         state, since = r["state"], r["received_date"]
@@ -204,11 +204,22 @@ Warn = Callable[["_Case", str, str, Severity], None]
 Namer = Callable[[str], str]
 
 
-def _numbers(known: Mapping[str, tuple[str, str]], ids: Iterable[str], limit: int = 5) -> str:
-    """Case numbers in order of receipt; ``known`` maps id → (received_at, number)."""
-    names = [known[i][1] for i in sorted(set(ids), key=lambda i: known[i])]
-    more = f"等{len(names)}件" if len(names) > limit else ""
-    return "、".join(names[:limit]) + more
+class _Others:
+    """“The other cases of this party” for every open case, without copying the party's whole set per
+    case: with one employer in thousands of cases that copying made the rules quadratic."""
+
+    def __init__(self, known: Mapping[str, tuple[str, str]], groups: Mapping[str, set[str]]) -> None:
+        self.known, self.groups = known, groups
+        self._sorted: dict[str, list[str]] = {}
+
+    def text(self, key: str, exclude: str, limit: int = 5) -> str:
+        order = self._sorted.get(key)
+        if order is None:
+            order = self._sorted[key] = sorted(self.groups.get(key, ()), key=lambda i: self.known[i])
+        total = len(order) - (1 if exclude in self.groups.get(key, ()) else 0)
+        names = [self.known[i][1] for i in order[:limit + 1] if i != exclude][:limit]
+        more = f"等{total}件" if total > limit else ""
+        return "、".join(names) + more
 
 
 def risks_as_of(con: sqlite3.Connection, th: Thresholds, as_of: date, *, case_ids: Iterable[str] | None = None,
@@ -324,10 +335,12 @@ def _repeat_and_mass(con: sqlite3.Connection, th: Thresholds, as_of: date, cases
             if r["a"]:
                 complainants[r["b"]].add(r["a"])
     months = th.repeat_months
+    by_party, by_unit = _Others(known, involved), _Others(known, against)
     for c in cases.values():
-        ids = involved.get(c.applicant_key or "", set()) if c.received_date >= since else set()
+        who = c.applicant_key or ""
+        ids = involved.get(who, set()) if c.received_date >= since else set()
         if len(ids) >= th.repeat_min_cases:
-            text = (f"同一反映人近{months}个月内涉及{len(ids)}件案件（另有{_numbers(known, ids - {c.id})}），"
+            text = (f"同一反映人近{months}个月内涉及{len(ids)}件案件（另有{by_party.text(who, c.id)}），"
                     "请核对前案处理情况，统一处理口径")
             warn(c, REPEAT, text, Severity.MEDIUM)
         elif REPEAT in c.flags:
@@ -338,7 +351,7 @@ def _repeat_and_mass(con: sqlite3.Connection, th: Thresholds, as_of: date, cases
         unit = c.counterparty_key or ""
         people = complainants.get(unit, set()) if c.received_date >= since else set()
         if len(people) >= th.mass_min_complainants:
-            reasons.append(f"近{months}个月内有{len(people)}名反映人反映同一单位（另有{_numbers(known, against[unit] - {c.id})}）")
+            reasons.append(f"近{months}个月内有{len(people)}名反映人反映同一单位（另有{by_unit.text(unit, c.id)}）")
         if not reasons and MASS in c.flags:
             reasons.append("已标记为群体性争议")
         if reasons:
@@ -354,6 +367,15 @@ def current_risks(ws: Workspace, today: date) -> list[RiskWarning]:
     with catalog.connect(ws) as con:
         tune(con)
         return risks_as_of(con, Thresholds.of(ws), today, dept_name=ws.dept_name)
+
+
+def case_risks_many(ws: Workspace, case_ids: Iterable[str], today: date) -> list[RiskWarning]:
+    """Warnings for the given cases only (those still open), most severe first."""
+    from casefile import catalog
+
+    with catalog.connect(ws) as con:
+        tune(con)
+        return risks_as_of(con, Thresholds.of(ws), today, case_ids=list(case_ids), dept_name=ws.dept_name)
 
 
 def case_risks(ws: Workspace, case: Case | str, today: date) -> list[RiskWarning]:
