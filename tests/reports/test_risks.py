@@ -217,3 +217,21 @@ def test_thresholds_read_without_pydantic_agree_with_settings(raw: dict[str, Any
     for name in RiskCfg.model_fields:
         assert getattr(th, name) == getattr(cfg, name), name
     assert isinstance(th.large_amount, Decimal)
+
+
+@pytest.mark.parametrize("bulk_at", [0, 10_000])
+def test_bulk_and_per_party_lookups_agree(rows: Rows, monkeypatch: pytest.MonkeyPatch, bulk_at: int) -> None:
+    """Many open cases load every party at once; a few ask per party. Both must say the same."""
+    from casefile.reports.risks import _PartyStats
+
+    for i in range(7):  # one busy employer: seven complainants, one of them three times
+        rows.case(applicant="S" if i < 3 else f"W{i}", counterparty="EMP")
+    rows.case(applicant="P", received=-30, closed=-20, state="CLOSED")
+    rows.case(applicant="P")
+    rows.case(applicant="Q", counterparty="P")
+    expected = [w.as_dict() for w in current_risks(rows.ws, TODAY)]
+    monkeypatch.setattr(_PartyStats, "BULK_AT", bulk_at)
+    assert [w.as_dict() for w in current_risks(rows.ws, TODAY)] == expected
+    assert {w["rule"] for w in expected} >= {"REPEAT", "MASS"}
+    long_msg = next(w["message"] for w in expected if w["rule"] == "MASS")
+    assert "等" in long_msg  # more than five other cases: the list is cut and counted

@@ -268,11 +268,16 @@ def risks_as_of(con: sqlite3.Connection, th: Thresholds, as_of: date, *, case_id
 def _deadline_rules(con: sqlite3.Connection, th: Thresholds, as_of: date, cases: dict[str, _Case], warn: Warn,
                     name: Namer) -> None:
     horizon = as_of + timedelta(days=th.due_soon_days)
+    args = {"as_of": as_of.isoformat(), "horizon": horizon.isoformat()}
+    only = ""
+    if len(cases) <= 500:  # a few cases (show, due): look up just theirs instead of every open case's
+        only = " AND c.id IN (SELECT value FROM json_each(:ids))"
+        args["ids"] = json.dumps(list(cases))
     rows = con.execute(
         "SELECT d.case_id, d.step, d.label, d.dept, d.due FROM cases c JOIN deadlines d ON d.case_id = c.id "
         f"WHERE {OPEN_AT_SQL} AND {OFFICE_DEADLINE_SQL} AND (d.done_at IS NULL OR d.done_at > :as_of) "
-        "AND +d.due <= :horizon ORDER BY d.due, d.rowid",  # '+': start from the open cases, not the due index
-        {"as_of": as_of.isoformat(), "horizon": horizon.isoformat()},
+        f"AND +d.due <= :horizon{only} ORDER BY d.due, d.rowid",  # '+': start from the open cases, not the due index
+        args,
     ).fetchall()
     late: dict[str, list[sqlite3.Row]] = defaultdict(list)
     soon: dict[str, list[sqlite3.Row]] = defaultdict(list)
@@ -300,47 +305,113 @@ def _deadline_rules(con: sqlite3.Connection, th: Thresholds, as_of: date, cases:
              Severity.MEDIUM if days == 0 else Severity.LOW)
 
 
+class _PartyStats:
+    """How many cases in the window involve a party, how many distinct complainants an employer has,
+    and the numbers of the other cases, for the messages. Built in bulk for many open cases; for a few
+    (``show``, ``due``) each party is asked through the key indexes, so the cost does not grow with
+    the number of cases a busy employer has."""
+
+    BULK_AT = 500  # open cases above which all parties are loaded at once
+
+    def __init__(self, con: sqlite3.Connection, window: dict[str, str], cases: Mapping[str, _Case]) -> None:
+        self.con, self.window = con, window
+        self.bulk = len(cases) > self.BULK_AT
+        self.involved: dict[str, set[str]] = defaultdict(set)  # party key -> cases where it is either party
+        self.against: dict[str, set[str]] = defaultdict(set)  # unit key -> cases complaining about it
+        self.people: dict[str, set[str]] = defaultdict(set)  # unit key -> distinct complainants
+        self.known: dict[str, tuple[str, str]] = {}  # case id -> (received_at, number)
+        self._small: dict[tuple[str, str], tuple[int, int, list[tuple[str, str, str]]]] = {}
+        if self.bulk:
+            self._load_all(cases)
+        self.by_party, self.by_unit = _Others(self.known, self.involved), _Others(self.known, self.against)
+
+    def _load_all(self, cases: Mapping[str, _Case]) -> None:
+        since = self.window["since"]
+        in_window = [c for c in cases.values() if c.received_date >= since]
+        keys = sorted({c.applicant_key for c in in_window if c.applicant_key})
+        targets = sorted({c.counterparty_key for c in in_window if c.counterparty_key})
+        if keys:
+            # Only the parties of open cases are looked up (through the key indexes), not the whole window.
+            for r in self.con.execute(
+                "SELECT id, number, received_at, applicant_key AS a, counterparty_key AS b FROM cases WHERE applicant_key "
+                "IN (SELECT value FROM json_each(:keys)) AND received_date BETWEEN :since AND :as_of UNION "
+                "SELECT id, number, received_at, applicant_key, counterparty_key FROM cases WHERE counterparty_key IN "
+                "(SELECT value FROM json_each(:keys)) AND received_date BETWEEN :since AND :as_of",
+                {**self.window, "keys": json.dumps(keys)},
+            ):
+                self.known[r["id"]] = (r["received_at"], r["number"] or r["id"])
+                for k in {r["a"], r["b"]}:
+                    if k is not None:
+                        self.involved[k].add(r["id"])
+        if targets:
+            for r in self.con.execute(
+                "SELECT id, number, received_at, applicant_key AS a, counterparty_key AS b FROM cases WHERE "
+                "counterparty_key IN (SELECT value FROM json_each(:keys)) AND received_date BETWEEN :since AND :as_of",
+                {**self.window, "keys": json.dumps(targets)},
+            ):
+                self.known[r["id"]] = (r["received_at"], r["number"] or r["id"])
+                self.against[r["b"]].add(r["id"])
+                if r["a"]:
+                    self.people[r["b"]].add(r["a"])
+
+    _PARTY_SQL = ("SELECT id, number, received_at FROM cases WHERE applicant_key = :k AND received_date BETWEEN "
+                  ":since AND :as_of UNION SELECT id, number, received_at FROM cases WHERE counterparty_key = :k "
+                  "AND received_date BETWEEN :since AND :as_of")
+    _UNIT_SQL = "FROM cases WHERE counterparty_key = :k AND received_date BETWEEN :since AND :as_of"
+
+    def _ask(self, kind: str, key: str) -> tuple[int, int, list[tuple[str, str, str]]]:
+        """(cases, distinct complainants, first cases as (received_at, number, id)) for one party."""
+        hit = self._small.get((kind, key))
+        if hit is None:
+            args = {**self.window, "k": key}
+            if kind == "party":
+                n = self.con.execute(f"SELECT COUNT(*) FROM ({self._PARTY_SQL})", args).fetchone()[0]
+                first = self.con.execute(f"{self._PARTY_SQL} ORDER BY received_at, number LIMIT 7", args).fetchall()
+                people = 0
+            else:
+                n, people = self.con.execute(f"SELECT COUNT(*), COUNT(DISTINCT applicant_key) {self._UNIT_SQL}",
+                                             args).fetchone()
+                first = self.con.execute(f"SELECT id, number, received_at {self._UNIT_SQL} "
+                                         "ORDER BY received_at, number LIMIT 7", args).fetchall()
+            hit = self._small[(kind, key)] = (int(n), int(people or 0),
+                                              [(r["received_at"], r["number"] or r["id"], r["id"]) for r in first])
+        return hit
+
+    @staticmethod
+    def _text(total: int, first: list[tuple[str, str, str]], exclude: str, limit: int = 5) -> str:
+        others = total - (1 if any(i == exclude for _, _, i in first) else 0)
+        names = [num for _, num, i in first if i != exclude][:limit]
+        return "、".join(names) + (f"等{others}件" if others > limit else "")
+
+    def party_cases(self, key: str) -> int:
+        return len(self.involved.get(key, ())) if self.bulk else self._ask("party", key)[0]
+
+    def party_others(self, key: str, exclude: str) -> str:
+        if self.bulk:
+            return self.by_party.text(key, exclude)
+        n, _, first = self._ask("party", key)
+        return self._text(n, first, exclude)
+
+    def complainants(self, unit: str) -> int:
+        return len(self.people.get(unit, ())) if self.bulk else self._ask("unit", unit)[1]
+
+    def unit_others(self, unit: str, exclude: str) -> str:
+        if self.bulk:
+            return self.by_unit.text(unit, exclude)
+        n, _, first = self._ask("unit", unit)
+        return self._text(n, first, exclude)
+
+
 def _repeat_and_mass(con: sqlite3.Connection, th: Thresholds, as_of: date, cases: dict[str, _Case],
                      warn: Warn) -> None:
     since = minus_months(as_of, th.repeat_months).isoformat()
-    in_window = [c for c in cases.values() if c.received_date >= since]
-    keys = sorted({c.applicant_key for c in in_window if c.applicant_key})
-    targets = sorted({c.counterparty_key for c in in_window if c.counterparty_key})
-    window = {"since": since, "as_of": as_of.isoformat()}
-    involved: dict[str, set[str]] = defaultdict(set)  # party key -> cases where it is either party
-    known: dict[str, tuple[str, str]] = {}  # case id -> (received_at, number), for the messages
-    if keys:
-        # Only the parties of open cases are looked up (through the key indexes), not the whole window.
-        for r in con.execute(
-            "SELECT id, number, received_at, applicant_key AS a, counterparty_key AS b FROM cases WHERE applicant_key "
-            "IN (SELECT value FROM json_each(:keys)) AND received_date BETWEEN :since AND :as_of UNION "
-            "SELECT id, number, received_at, applicant_key, counterparty_key FROM cases WHERE counterparty_key IN "
-            "(SELECT value FROM json_each(:keys)) AND received_date BETWEEN :since AND :as_of",
-            {**window, "keys": json.dumps(keys)},
-        ):
-            known[r["id"]] = (r["received_at"], r["number"] or r["id"])
-            for k in {r["a"], r["b"]}:
-                if k is not None:
-                    involved[k].add(r["id"])
-    against: dict[str, set[str]] = defaultdict(set)  # unit key -> cases complaining about it
-    complainants: dict[str, set[str]] = defaultdict(set)  # unit key -> distinct complainants
-    if targets:
-        for r in con.execute(
-            "SELECT id, number, received_at, applicant_key AS a, counterparty_key AS b FROM cases WHERE "
-            "counterparty_key IN (SELECT value FROM json_each(:keys)) AND received_date BETWEEN :since AND :as_of",
-            {**window, "keys": json.dumps(targets)},
-        ):
-            known[r["id"]] = (r["received_at"], r["number"] or r["id"])
-            against[r["b"]].add(r["id"])
-            if r["a"]:
-                complainants[r["b"]].add(r["a"])
+    stats = _PartyStats(con, {"since": since, "as_of": as_of.isoformat()}, cases)
     months = th.repeat_months
-    by_party, by_unit = _Others(known, involved), _Others(known, against)
     for c in cases.values():
         who = c.applicant_key or ""
-        ids = involved.get(who, set()) if c.received_date >= since else set()
-        if len(ids) >= th.repeat_min_cases:
-            text = (f"同一反映人近{months}个月内涉及{len(ids)}件案件（另有{by_party.text(who, c.id)}），"
+        count = stats.party_cases(who) if who and c.received_date >= since else 0
+        if count >= th.repeat_min_cases:
+            text = (f"同一反映人近{months}个月内涉及{count}件案件（另有{stats.party_others(who, c.id)}），"
                     "请核对前案处理情况，统一处理口径")
             warn(c, REPEAT, text, Severity.MEDIUM)
         elif REPEAT in c.flags:
@@ -349,9 +420,9 @@ def _repeat_and_mass(con: sqlite3.Connection, th: Thresholds, as_of: date, cases
         if c.represents >= th.mass_min_workers:
             reasons.append(f"反映人代表{c.represents}名职工")
         unit = c.counterparty_key or ""
-        people = complainants.get(unit, set()) if c.received_date >= since else set()
-        if len(people) >= th.mass_min_complainants:
-            reasons.append(f"近{months}个月内有{len(people)}名反映人反映同一单位（另有{by_unit.text(unit, c.id)}）")
+        people = stats.complainants(unit) if unit and c.received_date >= since else 0
+        if people >= th.mass_min_complainants:
+            reasons.append(f"近{months}个月内有{people}名反映人反映同一单位（另有{stats.unit_others(unit, c.id)}）")
         if not reasons and MASS in c.flags:
             reasons.append("已标记为群体性争议")
         if reasons:
