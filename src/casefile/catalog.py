@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casefile.errors import CasefileError, CorruptRecord
+from casefile.errors import CasefileError, CorruptRecord, StorageError
 
 if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydantic models
     from casefile.config import Workspace
@@ -104,7 +104,9 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
             con.executescript(SCHEMA)
         if row is None or row[0] != SCHEMA_VERSION:
             fresh = True
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if _disk_problem(exc):  # a full or read-only disk is no reason to throw the catalog away
+            raise StorageError(f"案件目录无法打开（{exc}）：磁盘已满或为只读，请清理空间后重试。") from None
         _discard(path)
         con = _connect(path)
         con.executescript(SCHEMA)
@@ -115,6 +117,11 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
         yield con
     finally:
         con.close()
+
+
+def _disk_problem(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("disk is full", "disk i/o error", "readonly database", "unable to open database"))
 
 
 def _discard(path: Path) -> None:
@@ -402,6 +409,8 @@ def check_agreement(ws: Workspace) -> list[str]:
         rows = {r["id"]: r["case_sha256"] for r in con.execute("SELECT id, case_sha256 FROM cases")}
         con.close()
     except sqlite3.DatabaseError as exc:
+        if _disk_problem(exc):
+            raise StorageError(f"案件目录无法打开（{exc}）：磁盘已满或为只读，未能核对。") from None
         raise CorruptRecord(f"案件目录已损坏（{exc}），请运行 casefile catalog rebuild。") from None
     for cid, sha in on_disk.items():
         if cid not in rows:

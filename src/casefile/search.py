@@ -53,12 +53,16 @@ def _locked(ws: Workspace, timeout: float = 60.0) -> Iterator[None]:
     from casefile.errors import LockTimeout
 
     lock_dir = ws.state_dir / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_dir / f"{LOCK_NAME}.lock"), timeout=timeout)
     try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_dir / f"{LOCK_NAME}.lock"), timeout=timeout)
         lock.acquire()
     except Timeout:
         raise LockTimeout("检索索引正被另一个操作更新，请稍后重试。") from None
+    except OSError as exc:  # a read-only or full disk
+        from casefile.errors import StorageError
+
+        raise StorageError(f"无法更新检索索引：{lock_dir} 所在磁盘为只读或已满（{exc.strerror}）。") from None
     try:
         yield
     finally:
@@ -275,6 +279,18 @@ def _remove_old_dirs(ws: Workspace, keep: str) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def _disk_problem(exc: BaseException) -> bool:
+    """A full or read-only disk, however the engine reports it (whoosh: OSError; tantivy: ValueError
+    carrying the OS error's text)."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        return True
+    text = str(exc)
+    return any(s in text for s in ("No space left", "Read-only file system", "Disk quota", "os error 28", "os error 30",
+                                   "io::Error"))  # tantivy: "A worker thread encountered an error (io::Error …)"
+
+
 # -- rebuild ---------------------------------------------------------------------------------------
 def rebuild(
     ws: Workspace,
@@ -342,14 +358,20 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
             init_worker(ws, engine_cls)
             engine = engine_cls.create(root / new_dir)
             consume(engine, (prepare(u) for u in units))
-    except BaseException:
+        engine.close()  # the last segment is written here: a full disk shows here too
+    except BaseException as exc:
         if engine is not None:
-            engine.close()
+            with contextlib.suppress(Exception):
+                engine.close()
         import shutil
 
         shutil.rmtree(root / new_dir, ignore_errors=True)
+        if _disk_problem(exc):
+            from casefile.errors import StorageError
+
+            raise StorageError("写入检索索引失败（磁盘空间不足、只读或读写出错），索引未能重建；原有索引保持不变，"
+                               "请清理空间后重试 casefile index rebuild。") from None
         raise
-    engine.close()
     _write_meta(ws, {
         "schema": SCHEMA_VERSION, "engine": name, "dir": new_dir, "analysis": dictionary_fingerprint(),
         "laws": _laws_fingerprint(), "segmenter": segmenter().name, "documents": total, "library": library,
@@ -711,8 +733,9 @@ def similar(
         built = BuiltQuery(query, tuple(terms), True)
         page = searcher.run(sess.engine, built, flt, page=1, per_page=limit, facets=True,
                             mask=None if reveal else mask_text)
+        # the feature terms come from the case record itself: an ID number or a credit code can be one
         report = SearchReport(case.id, sess.engine.name, page.total, 1, limit, page.hits, page.facets,
-                              sess.notices, terms)
+                              sess.notices, terms if reveal else [mask_text(t) for t in terms])
     if reveal and now is not None:
         _record_reveals(ws, [h.case_id for h in report.results], actor, now, f"{purpose}（相似案件：{case.id}）")
     return report

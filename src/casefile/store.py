@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,6 +113,50 @@ def case_bytes(case: Case) -> bytes:
     return case.model_dump_json(indent=1).encode("utf-8")
 
 
+# -- scratch space --------------------------------------------------------------------------------
+SCRATCH_DIR = "work"
+
+
+@contextlib.contextmanager
+def scratch_dir(ws: Workspace, purpose: str) -> Iterator[Path]:
+    """A scratch folder inside the workspace (``.casefile/work/<purpose>-<pid>-<hex>``), removed
+    afterwards. Converted copies of a case's documents are personal data: a process killed while
+    using one must not leave them in the system temp folder, where nothing would ever clean up;
+    here :func:`clean_scratch` (run by ``fsck`` and before archiving) removes what dead processes left."""
+    root = ws.state_dir / SCRATCH_DIR
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f"{purpose}-{os.getpid()}-", dir=root))
+    except OSError as exc:
+        raise _storage_error(exc, root) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def clean_scratch(ws: Workspace) -> list[str]:
+    """Remove scratch folders whose process is gone; returns their names."""
+    root = ws.state_dir / SCRATCH_DIR
+    removed: list[str] = []
+    if not root.is_dir():
+        return removed
+    for p in root.iterdir():
+        m = re.match(r"^.+-(\d+)-[^-]+$", p.name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError):
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p.name)
+    return removed
+
+
 # -- locks ---------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def locked(ws: Workspace, name: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
@@ -125,6 +170,8 @@ def locked(ws: Workspace, name: str, timeout: float = LOCK_TIMEOUT) -> Iterator[
         lock.acquire()
     except Timeout:
         raise LockTimeout(f"“{name}”正被另一个操作占用，请稍后重试。") from None
+    except OSError as exc:  # the lock file cannot be created: a read-only or full disk
+        raise _storage_error(exc, lock_dir / f"{name}.lock") from None
     try:
         yield
     finally:
@@ -174,6 +221,19 @@ def encode_entry(entry: dict[str, Any]) -> bytes:
     return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
 
 
+CHECK_KEY = "check"
+
+
+def _line_check(obj: dict[str, Any]) -> str:
+    return sha256_bytes(encode_entry({k: v for k, v in obj.items() if k != CHECK_KEY}))[:16]
+
+
+def seal_entry(entry: dict[str, Any]) -> bytes:
+    """A journal line carrying a checksum of itself. The chain covers each line through the next
+    line's ``prev``; the last line has no next line, so without this an edit of it went unnoticed."""
+    return encode_entry({**entry, CHECK_KEY: _line_check(entry)})
+
+
 def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
     """Parse and verify the hash chain; report every broken link instead of stopping at the first."""
     entries: list[JournalEntry] = []
@@ -197,6 +257,8 @@ def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
             problems.append(ChainProblem(i, f"第{i}行不是有效的日志记录"))
             prev = sha256_bytes(raw)
             continue
+        if CHECK_KEY in obj and obj[CHECK_KEY] != _line_check(obj):  # lines written before the check have none
+            problems.append(ChainProblem(i, f"第{i}行的内容与其校验值不符（记录被修改）"))
         if entry.prev != prev:
             problems.append(ChainProblem(i, f"第{i}行的前序哈希与第{i - 1}行不符（记录被修改、删除、插入或调换）"))
         if entry.seq != i:
@@ -282,6 +344,25 @@ class Dossier:
 
     def exists(self) -> bool:
         return self.case_path.is_file()
+
+    def discard_if_untouched(self) -> bool:
+        """Take back a dossier that holds nothing but its creation (one journal line, no documents,
+        no evidence): for the step right after :meth:`create` failing (a full disk while issuing the
+        first documents). Renamed aside first, like a half-built one, so fsck finishes a killed removal."""
+        with self.lock():
+            entries, problems = self.journal()
+            if problems or len(entries) != 1:
+                return False
+            if any(p.is_file() for sub in ("documents", "evidence") for p in (self.path / sub).rglob("*")):
+                return False
+            aside = self.path.with_name(f".{self.case_id}.{uuid.uuid4().hex[:6]}.new")
+            try:
+                os.rename(self.path, aside)
+                fsync_dir(self.path.parent)
+            except OSError:
+                return False
+        shutil.rmtree(aside, ignore_errors=True)
+        return True
 
     # reading
     def load(self) -> Case:
@@ -445,7 +526,7 @@ class Dossier:
             "case_sha256": case_sha,
             "tx": tx.tx_id,
         }
-        line = encode_entry(entry) + b"\n"
+        line = seal_entry(entry) + b"\n"
         faults.point("tx.before_journal")
         try:
             with self.journal_path.open("ab") as f:
@@ -480,7 +561,7 @@ class Dossier:
                 "seq": 1, "time": now.isoformat(), "actor": actor, "type": event_type, "payload": payload,
                 "prev": GENESIS, "case_sha256": sha256_bytes(body), "tx": uuid.uuid4().hex[:12],
             }
-            atomic_write(tmp / JOURNAL_FILE, encode_entry(entry) + b"\n")
+            atomic_write(tmp / JOURNAL_FILE, seal_entry(entry) + b"\n")
             faults.point("create.before_rename")
             os.rename(tmp, d.path)
             fsync_dir(d.path.parent)
@@ -571,3 +652,25 @@ class Sequence:
             except OSError as exc:
                 raise _storage_error(exc, self.path) from None
             faults.point("seq.after_log")
+
+    def record_used(self, value: int, purpose: str, now: datetime) -> bool:
+        """Record a value a dossier already holds but the log lacks (the process that took it was
+        killed between creating the dossier and logging the number). Only the next value can be
+        recorded this way; returns False if the value is not the next one."""
+        with locked(self.ws, f"seq-{self.name}"):
+            if value != self.last() + 1:
+                return False
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            line = encode_entry({"value": value, "time": now.isoformat(), "for": purpose}) + b"\n"
+            try:
+                with self.path.open("ab+") as f:
+                    if f.seek(0, os.SEEK_END) > 0:
+                        f.seek(-1, os.SEEK_END)
+                        if f.read(1) != b"\n":
+                            line = b"\n" + line
+                    f.write(line)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                raise _storage_error(exc, self.path) from None
+            return True

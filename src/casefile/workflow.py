@@ -264,17 +264,19 @@ def after_commit(ws: Workspace, dossier: Dossier) -> None:
     """Derived data follows the dossier; a failure here never undoes the committed change."""
     from casefile import catalog
 
-    # Both are disposable: fsck reports a stale catalog and `catalog rebuild` / `index rebuild` repair them.
-    try:
-        catalog.upsert(ws, dossier.load())
-    except Exception as exc:
-        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", dossier.case_id, exc)
+    # Both are disposable: fsck repairs a stale catalog (and queues its cases for the index) and
+    # `catalog rebuild` / `index rebuild` rebuild them. The index is queued first: a process killed
+    # in between leaves the catalog stale, which fsck sees, rather than the index, which it cannot.
     try:
         from casefile.search import notify_change
 
         notify_change(ws, dossier.case_id)
     except Exception as exc:
         log.warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", dossier.case_id, exc)
+    try:
+        catalog.upsert(ws, dossier.load())
+    except Exception as exc:
+        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", dossier.case_id, exc)
 
 
 # -- intake (T1–T4, T2) ---------------------------------------------------------------------------
@@ -377,10 +379,16 @@ def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: d
         Dossier.create(ws, case, actor, now, "created",
                        {"transition": "T1", "to": State.INTAKE.value, "channel": form.channel.value,
                         "first_handler": form.first_handler})
-    if redirect is not None:
-        res = run(ws, case_id, now, actor, lambda st: _redirect(st, **redirect))
-    else:
-        res = run(ws, case_id, now, actor, _register_and_triage_start)
+    try:
+        if redirect is not None:
+            res = run(ws, case_id, now, actor, lambda st: _redirect(st, **redirect))
+        else:
+            res = run(ws, case_id, now, actor, _register_and_triage_start)
+    except CasefileError:
+        # registering failed (a full disk, a template problem): take the new dossier back, so `new`
+        # leaves nothing behind but its number in the log (a recorded void, never reused)
+        Dossier(ws, case_id).discard_if_untouched()
+        raise
     return NewCaseResult(case_id, case.number, res.state, res.documents, res.message)
 
 

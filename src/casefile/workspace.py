@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from casefile.config import CONFIG_NAME, Workspace, load_settings
-from casefile.errors import CasefileError, StorageError
+from casefile.errors import CasefileError, CorruptRecord, StorageError
 
 PROFILES = ("pianguan", "naiman")
 
@@ -81,8 +82,13 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
     from casefile.store import Sequence, iter_dossiers, sha256_file
 
     report = FsckReport()
+    when = now or datetime.now().astimezone()
     if repair:
-        _recover_archiving(ws, report, now or datetime.now().astimezone(), actor)
+        from casefile.store import clean_scratch
+
+        _recover_archiving(ws, report, when, actor)
+        _remove_half_built(ws, report)
+        report.recovered.extend(f"删除中断的操作留下的临时目录 {n}" for n in clean_scratch(ws))
     used: dict[str, set[int]] = {}
     for d in iter_dossiers(ws):
         report.cases += 1
@@ -121,20 +127,61 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
         for v in sorted(dupes):
             report.findings.append(FsckFinding("-", "sequence-duplicate", f"序号 {name} #{v} 被重复分配"))
         for v in sorted(values - set(logged)):
-            report.findings.append(FsckFinding("-", "sequence-unrecorded", f"序号 {name} #{v} 已使用但分配记录中没有"))
+            # a process killed between creating the dossier and logging its number: record it now
+            if repair and seq.record_used(v, "补记：案卷已使用此号，分配记录因进程中断未写入", when):
+                report.recovered.append(f"补记序号 {name} #{v} 的分配记录（上次分配后进程中断，未及记录）")
+            else:
+                report.findings.append(FsckFinding("-", "sequence-unrecorded", f"序号 {name} #{v} 已使用但分配记录中没有"))
         for v in sorted(set(logged) - values):
             report.recovered.append(f"序号 {name} #{v} 已分配但未使用（有分配记录，视为作废号）")
     try:
-        stale = catalog.check_agreement(ws)
+        try:
+            stale = catalog.check_agreement(ws)
+        except CorruptRecord as exc:  # derived data: a damaged catalog is rebuilt like a stale one
+            if not repair:
+                raise
+            stale = [exc.message]
         if stale and repair:  # derived data: a killed process may leave it behind the dossiers
             catalog.rebuild(ws)
             report.recovered.append(f"案件目录与案卷不一致（{len(stale)}处），已从案卷重建")
+            # the same process may have died before queueing the change for the search index
+            from casefile.search import notify_change
+            from casefile.store import CASE_ID_RE
+
+            for msg in stale:
+                cid = msg.split("：", 1)[0]
+                if CASE_ID_RE.match(cid):
+                    notify_change(ws, cid)
             stale = catalog.check_agreement(ws)
         for msg in stale:
             report.findings.append(FsckFinding("-", "catalog", msg))
     except CasefileError as exc:
         report.findings.append(FsckFinding("-", "catalog", exc.message))
+    except sqlite3.Error as exc:  # rebuilding on a full or read-only disk
+        report.findings.append(FsckFinding("-", "catalog", f"案件目录无法重建（{exc}），请清理空间后运行 casefile catalog rebuild"))
     return report
+
+
+def _remove_half_built(ws: Workspace, report: FsckReport) -> None:
+    """Hidden ``.<案件ID>.<hex>.new`` folders: a new dossier whose creating process was killed before
+    the rename that puts it in place. Creation runs under the year's case-number lock, so holding
+    that lock means no creation is in progress."""
+    if not ws.archive_dir.is_dir():
+        return
+    from casefile.store import CASE_ID_RE, locked
+
+    for year_dir in sorted(ws.archive_dir.iterdir()):
+        if not (year_dir.is_dir() and year_dir.name.isdigit()):
+            continue
+        leftovers = [p for p in year_dir.iterdir()
+                     if (m := re.match(r"^\.(.+)\.[0-9a-f]+\.new$", p.name)) and CASE_ID_RE.match(m.group(1))]
+        if not leftovers:
+            continue
+        with locked(ws, f"seq-case-{year_dir.name}"):
+            for p in leftovers:
+                if p.exists():
+                    shutil.rmtree(p, ignore_errors=True)
+                    report.recovered.append(f"删除未完成创建的案卷临时目录 {year_dir.name}/{p.name}")
 
 
 def _recover_archiving(ws: Workspace, report: FsckReport, now: datetime, actor: str) -> None:

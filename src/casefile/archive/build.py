@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import stat
-import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,8 +79,10 @@ from casefile.store import (
     JournalEntry,
     Sequence,
     case_bytes,
+    clean_scratch,
     encode_entry,
     fsync_dir,
+    scratch_dir,
     sha256_bytes,
     sha256_file,
 )
@@ -247,6 +248,8 @@ def convert_parts(ws: Workspace, dossier: Dossier, case: Case, work: Path,
         raise ArchiveProblem(f"{exc.message}归档未完成，案件仍为“{case.state.label}”状态，未作任何改动。",
                              code="archive-convert") from None
     except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise _disk_error(exc, case) from None
         raise ArchiveProblem(f"准备 PDF 时出错（{exc.strerror}）；案件未作任何改动。") from None
     return out
 
@@ -835,8 +838,8 @@ def archive_case(ws: Workspace, case_id: str, now: datetime, actor: str, *, file
         raise ArchiveRefused(case.id, [f"{g.message}；请找回缺失的案卷，或用 casefile archive --void 年度-件号 --reason … 登记作废"
                                        if g.code == "gap" else g.message for g in gaps])
     warnings: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="casefile-archive-") as tmp:
-        work = Path(tmp)
+    clean_scratch(ws)
+    with scratch_dir(ws, f"archive-{case.id}") as work:  # in the workspace: a kill leaves no copies in /tmp
         conv = convert_parts(ws, dossier, case, work, say)
         with dossier.lock():
             current = dossier.load()

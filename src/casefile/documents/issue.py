@@ -13,7 +13,6 @@ numbered document that names the one it corrects.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +28,16 @@ from casefile.errors import ConfigError, CorruptRecord, UsageError
 from casefile.models.case import Case
 from casefile.models.records import DocumentRecord
 from casefile.rules.wenhao import format_wenhao
-from casefile.store import Dossier, Sequence, Transaction, atomic_write, dumps, sha256_bytes, sha256_file
+from casefile.store import (
+    Dossier,
+    Sequence,
+    Transaction,
+    atomic_write,
+    dumps,
+    scratch_dir,
+    sha256_bytes,
+    sha256_file,
+)
 
 __all__ = ["DocOutcome", "attach_pdf", "doc_relpath", "issue_document", "next_doc_id", "produce_document",
            "spec_of"]
@@ -268,8 +276,8 @@ def attach_pdf(ws: Workspace, case_id: str, doc_id: str, *, actor: str, now: dat
     if record.pdf and dossier.safe_path(record.pdf).is_file():
         return dossier.safe_path(record.pdf)
     docx = verified_file(dossier, record)
-    with tempfile.TemporaryDirectory(prefix="casefile-pdf-") as tmp:
-        made = convert_to_pdf(docx, Path(tmp), timeout)
+    with scratch_dir(ws, "pdf") as tmp:  # in the workspace: a kill leaves no copy in /tmp
+        made = convert_to_pdf(docx, tmp / "out", timeout)
         rel = re.sub(r"\.docx$", ".pdf", record.file)
         with dossier.transaction(actor, now) as tx:
             rec = tx.case.document(doc_id)

@@ -99,8 +99,9 @@ def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_
             f"libreoffice-writer fonts-wqy-zenhei），或用环境变量 {SOFFICE_VAR} 指定 soffice 的路径。"
         )
     names = "、".join(p.name for p in docxs[:3]) + ("等" if len(docxs) > 3 else "")
-    profile = Path(tempfile.mkdtemp(prefix="casefile-lo-profile-"))
-    work = Path(tempfile.mkdtemp(prefix="casefile-lo-out-"))
+    # beside out_dir, which callers take from store.scratch_dir: a killed conversion leaves nothing in /tmp
+    profile = Path(tempfile.mkdtemp(prefix="casefile-lo-profile-", dir=out_dir.parent))
+    work = Path(tempfile.mkdtemp(prefix="casefile-lo-out-", dir=out_dir.parent))
     try:
         staged = work / "src"
         staged.mkdir()

@@ -314,6 +314,8 @@ class Ingest:
             raise StorageError(f"无法创建临时目录 {staging}：{exc.strerror}") from None
         job.staging = staging
         result = parse_file(self.ws, job.path, job.original_name, staging, pool=self.pool, python=self.python)
+        if result.code == "storage":  # the disk is full, not the file bad: leave it where it is
+            raise StorageError(f"磁盘空间不足或不可写，暂未解析（{result.detail}），文件保持原样")
         if not result.ok:
             reason = _reason_for(result.code)
             self._set_aside(job, reason, result.detail)
@@ -611,6 +613,8 @@ def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: str
     try:
         result = parse_file(ws, dossier.safe_path(rec.file), rec.original_name, staging, password=password,
                             detect_cover=False)
+        if result.code == "storage":
+            raise StorageError(f"磁盘空间不足或不可写，无法解锁证据 {rec.ev_id}（{result.detail}）；请清理空间后重试。")
         if not result.ok:
             if result.code == "wrong-password":
                 raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{rec.original_name}）。", code="wrong-password")

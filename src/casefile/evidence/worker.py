@@ -19,6 +19,7 @@ Two ways to run it, same isolation per file:
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import queue
@@ -33,6 +34,9 @@ from typing import Any
 
 MEMORY_ERROR_EXIT = 86  # the child ran out of its address-space cap and could not even report it
 PROTOCOL_ERROR_EXIT = 87
+STORAGE_ERROR_EXIT = 88  # the disk under the work folder is full or read-only: the file is not to blame
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+STORAGE_DETAIL = "临时目录所在磁盘已满或只读"
 RESULT_FILE = ".worker-result.json"
 PRELOAD = ("casefile.faults", "pypdf", "pypdfium2", "PIL.Image", "PIL.ImageOps", "zxingcpp", "img2pdf", "docx", "openpyxl",
            "msoffcrypto", "olefile", "casefile.evidence.extract", "casefile.evidence.ocr",
@@ -90,6 +94,8 @@ def parse_isolated(req: WorkerRequest, *, timeout: float, python: str | None = N
     rc = proc.returncode
     if rc == MEMORY_ERROR_EXIT:
         return WorkerResult(False, "memory-limit", f"超过 {req.memory_limit_mb} MB 内存上限", seconds=seconds)
+    if rc == STORAGE_ERROR_EXIT:
+        return WorkerResult(False, "storage", STORAGE_DETAIL, seconds=seconds)
     if rc is not None and rc < 0:
         name = _signal_name(-rc)
         return WorkerResult(False, "parser-crash", f"解析进程被信号 {name} 终止（可能超出 {req.memory_limit_mb} MB 内存上限）",
@@ -138,6 +144,8 @@ def _result_from_exit(req: WorkerRequest, status: dict[str, Any], seconds: float
                             f"解析进程被信号 {_signal_name(sig)} 终止（可能超出 {req.memory_limit_mb} MB 内存上限）", seconds=seconds)
     if code == MEMORY_ERROR_EXIT:
         return WorkerResult(False, "memory-limit", f"超过 {req.memory_limit_mb} MB 内存上限", seconds=seconds)
+    if code == STORAGE_ERROR_EXIT:
+        return WorkerResult(False, "storage", STORAGE_DETAIL, seconds=seconds)
     try:
         msg = json.loads((Path(req.out_dir) / RESULT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -309,6 +317,10 @@ def handle(req: WorkerRequest) -> dict[str, Any]:
         return {"ok": False, "code": "memory-limit", "detail": f"超过 {req.memory_limit_mb} MB 内存上限"}
     except RecursionError:
         return {"ok": False, "code": "corrupt", "detail": "对象嵌套过深（RecursionError）"}
+    except OSError as exc:
+        if exc.errno in STORAGE_ERRNOS:  # writing the extracted text or the archive PDF failed
+            return {"ok": False, "code": "storage", "detail": f"{STORAGE_DETAIL}（{exc.strerror}）"}
+        return {"ok": False, "code": "corrupt", "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
     except Exception as exc:  # any other parser failure is a damaged file, never a dead watcher
         return {"ok": False, "code": "corrupt", "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
     return {"ok": True, "result": analysis.as_json()}
@@ -366,6 +378,8 @@ def _child(req: WorkerRequest) -> None:
         os.replace(tmp, target)
     except MemoryError:
         code = MEMORY_ERROR_EXIT
+    except OSError as exc:
+        code = STORAGE_ERROR_EXIT if exc.errno in STORAGE_ERRNOS else PROTOCOL_ERROR_EXIT
     except BaseException:
         code = PROTOCOL_ERROR_EXIT
     os._exit(code)
