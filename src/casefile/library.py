@@ -665,14 +665,9 @@ def _outcome(case: Case) -> str:
 
 
 def _after_commit(ws: Workspace, dossier: Any) -> None:
-    try:
-        from casefile.workflow import after_commit
-    except ImportError:
-        from casefile.search import notify_change
+    from casefile.derived import refresh
 
-        notify_change(ws, dossier.case_id)
-        return
-    after_commit(ws, dossier)
+    refresh(ws, dossier)
 
 
 # -- review, approval, publication ----------------------------------------------------------------------

@@ -261,22 +261,10 @@ def run(ws: Workspace, case_id: str, now: datetime, actor: str, action: Callable
 
 
 def after_commit(ws: Workspace, dossier: Dossier) -> None:
-    """Derived data follows the dossier; a failure here never undoes the committed change."""
-    from casefile import catalog
+    """Derived data (search index, catalog) follows the dossier; see :mod:`casefile.derived`."""
+    from casefile.derived import refresh
 
-    # Both are disposable: fsck repairs a stale catalog (and queues its cases for the index) and
-    # `catalog rebuild` / `index rebuild` rebuild them. The index is queued first: a process killed
-    # in between leaves the catalog stale, which fsck sees, rather than the index, which it cannot.
-    try:
-        from casefile.search import notify_change
-
-        notify_change(ws, dossier.case_id)
-    except Exception as exc:
-        log.warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", dossier.case_id, exc)
-    try:
-        catalog.upsert(ws, dossier.load())
-    except Exception as exc:
-        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", dossier.case_id, exc)
+    refresh(ws, dossier)
 
 
 # -- intake (T1–T4, T2) ---------------------------------------------------------------------------

@@ -87,3 +87,14 @@ def test_doc_batch_reports_each_row(ws: Workspace, tmp_path: Path) -> None:
     assert p.returncode == 1
     assert "成功 1 份，失败 1 份" in p.stdout and "第3行" in p.stdout and "校验位" in p.stdout
     assert len(list((tmp_path / "out").glob("*-D17.docx"))) == 1
+
+
+def test_a_document_issued_on_demand_is_searchable_and_catalogued(ws: Workspace,
+                                                                  store_case: Callable[[Case], Dossier]) -> None:
+    store_case(minimal_case("D12"))
+    assert run(ws, "doc", CASE_ID, "D12").returncode == 0
+    found = run(ws, "search", "偏税社告〔2026〕1号", "--kind", "document", "--json")
+    assert found.returncode == 0, found.stderr
+    assert any(r["id"].startswith(f"{CASE_ID}-D12") or CASE_ID in r["id"] for r in json.loads(found.stdout)["results"])
+    listed = run(ws, "list", "--json")
+    assert listed.returncode == 0 and CASE_ID in listed.stdout

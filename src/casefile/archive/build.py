@@ -908,12 +908,9 @@ def _disk_error(exc: OSError, case: Case) -> CasefileError:
 
 
 def _after_commit(ws: Workspace, dossier: Dossier) -> None:
-    try:
-        from casefile.workflow import after_commit
+    from casefile.derived import refresh
 
-        after_commit(ws, dossier)
-    except Exception:
-        pass
+    refresh(ws, dossier)  # never raises: derived data is repaired by fsck / rebuild
 
 
 def _result(ws: Workspace, dossier: Dossier, case: Case, message: str, warnings: list[str]) -> ArchiveResult:

@@ -541,9 +541,9 @@ def _without_case_prefix(name: str, case_id: str | None) -> str:
 
 
 def _after_commit(ws: Workspace, dossier: Dossier) -> None:
-    from casefile.workflow import after_commit
+    from casefile.derived import refresh
 
-    after_commit(ws, dossier)
+    refresh(ws, dossier)
 
 
 def clean_staging(ws: Workspace) -> None:
