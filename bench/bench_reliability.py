@@ -35,7 +35,8 @@ def process_rate(argv: list[str], root: Path, runs: int) -> float:
     """Processes per minute for a command that does nothing the harness would kill."""
     from reliability.harness import Subject
 
-    s = Subject(root / "ws-baseline", engine="tantivy")
+    ws = root / "ws-baseline"
+    s = Subject.attach(ws) if ws.exists() else Subject(ws, engine="tantivy")
     times = []
     for _ in range(runs):
         t = time.perf_counter()

@@ -500,7 +500,7 @@ def check_index(s: Subject) -> list[str]:
 
 # -- the driver ------------------------------------------------------------------------------------------------
 class Harness:
-    def __init__(self, rng: random.Random, *, kill_rate: float = 0.8, check_rate: float = 0.6,
+    def __init__(self, rng: random.Random, *, kill_rate: float = 0.8, check_rate: float = 0.5,
                  delay_share: float = 0.35, log: Callable[[str], None] | None = None) -> None:
         self.rng = rng
         self.kill_rate = kill_rate

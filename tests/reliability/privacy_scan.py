@@ -91,8 +91,11 @@ def file_text(path: Path) -> str | None:
             # element boundaries become spaces: a number split over runs still reads as one
             return re.sub(r"<[^>]+>", lambda m: "" if m.group(0).startswith(("<w:r", "</w:r", "<w:t", "</w:t")) else " ", xml)
         if suffix == ".pdf":
+            import logging
+
             import pypdf
 
+            logging.getLogger("pypdf").setLevel(logging.ERROR)  # a quarantined file is broken on purpose
             reader = pypdf.PdfReader(str(path))
             return "\n".join((page.extract_text() or "") for page in reader.pages)
     except Exception:  # a damaged or encrypted file: not readable text

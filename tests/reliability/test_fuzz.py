@@ -322,7 +322,7 @@ NAMES = ["..pdf", "...", "-rf.pdf", ".hidden.pdf", "a\nb.pdf", "\u202efdp.exe", 
          "SBZY-140932-2026-0001_..pdf", "%2e%2e%2fetc.pdf"]
 
 
-@settings(max_examples=int(os.environ.get("RELIABILITY_EXAMPLES", "40")) // 2, deadline=None, database=None,
+@settings(max_examples=int(os.environ.get("RELIABILITY_EXAMPLES", "40")) // 3, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(name=st.one_of(st.sampled_from(NAMES), st.text(min_size=1, max_size=60).filter(lambda s: "/" not in s and "\x00" not in s)))
 def test_hostile_file_names_for_evidence_add(sandbox: Sandbox, name: str) -> None:

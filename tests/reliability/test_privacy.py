@@ -68,7 +68,7 @@ def demo(soffice_stub: Path) -> Iterator[tuple[Path, dict[str, str]]]:
                               cwd=cwd, capture_output=True, text=True, timeout=600)
 
     try:
-        p = _cf(base, "demo", str(root), "--quick", "--cases", "8", cwd=base)
+        p = _cf(base, "demo", str(root), "--quick", "--cases", "5", cwd=base)
         assert p.returncode == 0, p.stderr
         outputs["demo"] = p.stdout + p.stderr
         ids = sorted(d.name for d in (root / "archive").glob("20*/*") if d.is_dir())
@@ -93,8 +93,10 @@ def demo(soffice_stub: Path) -> Iterator[tuple[Path, dict[str, str]]]:
             # shown on purpose (exempt below); logged in the journal, or for a sealed case in the access log
             ("show", open_case, "--reveal", "--purpose", "核对"), ("show", archived[0], "--reveal", "--purpose", "核对"),
         ]
-        for cid in [*ids[:4], open_case, *archived]:
-            runs += [("show", cid), ("show", cid, "--json"), ("evidence", "list", cid), ("similar", cid)]
+        closed = next((c for c in ids if states[c] == "CLOSED"), ids[0])
+        for cid in dict.fromkeys([open_case, archived[0], closed]):
+            runs += [("show", cid), ("show", cid, "--json"), ("similar", cid)]
+        runs.append(("evidence", "list", open_case))
         (base / "out").mkdir(exist_ok=True)
         for argv in runs:
             p = _cf(root, *argv, cwd=base / "out")
