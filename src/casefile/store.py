@@ -630,6 +630,22 @@ class Sequence:
                     return 0
                 block *= 4
 
+    def _log(self, value: int, purpose: str, now: datetime) -> None:
+        """Append one fsynced entry; call under the sequence lock."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = encode_entry({"value": value, "time": now.isoformat(), "for": purpose}) + b"\n"
+        try:
+            with self.path.open("ab+") as f:
+                if f.seek(0, os.SEEK_END) > 0:
+                    f.seek(-1, os.SEEK_END)
+                    if f.read(1) != b"\n":  # a torn line from a killed writer: never glue onto it
+                        line = b"\n" + line
+                f.write(line)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:
+            raise _storage_error(exc, self.path) from None
+
     @contextlib.contextmanager
     def allocate(self, purpose: str, now: datetime) -> Iterator[int]:
         """Yield the next value under the sequence lock; it is recorded only if the block succeeds,
@@ -637,20 +653,8 @@ class Sequence:
         with locked(self.ws, f"seq-{self.name}"):
             value = self.last() + 1
             yield value
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            line = encode_entry({"value": value, "time": now.isoformat(), "for": purpose}) + b"\n"
             faults.point("seq.before_log")
-            try:
-                with self.path.open("ab+") as f:
-                    if f.seek(0, os.SEEK_END) > 0:
-                        f.seek(-1, os.SEEK_END)
-                        if f.read(1) != b"\n":  # a torn line from a killed writer: never glue onto it
-                            line = b"\n" + line
-                    f.write(line)
-                    f.flush()
-                    os.fsync(f.fileno())
-            except OSError as exc:
-                raise _storage_error(exc, self.path) from None
+            self._log(value, purpose, now)
             faults.point("seq.after_log")
 
     def record_used(self, value: int, purpose: str, now: datetime) -> bool:
@@ -660,17 +664,5 @@ class Sequence:
         with locked(self.ws, f"seq-{self.name}"):
             if value != self.last() + 1:
                 return False
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            line = encode_entry({"value": value, "time": now.isoformat(), "for": purpose}) + b"\n"
-            try:
-                with self.path.open("ab+") as f:
-                    if f.seek(0, os.SEEK_END) > 0:
-                        f.seek(-1, os.SEEK_END)
-                        if f.read(1) != b"\n":
-                            line = b"\n" + line
-                    f.write(line)
-                    f.flush()
-                    os.fsync(f.fileno())
-            except OSError as exc:
-                raise _storage_error(exc, self.path) from None
+            self._log(value, purpose, now)
             return True

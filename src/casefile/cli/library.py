@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -63,6 +64,14 @@ def check(app: AppContext, typical_id: str, as_json: bool) -> None:
         raise PrivacyLeak(f"{typical_id} 含{len(findings)}处可识别个人的信息，请修改后再审核或发布。")
 
 
+def _say(report: Any, as_json: bool) -> None:
+    """One step of the review/approval/publication chain: its report, as JSON or one sentence."""
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        echo(report.message)
+
+
 @typical.command("review")
 @click.argument("typical_id", metavar="编号")
 @click.option("--by", "by", required=True, metavar="姓名", help="脱敏审核人（不能是起草人）。")
@@ -72,11 +81,7 @@ def review(app: AppContext, typical_id: str, by: str, as_json: bool) -> None:
     """脱敏审核（第二人核对脱敏结果，记入案卷日志）。"""
     from casefile import library
 
-    report = library.review(app.ws, typical_id, by, app.actor, app.now)
-    if as_json:
-        emit_json(report.to_json())
-    else:
-        echo(report.message)
+    _say(library.review(app.ws, typical_id, by, app.actor, app.now), as_json)
 
 
 @typical.command("approve")
@@ -88,11 +93,7 @@ def approve(app: AppContext, typical_id: str, by: str, as_json: bool) -> None:
     """发布审批（与审核人不同的另一人批准，记入案卷日志）。"""
     from casefile import library
 
-    report = library.approve(app.ws, typical_id, by, app.actor, app.now)
-    if as_json:
-        emit_json(report.to_json())
-    else:
-        echo(report.message)
+    _say(library.approve(app.ws, typical_id, by, app.actor, app.now), as_json)
 
 
 @typical.command("publish")
@@ -103,11 +104,7 @@ def publish(app: AppContext, typical_id: str, as_json: bool) -> None:
     """发布已审批的典型案例（发布前再做一次泄露检查）。"""
     from casefile import library
 
-    report = library.publish(app.ws, typical_id, app.actor, app.now)
-    if as_json:
-        emit_json(report.to_json())
-    else:
-        echo(report.message)
+    _say(library.publish(app.ws, typical_id, app.actor, app.now), as_json)
 
 
 @typical.command("list")
