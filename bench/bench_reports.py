@@ -188,8 +188,10 @@ def fill_catalog(ws: Any, items: Iterator[Spec]) -> int:
             enf[0].isoformat() if enf else None, enf[2].isoformat() if enf and enf[2] else None, str(enf[3]) if enf else None,
         ))
         cats.extend((cid, c) for c in s.categories)
+        is_open = s.state not in ("CLOSED", "ARCHIVED", "REDIRECTED")
         dls.extend((cid, step, label, dept, st.isoformat(), due.isoformat(), due.isoformat(),
-                    done.isoformat() if done else None, 0) for step, label, dept, st, due, done in s.deadlines)
+                    done.isoformat() if done else None, 0, int(done is None and is_open), s.received.isoformat())
+                   for step, label, dept, st, due, done in s.deadlines)
         if s.followup:
             fus.append((cid, s.followup[0].isoformat(), s.followup[1], int(s.followup[2]), None))
         if s.remedy:
@@ -202,7 +204,7 @@ def fill_catalog(ws: Any, items: Iterator[Spec]) -> int:
     marks = ", ".join("?" for _ in cases[0])
     con.executemany(f"INSERT INTO cases VALUES ({marks})", cases)
     con.executemany("INSERT INTO case_categories VALUES (?, ?)", cats)
-    con.executemany("INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", dls)
+    con.executemany("INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", dls)
     con.executemany("INSERT INTO followups VALUES (?, ?, ?, ?, ?)", fus)
     con.executemany("INSERT INTO remedies VALUES (?, ?, ?, ?, ?, ?)", rems)
     con.executemany("INSERT INTO state_changes VALUES (?, ?, ?, ?)", chs)

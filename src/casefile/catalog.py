@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydanti
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -42,19 +42,23 @@ CREATE TABLE IF NOT EXISTS cases (
 );
 CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
 CREATE INDEX IF NOT EXISTS cases_received ON cases(received_date);
+CREATE INDEX IF NOT EXISTS cases_received_at ON cases(received_at);
 CREATE INDEX IF NOT EXISTS cases_closed ON cases(closed_date);
 CREATE INDEX IF NOT EXISTS cases_next_due ON cases(next_due);
-CREATE INDEX IF NOT EXISTS cases_applicant ON cases(applicant_key);
-CREATE INDEX IF NOT EXISTS cases_counterparty ON cases(counterparty_key);
+CREATE INDEX IF NOT EXISTS cases_applicant ON cases(applicant_key, received_date);
+CREATE INDEX IF NOT EXISTS cases_counterparty ON cases(counterparty_key, received_date, applicant_key);
 CREATE TABLE IF NOT EXISTS case_categories (case_id TEXT, category TEXT, PRIMARY KEY (case_id, category));
 CREATE INDEX IF NOT EXISTS case_categories_cat ON case_categories(category);
 CREATE TABLE IF NOT EXISTS deadlines (
   case_id TEXT, step TEXT, label TEXT, dept TEXT, start TEXT, base_due TEXT, due TEXT, done_at TEXT,
-  extended_days INTEGER
+  extended_days INTEGER,
+  live INTEGER,  -- 1 while the deadline is open and its case is open: what the 台账 lists
+  received_at TEXT  -- the case's, so the 台账's order (due date, then oldest case) is one index
 );
 CREATE INDEX IF NOT EXISTS deadlines_case ON deadlines(case_id);
 CREATE INDEX IF NOT EXISTS deadlines_open ON deadlines(done_at, due);
 CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines(due);
+CREATE INDEX IF NOT EXISTS deadlines_live ON deadlines(live, due, received_at);
 CREATE TABLE IF NOT EXISTS followups (case_id TEXT, at TEXT, satisfaction TEXT, objection INTEGER, remedy TEXT);
 CREATE INDEX IF NOT EXISTS followups_case ON followups(case_id);
 CREATE INDEX IF NOT EXISTS followups_at ON followups(at);
@@ -95,14 +99,18 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
     fresh = not path.exists()
     try:
         con = _connect(path)
-        con.executescript(SCHEMA)
-        row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is not None and row[0] != SCHEMA_VERSION:
-            # An older layout: its tables lack today's columns, so they are recreated, not refilled.
-            for table in ("cases", *CHILD_TABLES):
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-            con.executescript(SCHEMA)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            row = None
         if row is None or row[0] != SCHEMA_VERSION:
+            if row is not None:
+                # An older layout: its tables lack today's columns, so they are recreated, not refilled.
+                for table in ("cases", *CHILD_TABLES):
+                    con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.executescript(SCHEMA)
             fresh = True
     except sqlite3.DatabaseError as exc:
         if _disk_problem(exc):  # a full or read-only disk is no reason to throw the catalog away
@@ -183,7 +191,8 @@ def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tup
         "case_categories": [(case.id, c.value) for c in dict.fromkeys(case.categories)],
         "deadlines": [
             (case.id, d.step, d.label, d.dept, d.start.isoformat(), d.base_due.isoformat(), d.due.isoformat(),
-             d.done_at.isoformat() if d.done_at else None, d.extended_days)
+             d.done_at.isoformat() if d.done_at else None, d.extended_days,
+             int(d.done_at is None and case.is_open), case.received_at.isoformat())
             for d in case.deadlines
         ],
         "followups": [
@@ -318,6 +327,9 @@ class CaseFilter:
     limit: int | None = None
 
 
+OVERDUE_SORT_AT = 5000  # overdue cases up to which `list --overdue` sorts them instead of walking by date
+
+
 def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
     where: list[str] = []
     args: list[Any] = []
@@ -345,23 +357,27 @@ def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
     if f.overdue_on:
         where.append("next_due IS NOT NULL AND next_due < ?")
         args.append(f.overdue_on.isoformat())
-    sql = "SELECT * FROM cases"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY received_at DESC"
-    if f.limit:
-        sql += f" LIMIT {int(f.limit)}"
     with connect(ws) as con:
+        sql = "SELECT * FROM cases"
+        if f.overdue_on:
+            # Which index answers fastest depends on how many cases are overdue, which SQLite cannot know:
+            # few → take them by due date and sort; many → walk the newest first and stop at the limit.
+            n = con.execute("SELECT COUNT(*) FROM cases WHERE next_due < ?", (f.overdue_on.isoformat(),)).fetchone()[0]
+            sql += " INDEXED BY cases_next_due" if n <= OVERDUE_SORT_AT else " INDEXED BY cases_received_at"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY received_at DESC"
+        if f.limit:
+            sql += f" LIMIT {int(f.limit)}"
         return con.execute(sql, args).fetchall()
 
 
-_OPEN_DEADLINES = (
-    "FROM deadlines d JOIN cases c ON c.id = d.case_id "
-    "WHERE d.done_at IS NULL AND c.state NOT IN ('CLOSED', 'ARCHIVED', 'REDIRECTED')"
-)
+# ``live`` is set when the rows are written (open deadline of an open case), so the 台账 reads one
+# index range instead of joining every open deadline to its case.
+_OPEN_DEADLINES = "FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.live = 1"
 
 
-def open_deadlines(ws: Workspace, until: date | None = None, *, since: date | None = None,
+def open_deadlines(con: sqlite3.Connection, until: date | None = None, *, since: date | None = None,
                    limit: int | None = None) -> list[sqlite3.Row]:
     """Open deadlines of open cases, most urgent first (``since`` ≤ due ≤ ``until``)."""
     sql = "SELECT d.*, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags " + _OPEN_DEADLINES
@@ -372,15 +388,14 @@ def open_deadlines(ws: Workspace, until: date | None = None, *, since: date | No
     if since is not None:
         sql += " AND d.due >= ?"
         args.append(since.isoformat())
-    sql += " ORDER BY d.due, c.received_at"
+    sql += " ORDER BY d.due, d.received_at"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    with connect(ws) as con:
-        return con.execute(sql, args).fetchall()
+    return con.execute(sql, args).fetchall()
 
 
-def count_open_deadlines(ws: Workspace, since: date | None, until: date | None) -> int:
-    sql = "SELECT COUNT(*) " + _OPEN_DEADLINES
+def count_open_deadlines(con: sqlite3.Connection, since: date | None, until: date | None) -> int:
+    sql = "SELECT COUNT(*) FROM deadlines d WHERE d.live = 1"
     args: list[Any] = []
     if since is not None:
         sql += " AND d.due >= ?"
@@ -388,8 +403,7 @@ def count_open_deadlines(ws: Workspace, since: date | None, until: date | None) 
     if until is not None:
         sql += " AND d.due <= ?"
         args.append(until.isoformat())
-    with connect(ws) as con:
-        return int(con.execute(sql, args).fetchone()[0])
+    return int(con.execute(sql, args).fetchone()[0])
 
 
 def check_agreement(ws: Workspace) -> list[str]:

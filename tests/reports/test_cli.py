@@ -72,6 +72,10 @@ def test_risks_command(october: tuple[Any, dict[str, str]]) -> None:
 def test_due_and_show_carry_the_warnings(october: tuple[Any, dict[str, str]]) -> None:
     ws, ids = october
     due = json.loads(run(ws, "due", "--json").stdout)
+    assert due["as_of"] == TODAY.date().isoformat() and due["days"] == 7
+    assert set(due) >= {"overdue", "today", "soon", "counts", "risks"} and isinstance(due["today"], list)
+    assert due["counts"]["overdue"] == len(due["overdue"]) > 0
+    assert all(it["days_left"] < 0 for it in due["overdue"])
     assert any(r["case_id"] == ids["C"] and r["label"] == "重复诉求" for r in due["risks"])
     show = json.loads(run(ws, "show", ids["C"], "--json").stdout)
     assert {r["rule"] for r in show["risks"]} >= {"OVERDUE", "REPEAT", "LARGE_AMOUNT", "STUCK"}

@@ -56,9 +56,10 @@ class Rows:
                         list(row.values()))
             con.executemany("INSERT INTO state_changes VALUES (?, ?, ?, ?)", changes)
             for step, due, done, dept in deadlines:
-                con.execute("INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                live = int(done is None and state not in ("CLOSED", "ARCHIVED", "REDIRECTED"))
+                con.execute("INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
                             (cid, step, f"{step}期限", dept, day(received), day(due), day(due),
-                             day(done) if done is not None else None))
+                             day(done) if done is not None else None, live, row["received_at"]))
         return cid
 
 

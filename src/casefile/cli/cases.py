@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -229,40 +228,22 @@ def _print_case(v: dict[str, Any]) -> None:
 @pass_app
 def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -> None:
     """台账：已超期、今日到期、今后 N 天到期的事项，按紧迫程度排序。"""
-    from casefile import catalog
+    from casefile.reports.due import due_register
 
-    today = app.now.date()
-    s = app.ws
-    yesterday, horizon = today - timedelta(days=1), today + timedelta(days=days)
-    spans = {"overdue": (None, yesterday), "today": (today, today), "soon": (today + timedelta(days=1), horizon)}
-    groups: dict[str, dict[str, Any]] = {}
-    for key, (since, until) in spans.items():
-        rows = catalog.open_deadlines(app.ws, until, since=since, limit=None if show_all else limit)
-        items = [{"case_id": r["case_id"], "number": r["number"], "step": r["step"], "label": r["label"],
-                  "dept": s.dept_name(r["dept"]) if r["dept"] else None, "due": r["due"], "state": r["state"],
-                  "owner": s.dept_name(r["lead_dept"]) if r["lead_dept"] else r["first_handler"],
-                  "days_left": (catalog_date(r["due"]) - today).days} for r in rows]
-        total = len(items) if show_all or len(items) < limit else catalog.count_open_deadlines(app.ws, since, until)
-        groups[key] = {"count": total, "items": items}
-    # Warnings for the cases listed here; `casefile risks` evaluates every open case (slower on a large
-    # archive: the table above must stay instant).
-    from casefile.reports.risks import case_risks_many
-
-    listed = list(dict.fromkeys(it["case_id"] for g in groups.values() for it in g["items"]))
-    risks = [r.as_dict() for r in case_risks_many(app.ws, listed, today)] if listed else []
+    report = due_register(app.ws, app.now.date(), days=days, limit=None if show_all else limit)
+    groups, risks = report.groups, report.risks
     if as_json:
-        emit_json({"today": today.isoformat(), **{k: g["items"] for k, g in groups.items()},
-                   "counts": {k: g["count"] for k, g in groups.items()}, "risks": risks})
+        emit_json(report.as_json())
         return
     titles = {"overdue": "已超期", "today": "今日到期", "soon": f"{days}日内到期"}
     for key, g in groups.items():
-        echo(f"{titles[key]}（{g['count']}）")
-        for it in g["items"]:
-            lag = f"超期{-it['days_left']}天" if it["days_left"] < 0 else ("今天" if it["days_left"] == 0 else f"剩{it['days_left']}天")
-            echo(f"  {it['due']}  {lag:<6}  {it['number']}  {it['label']}{'（' + it['dept'] + '）' if it['dept'] else ''}"
-                 f"  责任：{it['owner']}")
-        if g["count"] > len(g["items"]):
-            echo(f"  ……另有 {g['count'] - len(g['items'])} 条，加 --all 显示全部")
+        echo(f"{titles[key]}（{g.count}）")
+        for it in g.items:
+            lag = f"超期{-it.days_left}天" if it.days_left < 0 else ("今天" if it.days_left == 0 else f"剩{it.days_left}天")
+            echo(f"  {it.due.isoformat()}  {lag:<6}  {it.number}  {it.label}{'（' + it.dept + '）' if it.dept else ''}"
+                 f"  责任：{it.owner}")
+        if g.count > len(g.items):
+            echo(f"  ……另有 {g.count - len(g.items)} 条，加 --all 显示全部")
     if risks:
         echo(f"以上案件的风险预警（{len(risks)}）")
         for r in risks[: None if show_all else limit]:
@@ -271,8 +252,3 @@ def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -
             echo(f"  ……另有 {len(risks) - limit} 条，加 --all 显示全部")
     echo("全部在办案件的风险预警：casefile risks")
 
-
-def catalog_date(text: str) -> Any:
-    from datetime import date
-
-    return date.fromisoformat(text)

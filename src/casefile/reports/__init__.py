@@ -13,11 +13,32 @@ modules imported when needed:
 
 from __future__ import annotations
 
-from casefile.reports.period import FutureMonth, Month, parse_month
-from casefile.reports.risks import RULES, RiskWarning, Severity, Thresholds, case_risks, current_risks
-from casefile.reports.stats import MonthlyReport, monthly_report
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casefile.reports.period import FutureMonth, Month, parse_month
+    from casefile.reports.risks import RULES, RiskWarning, Severity, Thresholds, case_risks, current_risks
+    from casefile.reports.stats import MonthlyReport, monthly_report
+
+# Names are resolved on first use (PEP 562), so ``casefile due`` importing the risk rules does not
+# also load the monthly statistics.
+_WHERE = {
+    "FutureMonth": "period", "Month": "period", "parse_month": "period",
+    "RULES": "risks", "RiskWarning": "risks", "Severity": "risks", "Thresholds": "risks", "case_risks": "risks",
+    "current_risks": "risks", "MonthlyReport": "stats", "monthly_report": "stats",
+}
 
 __all__ = [
     "RULES", "FutureMonth", "Month", "MonthlyReport", "RiskWarning", "Severity", "Thresholds", "case_risks",
     "current_risks", "monthly_report", "parse_month",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

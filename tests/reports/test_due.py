@@ -1,0 +1,66 @@
+"""The deadline register (``casefile due``) and ``list --overdue`` read the catalog's derived columns:
+these tests pin them to what the dossiers say, on the October data set."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+import pytest
+
+from casefile import catalog
+from casefile.models.enums import OPEN_STATES
+from casefile.reports.due import due_register
+from casefile.store import iter_dossiers
+from reports.dataset import TODAY
+
+
+def test_register_lists_exactly_the_open_deadlines_of_open_cases(october: tuple[Any, dict[str, str]]) -> None:
+    ws, _ = october
+    today = TODAY.date()
+    report = due_register(ws, today, days=14, limit=None)
+    listed = sorted((it.case_id, it.step, it.due) for g in report.groups.values() for it in g.items)
+    expected = []
+    for d in iter_dossiers(ws):
+        case = d.load()
+        if case.state in OPEN_STATES:
+            expected += [(case.id, dl.step, dl.due) for dl in case.deadlines
+                         if dl.done_at is None and dl.due <= date.fromordinal(today.toordinal() + 14)]
+    assert listed == sorted(expected) and listed
+    for key, group in report.groups.items():
+        assert group.count == len(group.items)
+        assert [(it.due, it.case_id) for it in group.items] == sorted((it.due, it.case_id) for it in group.items)
+        assert all((it.days_left < 0) == (key == "overdue") for it in group.items)
+        assert all(it.days_left == (it.due - today).days for it in group.items)
+
+
+def test_counts_do_not_depend_on_the_listing_limit(october: tuple[Any, dict[str, str]]) -> None:
+    ws, _ = october
+    full = due_register(ws, TODAY.date(), days=30, limit=None)
+    short = due_register(ws, TODAY.date(), days=30, limit=1)
+    assert {k: g.count for k, g in short.groups.items()} == {k: g.count for k, g in full.groups.items()}
+    assert all(len(g.items) <= 1 for g in short.groups.values())
+    assert short.as_json()["as_of"] == TODAY.date().isoformat()
+
+
+def test_closing_a_case_takes_its_deadlines_off_the_register(october: tuple[Any, dict[str, str]]) -> None:
+    ws, ids = october
+    with catalog.connect(ws) as con:
+        live = {r[0] for r in con.execute("SELECT DISTINCT case_id FROM deadlines WHERE live = 1")}
+        states = dict(con.execute("SELECT id, state FROM cases").fetchall())
+    assert live and all(states[cid] in {s.value for s in OPEN_STATES} for cid in live)
+    assert ids["A"] not in live and ids["G"] not in live  # closed in October / 2025
+
+
+@pytest.mark.parametrize("sort_at", [0, 10**9])
+def test_list_overdue_gives_the_same_rows_whichever_index_answers(october: tuple[Any, dict[str, str]], sort_at: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    ws, _ = october
+    monkeypatch.setattr(catalog, "OVERDUE_SORT_AT", sort_at)
+    rows = catalog.list_cases(ws, catalog.CaseFilter(overdue_on=TODAY.date()))
+    with catalog.connect(ws) as con:
+        con.row_factory = sqlite3.Row
+        plain = con.execute("SELECT id FROM cases WHERE next_due < ? ORDER BY received_at DESC",
+                            (TODAY.date().isoformat(),)).fetchall()
+    assert [r["id"] for r in rows] == [r["id"] for r in plain] and rows
