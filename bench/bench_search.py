@@ -188,6 +188,7 @@ def install_index(root: Path, engine_name: str, index_path: Path, n_docs: int) -
     meta = {"schema": search.SCHEMA_VERSION, "engine": engine_name, "dir": "idx-bench",
             "analysis": dictionary_fingerprint(), "laws": search._laws_fingerprint(), "segmenter": segmenter().name,
             "documents": n_docs, "library": {}}
+    search._write_query_dictionary(search.index_root(ws))
     (search.index_root(ws) / search.META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return ws_root
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
+    from casefile.search_engines.analysis import Segmenter
     from casefile.search_engines.base import Engine, Filter
     from casefile.search_engines.query import BuiltQuery
     from casefile.search_engines.searcher import Hit, Page
@@ -372,6 +374,7 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
             raise StorageError("写入检索索引失败（磁盘空间不足、只读或读写出错），索引未能重建；原有索引保持不变，"
                                "请清理空间后重试 casefile index rebuild。") from None
         raise
+    _write_query_dictionary(root)
     _write_meta(ws, {
         "schema": SCHEMA_VERSION, "engine": name, "dir": new_dir, "analysis": dictionary_fingerprint(),
         "laws": _laws_fingerprint(), "segmenter": segmenter().name, "documents": total, "library": library,
@@ -382,6 +385,21 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
     _remove_old_dirs(ws, new_dir)
     return RebuildReport(name, segmenter().name, total, dict(sorted(by_kind.items())), len(units), n_workers,
                          time.perf_counter() - started, problems, reason)
+
+
+def _write_query_dictionary(root: Path) -> None:
+    """The dictionary snapshot that lets a query segment without loading jieba-rs's full dictionary
+    (see :mod:`casefile.search_engines.segdict`); without it queries just load the full one."""
+    from casefile.search_engines.segdict import write_snapshot
+
+    with contextlib.suppress(ImportError, OSError, sqlite3.Error, ValueError):
+        write_snapshot(root)
+
+
+def _query_segmenter(ws: Workspace) -> Segmenter | None:
+    from casefile.search_engines.segdict import query_segmenter
+
+    return query_segmenter(index_root(ws))
 
 
 # -- sessions: open, repair, catch up ------------------------------------------------------------------
@@ -501,6 +519,7 @@ def update(ws: Workspace) -> UpdateReport:
     report = UpdateReport()
     notices: list[str] = []
     engine = _open_or_rebuild(ws, notices, None)
+    _write_query_dictionary(index_root(ws))  # an index built before snapshots existed gains one here
     try:
         with _locked(ws):
             try:
@@ -671,7 +690,7 @@ def search(
         raise UsageError("显示完整个人信息需要记录操作人和时间。")
     parsed = parse(query)
     flt = build_filters(ws, [(f.field, f.value, f.negate) for f in parsed.fields], filters)
-    built = build(parsed)
+    built = build(parsed, _query_segmenter(ws))
     if not built.has_text and not flt:
         raise UsageError("请输入检索词，或至少给出一个筛选条件（如 --kind law）。")
     result, engine, notices = _run_page(ws, built, flt, page=page, per_page=per_page, reveal=reveal,
