@@ -224,14 +224,14 @@ def encode_entry(entry: dict[str, Any]) -> bytes:
 CHECK_KEY = "check"
 
 
-def _line_check(obj: dict[str, Any]) -> str:
+def line_check(obj: dict[str, Any]) -> str:
     return sha256_bytes(encode_entry({k: v for k, v in obj.items() if k != CHECK_KEY}))[:16]
 
 
 def seal_entry(entry: dict[str, Any]) -> bytes:
     """A journal line carrying a checksum of itself. The chain covers each line through the next
     line's ``prev``; the last line has no next line, so without this an edit of it went unnoticed."""
-    return encode_entry({**entry, CHECK_KEY: _line_check(entry)})
+    return encode_entry({**entry, CHECK_KEY: line_check(entry)})
 
 
 def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
@@ -257,7 +257,7 @@ def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
             problems.append(ChainProblem(i, f"第{i}行不是有效的日志记录"))
             prev = sha256_bytes(raw)
             continue
-        if CHECK_KEY in obj and obj[CHECK_KEY] != _line_check(obj):  # lines written before the check have none
+        if CHECK_KEY in obj and obj[CHECK_KEY] != line_check(obj):  # lines written before the check have none
             problems.append(ChainProblem(i, f"第{i}行的内容与其校验值不符（记录被修改）"))
         if entry.prev != prev:
             problems.append(ChainProblem(i, f"第{i}行的前序哈希与第{i - 1}行不符（记录被修改、删除、插入或调换）"))

@@ -193,3 +193,16 @@ def test_unarchived_and_unknown_cases_are_reported(archived: Archived) -> None:
     report = verify(archived.ws, [open_id, "SBZY-140932-2026-0999"], now=ARCHIVED_AT, actor=ACTOR)
     assert [type(f) for f in report.findings] == [NotArchived, NotArchived]
     assert "尚未归档" in report.findings[0].message
+
+
+def test_an_edited_last_line_of_the_preservation_log_shows(archived: Archived) -> None:
+    from casefile.archive.preservation import log_path, read_log
+
+    assert verify(archived.ws, [archived.case_id], now=ARCHIVED_AT, actor=ACTOR).ok
+    path = log_path(archived.ws, 2026)
+    lines = path.read_bytes().rstrip(b"\n").split(b"\n")
+    assert b'"ok":true' in lines[-1]
+    lines[-1] = lines[-1].replace(b'"ok":true', b'"ok":false')  # nothing after it chains to this line
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    _, problems = read_log(archived.ws, 2026)
+    assert problems == [f"第{len(lines)}行的内容与其校验值不符（记录被修改）"]

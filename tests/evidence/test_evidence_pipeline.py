@@ -549,3 +549,12 @@ def test_gbk_encoded_file_names(ews: Workspace, case_id: str, ingest: Ingest) ->
         f.write(b"%PDF-1.4 broken")
     res = ingest.inbox_file(Path(os.fsdecode(bad)))
     assert res.outcome is Outcome.QUARANTINED and res.moved_to and res.moved_to.endswith("坏.pdf")
+
+
+def test_a_retry_says_who_retries() -> None:
+    from casefile.evidence.pipeline import IngestResult
+
+    watched = IngestResult(Outcome.RETRY, "收件/扫描1.pdf", detail="磁盘空间不足")
+    manual = IngestResult(Outcome.RETRY, "扫描1.pdf", detail="磁盘空间不足", manual=True)
+    assert watched.message.endswith("将稍后重试")  # the watcher comes back to the file
+    assert manual.message.endswith("请稍后重新运行") and "将稍后重试" not in manual.message  # nothing will

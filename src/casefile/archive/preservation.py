@@ -17,7 +17,7 @@ from typing import Any
 
 from casefile.config import Workspace
 from casefile.errors import StorageError
-from casefile.store import GENESIS, encode_entry, locked, sha256_bytes
+from casefile.store import CHECK_KEY, GENESIS, line_check, locked, seal_entry, sha256_bytes
 
 LOG_DIR = "_preservation"
 
@@ -59,6 +59,8 @@ def read_log(ws: Workspace, year: int) -> tuple[list[PreservationEvent], list[st
             problems.append(f"第{i}行不是有效的记录")
             prev = sha256_bytes(raw)
             continue
+        if CHECK_KEY in obj and obj[CHECK_KEY] != line_check(obj):  # the last line has no successor to vouch for it
+            problems.append(f"第{i}行的内容与其校验值不符（记录被修改）")
         if obj.get("prev") != prev:
             problems.append(f"第{i}行的前序哈希不符（记录被修改、删除或插入）")
         events.append(ev)
@@ -81,7 +83,7 @@ def append(ws: Workspace, year: int, type_: str, *, now: datetime, actor: str, c
                     last_seq = sum(1 for _ in path.read_bytes().splitlines())
         entry = {"seq": last_seq + 1, "time": now.isoformat(), "actor": actor, "type": type_, "case": case_id,
                  "dang_hao": dang_hao, "data": data, "prev": prev}
-        line = encode_entry(entry)
+        line = seal_entry(entry)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("ab") as f:

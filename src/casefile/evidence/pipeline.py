@@ -76,6 +76,7 @@ class IngestResult:
     slot: str | None = None
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    manual: bool = False  # `evidence add`: nothing retries it, the user runs it again
 
     @property
     def message(self) -> str:
@@ -97,7 +98,8 @@ class IngestResult:
         if o is Outcome.REJECTED:
             return f"{self.name} 未归档：{why}{more}"
         if o is Outcome.RETRY:
-            return f"{self.name} 暂未处理：{self.detail}，将稍后重试"
+            then = "请稍后重新运行" if self.manual else "将稍后重试"
+            return f"{self.name} 暂未处理：{self.detail}，{then}"
         return f"{self.name} 已不存在，跳过"
 
     def as_json(self) -> dict[str, Any]:
@@ -195,6 +197,7 @@ class Ingest:
             if job.staging is not None:
                 shutil.rmtree(job.staging, ignore_errors=True)
         result.seconds = time.monotonic() - started
+        result.manual = job.manual
         return result
 
     # -- endings ---------------------------------------------------------------------------------
