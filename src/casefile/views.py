@@ -5,10 +5,10 @@ Personal identifiers are masked unless ``reveal`` is set (DOMAIN.md §7.3, inter
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from casefile.config import Settings
 from casefile.models.case import Case
 from casefile.models.enums import FLAG_LABELS, Flag
 from casefile.models.party import Party
@@ -32,27 +32,30 @@ def party_view(p: Party | None, reveal: bool) -> dict[str, Any] | None:
     return d
 
 
-def derived_flags(case: Case, today: date, settings: Settings | None = None) -> list[str]:
+def derived_flags(case: Case, today: date, due_soon_days: int | None = None) -> list[str]:
     flags = [f.value for f in case.flags]
     if case.is_open and case.overdue(today) and Flag.OVERDUE.value not in flags:
         flags.append(Flag.OVERDUE.value)
-    if settings is not None and case.is_open:
-        soon = settings.risk.due_soon_days
+    if due_soon_days is not None and case.is_open:
+        soon = due_soon_days
         if any(0 <= (d.due - today).days <= soon for d in case.open_deadlines()) and Flag.DUE_SOON.value not in flags:
             flags.append(Flag.DUE_SOON.value)
     return flags
 
 
-def case_view(case: Case, today: date, *, reveal: bool = False, settings: Settings | None = None) -> dict[str, Any]:
-    dept = settings.dept_name if settings else (lambda c: c)
+def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Callable[[str], str] | None = None,
+              due_soon_days: int | None = None) -> dict[str, Any]:
+    """``dept_name`` turns department codes into names and ``due_soon_days`` adds DUE_SOON; both come
+    from casefile.toml (``Workspace.dept_name``, the ``[risk]`` table), read without pydantic."""
+    dept = dept_name or (lambda c: c)
     text = (lambda s: s) if reveal else mask_text
     return {
         "id": case.id,
         "number": case.number,
         "state": case.state.value,
         "state_label": case.state.label,
-        "flags": derived_flags(case, today, settings),
-        "flag_labels": [FLAG_LABELS[Flag(f)] for f in derived_flags(case, today, settings)],
+        "flags": derived_flags(case, today, due_soon_days),
+        "flag_labels": [FLAG_LABELS[Flag(f)] for f in derived_flags(case, today, due_soon_days)],
         "profile": case.profile,
         "channel": case.channel.value,
         "channel_ref": case.channel_ref,

@@ -149,16 +149,21 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
 @pass_app
 def show(app: AppContext, case_id: str, reveal: bool, purpose: str, as_json: bool) -> None:
     """查看案件记录与办理时间线。"""
-    from casefile import views, workflow
+    from casefile import views
     from casefile.store import Dossier
 
     d = Dossier(app.ws, case_id)
     if reveal:
+        from casefile import workflow
+
         workflow.record_reveal(app.ws, d, app.now, app.actor, purpose)
     with d.lock():
         case = d.load()
         entries, problems = d.journal()
-    view = views.case_view(case, app.now.date(), reveal=reveal, settings=app.ws.settings)
+    from casefile.reports.risks import Thresholds
+
+    view = views.case_view(case, app.now.date(), reveal=reveal, dept_name=app.ws.dept_name,
+                           due_soon_days=Thresholds.of(app.ws).due_soon_days)
     view["timeline"] = views.timeline(entries)
     view["journal_problems"] = [p.message for p in problems]
     try:
