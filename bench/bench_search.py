@@ -228,6 +228,16 @@ def time_cli(ws_root: Path, runs: int, seed: int) -> tuple[list[float], list[flo
     return wall, cpu
 
 
+def time_reference(runs: int) -> list[float]:
+    """Wall time of a bare ``python -c "import click"`` (ms): how fast this machine starts Python now."""
+    out: list[float] = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import click"], check=True)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
 # -- the run -----------------------------------------------------------------------------------------
 def fmt(values: Sequence[float]) -> str:
     return f"p50 {statistics.median(values):7.1f} ms  p95 {percentile(values, 95):7.1f} ms"
@@ -263,6 +273,9 @@ def run(sizes: Sequence[int], engines: Sequence[str], n_queries: int, cli_runs: 
                 ws_root = install_index(workdir, name, path, n)
                 wall, cpu = time_cli(ws_root, cli_runs, seed)
                 yield f"{'':9} casefile search, fresh process: wall {fmt(wall)}; CPU {fmt(cpu)}"
+                ref = time_reference(cli_runs)
+                yield (f"{'':9} reference, python -c 'import click' in the same run: wall {fmt(ref)} "
+                       f"(search p50 = {statistics.median(wall) / statistics.median(ref):.1f}× that)")
             if name != "baseline" or n == sizes[-1]:
                 shutil.rmtree(path, ignore_errors=True)
 
