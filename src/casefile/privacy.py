@@ -86,10 +86,24 @@ def _mask_mobile_match(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+# Digit groups that are not personal data although they are long: the tail of an identifier with a
+# letter prefix (case ids such as ``SBZY-140932-2026-000123``, evidence ids) and a 所属期 range
+# (``202401-202610``). Only groups joined by hyphens qualify; an unbroken run is always masked.
+_LETTER_PREFIX_RE = re.compile(r"[A-Za-z]{2,}-$")
+_PERIOD_RANGE_RE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])-(?:19|20)\d{2}(?:0[1-9]|1[0-2])$")
+
+
+def _mask_long_digits(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if "-" in run and (_PERIOD_RANGE_RE.match(run) or _LETTER_PREFIX_RE.search(match.string[max(0, match.start() - 12):match.start()])):
+        return run
+    return mask_bank(run)
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number, credit code, mobile number and long account number in free text."""
     if not text:
         return text
     text = _TOKEN18_RE.sub(_mask_token18, text)
     text = _MOBILE_RE.sub(_mask_mobile_match, text)
-    return _LONG_DIGITS_RE.sub(lambda m: mask_bank(m.group(0)), text)
+    return _LONG_DIGITS_RE.sub(_mask_long_digits, text)
