@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sqlite3
@@ -88,6 +89,7 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
 
         _recover_archiving(ws, report, when, actor)
         _remove_half_built(ws, report)
+        _remove_inbox_temps(ws, report)
         report.recovered.extend(f"删除中断的操作留下的临时目录 {n}" for n in clean_scratch(ws))
     used: dict[str, set[int]] = {}
     for d in iter_dossiers(ws):
@@ -160,6 +162,22 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
     except sqlite3.Error as exc:  # rebuilding on a full or read-only disk
         report.findings.append(FsckFinding("-", "catalog", f"案件目录无法重建（{exc}），请清理空间后运行 casefile catalog rebuild"))
     return report
+
+
+def _remove_inbox_temps(ws: Workspace, report: FsckReport) -> None:
+    """Reason files half-written by a killed watcher: ``store.atomic_write`` temps (``.<name>.<hex8>.tmp``)
+    in ``inbox/_failed`` and ``inbox/_unmatched``. The file they describe is still in the inbox (it is
+    moved only after its reason file is in place), so the next pass sets it aside again."""
+    from casefile.evidence.inbox import FAILED_DIR, UNMATCHED_DIR
+
+    for folder in (ws.inbox_dir / FAILED_DIR, ws.inbox_dir / UNMATCHED_DIR):
+        if not folder.is_dir():
+            continue
+        for p in sorted(folder.iterdir()):
+            if re.match(r"^\..+\.[0-9a-f]{8}\.tmp$", p.name) and p.is_file():
+                with contextlib.suppress(OSError):
+                    p.unlink()
+                    report.recovered.append(f"删除中断的隔离操作留下的临时文件 inbox/{folder.name}/{p.name}")
 
 
 def _remove_half_built(ws: Workspace, report: FsckReport) -> None:

@@ -558,3 +558,23 @@ def test_a_retry_says_who_retries() -> None:
     manual = IngestResult(Outcome.RETRY, "扫描1.pdf", detail="磁盘空间不足", manual=True)
     assert watched.message.endswith("将稍后重试")  # the watcher comes back to the file
     assert manual.message.endswith("请稍后重新运行") and "将稍后重试" not in manual.message  # nothing will
+
+
+def test_fsck_removes_reason_files_a_killed_watcher_left_half_written(ews: Workspace) -> None:
+    from casefile.workspace import fsck
+
+    failed = ews.inbox_dir / inbox_layout.FAILED_DIR
+    unmatched = ews.inbox_dir / inbox_layout.UNMATCHED_DIR
+    failed.mkdir(parents=True, exist_ok=True)
+    unmatched.mkdir(parents=True, exist_ok=True)
+    # what store.atomic_write leaves when killed before its rename
+    stale = [failed / ".SBZY-140932-2026-0005_坏3.pdf.reason.txt.62ae2d98.tmp",
+             unmatched / ".扫描.pdf.reason.txt.0a1b2c3d.tmp"]
+    for p in stale:
+        p.write_bytes(b"reason: damaged\n")
+    kept = [failed / ".用户自己的.tmp", failed / "坏1.pdf", failed / "坏1.pdf.reason.txt"]
+    for p in kept:
+        p.write_bytes(b"x")
+    report = fsck(ews, repair=True, now=NOW)
+    assert not any(p.exists() for p in stale) and all(p.exists() for p in kept)
+    assert sum("隔离操作留下的临时文件" in r for r in report.recovered) == 2

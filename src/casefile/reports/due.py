@@ -14,9 +14,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from casefile.config import Workspace
 
-GROUPS = ("overdue", "today", "soon")
-
-
 @dataclass(frozen=True)
 class DueItem:
     case_id: str
