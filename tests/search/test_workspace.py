@@ -121,9 +121,14 @@ def test_damaged_index_is_rebuilt_not_a_crash(ws: Any, damage: str) -> None:
     meta = json.loads((search.index_root(ws) / search.META_FILE).read_text())
     index_dir = search.index_root(ws) / meta["dir"]
     if damage == "garbage":
+        # Each file is replaced by garbage (a new inode), not overwritten in place: this process may
+        # still map the old files (tantivy's reader threads, whoosh's segments until collected), and
+        # truncating a mapped file under a reader is a SIGBUS, not a damaged index.
         for f in index_dir.iterdir():
             if f.is_file():
-                f.write_bytes(b"\x00garbage" * 10)
+                tmp = f.with_name(f.name + ".garbage")
+                tmp.write_bytes(b"\x00garbage" * 10)
+                os.replace(tmp, f)
     elif damage == "missing":
         shutil.rmtree(index_dir)
     else:
