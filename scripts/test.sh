@@ -8,8 +8,11 @@ echo "== mypy"; .venv/bin/mypy
 echo "== templates"; .venv/bin/casefile templates check
 echo "== pytest"
 set +e
-.venv/bin/python -m pytest -n 2 --dist loadfile -q "$@"
+# When a worker process dies (a crash in native code), pytest-xdist can wait forever for its results;
+# the whole suite takes 6-12 minutes, so 45 minutes of silence means that and fails the run instead.
+timeout --signal=TERM --kill-after=30s 45m .venv/bin/python -m pytest -n 2 --dist loadfile -q "$@"
 rc=$?
 set -e
+if [ "$rc" -eq 124 ]; then echo "pytest did not finish within 45 minutes (a worker probably died); see above" >&2; exit 1; fi
 if [ "$rc" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
 exit "$rc"
