@@ -92,10 +92,42 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The catalog on a read-only medium: opened immutable (no -shm or -wal file can be made there)."""
+    from casefile.errors import StorageError
+
+    if not path.exists():
+        raise StorageError("工作区位于只读介质上，且没有案件目录（indexes/catalog.sqlite），无法列出案件；"
+                           "请在可写的副本上运行 casefile catalog rebuild。")
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row is None or row[0] != SCHEMA_VERSION:
+        con.close()
+        raise StorageError("工作区位于只读介质上，其案件目录已损坏或是旧版本，无法在此重建；"
+                           "请在可写的副本上运行 casefile catalog rebuild。")
+    return con
+
+
 @contextlib.contextmanager
 def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
-    """Open the catalog, creating or rebuilding it when it is missing, outdated or corrupt."""
+    """Open the catalog, creating or rebuilding it when it is missing, outdated or corrupt.
+
+    On a read-only medium (an archive volume) it is opened read-only as it is; writing through
+    such a connection fails, as every write to that medium does."""
     path = catalog_path(ws)
+    from casefile.store import on_read_only_medium
+
+    if on_read_only_medium(path.parent if path.parent.exists() else ws.root):
+        con = _read_only(path)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     fresh = not path.exists()
     try:
         con = _connect(path)
@@ -418,8 +450,10 @@ def check_agreement(ws: Workspace) -> list[str]:
     path = catalog_path(ws)
     if not path.exists():
         return ["案件目录（catalog.sqlite）不存在，将在下次使用时自动重建"]
+    from casefile.store import on_read_only_medium
+
     try:
-        con = _connect(path)
+        con = _read_only(path) if on_read_only_medium(path.parent) else _connect(path)
         rows = {r["id"]: r["case_sha256"] for r in con.execute("SELECT id, case_sha256 FROM cases")}
         con.close()
     except sqlite3.DatabaseError as exc:

@@ -433,6 +433,15 @@ def _open_or_rebuild(ws: Workspace, notices: list[str], progress: Progress | Non
             return _engine_class(str(meta["engine"])).open(index_root(ws) / str(meta["dir"]))
         except EngineError as exc:
             reason = f"检索索引已损坏或被锁定（{exc}）"
+    from casefile.store import on_read_only_medium
+
+    if on_read_only_medium(index_root(ws) if index_root(ws).exists() else ws.root):
+        from casefile.errors import StorageError
+
+        why = reason or "检索索引无法打开"
+        hint = "（tantivy 引擎需要在索引目录中建立锁文件，只读介质上无法打开；whoosh 引擎可以）" \
+            if engine_name(ws) == "tantivy" and index_root(ws).exists() else ""
+        raise StorageError(f"工作区位于只读介质上，{why}，无法在此重建{hint}；请在可写的副本上检索。")
     with _locked(ws):
         meta = _read_meta(ws)  # another process may have rebuilt it while we waited
         if not _stale_reason(ws, meta) and meta is not None:
@@ -459,6 +468,11 @@ def _catch_up(ws: Workspace, engine: Engine, notices: list[str], progress: Progr
     library = _library_state(ws)
     has_pending = (root / PENDING_FILE).exists() or any(root.glob("pending-*.claimed"))
     if not has_pending and library == meta.get("library"):
+        return engine
+    from casefile.store import on_read_only_medium
+
+    if on_read_only_medium(root):
+        notices.append("工作区位于只读介质上，检索索引无法更新，本次结果可能不含最新变更。")
         return engine
     try:
         with _locked(ws, timeout=QUERY_LOCK_TIMEOUT):

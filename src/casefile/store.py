@@ -158,6 +158,14 @@ def clean_scratch(ws: Workspace) -> list[str]:
 
 
 # -- locks ---------------------------------------------------------------------------------------
+def on_read_only_medium(path: Path) -> bool:
+    """True when ``path`` lies on a file system mounted read-only (an archive volume, a snapshot)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def locked(ws: Workspace, name: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     lock_dir = ws.state_dir / "locks"
@@ -386,6 +394,16 @@ class Dossier:
     def lock(self) -> Iterator[None]:
         with locked(self.ws, f"case-{self.case_id}"):
             self.recover()
+            yield
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """What a consistent read needs: the lock, except on a read-only medium, where nothing can be
+        writing and no lock file can be made."""
+        if on_read_only_medium(self.ws.root):
+            yield
+            return
+        with self.lock():
             yield
 
     # recovery

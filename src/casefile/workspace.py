@@ -84,6 +84,11 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
 
     report = FsckReport()
     when = now or datetime.now().astimezone()
+    from casefile.store import on_read_only_medium
+
+    if repair and on_read_only_medium(ws.root):
+        repair = False  # nothing can be repaired there, and nothing can be half-written either
+        report.recovered.append("工作区位于只读介质上：只检查，不修复")
     if repair:
         from casefile.store import clean_scratch
 

@@ -157,7 +157,7 @@ def show(app: AppContext, case_id: str, reveal: bool, purpose: str, as_json: boo
         from casefile import workflow
 
         workflow.record_reveal(app.ws, d, app.now, app.actor, purpose)
-    with d.lock():
+    with d.reading():
         case = d.load()
         entries, problems = d.journal()
     from casefile.reports.risks import Thresholds
