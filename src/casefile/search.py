@@ -433,7 +433,7 @@ def _open_or_rebuild(ws: Workspace, notices: list[str], progress: Progress | Non
             return _engine_class(str(meta["engine"])).open(index_root(ws) / str(meta["dir"]))
         except EngineError as exc:
             reason = f"检索索引已损坏或被锁定（{exc}）"
-    from casefile.store import on_read_only_medium
+    from casefile.medium import on_read_only_medium
 
     if on_read_only_medium(index_root(ws) if index_root(ws).exists() else ws.root):
         from casefile.errors import StorageError
@@ -469,7 +469,7 @@ def _catch_up(ws: Workspace, engine: Engine, notices: list[str], progress: Progr
     has_pending = (root / PENDING_FILE).exists() or any(root.glob("pending-*.claimed"))
     if not has_pending and library == meta.get("library"):
         return engine
-    from casefile.store import on_read_only_medium
+    from casefile.medium import on_read_only_medium
 
     if on_read_only_medium(root):
         notices.append("工作区位于只读介质上，检索索引无法更新，本次结果可能不含最新变更。")

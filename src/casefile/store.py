@@ -37,6 +37,7 @@ from casefile.errors import (
     LockTimeout,
     StorageError,
 )
+from casefile.medium import on_read_only_medium
 from casefile.models.case import Case
 from casefile.models.enums import State
 
@@ -158,14 +159,6 @@ def clean_scratch(ws: Workspace) -> list[str]:
 
 
 # -- locks ---------------------------------------------------------------------------------------
-def on_read_only_medium(path: Path) -> bool:
-    """True when ``path`` lies on a file system mounted read-only (an archive volume, a snapshot)."""
-    try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
 def locked(ws: Workspace, name: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     lock_dir = ws.state_dir / "locks"

@@ -64,3 +64,24 @@ def test_list_overdue_gives_the_same_rows_whichever_index_answers(october: tuple
         plain = con.execute("SELECT id FROM cases WHERE next_due < ? ORDER BY received_at DESC",
                             (TODAY.date().isoformat(),)).fetchall()
     assert [r["id"] for r in rows] == [r["id"] for r in plain] and rows
+
+
+def test_due_and_list_do_not_load_pydantic(october: tuple[Any, dict[str, str]]) -> None:
+    """The read path stays light: no pydantic models, no search engine (the 100k benchmark's budget)."""
+    import os
+    import subprocess
+    import sys
+
+    ws, _ = october
+    code = ("import sys\nfrom casefile.cli.main import main\n"
+            "for argv in (['casefile', 'due'], ['casefile', 'list', '--overdue']):\n"
+            "    sys.argv = argv\n    try:\n        main()\n    except SystemExit as exc:\n"
+            "        assert not exc.code, exc.code\n"
+            "print(sorted(m for m in ('pydantic', 'casefile.store', 'whoosh', 'tantivy') if m in sys.modules),"
+            " file=sys.stderr)")
+    env = {**os.environ, "CASEFILE_HOME": str(ws.root), "CASEFILE_NOW": TODAY.isoformat(), "CASEFILE_USER": "测试"}
+    # the first command after casefile.toml changed validates it with pydantic (once) and records that
+    subprocess.run([sys.executable, "-m", "casefile.cli.main", "list"], capture_output=True, timeout=120, env=env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "[]", out.stderr
