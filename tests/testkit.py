@@ -3,6 +3,7 @@ by name once several directories have their own)."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from datetime import datetime
@@ -32,3 +33,24 @@ def env_for(workspace: Path, **extra: str) -> dict[str, str]:
     env.update({"CASEFILE_HOME": str(workspace), "CASEFILE_NOW": NOW.isoformat(), "CASEFILE_USER": "测试员"})
     env.update(extra)
     return env
+
+
+def text_pdf(pages: int = 1, text: str = "工资条 社会保险费征缴争议", *, tag: str = "") -> bytes:
+    """A text PDF (reportlab, built-in CID font STSong-Light). ``tag`` makes the bytes unique."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=True)
+    for i in range(pages):
+        c.setFont("STSong-Light", 14)
+        c.drawString(72, 760, f"第{i + 1}页 {text} {tag}")
+        for line in range(20):
+            c.drawString(72, 720 - 24 * line, f"{text}：第{line + 1}行，单位：偏关县鑫达运输有限公司。")
+        c.showPage()
+    c.save()
+    return buf.getvalue()

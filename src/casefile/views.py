@@ -49,13 +49,14 @@ def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Calla
     from casefile.toml (``Workspace.dept_name``, the ``[risk]`` table), read without pydantic."""
     dept = dept_name or (lambda c: c)
     text = (lambda s: s) if reveal else mask_text
+    flags = derived_flags(case, today, due_soon_days)
     return {
         "id": case.id,
         "number": case.number,
         "state": case.state.value,
         "state_label": case.state.label,
-        "flags": derived_flags(case, today, due_soon_days),
-        "flag_labels": [FLAG_LABELS[Flag(f)] for f in derived_flags(case, today, due_soon_days)],
+        "flags": flags,
+        "flag_labels": [FLAG_LABELS[Flag(f)] for f in flags],
         "profile": case.profile,
         "channel": case.channel.value,
         "channel_ref": case.channel_ref,

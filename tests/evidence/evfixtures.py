@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from casefile.config import Workspace
+from testkit import text_pdf as text_pdf  # shared with the reliability harness
 
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
 INTAKE = Path(__file__).resolve().parents[1] / "fixtures" / "forms" / "intake-unit.yaml"
@@ -93,25 +94,6 @@ def load_case(ws: Workspace, case_id: str) -> Any:
 
 
 # -- documents -----------------------------------------------------------------------------------------
-def text_pdf(pages: int = 1, text: str = "工资条 社会保险费征缴争议", *, tag: str = "") -> bytes:
-    """A text PDF (reportlab, built-in CID font STSong-Light). ``tag`` makes the bytes unique."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, invariant=True)
-    for i in range(pages):
-        c.setFont("STSong-Light", 14)
-        c.drawString(72, 760, f"第{i + 1}页 {text} {tag}")
-        for line in range(20):
-            c.drawString(72, 720 - 24 * line, f"{text}：第{line + 1}行，单位：偏关县鑫达运输有限公司。")
-        c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def text_image(text: str = "我是中国人", *, size: tuple[int, int] = (900, 240), font_px: int = 96) -> Any:

@@ -28,7 +28,6 @@ Used by tests/reliability/test_crash_*.py and bench/bench_reliability.py.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import random
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from reliability.privacy_scan import scan_text, scan_tree
+from testkit import text_pdf
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
@@ -98,23 +98,8 @@ def rmtree(path: Path) -> None:
 
 # -- evidence files ------------------------------------------------------------------------------------
 def evidence_pdf(tag: str, pages: int = 1) -> bytes:
-    """A small text PDF with unique bytes (built-in CID font: no font embedding, fast to parse)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, invariant=True)
-    for i in range(pages):
-        c.setFont("STSong-Light", 14)
-        c.drawString(72, 760, f"工资条 第{i + 1}页 {tag}")
-        c.drawString(72, 730, "单位：偏关县鑫达运输有限公司 应发工资 5200.00 实发工资 4610.00")
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+    """A small text PDF with unique bytes (``testkit.text_pdf``: built-in CID font, fast to parse)."""
+    return text_pdf(pages, "工资条 应发工资 5200.00 实发工资 4610.00", tag=tag)
 
 
 # -- results ---------------------------------------------------------------------------------------------

@@ -61,14 +61,17 @@ def due_register(ws: Workspace, today: date, *, days: int = 7, limit: int | None
     groups: dict[str, DueGroup] = {}
     with catalog.connect(ws) as con:
         for key, (since, until) in spans.items():
-            rows = catalog.open_deadlines(con, until, since=since, limit=limit)
-            items = [DueItem(case_id=r["case_id"], number=r["number"], step=r["step"], label=r["label"],
-                             dept=ws.dept_name(r["dept"]) if r["dept"] else None, due=date.fromisoformat(r["due"]),
-                             state=r["state"],
-                             owner=ws.dept_name(r["lead_dept"]) if r["lead_dept"] else r["first_handler"],
-                             days_left=(date.fromisoformat(r["due"]) - today).days) for r in rows]
+            items = [_item(ws, r, today) for r in catalog.open_deadlines(con, until, since=since, limit=limit)]
             listed_all = limit is None or len(items) < limit
             groups[key] = DueGroup(len(items) if listed_all else catalog.count_open_deadlines(con, since, until), items)
         listed = list(dict.fromkeys(it.case_id for g in groups.values() for it in g.items))
         risks = [r.as_dict() for r in case_risks_many(ws, listed, today, con)] if listed else []
     return DueReport(today, days, groups, risks)
+
+
+def _item(ws: Workspace, r: Any, today: date) -> DueItem:
+    due = date.fromisoformat(r["due"])
+    return DueItem(case_id=r["case_id"], number=r["number"], step=r["step"], label=r["label"],
+                   dept=ws.dept_name(r["dept"]) if r["dept"] else None, due=due, state=r["state"],
+                   owner=ws.dept_name(r["lead_dept"]) if r["lead_dept"] else r["first_handler"],
+                   days_left=(due - today).days)

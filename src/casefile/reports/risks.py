@@ -401,18 +401,18 @@ class _PartyStats:
         return len(self.involved.get(key, ())) if self.bulk else self._ask("party", key)[0]
 
     def party_others(self, key: str, exclude: str) -> str:
-        if self.bulk:
-            return self.by_party.text(key, exclude)
-        n, _, first = self._ask("party", key)
-        return self._text(n, first, exclude)
+        return self._others("party", self.by_party, key, exclude)
 
     def complainants(self, unit: str) -> int:
         return len(self.people.get(unit, ())) if self.bulk else self._ask("unit", unit)[1]
 
     def unit_others(self, unit: str, exclude: str) -> str:
+        return self._others("unit", self.by_unit, unit, exclude)
+
+    def _others(self, kind: str, loaded: _Others, key: str, exclude: str) -> str:
         if self.bulk:
-            return self.by_unit.text(unit, exclude)
-        n, _, first = self._ask("unit", unit)
+            return loaded.text(key, exclude)
+        n, _, first = self._ask(kind, key)
         return self._text(n, first, exclude)
 
 
