@@ -146,7 +146,7 @@ def test_the_planted_numbers_are_where_they_belong(demo: tuple[Path, dict[str, s
 
 
 def test_pseudonym_maps_never_leave_their_dossier(demo: tuple[Path, dict[str, str]]) -> None:
-    from casefile.library import MAP_DIR
+    from casefile.library.writeup import MAP_DIR
 
     root, outputs = demo
     maps = [p for d in _dossiers(root) for p in d.rglob("*.map.json")]

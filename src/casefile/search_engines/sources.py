@@ -287,7 +287,7 @@ def case_docs(case: Case, dossier_dir: Path, settings: Settings | None) -> tuple
 
 # -- typical-case write-ups ---------------------------------------------------------------------------
 def typical_doc(path: Path) -> SearchDoc:
-    from casefile.library import STAGE_LABELS, read_writeup
+    from casefile.library.writeup import STAGE_LABELS, read_writeup
 
     w = read_writeup(path)
     body = re.sub(r"^#+\s*", "", w.body, flags=re.MULTILINE)

@@ -1,0 +1,225 @@
+"""De-identification: the pseudonym table of a case and the text rewrite that applies it.
+
+:func:`build_mapping` gives everyone and everything in the case record that could identify someone a
+pseudonym (surname + 某, A/B…公司 by industry, 某县/某镇) or marks it for removal; :func:`deidentify_text`
+applies the table, removes identifier numbers, generalises 文号/案号 and cuts dates to the month.
+The table is kept only in the dossier (or, for an archived case, the annex beside its bag).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casefile.models.case import Case
+    from casefile.settings import Settings
+
+
+REMOVED = "（略）"
+
+COMPOUND_SURNAMES = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "申屠", "西门", "百里", "呼延", "澹台", "万俟", "闻人", "赫连", "太史", "公羊", "濮阳", "淳于", "单于", "仲孙", "拓跋", "完颜"]
+_LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司",
+                   "合作社", "工作室", "商行", "门市部", "经营部", "厂", "店", "中心", "所")
+_INDUSTRIES = (
+    "房地产开发", "建筑工程", "信息技术", "网络科技", "劳务派遣", "物业服务", "物业管理", "餐饮管理", "酒店管理",
+    "建材", "建筑", "建设", "房地产", "物业", "餐饮", "酒店", "商贸", "贸易", "科技", "纺织", "服装", "煤业", "煤矿",
+    "矿业", "化工", "食品", "运输", "物流", "医药", "农业", "牧业", "机械", "电子", "电力", "劳务", "保安", "家政",
+    "文化", "传媒", "教育", "汽车", "能源", "环保", "水泥", "钢铁", "印刷", "家具", "药业", "乳业", "保洁",
+)
+_REGION_PREFIX_RE = re.compile(
+    r"^(?:(?:内蒙古|广西|西藏|宁夏|新疆)(?:自治区)?|[\u4e00-\u9fa5]{2,3}省|北京|天津|上海|重庆|河北|山西|辽宁|吉林|"
+    r"黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾)?"
+    r"(?:[\u4e00-\u9fa5]{1,4}?(?:市|盟|州))?(?:[\u4e00-\u9fa5]{1,4}?(?:县|区|旗))?"
+)
+
+
+def surname_of(name: str) -> str:
+    n = name.strip()
+    if "·" in n or "•" in n:  # minority or foreign names: keep the first character
+        return n[:1]
+    for s in COMPOUND_SURNAMES:
+        if n.startswith(s) and len(n) > len(s):
+            return s
+    return n[:1]
+
+
+def company_core(name: str) -> str:
+    """山西晋北建材有限公司 → 晋北建材 (region prefix and legal form removed)."""
+    core = name.strip()
+    for suffix in _LEGAL_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    core = re.sub(r"[（(][^）)]*[）)]$", "", core)
+    stripped = _REGION_PREFIX_RE.sub("", core, count=1)
+    return stripped if len(stripped) >= 2 else core
+
+
+def industry_of(name: str) -> str:
+    core = company_core(name)
+    for ind in _INDUSTRIES:
+        if core.endswith(ind):
+            return ind
+    return ""
+
+
+@dataclass
+class Mapping:
+    """real text → published text, for one case. Stored only in the dossier."""
+
+    persons: dict[str, str] = field(default_factory=dict)
+    officials: dict[str, str] = field(default_factory=dict)
+    companies: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # identifiers removed outright (工单号, addresses …)
+
+    def replacements(self) -> list[tuple[str, str]]:
+        pairs: dict[str, str] = {}
+        for table in (self.places, self.companies, self.officials, self.persons):
+            for real, pseudo in table.items():
+                if real and real != pseudo:
+                    pairs.setdefault(real, pseudo)
+        for real in self.removed:
+            if real:
+                pairs.setdefault(real, REMOVED)
+        return sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+    def real_names(self) -> list[str]:
+        """What the leak check must never find in a published text."""
+        names = [*self.persons, *self.officials, *self.companies]
+        return sorted({n for n in names if len(n) >= 2}, key=lambda n: (-len(n), n))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_OFFICIAL_ROLES = {"first_handler": "受理人员", "handler": "承办人员", "mediator": "调解员", "followup": "回访人员",
+                   "issued_by": "工作人员", "approver": "审批人员"}
+
+
+def build_mapping(case: Case, settings: Settings | None = None) -> Mapping:
+    """Pseudonyms for everyone and everything in the case record that could identify someone."""
+    from casefile.models.enums import PartyKind
+
+    m = Mapping()
+    people: list[str] = []
+    units: list[str] = []
+    for p in (case.applicant, case.counterparty):
+        if p is None:
+            continue
+        (units if p.kind is PartyKind.UNIT else people).append(p.name)
+        people.extend(x for x in (p.legal_rep, p.agent) if x)
+        m.removed.extend(x for x in (p.address, p.id_number, p.credit_code, p.mobile, p.phone, p.bank_account) if x)
+    people = list(dict.fromkeys(n.strip() for n in people if n and n.strip()))
+    by_surname: dict[str, list[str]] = {}
+    for name in people:
+        by_surname.setdefault(surname_of(name), []).append(name)
+    for surname, names in by_surname.items():
+        if len(names) == 1:
+            m.persons[names[0]] = f"{surname}某"
+        else:
+            for i, name in enumerate(names):
+                m.persons[name] = f"{surname}某{'甲乙丙丁戊己庚辛壬癸'[i] if i < 10 else i + 1}"
+    units = list(dict.fromkeys(u.strip() for u in units if u and u.strip()))
+    for i, unit in enumerate(units):
+        ind = industry_of(unit)
+        label = f"某{ind}公司" if len(units) == 1 else f"{'ABCDEFGHIJ'[i % 10]}{ind}公司"
+        m.companies[unit] = label
+        core = company_core(unit)
+        if core != unit and len(core) >= 2:
+            m.companies.setdefault(core + "公司", label)
+            m.companies.setdefault(core, label)
+    officials: list[tuple[str, str]] = [(case.first_handler, _OFFICIAL_ROLES["first_handler"])]
+    officials += [(o.handler, _OFFICIAL_ROLES["handler"]) for o in case.opinions if o.handler]
+    if case.mediation is not None:
+        officials.append((case.mediation.mediator, _OFFICIAL_ROLES["mediator"]))
+    officials += [(f.by, _OFFICIAL_ROLES["followup"]) for f in case.followups]
+    officials += [(d.issued_by, _OFFICIAL_ROLES["issued_by"]) for d in case.documents]
+    officials += [(e.approver, _OFFICIAL_ROLES["approver"]) for e in case.extensions]
+    for name, role in officials:
+        n = (name or "").strip()
+        if n and n not in m.persons and _looks_like_person(n):
+            m.officials.setdefault(n, role)
+    places = [case.jurisdiction.name]
+    if settings is not None:
+        places += [p.name for p in settings.jurisdictions]
+    for place in dict.fromkeys(places):
+        _generalise_place(place, m.places)
+    if case.channel_ref:
+        m.removed.append(case.channel_ref)
+    m.removed.extend([case.id])
+    return m
+
+
+def _looks_like_person(name: str) -> bool:
+    return 2 <= len(name) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in name) and not name.endswith(
+        ("局", "办", "委", "院", "会", "中心", "部门", "所", "站", "科", "股"))
+
+
+_PLACE_RE = re.compile(r"^(?P<county>[\u4e00-\u9fa5]{1,6}?(?:县|旗|区|市))?(?P<town>[\u4e00-\u9fa5]{1,6}?(?:镇|乡|街道|苏木))?$")
+
+
+def _generalise_place(place: str, table: dict[str, str]) -> None:
+    m = _PLACE_RE.match(place.strip())
+    if not m:
+        return
+    county, town = m.group("county"), m.group("town")
+    if county:
+        table.setdefault(county, f"某{county[-1]}")
+    if town:
+        suffix = "街道" if town.endswith("街道") else town[-1]
+        table.setdefault(town, f"某{suffix}")
+        if county:
+            table.setdefault(county + town, f"某{county[-1]}某{suffix}")
+
+
+_ID18_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_USCC_RE = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[\s\-]?)?1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4}(?!\d)")
+# 11 or more digits in a row, or bank-style groups of four (6222 0212 3456 7890).
+_LONG_DIGITS_RE = re.compile(r"(?<!\d)(?:\d{11,}|\d{4}(?:[ \-]\d{4}){2,}\d*)(?!\d)")
+_LANDLINE_RE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+_CASE_ID_RE = re.compile(r"[A-Z]{2,8}-\d{6}-\d{4}-\d{4,6}")
+_WENHAO_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z×]{1,12}[〔\[【(（](?:19|20)\d{2}[〕\]】)）]\d+号")
+_COURT_NO_RE = re.compile(r"[（(]((?:19|20)\d{2})[）)][\u4e00-\u9fa5\d]{2,14}?号")
+_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
+_ISO_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[\-/.](\d{1,2})[\-/.](\d{1,2})(?!\d)")
+_TIME_AFTER_MONTH_RE = re.compile(
+    r"(\d{4}年\d{1,2}月)\s*(?:(?:[上下]午)?\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}(?::\d{2})?)"
+)
+_MONTH_DAY_RE = re.compile(r"(?<![年\d])(\d{1,2})月(\d{1,2})[日号]")
+_STREET_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}(?:路|街|巷|大街|大道|胡同|弄|园区|小区|社区)\d+(?:号|栋|幢|组)(?:(?:院)?\d+(?:号楼|栋|幢|单元|层|室))*")
+
+
+def _generalise_wenhao(m: re.Match[str]) -> str:
+    from casefile.rules.wenhao import generalise_wenhao
+
+    text = m.group(0)
+    normal = re.sub(r"[\[【(（]", "〔", re.sub(r"[\]】)）]", "〕", text))
+    try:
+        return generalise_wenhao(normal)
+    except ValueError:
+        return "×〔" + re.search(r"(?:19|20)\d{2}", text).group(0) + "〕×号"  # type: ignore[union-attr]
+
+
+def deidentify_text(text: str, mapping: Mapping) -> str:
+    """Names → pseudonyms, identifiers removed, 文号/案号 generalised, dates to the month."""
+    for real, pseudo in mapping.replacements():
+        text = text.replace(real, pseudo)
+    text = _CASE_ID_RE.sub(REMOVED, text)
+    text = _ID18_RE.sub(REMOVED, text)
+    text = _USCC_RE.sub(REMOVED, text)
+    text = _MOBILE_RE.sub(REMOVED, text)
+    text = _LONG_DIGITS_RE.sub(REMOVED, text)
+    text = _LANDLINE_RE.sub(REMOVED, text)
+    text = _WENHAO_RE.sub(_generalise_wenhao, text)
+    text = _COURT_NO_RE.sub(lambda m: f"（{m.group(1)}）×号", text)
+    text = _ISO_DATE_RE.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月", text)
+    text = _DATE_RE.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月", text)
+    text = _MONTH_DAY_RE.sub(lambda m: f"{int(m.group(1))}月", text)
+    text = _TIME_AFTER_MONTH_RE.sub(r"\1", text)
+    text = _STREET_RE.sub("某处", text)
+    return text
+

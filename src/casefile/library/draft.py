@@ -1,0 +1,196 @@
+"""Drafting: compose the de-identified write-up of a case and file it with its pseudonym table."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from casefile.library.deidentify import COMPOUND_SURNAMES, Mapping, build_mapping, deidentify_text
+from casefile.library.leakcheck import LeakFinding, leak_check
+from casefile.library.recording import after_commit, draft_sealed, is_sealed
+from casefile.library.writeup import MAP_DIR, TypicalRefused, WriteUp, list_writeups, save
+
+if TYPE_CHECKING:
+    from casefile.config import Workspace
+    from casefile.models.case import Case
+    from casefile.settings import Settings
+
+
+FOCUS = {
+    "C01": "社会保险登记和关系转移是否依法办理，责任在哪一方。",
+    "C02": "社会保险登记信息是否及时、准确地在部门间传递。",
+    "C03": "用人单位申报的缴费基数是否与职工实际工资相符，应否按实际工资补缴社会保险费。",
+    "C04": "应缴社会保险费金额的计算是否正确。",
+    "C05": "人社、医保部门核定的特殊缴费应征金额是否有依据。",
+    "C06": "滞纳金的起算时间、计算方法是否正确，能否减免。",
+    "C07": "退（抵）费的条件、流程和金额是否符合规定。",
+    "C08": "社会保险待遇的核定和支付是否正确。",
+    "C09": "征缴、缴费检查和欠费追缴的程序与依据是否合法。",
+    "C10": "征缴过程中其他争议事项的处理。",
+    "P1": "用人单位是否应为职工参保（应参未参），如何补办登记和补缴。",
+    "P2": "已申报未按时缴纳的社会保险费如何追缴，滞纳金如何计算。",
+    "P3": "已缴纳但申报的缴费基数与实际不符时如何处理。",
+    "P4": "征缴、待遇享受等方面其他争议的处理。",
+}
+
+
+@dataclass
+class DraftReport:
+    typical_id: str
+    case_id: str
+    path: str
+    map_file: str
+    findings: list[LeakFinding]
+    warnings: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"typical_id": self.typical_id, "case_id": self.case_id, "path": self.path, "map_file": self.map_file,
+                "findings": [str(f) for f in self.findings], "warnings": self.warnings}
+
+
+def _period_cn(period: str) -> str:
+    """202401-202609 → 2024年1月至2026年9月 (a run of digits would look like an account number)."""
+    m = re.fullmatch(r"(\d{4})(\d{2})(?:\s*[-–—~～至]\s*(\d{4})(\d{2}))?", period.strip())
+    if not m:
+        return period
+    first = f"{m.group(1)}年{int(m.group(2))}月"
+    return first if m.group(3) is None else f"{first}至{m.group(3)}年{int(m.group(4))}月"
+
+
+def _month(d: datetime | date | None) -> str:
+    from casefile.rules.dates import month_cn
+
+    return month_cn(d) if d is not None else ""
+
+
+def compose(case: Case, mapping: Mapping, settings: Settings | None = None) -> tuple[str, str, list[str]]:
+    """(title, Markdown body, keywords) of the de-identified write-up."""
+    from casefile.models.enums import PartyKind
+
+    def d(text: str | None) -> str:
+        return deidentify_text(text or "", mapping).strip()
+
+    dn = settings.dept_name if settings is not None else (lambda c: c)
+    applicant = d(case.applicant.name)
+    if case.applicant.represents:
+        count = case.applicant.represents_count
+        applicant = f"职工{applicant}等{count}人" if count else f"{applicant}（代表{d(case.applicant.represents)}）"
+    unit = next((p for p in (case.counterparty, case.applicant) if p is not None and p.kind is PartyKind.UNIT), None)
+    subject = d(unit.name) if unit is not None else d(case.applicant.name)
+    labels = [c.label for c in case.categories]
+    title = f"{subject}{labels[0] if labels else ''}争议案"
+    facts = [f"{_month(case.received_at)}，{applicant}通过{case.channel.value}反映：{d(case.claim)}"]
+    extra = []
+    if case.insurance_types:
+        extra.append(f"涉及险种：{'、'.join(i.value for i in case.insurance_types)}")
+    if case.periods:
+        extra.append(f"所属期：{'、'.join(_period_cn(p) for p in case.periods)}")
+    if case.amounts:
+        extra.append(f"涉及金额：{case.total_amount}元")
+    if extra:
+        facts.append("；".join(extra) + "。")
+    focus = [FOCUS.get(c.short, c.label) for c in case.categories]
+    if case.decision is not None and case.decision.findings:
+        focus.append(f"经调查：{d(case.decision.findings)}")
+    result: list[str] = []
+    lead = dn(case.lead_dept) if case.lead_dept else dn(case.coordinator_dept)
+    if case.route and case.route != "未分类":
+        result.append(f"本案按“{case.route}”办理，由{d(lead)}主办。")
+    if case.decision is not None:
+        result.append(f"{_month(case.decision.decided_at)}，{d(case.decision.source)}形成处理意见：{d(case.decision.text)}")
+        if case.decision.obligations:
+            result.append(d(case.decision.obligations))
+    if case.mediation is not None and case.mediation.terms:
+        result.append("调解协议：" + "；".join(d(t) for t in case.mediation.terms))
+    if case.enforcement is not None and case.enforcement.outcome:
+        result.append(f"征缴执法：{d(case.enforcement.outcome)}")
+    if case.close_reason:
+        result.append(f"办结情况：{d(case.close_reason)}")
+    basis = [f"- {d(b)}" for b in case.decision.basis] if case.decision is not None else []
+    keywords = list(dict.fromkeys([*labels, *(i.value for i in case.insurance_types), case.channel.value]))
+    body = "\n".join([
+        f"# {title}", "",
+        "## 案情简介", "", "\n\n".join(facts), "",
+        "## 争议焦点", "", "\n".join(f"{i}. {f}" for i, f in enumerate(focus, 1)), "",
+        "## 处理结果", "", "\n\n".join(result) or "（待补充）", "",
+        "## 法律依据", "", "\n".join(basis) or "（待补充：可用 casefile search --kind law 检索相关条文）", "",
+        "## 经验启示", "", "（待培训人员补充）", "",
+        "## 关键词", "", "、".join(keywords), "",
+    ])
+    return title, body, keywords
+
+
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴"
+    "夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟"
+    "安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂丛焦向柳邢路岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜詹关苗凌费纪靳盛童欧甄项"
+    "曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵解强柴华车冉房边"
+)
+
+
+# Role words the segmenter may tag as names because they start with a surname character (申, 于, 何…).
+ROLE_WORDS = frozenset({"申请人", "被申请人", "申诉人", "于是", "何时", "任何", "高于", "明确", "经办人", "代理人",
+                        "当事人", "法定代表人", "负责人", "联系人", "反映人", "投诉人", "举报人", "证明人"})
+
+
+def _probable_names(text: str, mapping: Mapping) -> list[str]:
+    """Words tagged as personal names that start with a common surname and are not pseudonyms."""
+    try:
+        from casefile.search_engines.analysis import person_names
+    except ImportError:  # pragma: no cover - the segmenter is a dependency
+        return []
+    known = set(mapping.persons.values()) | set(mapping.officials.values())
+    return [n for n in person_names(text)
+            if n not in known and "某" not in n and n not in ROLE_WORDS
+            and (n[0] in COMMON_SURNAMES or n[:2] in COMPOUND_SURNAMES)]
+
+
+def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport:
+    """Write the de-identified draft of ``case_id`` to the library; keep the pseudonym table in the dossier."""
+    from casefile.models.records import TypicalInfo
+    from casefile.store import Dossier, Sequence
+
+    dossier = Dossier(ws, case_id)
+    case = dossier.load()
+    existing = next((w.id for w in list_writeups(ws) if w.source_case == case.id), "")
+    if (case.typical is not None and case.typical.draft) or (is_sealed(case) and existing):
+        raise TypicalRefused(f"案件 {case.id} 已有典型案例稿{('（' + existing + '）') if existing else ''}，"
+                             "请直接修改 library/ 下的文件。")
+    mapping = build_mapping(case, ws.settings)
+    title, body, keywords = compose(case, mapping, ws.settings)
+    warnings = [f"可能的人名“{n}”未在案件记录中登记，请人工核对是否需要脱敏" for n in _probable_names(body, mapping)]
+    findings = leak_check(body, mapping.real_names())
+    year = now.year
+
+    def writeup(tid: str) -> WriteUp:
+        return WriteUp(
+            id=tid, title=title, body=body, category=[c.short for c in case.categories],
+            insurance=[i.value for i in case.insurance_types], risk=case.risk.value if case.risk else "",
+            year=case.year, outcome=_outcome(case), keywords=keywords, status="draft", source_case=case.id,
+            drafted_by=actor, drafted_at=now.isoformat(),
+        )
+
+    def map_bytes(tid: str) -> bytes:
+        return json.dumps({"typical_id": tid, **mapping.to_json()}, ensure_ascii=False, indent=1).encode("utf-8")
+
+    if is_sealed(case):
+        tid, path, map_rel = draft_sealed(ws, dossier, case, writeup, map_bytes, actor, now)
+    else:
+        with dossier.transaction(actor, now) as tx, Sequence(ws, f"typical-{year}").allocate(case.id, now) as n:
+            tid = f"TC-{year}-{n:04d}"
+            map_rel = f"{MAP_DIR}/{tid}.map.json"
+            tx.write_file(map_rel, map_bytes(tid), mode=0o600)
+            path = save(ws, writeup(tid))
+            tx.case.typical = TypicalInfo(selected=True, draft=body)
+            tx.event("typical_drafted", typical_id=tid, map_file=map_rel, label=f"起草典型案例 {tid}")
+    after_commit(ws, dossier)
+    return DraftReport(tid, case.id, str(path), map_rel, findings, warnings)
+
+
+def _outcome(case: Case) -> str:
+    from casefile.search_engines.sources import case_outcome
+
+    return case_outcome(case)

@@ -1,0 +1,72 @@
+"""Where each library step is recorded.
+
+An open or closed case records a step in its own journal (a dossier transaction). An archived case is a
+sealed bag whose record and journal are never written again: its pseudonym table goes to the annex beside
+the bag (:mod:`casefile.archive.annex`) and each step to the preservation log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casefile.library.writeup import TypicalRefused, WriteUp, save
+
+if TYPE_CHECKING:
+    from casefile.config import Workspace
+    from casefile.models.case import Case
+
+
+def is_sealed(case: Case) -> bool:
+    from casefile.models.enums import State
+
+    return case.state is State.ARCHIVED and case.archive is not None
+
+
+def log_sealed(ws: Workspace, case: Case, type_: str, actor: str, now: datetime, **data: Any) -> None:
+    """One step on an archived case, recorded in the preservation log (its journal is sealed)."""
+    from casefile.archive import preservation
+
+    a = case.archive
+    assert a is not None
+    preservation.append(ws, a.year, type_, now=now, actor=actor, case_id=case.id, dang_hao=a.dang_hao, **data)
+
+
+def draft_sealed(ws: Workspace, dossier: Any, case: Case, writeup: Callable[[str], WriteUp],
+                  map_bytes: Callable[[str], bytes], actor: str, now: datetime) -> tuple[str, Path, str]:
+    """Draft for an archived case: the map into the annex beside the bag, the step into the
+    preservation log; nothing the bag's manifests cover is touched."""
+    from casefile.archive import annex
+    from casefile.store import Sequence, sha256_bytes
+
+    with dossier.lock(), Sequence(ws, f"typical-{now.year}").allocate(case.id, now) as n:
+        tid = f"TC-{now.year}-{n:04d}"
+        w = writeup(tid)
+        data = map_bytes(tid)
+        map_rel = annex.write_map(dossier.path, f"{tid}.map.json", data)
+        try:
+            log_sealed(ws, case, annex.DRAFTED_EVENT, actor, now, typical_id=tid, map_file=map_rel,
+                        map_sha256=sha256_bytes(data), content_sha256=w.content_sha256(), drafted_by=actor)
+        except BaseException:
+            annex.remove_map(dossier.path, map_rel)
+            raise
+        path = save(ws, w)
+    return tid, path, map_rel
+
+
+def after_commit(ws: Workspace, dossier: Any) -> None:
+    from casefile.derived import refresh
+
+    refresh(ws, dossier)
+
+
+def source_of(ws: Workspace, w: WriteUp) -> tuple[Any, Case]:
+    """The dossier and record of the case a write-up was drafted from."""
+    from casefile.store import Dossier
+
+    if not w.source_case:
+        raise TypicalRefused(f"典型案例 {w.id} 没有记录来源案件（source_case），无法核对当事人信息。")
+    dossier = Dossier(ws, w.source_case)
+    return dossier, dossier.load()
