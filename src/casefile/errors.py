@@ -95,6 +95,12 @@ class MissingData(CasefileError):
     code = "missing-data"
 
 
+class WaiverRefused(CasefileError):
+    """An agreement, decision or correction waives 社会保险费 or 滞纳金, which the law forbids."""
+
+    code = "waiver-refused"
+
+
 class ExternalToolError(CasefileError):
     code = "external-tool"
 

@@ -56,6 +56,7 @@ from casefile.models.records import (
 from casefile.models.validation import findings_from
 from casefile.rules.calendar import HolidayCalendar
 from casefile.rules.dates import date_cn, parse_period
+from casefile.rules.waiver import refuse_waivers
 from casefile.rules.wenhao import format_wenhao
 from casefile.store import Dossier, Transaction
 from casefile.store import Sequence as Seq
@@ -137,8 +138,7 @@ ROUTING: dict[str, tuple[str, tuple[str, ...]]] = {
     "P4": ("RSJ", ("SW",)),
 }
 MEDICAL = {InsuranceType.MEDICAL, InsuranceType.RESIDENT_MEDICAL}
-WAIVER_RE = re.compile(r"(减免|免除|免缴|不再缴纳|少缴|核减|放弃追缴).{0,8}(社会保险费|社保费|保险费|本金)|"
-                       r"(社会保险费|社保费).{0,8}(减免|免除|免缴|不再缴纳|少缴)")
+
 
 
 # -- the step context ------------------------------------------------------------------------------
@@ -531,6 +531,7 @@ def refer_reply(st: Step, dept: str, text: str, hotline_ref: str | None = None) 
     case = st.case
     if case.state is not State.REFERRED or case.referral is None:
         raise refused(case, "登记承办反馈（T10）")
+    refuse_waivers("承办部门反馈", text)
     case.referral.replied_at = st.now
     case.referral.handling_dept = st.dept_code(dept)
     case.referral.reply_text = text
@@ -578,6 +579,7 @@ def record_opinion(st: Step, dept: str, text: str | None, *, basis: str | None =
     else:
         if not text:
             raise MissingData("请用 --text 填写部门书面意见。")
+        refuse_waivers("部门书面意见", text)
         op.received_at, op.text, op.basis, op.will_act, op.handler = received or st.today, text, basis, will_act, handler
         doc = st.issue("D05", extra={"dept": code}, recipient=st.settings.dept_name(case.coordinator_dept))
         op.doc_id = doc.doc_id
@@ -628,6 +630,7 @@ def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion:
         raise CasefileError("没有待召开的会议，请先用 meeting schedule 发出会议通知。")
     if not attendees:
         raise MissingData("请用 --attendee 填写出席人员。")
+    refuse_waivers("会议纪要", summary, opinion, decision, *(i.text for i in items))
     m = pending[-1]
     m.held_at, m.attendees, m.observers, m.absent = st.now, list(attendees), list(observers), list(absent)
     m.summary, m.opinion, m.policy_basis = summary, opinion, policy_basis
@@ -650,6 +653,7 @@ def decide(st: Step, *, text: str, findings: str | None = None, basis: Sequence[
     case = st.case
     if not text.strip():
         raise MissingData("请用 --text 填写处理意见。")
+    refuse_waivers("处理意见", text, findings, obligations)
     decision = Decision(text=text, findings=findings, basis=list(basis), obligations=obligations, decided_at=st.now,
                         source=st.settings.dept_name(case.lead_dept or case.intake_dept))
     if case.state is State.DIRECT:
@@ -688,12 +692,7 @@ def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None
         raise refused(case, "登记调解协议（T13）")
     if not terms:
         raise MissingData("请用 --term 逐条填写协议条款。")
-    for t in terms:
-        if WAIVER_RE.search(t):
-            raise CasefileError(
-                f"协议条款“{t[:30]}”涉及减免社会保险费，依法不得约定（社会保险法第60条、征缴暂行条例第12条）；"
-                "调解只能约定缴纳期限、分期（需担保）和劳资双方的补偿。"
-            )
+    refuse_waivers("调解协议", *terms, performance)
     m = case.mediation
     m.ended_at, m.agreed, m.terms, m.performance = st.now, True, list(terms), performance
     doc = st.issue("D15")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from casefile import workflow as wf
-from casefile.errors import CasefileError, TransitionRefused
+from casefile.errors import CasefileError, TransitionRefused, WaiverRefused
 from casefile.models.enums import State
 from casefile.store import Dossier, read_journal
 from core.factories import form
@@ -161,10 +161,22 @@ def test_special_case_meeting_minutes_decide(ws) -> None:  # type: ignore[no-unt
 
 def test_mediation_refuses_waiver_of_contributions(ws) -> None:  # type: ignore[no-untyped-def]
     cid = to_state(ws, State.MEDIATION)
-    with pytest.raises(CasefileError, match="不得约定"):
+    with pytest.raises(CasefileError, match="不能约定"):
         step(ws, cid, at(2), lambda s: wf.mediate_agree(s, ["双方同意减免2025年社会保险费一半"]))
+    with pytest.raises(WaiverRefused, match="“宏远煤业同意免除2025年度单位应缴部分社会保险费”"):
+        step(ws, cid, at(2), lambda s: wf.mediate_agree(
+            s, ["宏远煤业分两期补缴欠费", "宏远煤业同意免除2025年度单位应缴部分社会保险费"]))
     step(ws, cid, at(2), lambda s: wf.mediate_agree(s, ["用人单位分三期补缴社会保险费并提供担保"]))
     assert state(ws, cid) is State.DECIDED
+    # a correction of the agreement goes through the same check
+    from casefile.documents.issue import produce_document
+
+    d15 = Dossier(ws, cid).load().documents_of("D15")[0]
+    before = Dossier(ws, cid).load().version
+    with pytest.raises(WaiverRefused, match="滞纳金"):
+        produce_document(ws, cid, "D15", actor=ACTOR, now=at(3), correct=d15.doc_id, reason="条款有误",
+                         extra={"terms": ["用人单位补缴社会保险费。", "税务机关同意不再加收滞纳金。"]})
+    assert Dossier(ws, cid).load().version == before
 
 
 def test_enforcement_ladder_guards_and_documents(ws) -> None:  # type: ignore[no-untyped-def]

@@ -109,6 +109,8 @@ HANDLING_BY_RISK = {Risk.LOW: "直接办理", Risk.MEDIUM: "联合办理", Risk.
 DEFAULT_PAY_METHOD = "通过电子税务局、办税服务厅或商业银行等渠道缴纳"
 DEFAULT_BASIS_D21 = "《中华人民共和国社会保险法》第六十三条、第八十六条，《中华人民共和国行政强制法》第五十三条、第五十四条"
 DEFAULT_QUESTION = "该事项是否属于贵单位职责范围；如属于，请提出处理意见及其政策法律依据。"
+#: documents that agree or decide something: none may waive 社会保险费 or 滞纳金 (rules/waiver.py)
+WAIVER_CHECKED = frozenset({"D05", "D11", "D12", "D15", "D18", "D23"})
 ENFORCEMENT_STEP_OF = {"D16": "E1", "D17": "E2", "D18": "E3", "D20": "E5"}
 
 
@@ -372,6 +374,10 @@ class _Builder:
             "remedy": self.remedy(),
             "x": x,
         }
+        if self.type in WAIVER_CHECKED:
+            from casefile.rules.waiver import refuse_waivers
+
+            refuse_waivers(f"{self.spec.title}", *_texts(x))
         if self.missing:
             raise MissingData(
                 f"案件 {self.case.id or '（批量）'} 缺少出具{self.type}{self.spec.title}所需的信息："
@@ -1053,6 +1059,17 @@ class _Builder:
             "approved_date": _d(t.approved_at),
             "case_no": t.published_id or "",
         }
+
+
+def _texts(value: Any) -> list[str]:
+    """Every string inside an x value (nested lists and dicts)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _texts(v)]
+    return []
 
 
 def _display(value: Any, where: str) -> str:
