@@ -13,6 +13,7 @@ from casefile.models.case import Case
 from casefile.models.enums import FLAG_LABELS, Flag
 from casefile.models.party import Party
 from casefile.privacy import mask_bank, mask_id_number, mask_mobile, mask_text, mask_uscc
+from casefile.rules.flags import derive_flags
 from casefile.store import JournalEntry
 
 
@@ -33,14 +34,8 @@ def party_view(p: Party | None, reveal: bool) -> dict[str, Any] | None:
 
 
 def derived_flags(case: Case, today: date, due_soon_days: int | None = None) -> list[str]:
-    flags = [f.value for f in case.flags]
-    if case.is_open and case.overdue(today) and Flag.OVERDUE.value not in flags:
-        flags.append(Flag.OVERDUE.value)
-    if due_soon_days is not None and case.is_open:
-        soon = due_soon_days
-        if any(0 <= (d.due - today).days <= soon for d in case.open_deadlines()) and Flag.DUE_SOON.value not in flags:
-            flags.append(Flag.DUE_SOON.value)
-    return flags
+    return derive_flags([f.value for f in case.flags], case.state.value, [d.due for d in case.open_deadlines()],
+                        today, due_soon_days)
 
 
 def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Callable[[str], str] | None = None,

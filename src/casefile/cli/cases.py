@@ -85,47 +85,15 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
                overdue: bool, year: int | None, text: str | None, flag: str | None, limit: int | None,
                as_json: bool) -> None:
     """列出案件（读取案件目录，不逐一打开案卷）。"""
-    from casefile import catalog
-    from casefile.errors import UsageError
-    from casefile.models.enums import Category, State
-    from casefile.privacy import mask_text
+    from casefile.app.cases import CaseQuery, list_cases
 
-    for s in states:
-        if s not in State.__members__:
-            raise UsageError(f"--state 的值“{s}”不是有效状态，应为：{'、'.join(State.__members__)}。")
-    cat = None
-    if category:
-        try:
-            cat = Category.parse(category).value
-        except ValueError as exc:
-            raise UsageError(f"--category {exc}。") from None
-    dept_code = None
-    if dept:
-        try:
-            dept_code = app.ws.settings.dept(dept).code
-        except ValueError as exc:
-            raise UsageError(f"--dept {exc}。") from None
-    today = app.now.date()
-    shown = limit if limit or as_json else 100  # a screenful; --limit or --json for everything
-    rows = catalog.list_cases(app.ws, catalog.CaseFilter(states=states, category=cat, risk=risk, dept=dept_code,
-                                                          year=year, text=text, flag=flag,
-                                                          limit=shown + 1 if shown else None,
-                                                          overdue_on=today if overdue else None))
-    more = shown is not None and len(rows) > shown
-    rows = rows[:shown] if shown is not None else rows
-    import json
-
-    items = []
-    for r in rows:
-        flags = json.loads(r["flags"])
-        if r["next_due"] and r["next_due"] < today.isoformat() and "OVERDUE" not in flags:
-            flags.append("OVERDUE")
-        items.append({"id": r["id"], "number": r["number"], "state": r["state"], "categories": json.loads(r["categories"]),
-                      "risk": r["risk"], "applicant": mask_text(r["applicant_name"] or ""),
-                      "received_at": r["received_at"], "next_due": r["next_due"], "flags": flags,
-                      "lead_dept": r["lead_dept"]})
+    q = CaseQuery(states=states, category=category, risk=risk, dept=dept, overdue=overdue, year=year, text=text,
+                  flag=flag, limit=limit)
+    # a screenful unless --limit or --json asks for more
+    listing = list_cases(app.ws, q, app.now.date(), screenful=None if as_json else 100)
+    items, more = listing.items, listing.more
     if as_json:
-        emit_json({"cases": items, "count": len(items)})
+        emit_json(listing.as_json())
         return
     if not items:
         echo("没有符合条件的案件。")
@@ -149,29 +117,9 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
 @pass_app
 def show(app: AppContext, case_id: str, reveal: bool, purpose: str, as_json: bool) -> None:
     """查看案件记录与办理时间线。"""
-    from casefile import views
-    from casefile.store import Dossier
+    from casefile.app.cases import case_page
 
-    d = Dossier(app.ws, case_id)
-    if reveal:
-        from casefile import workflow
-
-        workflow.record_reveal(app.ws, d, app.now, app.actor, purpose)
-    with d.reading():
-        case = d.load()
-        entries, problems = d.journal()
-    from casefile.reports.risks import Thresholds
-
-    view = views.case_view(case, app.now.date(), reveal=reveal, dept_name=app.ws.dept_name,
-                           due_soon_days=Thresholds.of(app.ws).due_soon_days)
-    view["timeline"] = views.timeline(entries)
-    view["journal_problems"] = [p.message for p in problems]
-    try:
-        from casefile.reports import case_risks
-
-        view["risks"] = [r.as_dict() for r in case_risks(app.ws, case, app.now.date())]
-    except ImportError:
-        view["risks"] = []
+    view = case_page(app.ws, case_id, app.now, app.actor, reveal=reveal, purpose=purpose)
     if as_json:
         emit_json(view)
         return

@@ -16,35 +16,28 @@ from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_a
 def _run(app: AppContext, case_id: str, action: Callable[[Any], str], as_json: bool) -> None:
     from casefile import workflow
 
-    result = workflow.run(app.ws, case_id, app.now, app.actor, action)
+    _show(workflow.run(app.ws, case_id, app.now, app.actor, action), as_json)
+
+
+def _show(result: Any, as_json: bool) -> None:
     if as_json:
         emit_json(result.as_dict())
         return
     echo(result.message)
-    for d in result.documents:
+    for d in getattr(result, "documents", []):
         echo(f"  文书 {d['type']} {d['title']} {d['wenhao'] or ''}  {d['file']}")
 
 
 def _date(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        from casefile.errors import UsageError
+    from casefile.app.flow import parse_date
 
-        raise UsageError(f"{name} 的值“{value}”不是有效日期（应为 YYYY-MM-DD）。") from None
+    return parse_date(value, name)
 
 
 def _datetime(value: str, name: str) -> datetime:
-    from casefile.clock import to_local
+    from casefile.app.flow import parse_datetime
 
-    try:
-        return to_local(datetime.fromisoformat(value))
-    except ValueError:
-        from casefile.errors import UsageError
-
-        raise UsageError(f"{name} 的值“{value}”不是有效时间（应为 YYYY-MM-DDTHH:MM）。") from None
+    return parse_datetime(value, name)
 
 
 CASE = click.argument("case_id", metavar="案件ID")
@@ -199,13 +192,9 @@ def meeting_record(app: AppContext, case_id: str, attendees: tuple[str, ...], ob
                    as_json: bool) -> None:
     """记录会议情况，形成会议纪要。"""
     from casefile import workflow
-    from casefile.models.records import AgreedItem
+    from casefile.app.flow import agreed_items
 
-    agreed = []
-    for raw in items:
-        parts = [p.strip() for p in raw.split("|")]
-        agreed.append(AgreedItem(text=parts[0], unit=parts[1] if len(parts) > 1 and parts[1] else None,
-                                 due=_date(parts[2], "--item 期限") if len(parts) > 2 and parts[2] else None))
+    agreed = agreed_items(items)
     _run(app, case_id, lambda st: workflow.record_meeting(
         st, attendees=attendees, summary=summary, opinion=opinion_, items=agreed, observers=observers,
         absent=absent, policy_basis="；".join(basis) or None, public_opinion_risk=po_risk,
@@ -350,17 +339,9 @@ def enforce_start(app: AppContext, case_id: str, arrears: tuple[str, ...], arrea
                   respondent: str | None, as_json: bool) -> None:
     """转入征缴执法，送达社会保险费征缴事项通知书（T22 + E1）。"""
     from casefile import workflow
+    from casefile.app.flow import read_arrears
 
-    lines = list(arrears)
-    if arrears_file:
-        try:
-            text = arrears_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            from casefile.errors import CasefileError
-
-            raise CasefileError(f"无法读取欠费明细文件 {arrears_file}（应为 UTF-8 编码的 CSV）。") from None
-        lines += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("险种")]
-    items = workflow.parse_arrears(lines)
+    items = read_arrears(arrears, arrears_file)
     _run(app, case_id, lambda st: workflow.enforce_start(st, items, respondent), as_json)
 
 
@@ -375,14 +356,9 @@ def enforce_start(app: AppContext, case_id: str, arrears: tuple[str, ...], arrea
 def enforce_step(app: AppContext, case_id: str, step: str, note: str | None, court: str | None, dept: str | None,
                  as_json: bool) -> None:
     """进入下一执法步骤（自动出具相应文书并记录送达）。"""
-    from casefile import workflow
+    from casefile.app.flow import enforce_step as take_step
 
-    extra: dict[str, Any] = {}
-    if court:
-        extra["court"] = court
-    if dept:
-        extra["dept"] = app.ws.settings.dept(dept).code
-    _run(app, case_id, lambda st: workflow.enforce_step(st, step, note=note, **extra), as_json)
+    _show(take_step(app.ws, case_id, step, app.now, app.actor, note=note, court=court, dept=dept), as_json)
 
 
 @enforce.command("paid")
@@ -441,21 +417,6 @@ def close(app: AppContext, case_id: str, reason: str | None, as_json: bool) -> N
 @pass_app
 def reopen(app: AppContext, case_id: str, reason: str, as_json: bool) -> None:
     """重新办理已办结的案件；已归档案件另起新版本，归档包不被修改。"""
-    from casefile import workflow
-    from casefile.store import Dossier
+    from casefile.app.flow import reopen as reopen_case
 
-    case = Dossier(app.ws, case_id).load()
-    if case.state.value == "ARCHIVED":
-        try:
-            from casefile.archive import reopen_archived
-        except ImportError:
-            from casefile.errors import CasefileError
-
-            raise CasefileError("已归档案件的重新办理需要归档模块。") from None
-        result = reopen_archived(app.ws, case_id, reason, app.now, app.actor)
-        if as_json:
-            emit_json(result.as_dict())
-        else:
-            echo(result.message)
-        return
-    _run(app, case_id, lambda st: workflow.reopen(st, reason), as_json)
+    _show(reopen_case(app.ws, case_id, reason, app.now, app.actor), as_json)

@@ -1,0 +1,140 @@
+"""Case lists and the case page: what ``casefile list`` / ``show`` and the web's case pages show."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from casefile.errors import UsageError
+
+if TYPE_CHECKING:
+    from casefile.config import Workspace
+
+RISKS = ("低", "中", "高")
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """The filters of a case list as a user gives them (codes, names or labels); see :func:`list_cases`."""
+
+    states: Sequence[str] = ()
+    category: str | None = None
+    risk: str | None = None
+    dept: str | None = None
+    overdue: bool = False
+    year: int | None = None
+    text: str | None = None
+    flag: str | None = None
+    limit: int | None = None
+
+
+@dataclass
+class CaseListing:
+    """One page of a case list. ``more`` says that the limit cut the list short."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    more: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"cases": self.items, "count": len(self.items)}
+
+
+def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
+    """Check every filter and turn it into the catalog's codes; every problem is reported at once."""
+    from casefile import catalog
+    from casefile.errors import Finding, ValidationFailed
+    from casefile.models.enums import Category, Flag, State
+
+    problems: list[Finding] = []
+    for s in q.states:
+        if s not in State.__members__:
+            problems.append(Finding("--state", f"“{s}”不是有效状态，应为：{'、'.join(State.__members__)}"))
+    cat = None
+    if q.category:
+        try:
+            cat = Category.parse(q.category).value
+        except ValueError as exc:
+            problems.append(Finding("--category", str(exc)))
+    if q.risk and q.risk not in RISKS:
+        problems.append(Finding("--risk", f"“{q.risk}”不是风险等级，应为：{'、'.join(RISKS)}"))
+    if q.flag and q.flag not in Flag.__members__:
+        problems.append(Finding("--flag", f"“{q.flag}”不是案件标记，应为：{'、'.join(Flag.__members__)}"))
+    dept_code = None
+    if q.dept:
+        code = dept_code_of(ws, q.dept)
+        if code is None:
+            problems.append(Finding("--dept", f"未知的部门“{q.dept.strip()}”，可选：{'、'.join(dept_names(ws))}"))
+        dept_code = code
+    if len(problems) == 1:
+        raise UsageError(f"{problems[0]}。")
+    if problems:
+        raise ValidationFailed(problems, subject="筛选条件")
+    return catalog.CaseFilter(states=tuple(q.states), category=cat, risk=q.risk, dept=dept_code, year=q.year,
+                              text=q.text, flag=q.flag, limit=q.limit, overdue_on=today if q.overdue else None)
+
+
+def dept_code_of(ws: Workspace, text: str) -> str | None:
+    """The code of a department given by code, name or alias (raw casefile.toml, no pydantic)."""
+    t = text.strip()
+    for d in ws.raw.get("departments", []):
+        if t in (d.get("code"), d.get("name"), *d.get("aliases", [])):
+            return str(d["code"])
+    return None
+
+
+def dept_names(ws: Workspace) -> list[str]:
+    return [str(d.get("name", d.get("code"))) for d in ws.raw.get("departments", [])]
+
+
+def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | None = 100) -> CaseListing:
+    """Cases matching ``q``, newest first, from the catalog (no dossier is opened).
+
+    Without ``q.limit`` at most ``screenful`` are returned (``None``: all) and ``more`` tells that
+    there are others. Flags include OVERDUE by the same rule as the case page."""
+    from casefile import catalog
+    from casefile.privacy import mask_text
+    from casefile.rules.flags import derive_flags
+
+    shown = q.limit or screenful
+    f = catalog_filter(ws, q, today)
+    f.limit = shown + 1 if shown else None
+    rows = catalog.list_cases(ws, f)
+    more = shown is not None and len(rows) > shown
+    rows = rows[:shown] if shown is not None else rows
+    items = []
+    for r in rows:
+        # next_due is the earliest open deadline (the catalog keeps it only for open cases)
+        flags = derive_flags(json.loads(r["flags"]), r["state"], [r["next_due"]] if r["next_due"] else [], today)
+        items.append({"id": r["id"], "number": r["number"], "state": r["state"],
+                      "categories": json.loads(r["categories"]), "risk": r["risk"],
+                      "applicant": mask_text(r["applicant_name"] or ""), "received_at": r["received_at"],
+                      "next_due": r["next_due"], "flags": flags, "lead_dept": r["lead_dept"]})
+    return CaseListing(items, more)
+
+
+def case_page(ws: Workspace, case_id: str, now: datetime, actor: str = "", *, reveal: bool = False,
+              purpose: str = "办案需要") -> dict[str, Any]:
+    """Everything the case page shows: the record (masked unless ``reveal``), timeline, journal
+    problems and the case's risk warnings. Revealing is recorded (who, when, why) before reading."""
+    from casefile import views
+    from casefile.reports.risks import Thresholds, case_risks
+    from casefile.store import Dossier
+
+    d = Dossier(ws, case_id)
+    if reveal:
+        from casefile.workflow import record_reveal
+
+        record_reveal(ws, d, now, actor, purpose)
+    with d.reading():
+        case = d.load()
+        entries, problems = d.journal()
+    today = now.date()
+    view = views.case_view(case, today, reveal=reveal, dept_name=ws.dept_name,
+                           due_soon_days=Thresholds.of(ws).due_soon_days)
+    view["timeline"] = views.timeline(entries)
+    view["journal_problems"] = [p.message for p in problems]
+    view["risks"] = [r.as_dict() for r in case_risks(ws, case, today)]
+    return view

@@ -1,0 +1,90 @@
+"""Workflow actions a front end starts that need more than one library call or read user files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casefile.errors import CasefileError, UsageError
+
+if TYPE_CHECKING:
+    from casefile.archive.lifecycle import ReopenResult
+    from casefile.config import Workspace
+    from casefile.models.records import AgreedItem, ArrearsLine
+    from casefile.workflow import ActionResult
+
+
+def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: str) -> ActionResult | ReopenResult:
+    """Reopen a closed case in place, or continue an archived one as a new version (the sealed bag
+    is never touched)."""
+    from casefile import workflow
+    from casefile.archive.lifecycle import reopen_archived
+    from casefile.models.enums import State
+    from casefile.store import Dossier
+
+    case = Dossier(ws, case_id).load()
+    if case.state is State.ARCHIVED:
+        return reopen_archived(ws, case_id, reason, now, actor)
+    return workflow.run(ws, case_id, now, actor, lambda st: workflow.reopen(st, reason))
+
+
+def read_arrears(lines: Sequence[str], csv_file: Path | None = None) -> list[ArrearsLine]:
+    """Arrears lines given one by one and/or as a UTF-8 CSV file (a header line starting 险种 is skipped),
+    validated together so every bad line is reported at once."""
+    from casefile.workflow import parse_arrears
+
+    all_lines = list(lines)
+    if csv_file is not None:
+        try:
+            text = csv_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            raise CasefileError(f"无法读取欠费明细文件 {csv_file}（应为 UTF-8 编码的 CSV）。") from None
+        all_lines += [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("险种")]
+    return parse_arrears(all_lines)
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    """An ISO date a user typed, or a usage error naming the option."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{name} 的值“{value}”不是有效日期（应为 YYYY-MM-DD）。") from None
+
+
+def parse_datetime(value: str, name: str) -> datetime:
+    """An ISO date and time a user typed (local time when no offset is given)."""
+    from casefile.clock import to_local
+
+    try:
+        return to_local(datetime.fromisoformat(value))
+    except ValueError:
+        raise UsageError(f"{name} 的值“{value}”不是有效时间（应为 YYYY-MM-DDTHH:MM）。") from None
+
+
+def agreed_items(raw: Sequence[str]) -> list[AgreedItem]:
+    """Meeting decisions written ``事项|责任单位|YYYY-MM-DD`` (unit and date optional)."""
+    from casefile.models.records import AgreedItem
+
+    out = []
+    for item in raw:
+        parts = [p.strip() for p in item.split("|")]
+        out.append(AgreedItem(text=parts[0], unit=parts[1] if len(parts) > 1 and parts[1] else None,
+                              due=parse_date(parts[2], "--item 期限") if len(parts) > 2 and parts[2] else None))
+    return out
+
+
+def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: str, *, note: str | None = None,
+                 court: str | None = None, dept: str | None = None) -> ActionResult:
+    """Take the next enforcement step; ``dept`` (E_FINE) may be a code, name or alias."""
+    from casefile import workflow
+
+    extra: dict[str, Any] = {}
+    if court:
+        extra["court"] = court
+    if dept:
+        extra["dept"] = ws.settings.dept(dept).code
+    return workflow.run(ws, case_id, now, actor, lambda st: workflow.enforce_step(st, step, note=note, **extra))
