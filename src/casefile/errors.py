@@ -55,6 +55,23 @@ class ValidationFailed(CasefileError):
         super().__init__(f"{subject}有{len(self.findings)}处错误：{lines}。")
 
 
+class FieldInvalid(CasefileError):
+    """One answer of a form is wrong: which field, what is wrong, what to do (asked again interactively)."""
+
+    code = "field-invalid"
+
+    def __init__(self, field: str, problem: str, todo: str = "") -> None:
+        self.field, self.problem, self.todo = field, problem, todo
+        text = f"{field}：{problem}"
+        if todo:
+            text += todo if text.endswith(("？", "。", "！")) else f"，{todo}"
+        super().__init__(text.rstrip("。") + "。")
+
+    @property
+    def finding(self) -> Finding:
+        return Finding(self.field, self.problem + (f"，{self.todo}" if self.todo else ""), self.code)
+
+
 class ConfigError(CasefileError):
     code = "config"
 

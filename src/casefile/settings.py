@@ -219,12 +219,21 @@ class Settings(Strict):
 
     # -- departments -----------------------------------------------------------------------
     def dept(self, text: str) -> Department:
+        from casefile.rules.text import did_you_mean, nfkc
+
         t = text.strip()
         for d in self.departments:
             if t in (d.code, d.name, *d.aliases):
                 return d
+        n = nfkc(t).upper()  # ＲＳＪ, 全角 brackets in a name
+        for d in self.departments:
+            if n in (d.code, nfkc(d.name).upper(), *(nfkc(a).upper() for a in d.aliases)):
+                return d
+        by_word = {w: d.name for d in self.departments for w in (d.name, *d.aliases)}
+        near = list(dict.fromkeys(by_word[w] for w in did_you_mean(t, by_word)))
+        hint = f"是不是“{'”或“'.join(near)}”？" if near else ""
         names = "、".join(d.name for d in self.departments)
-        raise ValueError(f"未知的部门“{t}”，可选：{names}")
+        raise ValueError(f"未知的部门“{t}”，{hint}可选：{names}")
 
     def dept_name(self, code: str) -> str:
         try:
@@ -238,7 +247,21 @@ class Settings(Strict):
                 if p.code != code:
                     raise ValueError(f"辖区“{name}”的行政区划代码应为{p.code}")
                 return p
-        raise ValueError(f"“{name}”不在本单位的辖区列表中（见 casefile.toml 的 jurisdictions）")
+        hint = self.place_hint(name)
+        raise ValueError(f"“{name}”不在本单位的辖区列表中{hint}（见 casefile.toml 的 jurisdictions）")
+
+    def place_named(self, name: str) -> Place | None:
+        from casefile.rules.text import nfkc
+
+        key = nfkc(name).strip()
+        return next((p for p in self.jurisdictions if nfkc(p.name) == key), None)
+
+    def place_hint(self, name: str) -> str:
+        """"，是不是“…”？" for a near miss of a listed jurisdiction, else ""."""
+        from casefile.rules.text import did_you_mean
+
+        near = did_you_mean(name, [p.name for p in self.jurisdictions], cutoff=0.75)
+        return f"，是不是“{'”或“'.join(near)}”？" if near else ""
 
     def daizi_for(self, doc_type: str) -> str:
         return self.daizi.get(doc_type) or f"{self.office.short[:2]}税社{doc_type[1:]}"

@@ -268,11 +268,34 @@ def after_commit(ws: Workspace, dossier: Dossier) -> None:
 
 
 # -- intake (T1–T4, T2) ---------------------------------------------------------------------------
-def parse_form(data: Any, settings: Settings, today: date) -> IntakeForm:
-    """Validate an intake form completely: every bad field at once, in Chinese, naming the field."""
+def parse_form(data: Any, settings: Settings, today: date, warnings: list[str] | None = None) -> IntakeForm:
+    """Validate an intake form completely: every bad field at once, in Chinese, naming the field.
+
+    Full-width digits and letters in codes, numbers and amounts are converted first (a finding about
+    such a field says so). A jurisdiction not on the workspace's list is registered with a warning
+    (appended to ``warnings``): the first receiver registers what is brought to them."""
+    from casefile.intake import normalise_form, outside_warning
+    from casefile.models.validation import label_path
+    from casefile.rules.text import nfkc
+
     if not isinstance(data, dict):
         raise ValidationFailed([Finding("", "表单内容应为“字段: 值”的键值对")], subject="受理登记表")
+    data, converted = normalise_form(data)
     findings: list[Finding] = []
+    jur = data.get("jurisdiction")
+    if isinstance(jur, dict) and isinstance(jur.get("name"), str) and isinstance(jur.get("code"), str | int):
+        known = settings.place_named(jur["name"])
+        if known is not None:
+            jur = data["jurisdiction"] = {**jur, "name": known.name}
+            if known.code != nfkc(str(jur["code"])):
+                findings.append(Finding("事项所在辖区", f"“{known.name}”的行政区划代码应为{known.code}，请改正"))
+        elif not jur.get("outside") and settings.place_hint(jur["name"]):
+            findings.append(Finding("事项所在辖区", f"“{jur['name']}”不在本单位的辖区列表中{settings.place_hint(jur['name'])}"
+                                    f"如确属辖区外，请在表单的 jurisdiction 下加 outside: true"))
+        else:
+            data["jurisdiction"] = {**jur, "outside": True}
+            if warnings is not None:
+                warnings.append(outside_warning(jur["name"], settings))
     try:
         form = IntakeForm.model_validate(data)
     except ValidationError as err:
@@ -283,28 +306,25 @@ def parse_form(data: Any, settings: Settings, today: date) -> IntakeForm:
         try:
             settings.dept(raw_dept)
         except ValueError as exc:
-            findings.append(Finding("受理部门(intake_dept)", str(exc)))
-    jur = data.get("jurisdiction")
-    if isinstance(jur, dict) and isinstance(jur.get("name"), str) and isinstance(jur.get("code"), str | int):
-        try:
-            settings.place(jur["name"], str(jur["code"]))
-        except ValueError as exc:
-            findings.append(Finding("事项所在辖区(jurisdiction)", str(exc)))
+            findings.append(Finding("受理部门", str(exc)))
     if form is not None:
-        for label, party in (("缴费人/反映人(applicant)", form.applicant), ("对方当事人(counterparty)", form.counterparty)):
+        for label, party in (("缴费人/反映人", form.applicant), ("对方当事人", form.counterparty)):
             if party and party.id_number:
                 from casefile.rules.ids import id_birth_date
 
                 if id_birth_date(party.id_number) > today:
-                    findings.append(Finding(f"{label}.身份证号(id_number)", "出生日期晚于今天"))
+                    findings.append(Finding(f"{label}的身份证号", "出生日期晚于今天"))
         for i, p in enumerate(form.periods):
             try:
                 parse_period(p, today)
             except ValueError as exc:
-                findings.append(Finding(f"所属期(periods).第{i + 1}项", str(exc)))
+                findings.append(Finding(f"所属期第{i + 1}项", str(exc)))
         if form.received_at.date() > today:
-            findings.append(Finding("来访时间(received_at)", "不能晚于今天"))
+            findings.append(Finding("来访时间", "不能晚于今天"))
     if findings:
+        labels = {label_path(tuple(k.split("."))) for k in converted}
+        findings = [Finding(f.field, f.message + "（已将全角字符按半角处理，仍不正确）", f.code)
+                    if any(f.field.startswith(lb) for lb in labels) else f for f in findings]
         raise ValidationFailed(findings, subject="受理登记表")
     assert form is not None
     return form
@@ -340,16 +360,18 @@ class NewCaseResult:
     state: str
     documents: list[dict[str, Any]]
     message: str
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.case_id, "number": self.number, "state": self.state, "documents": self.documents,
-                "message": self.message}
+                "message": self.message, "warnings": self.warnings}
 
 
 def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: dict[str, str] | None = None) -> NewCaseResult:
     """T1 + T3 + T4 (or T1 + T2): create the dossier and register the matter."""
     settings = ws.settings
-    form = parse_form(data, settings, now.date())
+    warnings: list[str] = []
+    form = parse_form(data, settings, now.date(), warnings)
     year = form.received_at.year
     intake = settings.dept(form.intake_dept).code
     with Seq(ws, f"case-{year}").allocate("案件编号", now) as seq:
@@ -366,7 +388,7 @@ def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: d
         )
         Dossier.create(ws, case, actor, now, "created",
                        {"transition": "T1", "to": State.INTAKE.value, "channel": form.channel.value,
-                        "first_handler": form.first_handler})
+                        "first_handler": form.first_handler, **({"warnings": warnings} if warnings else {})})
     try:
         if redirect is not None:
             res = run(ws, case_id, now, actor, lambda st: _redirect(st, **redirect))
@@ -377,7 +399,7 @@ def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: d
         # leaves nothing behind but its number in the log (a recorded void, never reused)
         Dossier(ws, case_id).discard_if_untouched()
         raise
-    return NewCaseResult(case_id, case.number, res.state, res.documents, res.message)
+    return NewCaseResult(case_id, case.number, res.state, res.documents, res.message, warnings)
 
 
 def _register_and_triage_start(st: Step) -> str:

@@ -55,7 +55,7 @@ def test_every_bad_field_is_reported_at_once_in_chinese(ws) -> None:  # type: ig
     bad["counterparty"]["credit_code"] = "91150525MA0Q12345X"
     bad["categories"] = ["C99"]
     bad["intake_dept"] = "外星局"
-    bad["jurisdiction"] = {"name": "火星镇", "code": "140932"}
+    bad["jurisdiction"] = {"name": "偏关县新关真", "code": "140932"}  # a typo of a listed place
     bad["received_at"] = "2026-02-30T09:00:00+08:00"
     del bad["claim"]
     with pytest.raises(ValidationFailed) as exc:
@@ -64,7 +64,7 @@ def test_every_bad_field_is_reported_at_once_in_chinese(ws) -> None:  # type: ig
     fields = [f.field for f in exc.value.findings]
     assert len(exc.value.findings) >= 8, fields
     for needle in ("身份证号", "校验位", "手机号码", "统一社会信用代码", "争议类别", "C99", "受理部门", "外星局",
-                   "辖区", "来访时间", "反映主要事项", "必填"):
+                   "是不是“偏关县新关镇”", "来访时间", "反映主要事项", "必填"):
         assert needle in msg, needle
 
 

@@ -7,66 +7,132 @@ from typing import Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app
+from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+
+EXAMPLES = ("unit", "minimal", "flexible", "naiman")
 
 
 @click.command()
 @click.option("--form", "form_path", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="受理登记表（YAML 或 JSON，格式见 examples/）。未给出时逐项提问。")
+              help="受理登记表（YAML 或 JSON）；格式见 casefile new --example unit 输出的示例。未给出时逐项提问。")
+@click.option("--resume", is_flag=True, help="继续上次中断（Ctrl+C、关闭窗口）的逐项登记，已填内容不必重填。")
+@click.option("--example", type=click.Choice(EXAMPLES), metavar="名称",
+              help="输出一份示例受理登记表后退出：unit（职工群体反映基数）、minimal（最少字段）、"
+                   "flexible（灵活就业）、naiman（奈曼旗报送事项）。")
 @click.option("--redirect", "redirect_reason", metavar="理由", help="不予受理，并写明理由（T2）。")
 @click.option("--to", "redirect_to", metavar="机关", help="与 --redirect 同用：有权处理的机关。")
 @json_option
 @pass_app
-def new(app: AppContext, form_path: Path | None, redirect_reason: str | None, redirect_to: str | None,
-        as_json: bool) -> None:
-    """受理登记一件争议（一站受理、首问负责）。"""
-    from casefile import workflow
+def new(app: AppContext, form_path: Path | None, resume: bool, example: str | None, redirect_reason: str | None,
+        redirect_to: str | None, as_json: bool) -> None:
+    """受理登记一件争议（一站受理、首问负责）。
 
-    data = workflow.load_form(form_path) if form_path else _prompt_form(app)
+    不带 --form 时逐项提问：每项填完立即检查，填错会说明原因并重问；已填内容随时保存为草稿，
+    中断后用 casefile new --resume 继续。全角数字、字母和逗号自动按半角处理。
+    """
+    if example:
+        from importlib.resources import files
+
+        click.echo(files("casefile.data.examples").joinpath(f"intake-{example}.yaml").read_text(encoding="utf-8"),
+                   nl=False)
+        return
+    from casefile import workflow
+    from casefile.errors import UsageError
+
+    if form_path and resume:
+        raise UsageError("--form 与 --resume 不能同时使用：表单文件直接登记，--resume 继续逐项填写的草稿。")
+    draft = None
+    if form_path:
+        data = workflow.load_form(form_path)
+    else:
+        data, draft = _interactive(app, resume)
     redirect = None
     if redirect_reason:
         redirect = {"to": redirect_to or "", "reason": redirect_reason}
-    result = workflow.register(app.ws, data, app.now, app.actor, redirect=redirect)
+    result = workflow.register(app.ws, data, app.now, str(app.actor), redirect=redirect)
+    if draft is not None:
+        draft.discard()
     if as_json:
         emit_json(result.as_dict())
         return
+    for w in result.warnings:
+        warn(w)
     echo(f"已登记：{result.case_id}  {result.number}")
     echo(result.message)
     for d in result.documents:
         echo(f"  文书 {d['type']} {d['title']} {d['wenhao'] or ''}  {d['file']}")
 
 
-def _prompt_form(app: AppContext) -> dict[str, Any]:
-    """Interactive intake: asks field by field, in the order of the paper form."""
-    from casefile.models.enums import Category, Channel
+def _interactive(app: AppContext, resume: bool) -> tuple[dict[str, Any], Any]:
+    """Interactive intake: field by field in the order of the paper form, each answer checked at once
+    and asked again when wrong; every accepted answer saved to the draft before the next question."""
+    from casefile.errors import CasefileError, FieldInvalid
+    from casefile.intake import Draft, assemble, check_field, choices, default, pending, summary
 
-    s = app.ws.settings
-    echo("逐项填写受理登记表（Ctrl+C 取消）。")
-    data: dict[str, Any] = {}
-    data["channel"] = click.prompt("受理渠道", type=click.Choice([c.value for c in Channel]), default="窗口来访")
-    ref = click.prompt("工单号（无则回车）", default="", show_default=False)
-    if ref:
-        data["channel_ref"] = ref
-    data["received_at"] = click.prompt("来访时间", default=app.now.isoformat(timespec="minutes"))
-    data["first_handler"] = click.prompt("首问责任人", default=app.actor)
-    data["intake_dept"] = click.prompt("受理部门", default=s.departments[0].name)
-    places = [p.name for p in s.jurisdictions]
-    name = click.prompt("事项所在辖区", type=click.Choice(places), default=places[0])
-    data["jurisdiction"] = {"name": name, "code": next(p.code for p in s.jurisdictions if p.name == name)}
-    kind = click.prompt("缴费人类型", type=click.Choice(["unit", "person"]), default="unit")
-    applicant: dict[str, Any] = {"kind": kind, "name": click.prompt("缴费人名称/姓名")}
-    if kind == "unit":
-        applicant["credit_code"] = click.prompt("统一社会信用代码")
+    ws, s, today, actor = app.ws, app.ws.settings, app.now.date(), str(app.actor)
+    draft = Draft.load(ws, actor)
+    if resume and draft is None:
+        raise CasefileError("没有可继续的受理登记草稿：请直接运行 casefile new 逐项填写。")
+    if draft is not None and not resume:
+        echo(f"有一份 {draft.started_at[:16].replace('T', ' ')} 开始、已填 {len(draft.answers)} 项的受理登记草稿。")
+        if not click.confirm("继续填写这份草稿？（否则丢弃并重新开始）", default=True):
+            draft.discard()
+            draft = None
+    if draft is None:
+        draft = Draft.start(ws, actor, app.now)
+        echo("逐项填写受理登记表（填错会提示并重问；随时可按 Ctrl+C 中断，之后用 casefile new --resume 继续）。")
     else:
-        applicant["id_number"] = click.prompt("身份证号")
-    mobile = click.prompt("联系电话（手机）", default="", show_default=False)
-    if mobile:
-        applicant["mobile"] = mobile
-    data["applicant"] = applicant
-    cats = click.prompt("争议类别（如 C06，多个用逗号分隔）", default="C10")
-    data["categories"] = [Category.parse(c.strip()).value for c in cats.split(",") if c.strip()]
-    data["claim"] = click.prompt("反映主要事项")
-    return data
+        echo("继续填写草稿，已填：")
+        for label, value in summary(draft.answers, s):
+            echo(f"  {label}：{value}")
+    try:
+        while True:
+            todo = pending(draft.answers)
+            if not todo:
+                break
+            spec = todo[0]
+            opts = choices(spec.key, s)
+            if opts and spec.key not in ("channel", "applicant.kind", "counterparty.kind", "payer_group"):
+                echo(f"{spec.label}可选：")
+                for line in _numbered([o.label for o in opts]):
+                    echo("  " + line)
+            label = spec.label
+            if spec.key in ("channel", "applicant.kind", "counterparty.kind", "payer_group"):
+                label += "（" + "/".join(o.label for o in opts) + "）"
+            elif spec.hint:
+                label += f"（{spec.hint}）"
+            dflt = default(spec.key, s, app.now, actor)
+            raw = click.prompt(label, default=dflt if dflt is not None else "", show_default=dflt is not None)
+            try:
+                checked = check_field(spec.key, raw, s, today, draft.answers)
+            except FieldInvalid as exc:
+                echo(f"  ✗ {exc.message}")
+                continue
+            if checked.normalised:
+                echo("  （已将全角字符按半角处理）")
+            if checked.warning:
+                warn(checked.warning)
+            draft.answer(spec.key, checked)
+        echo("请核对：")
+        for label, value in summary(draft.answers, s):
+            echo(f"  {label}：{value}")
+        if not click.confirm("确认登记？", default=True):
+            echo("未登记。草稿已保存，可用 casefile new --resume 继续。")
+            raise click.exceptions.Exit(1)
+    except click.Abort:
+        echo("", err=True)
+        echo(f"已中断。已填的 {len(draft.answers)} 项已保存为草稿，用 casefile new --resume 继续。", err=True)
+        raise click.exceptions.Exit(1) from None
+    return assemble(draft.answers), draft
+
+
+def _numbered(labels: list[str]) -> list[str]:
+    from casefile.rules.text import table
+
+    cells = [f"{i}. {label}" for i, label in enumerate(labels, 1)]
+    per_row = 4 if max(len(c) for c in cells) <= 10 else 2
+    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    return table(rows, sep="   ")
 
 
 @click.command("list")

@@ -136,8 +136,8 @@ def list_(app: AppContext, status: str | None, as_json: bool) -> None:
 @click.option("--topic", metavar="主题", help="只收录标题、关键词或正文含这些词的案例（空格分隔，须全部含有）。")
 @click.option("--category", "categories", multiple=True, metavar="类别", help="只收录某争议类别（如 C06，可多次给出）。")
 @click.option("--format", "fmt", type=click.Choice(["docx"]), default="docx", show_default=True, help="导出格式。")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
-              help="输出文件（默认：工作区下 library/典型案例汇编.docx）。")
+@click.option("--output", "--out", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
+              help="输出文件（默认：工作区下 library/典型案例汇编.docx）；--out 同义。")
 @click.option("--title", default="社会保险费征缴争议典型案例汇编", show_default=True, metavar="标题", help="汇编标题。")
 @json_option
 @pass_app

@@ -230,6 +230,19 @@ class PartyKind(StrEnum):
     UNIT = "unit"
     PERSON = "person"
 
+    @property
+    def label(self) -> str:
+        return "单位" if self is PartyKind.UNIT else "个人"
+
+    @classmethod
+    def parse(cls, text: str) -> PartyKind:
+        t = text.strip().lower()
+        words = {"单位": cls.UNIT, "用人单位": cls.UNIT, "企业": cls.UNIT, "个人": cls.PERSON, "自然人": cls.PERSON,
+                 "unit": cls.UNIT, "person": cls.PERSON}
+        if t in words:
+            return words[t]
+        raise ValueError(f"“{text.strip()}”不是有效的类型，应为“单位”或“个人”")
+
 
 class PayerGroup(StrEnum):
     UNIT = "单位"

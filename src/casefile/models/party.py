@@ -28,6 +28,11 @@ class Party(BaseModel):
     represents_count: int | None = Field(default=None, ge=0, le=1_000_000)
     bank_account: str | None = Field(default=None, max_length=40)
 
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, v: object) -> object:
+        return PartyKind.parse(v) if isinstance(v, str) else v
+
     @field_validator("credit_code")
     @classmethod
     def _uscc(cls, v: str | None) -> str | None:

@@ -18,6 +18,8 @@ class Record(BaseModel):
 class Jurisdiction(Record):
     name: str = Field(min_length=1, max_length=100)
     code: str = Field(pattern=r"^\d{6}$")
+    # registered although not in the workspace's list (首问负责: the first receiver registers it anyway)
+    outside: bool = False
 
 
 class Deadline(Record):

@@ -9,33 +9,48 @@ from pydantic import ValidationError
 from casefile.errors import Finding
 
 FIELD_LABELS: dict[str, str] = {
-    "channel": "受理渠道(channel)",
-    "channel_ref": "工单号(channel_ref)",
-    "received_at": "来访时间(received_at)",
-    "first_handler": "首问责任人(first_handler)",
-    "intake_dept": "受理部门(intake_dept)",
-    "jurisdiction": "事项所在辖区(jurisdiction)",
-    "applicant": "缴费人/反映人(applicant)",
-    "counterparty": "对方当事人(counterparty)",
-    "categories": "争议类别(categories)",
-    "insurance_types": "险种(insurance_types)",
-    "periods": "所属期(periods)",
-    "amounts": "金额(amounts)",
-    "claim": "反映主要事项(claim)",
-    "attachments": "附件(attachments)",
-    "payer_group": "争议群体(payer_group)",
-    "kind": "类型(kind)",
-    "name": "名称/姓名(name)",
-    "credit_code": "统一社会信用代码(credit_code)",
-    "id_number": "身份证号(id_number)",
-    "mobile": "手机号码(mobile)",
-    "phone": "固定电话(phone)",
-    "address": "地址(address)",
-    "legal_rep": "法定代表人(legal_rep)",
-    "code": "行政区划代码(code)",
-    "represents": "代表(represents)",
-    "bank_account": "银行账号(bank_account)",
+    "channel": "受理渠道",
+    "channel_ref": "工单号",
+    "received_at": "来访时间",
+    "first_handler": "首问责任人",
+    "intake_dept": "受理部门",
+    "jurisdiction": "事项所在辖区",
+    "applicant": "缴费人/反映人",
+    "counterparty": "对方当事人",
+    "categories": "争议类别",
+    "insurance_types": "险种",
+    "periods": "所属期",
+    "amounts": "金额",
+    "claim": "反映主要事项",
+    "attachments": "附件",
+    "payer_group": "争议群体",
+    "kind": "类型",
+    "name": "名称/姓名",
+    "credit_code": "统一社会信用代码",
+    "id_number": "身份证号",
+    "mobile": "手机号码",
+    "phone": "固定电话",
+    "address": "地址",
+    "legal_rep": "法定代表人",
+    "code": "行政区划代码",
+    "represents": "代表",
+    "bank_account": "银行账号",
+    "represents_count": "代表人数",
+    "agent": "代理人",
+    "outside": "辖区外",
+    "note": "备注",
+    "flags": "标记",
+    # amounts
+    "claimed_arrears": "反映欠缴金额",
+    "arrears": "欠缴金额",
+    "late_fee": "滞纳金",
+    "refund": "退费金额",
+    "benefit": "待遇金额",
+    "base_difference": "缴费基数差额",
 }
+
+# enum values stored as codes, shown by their Chinese names
+_ENUM_WORDS = {"'unit'": "单位", "'person'": "个人", "unit": "单位", "person": "个人"}
 
 _TYPE_MESSAGES: dict[str, str] = {
     "missing": "必填项缺失",
@@ -66,13 +81,14 @@ _TYPE_MESSAGES: dict[str, str] = {
 
 
 def label_path(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
+    out = ""
     for p in loc:
         if isinstance(p, int):
-            parts.append(f"第{p + 1}项")
+            out += f"第{p + 1}项"
         else:
-            parts.append(FIELD_LABELS.get(str(p), str(p)))
-    return ".".join(parts)
+            word = FIELD_LABELS.get(str(p), str(p))
+            out += f"的{word}" if out else word
+    return out
 
 
 def findings_from(err: ValidationError) -> list[Finding]:
@@ -83,8 +99,11 @@ def findings_from(err: ValidationError) -> list[Finding]:
             ctx_err = (e.get("ctx") or {}).get("error")
             msg = str(ctx_err) if ctx_err else e["msg"]
         elif e["type"] == "enum":
-            expected = (e.get("ctx") or {}).get("expected", "")
-            msg = f"取值不正确，应为 {expected}"
+            expected = str((e.get("ctx") or {}).get("expected", ""))
+            for code, word in _ENUM_WORDS.items():
+                expected = expected.replace(code, word)
+            expected = expected.replace(" or ", "或").replace("'", "")
+            msg = f"取值不正确，应为{expected}"
         else:
             msg = _TYPE_MESSAGES.get(e["type"], e["msg"])
         out.append(Finding(label_path(loc), msg, e["type"]))

@@ -1,0 +1,1 @@
+"""Example intake forms shipped with the package (``casefile new --example``)."""
