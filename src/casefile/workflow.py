@@ -18,9 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from casefile import machine
 from casefile.config import Settings, Workspace
 from casefile.deadlines import calendar_for, close_deadlines, open_deadline
 from casefile.errors import CasefileError, Finding, MissingData, TransitionRefused, ValidationFailed
+from casefile.machine import TRANSITIONS, refused
 from casefile.models.case import Case, IntakeForm
 from casefile.models.enums import (
     CaseClass,
@@ -63,61 +65,8 @@ from casefile.store import Sequence as Seq
 
 log = logging.getLogger(__name__)
 
-# -- the transition table ------------------------------------------------------------------------
-S = State
-TRANSITIONS: dict[str, tuple[frozenset[State], State, str, str]] = {
-    # code: (from states, to state, label, command that performs it)
-    "T2": (frozenset({S.INTAKE}), S.REDIRECTED, "不予受理，告知另行办理", "redirect"),
-    "T3": (frozenset({S.INTAKE}), S.REGISTERED, "受理登记", "new"),
-    "T4": (frozenset({S.REGISTERED}), S.TRIAGE, "审核分类", "triage"),
-    "T5": (frozenset({S.TRIAGE}), S.DIRECT, "直接办理", "triage"),
-    "T6": (frozenset({S.TRIAGE}), S.JOINT, "联办", "triage"),
-    "T7": (frozenset({S.TRIAGE}), S.SPECIAL_REQ, "专案报批", "triage"),
-    "T8": (frozenset({S.SPECIAL_REQ}), S.SPECIAL, "组长同意，召开会商/联席会议", "meeting schedule --approved-by"),
-    "T9": (frozenset({S.TRIAGE}), S.REFERRED, "职责不清，报送办理", "refer send"),
-    "T10": (frozenset({S.REFERRED}), S.DECIDED, "承办部门反馈", "refer reply"),
-    "T11": (frozenset({S.REFERRED}), S.REFERRED, "拒不处理，线索移交纪委监委", "refer refuse"),
-    "T12": (frozenset({S.DIRECT, S.JOINT, S.SPECIAL}), S.MEDIATION, "调解", "mediate start"),
-    "T13": (frozenset({S.MEDIATION}), S.DECIDED, "达成调解协议", "mediate agree"),
-    "T14": (frozenset({S.MEDIATION}), S.JOINT, "调解不成", "mediate fail"),
-    "T15": (frozenset({S.JOINT}), S.DECIDED, "形成综合处理意见", "decide"),
-    "T16": (frozenset({S.SPECIAL}), S.DECIDED, "会商形成会议纪要", "meeting record"),
-    "T17": (frozenset({S.DIRECT, S.DECIDED}), S.NOTIFIED, "书面反馈争议双方", "notify"),
-    "T18": (frozenset({S.NOTIFIED}), S.FOLLOW_UP, "转入跟踪回访", "followup"),
-    "T19": (frozenset({S.FOLLOW_UP}), S.CLOSED, "回访无异议，办结", "followup"),
-    "T20": (frozenset({S.FOLLOW_UP}), S.REMEDY, "当事人申请救济", "followup --objection"),
-    "T21": (frozenset({S.REMEDY}), S.CLOSED, "救济结果登记，办结", "remedy --outcome"),
-    "T22": (frozenset({S.DECIDED, S.NOTIFIED, S.MEDIATION}), S.ENFORCEMENT, "转入征缴执法", "enforce start"),
-    "T23": (frozenset({S.ENFORCEMENT}), S.CLOSED, "执行完毕，办结", "close"),
-}
-
 E = EnforcementStep
-ENFORCEMENT_NEXT: dict[EnforcementStep, frozenset[EnforcementStep]] = {
-    E.E1: frozenset({E.E2, E.E_DONE}),
-    E.E2: frozenset({E.E3, E.E_DONE}),
-    E.E3: frozenset({E.E5, E.E_LIT, E.E_DONE}),
-    E.E4: frozenset({E.E3, E.E5, E.E_DONE}),
-    E.E5: frozenset({E.E6, E.E_LIT, E.E_DONE}),
-    E.E6: frozenset({E.E7, E.E_DONE}),
-    E.E7: frozenset({E.E_DONE}),
-    E.E_LIT: frozenset({E.E2, E.E3, E.E5, E.E_DONE}),
-    E.E_FINE: frozenset({E.E3, E.E5, E.E_DONE}),
-    E.E_DONE: frozenset(),
-}
-
-# Steps that run beside the ladder without moving it: guarantees/instalments (E4, 社保法 Art 63 ¶2)
-# and the fine referral (E_FINE, Art 86), each allowed once the order to pay (E2) has been issued.
-PARALLEL: dict[EnforcementStep, frozenset[EnforcementStep]] = {
-    E.E4: frozenset({E.E2, E.E3, E.E5}),
-    E.E_FINE: frozenset({E.E2, E.E3, E.E5, E.E6, E.E7, E.E_LIT}),
-}
-
-
-def next_enforcement_steps(enf: Enforcement) -> list[EnforcementStep]:
-    done = {h.step for h in enf.history}
-    steps = set(ENFORCEMENT_NEXT[enf.step]) - {E.E_DONE}
-    steps |= {p for p, after in PARALLEL.items() if enf.step in after and p not in done}
-    return sorted(steps)
+S = State
 
 
 # Category → (substantive lead, co-handlers), DOMAIN.md §2.4 [rec].
@@ -196,38 +145,16 @@ class Step:
         self.case.services.append(svc)
         return svc
 
-    def move(self, code: str, **payload: Any) -> None:
-        allowed, target, label, _ = TRANSITIONS[code]
-        case = self.case
-        if case.state not in allowed:
-            raise refused(case, f"“{label}”（{code}）")
-        before = case.state
-        if target is not before:
-            case.previous_state = before
-        case.state = target
-        self.tx.event("transition", transition=code, label=label, **{"from": before.value, "to": target.value},
-                      documents=[d.doc_id for d in self.issued], **payload)
+    def expect(self, *codes: str, what: str | None = None) -> None:
+        """Refuse now, before any work, unless the table allows one of ``codes``."""
+        machine.require(self.case, *codes, what=what)
 
-
-def allowed_steps(case: Case) -> list[str]:
-    out = []
-    for code, (src, _target, label, command) in TRANSITIONS.items():
-        if case.state in src:
-            out.append(f"{command}（{label}，{code}）")
-    if case.state is State.ENFORCEMENT and case.enforcement:
-        for step in next_enforcement_steps(case.enforcement):
-            out.append(f"enforce step {step.value}（{step.label}）")
-        if case.enforcement.step is not E.E_DONE:
-            out.append("enforce paid（登记缴纳）")
-    return out
-
-
-def refused(case: Case, what: str) -> TransitionRefused:
-    steps = allowed_steps(case)
-    nxt = "、".join(steps) if steps else "无（案件已终结）"
-    return TransitionRefused(
-        f"案件 {case.id} 当前状态为“{case.state.label}”（{case.state.value}），不能进行{what}；可进行的操作：{nxt}。"
-    )
+    def move(self, code: str, *, to: State | None = None, **payload: Any) -> None:
+        """Make transition ``code`` (the table checks it) and record it in the journal."""
+        before, after = machine.apply(self.case, code, to)
+        self.tx.event("transition", transition=code, label=TRANSITIONS[code].label,
+                      **{"from": before.value, "to": after.value}, documents=[d.doc_id for d in self.issued],
+                      **payload)
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -378,7 +305,7 @@ def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: d
         case_id = f"{settings.office.case_prefix}-{settings.office.region_code}-{year}-{seq:04d}"
         case = Case(
             id=case_id, number=format_wenhao(settings.office.case_daizi, year, seq), year=year, seq=seq,
-            profile=settings.profile, state=State.INTAKE, flags=_initial_flags(form, settings),
+            profile=settings.profile, state=machine.creation_state(), flags=_initial_flags(form, settings),
             channel=form.channel, channel_ref=form.channel_ref, received_at=form.received_at,
             first_handler=form.first_handler, intake_dept=intake, coordinator_dept=intake,
             jurisdiction=form.jurisdiction, applicant=form.applicant, counterparty=form.counterparty,
@@ -404,8 +331,7 @@ def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: d
 
 def _register_and_triage_start(st: Step) -> str:
     case = st.case
-    if case.state is not State.INTAKE:
-        raise refused(case, "受理登记（T3）")
+    st.expect("T3")
     case.registered_at = st.now
     # the receipt (D02) prints the handling deadline, so it is opened first
     st.deadline("register", label="登记并出具受理回执")
@@ -426,6 +352,7 @@ def _register_and_triage_start(st: Step) -> str:
 
 def _redirect(st: Step, to: str, reason: str, route: str = "") -> str:
     case = st.case
+    st.expect("T2")
     if not to.strip() or not reason.strip():
         raise MissingData("不予受理需写明有权处理的机关（--to）和理由（--reason）。")
     case.redirect = {"to": to, "reason": reason, "route": route, "at": st.now.isoformat()}
@@ -467,8 +394,7 @@ def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, 
     if case.state is State.INTAKE:
         _register_and_triage_start(st)
         st.tx.event("registered_late")
-    if case.state is not State.TRIAGE:
-        raise refused(case, "审核分类（T5–T9）")
+    st.expect("T5", "T6", "T7", "T9", what="审核分类（T5–T9）")
     profile = st.settings.profile
     cls = CaseClass(case_class) if case_class else None
     rk = Risk(risk) if risk else None
@@ -529,8 +455,7 @@ def _known(st: Step, text: str) -> bool:
 # -- referral (T9–T11) ------------------------------------------------------------------------------
 def _refer_send(st: Step, reason: str, suggest: str | None) -> str:
     case = st.case
-    if case.state is not State.TRIAGE:
-        raise refused(case, "报送办理（T9）")
+    st.expect("T9")
     if st.settings.profile != "naiman":
         raise CasefileError("报送办理（职责不清）只适用于奈曼模式。")
     case.case_class = CaseClass.UNCLEAR
@@ -551,8 +476,8 @@ def refer_send(st: Step, reason: str, suggest: str | None = None) -> str:
 
 def refer_reply(st: Step, dept: str, text: str, hotline_ref: str | None = None) -> str:
     case = st.case
-    if case.state is not State.REFERRED or case.referral is None:
-        raise refused(case, "登记承办反馈（T10）")
+    st.expect("T10")
+    assert case.referral is not None
     refuse_waivers("承办部门反馈", text)
     case.referral.replied_at = st.now
     case.referral.handling_dept = st.dept_code(dept)
@@ -568,8 +493,8 @@ def refer_reply(st: Step, dept: str, text: str, hotline_ref: str | None = None) 
 
 def refer_refuse(st: Step, dept: str, reason: str) -> str:
     case = st.case
-    if case.state is not State.REFERRED or case.referral is None:
-        raise refused(case, "移交纪委监委（T11）")
+    st.expect("T11")
+    assert case.referral is not None
     code = st.dept_code(dept)
     case.referral.refusals.append({"dept": code, "reason": reason, "at": st.now.isoformat()})
     if Flag.DISCIPLINE_REFERRAL not in case.flags:
@@ -702,6 +627,7 @@ def decide(st: Step, *, text: str, findings: str | None = None, basis: Sequence[
 # -- mediation (T12–T14) ------------------------------------------------------------------------
 def mediate_start(st: Step, mediator: str, organisation: str | None = None) -> str:
     case = st.case
+    st.expect("T12")
     case.mediation = Mediation(started_at=st.now, mediator=mediator, organisation=organisation)
     st.deadline("mediation")
     st.move("T12", mediator=mediator)
@@ -710,12 +636,12 @@ def mediate_start(st: Step, mediator: str, organisation: str | None = None) -> s
 
 def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None) -> str:
     case = st.case
-    if case.state is not State.MEDIATION or case.mediation is None:
-        raise refused(case, "登记调解协议（T13）")
+    st.expect("T13")
     if not terms:
         raise MissingData("请用 --term 逐条填写协议条款。")
     refuse_waivers("调解协议", *terms, performance)
     m = case.mediation
+    assert m is not None
     m.ended_at, m.agreed, m.terms, m.performance = st.now, True, list(terms), performance
     doc = st.issue("D15")
     m.doc_id = doc.doc_id
@@ -728,31 +654,25 @@ def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None
 
 def mediate_fail(st: Step, next_step: str) -> str:
     case = st.case
-    if case.state is not State.MEDIATION or case.mediation is None:
-        raise refused(case, "登记调解不成（T14）")
-    case.mediation.ended_at, case.mediation.agreed = st.now, False
-    st.done("mediation")
-    targets = {"joint": State.JOINT, "special": State.SPECIAL, "enforcement": State.ENFORCEMENT}
+    st.expect("T14")
+    assert case.mediation is not None
+    targets = {"joint": State.JOINT, "special": State.SPECIAL, "enforcement": State.DECIDED}
     if next_step not in targets:
         raise CasefileError("调解不成后的去向应为 joint（调查核实）、special（会商）或 enforcement（征缴执法）。")
+    case.mediation.ended_at, case.mediation.agreed = st.now, False
+    st.done("mediation")
     if next_step == "enforcement":
-        case.previous_state = case.state
-        case.state = State.DECIDED
         case.decision = Decision(text="调解不成，依法启动征缴程序", decided_at=st.now, source="受理部门", agreed=False)
-        st.tx.event("transition", transition="T14", label="调解不成", **{"from": State.MEDIATION.value,
-                                                                          "to": State.DECIDED.value})
+    st.move("T14", to=targets[next_step])
+    if next_step == "enforcement":
         return "调解不成，可用 enforce start 启动征缴执法。"
-    case.previous_state, case.state = case.state, targets[next_step]
-    st.tx.event("transition", transition="T14", label="调解不成",
-                **{"from": State.MEDIATION.value, "to": case.state.value})
     return "调解不成，转入调查核实。"
 
 
 # -- notice and follow-up (T17–T21) ---------------------------------------------------------------
 def notify(st: Step, *, served_at: date | None = None, method: str = "直接送达") -> str:
     case = st.case
-    if case.state not in (State.DIRECT, State.DECIDED):
-        raise refused(case, "书面反馈（T17）")
+    st.expect("T17")
     if case.decision is None:
         raise MissingData("尚无处理意见：请先用 decide --text 记录处理意见。")
     doc = st.issue("D12", recipient=case.applicant.name)
@@ -772,8 +692,7 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
     case = st.case
     if case.state is State.NOTIFIED:
         st.move("T18")
-    if case.state is not State.FOLLOW_UP:
-        raise refused(case, "跟踪回访（T18–T20）")
+    st.expect("T19", "T20", what="跟踪回访（T18–T20）")
     fu = FollowUp(at=st.now, method=method, by=st.actor, respondent=respondent,
                   satisfaction=Satisfaction(satisfaction), objection=objection,
                   remedy=RemedyKind(remedy) if remedy else None, suggestions=suggestions)
@@ -809,7 +728,8 @@ def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_
         if case.state is not State.REMEDY:
             return f"已登记当事人申请{kind}。"
     if outcome:
-        if case.state is not State.REMEDY or not case.remedies:
+        st.expect("T21")
+        if not case.remedies:
             raise refused(case, "登记救济结果（T21）")
         r = case.remedies[-1]
         r.outcome, r.closed_at, r.status = outcome, closed_at or st.today, status or "已结束"
@@ -860,8 +780,7 @@ def parse_arrears(lines: Sequence[str]) -> list[ArrearsLine]:
 
 def enforce_start(st: Step, arrears: Sequence[ArrearsLine], respondent: str | None = None) -> str:
     case = st.case
-    if case.state not in TRANSITIONS["T22"][0]:
-        raise refused(case, "转入征缴执法（T22）")
+    st.expect("T22")
     if not arrears:
         raise MissingData("请用 --arrears 列出欠费明细（险种,所属期,应缴,已缴）。")
     who = respondent or (case.counterparty.name if case.counterparty and case.counterparty.kind is PartyKind.UNIT
@@ -882,6 +801,7 @@ def _enter(st: Step, step: EnforcementStep, note: str | None = None, **extra: An
     case = st.case
     enf = case.enforcement
     assert enf is not None
+    machine.enter_step(case, step)
     docs: list[str] = []
     pay_by: date | None = None
     who = enf.respondent
@@ -923,8 +843,6 @@ def _enter(st: Step, step: EnforcementStep, note: str | None = None, **extra: An
         dept = extra.get("dept") or "RSJ"
         docs.append(st.issue("D24", extra={"dept": dept}, recipient=st.settings.dept_name(dept)).doc_id)
     enf.history.append(EnforcementEvent(step=step, at=st.now, note=note, doc_ids=docs, pay_by=pay_by))
-    if step not in (E.E4, E.E_FINE):
-        enf.step = step
     st.tx.event("enforcement", step=step.value, label=step.label, documents=docs, note=note)
 
 
@@ -936,11 +854,8 @@ def enforce_step(st: Step, step: str, *, note: str | None = None, **extra: Any) 
         target = EnforcementStep(step)
     except ValueError:
         raise CasefileError(f"未知的执法步骤“{step}”，应为 E1–E7、E_LIT、E_FINE。") from None
+    machine.check_step(case, target)
     enf = case.enforcement
-    if target not in next_enforcement_steps(enf):
-        allowed = "、".join(f"{s.value}（{s.label}）" for s in next_enforcement_steps(enf)) or "无"
-        raise TransitionRefused(f"当前执法步骤为 {enf.step.value}（{enf.step.label}），不能进入 {target.value}；"
-                                f"可进入：{allowed}；缴纳后用 enforce paid 登记。")
     today = st.today
     if target in (E.E2, E.E3) and enf.pay_by and today <= enf.pay_by:
         raise TransitionRefused(f"缴款期限{date_cn(enf.pay_by)}尚未届满，不能进入下一步（{target.label}）。")
@@ -976,9 +891,9 @@ def _served_on(case: Case, doc_type: str) -> date | None:
 
 def enforce_paid(st: Step, paid_on: date, amount: Decimal, outcome: str | None = None) -> str:
     case = st.case
-    if case.state is not State.ENFORCEMENT or case.enforcement is None:
-        raise refused(case, "登记缴纳")
+    machine.check_step(case, E.E_DONE, what="登记缴纳")
     enf = case.enforcement
+    assert enf is not None
     from casefile.documents.context import late_fee_settings
     from casefile.rules.latefee import ArrearsItem, compute_late_fees
 
@@ -991,7 +906,7 @@ def enforce_paid(st: Step, paid_on: date, amount: Decimal, outcome: str | None =
         case.flags.append(Flag.LATE_FEE_GE_PRINCIPAL)
     st.done("e1_pay", "e2_pay", "e3_pay", "e5_wait")
     enf.history.append(EnforcementEvent(step=E.E_DONE, at=st.now, note=enf.outcome))
-    enf.step = E.E_DONE
+    machine.enter_step(case, E.E_DONE)
     st.tx.event("enforcement", step="E_DONE", paid_on=paid_on.isoformat(), amount=str(amount),
                 late_fee=str(fees.total_fee))
     return f"已登记缴纳 ¥{amount:,}（滞纳金计至{date_cn(paid_on)}，合计 ¥{fees.total_fee:,}），可用 close 办结。"
@@ -1035,7 +950,7 @@ def reopen(st: Step, reason: str) -> str:
         raise MissingData("请用 --reason 写明重新办理的理由。")
     if case.state is State.CLOSED:
         back = case.previous_state if case.previous_state and case.previous_state is not State.CLOSED else State.FOLLOW_UP
-        case.state, case.previous_state = back, State.CLOSED
+        machine.apply(case, "reopen", back)
         case.closed_at = None
         st.done("archive")
         st.tx.event("reopened", reason=reason, **{"from": "CLOSED", "to": back.value})

@@ -67,6 +67,8 @@ from casefile.archive.rules import (
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, ExternalToolError, StorageError
+from casefile.machine import allowed_steps, allows
+from casefile.machine import apply as apply_transition
 from casefile.models.case import Case
 from casefile.models.enums import Retention, State
 from casefile.models.records import ArchiveInfo, DocumentRecord
@@ -87,7 +89,6 @@ from casefile.store import (
     sha256_file,
 )
 
-ARCHIVABLE = (State.CLOSED, State.REDIRECTED)
 OFFICE_SUFFIXES = frozenset({".doc", ".docx", ".odt", ".rtf", ".wps", ".xls", ".xlsx", ".ods", ".et", ".ppt",
                              ".pptx", ".odp", ".txt", ".csv"})
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".heic"})
@@ -144,9 +145,7 @@ class Preflight:
 def preflight(ws: Workspace, dossier: Dossier, case: Case) -> Preflight:
     """Everything that must hold before anything is built; every problem at once."""
     problems: list[str] = []
-    if case.state not in ARCHIVABLE:
-        from casefile.workflow import allowed_steps
-
+    if not allows(case, "T24"):
         nxt = "、".join(allowed_steps(case))
         problems.append(f"案件当前状态为“{case.state.label}”，尚未办结，办结后方可归档"
                         + (f"（可进行的操作：{nxt}）" if nxt else ""))
@@ -709,8 +708,7 @@ def _seal(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, st: _Stag
     assert a is not None
     a.payload_oxum = payload_oxum
     a.manifest_sha256 = sha256_bytes(manifests["sha256"])
-    staged.previous_state = case.state
-    staged.state = State.ARCHIVED
+    apply_transition(staged, "T24")
     for dl in staged.deadlines:
         if dl.step == "archive" and dl.done_at is None:
             dl.done_at = local_date(now)

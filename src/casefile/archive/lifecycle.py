@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from casefile import machine
 from casefile.archive import preservation
 from casefile.archive.build import make_readonly, recover, remove_tree
 from casefile.archive.checks import year_numbers
@@ -90,7 +91,7 @@ def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, act
         new_id = f"{settings.office.case_prefix}-{settings.office.region_code}-{year}-{seq:04d}"
         new.id, new.year, new.seq = new_id, year, seq
         new.number = format_wenhao(settings.office.case_daizi, year, seq)
-        new.state, new.previous_state = closed_from, State.ARCHIVED
+        machine.apply(new, "reopen", closed_from)
         new.closed_at, new.close_reason, new.archive = None, None, None
         new.reopened_from = old.id
         new.note = "\n".join(x for x in (old.note, f"重新办理（原案件 {old.id}，档号 {a.dang_hao}）：{reason.strip()}") if x)
