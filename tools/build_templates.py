@@ -13,16 +13,17 @@ Layout constants and their source (GB/T 9704-2012《党政机关公文格式》,
 
 - Paper A4 210 × 297 mm (§5.2.1). Margins: 天头 37 mm (top), 订口 28 mm (left) (§5.2.2);
   bottom 35 mm and right 26 mm follow from the 版心 156 × 225 mm.
-- Grid: 22 lines × 28 characters of 3号 (16 pt) per page (§5.2.3). Word stores this as
-  ``w:docGrid w:type="linesAndChars"``:
+- Grid: 22 lines × 28 characters of 3号 (16 pt) per page (§5.2.3), stored as
+  ``w:docGrid w:type="lines" w:linePitch="579"`` plus text condensed by 0.25 pt (``w:spacing w:val="-5"``
+  in the document defaults):
   * ``linePitch`` = 579 twips = 28.95 pt (225 mm = 12 756 twips; 22 × 579 = 12 738 ≤ 12 756, so 22
     lines fit; 580 would push the 22nd line off the page). Body paragraphs use the same value as an
     exact line spacing, so text sits on the grid in Word, WPS and LibreOffice alike.
-  * ``charSpace`` = −849: the character pitch is 156 mm / 28 = 15.79 pt, i.e. 0.207 pt less than
-    the 16 pt default font size; Word stores the difference in 1/4096 pt (−0.207 × 4096 ≈ −849).
-    LibreOffice up to 7.5 mis-renders a negative charSpace (two grid cells per character), so the
-    PDF conversion hands it a copy with charSpace="0" (``casefile.documents.pdf.libreoffice_copy``,
-    used by the application and by ``--preview`` alike); the templates keep −849.
+  * 28 characters: the 156 mm 版心 is 442.2 pt, 28 × 16 pt = 448 pt does not fit, 28 × 15.75 pt = 441 pt
+    does. Word's own way (``linesAndChars`` with ``charSpace`` −849) is not used because LibreOffice 7.4
+    lays it out as one or two grid cells per character (1 or 14 characters a line) and with charSpace 0
+    as 27; the condensed text on a line grid gives 28 in Word, WPS and LibreOffice, so a plain
+    ``soffice --convert-to pdf`` of the .docx and casefile's own conversion agree.
 - Fonts (§5.2.4, §7): title 2号小标宋 (22 pt, ``方正小标宋简体``); body 3号仿宋 (16 pt,
   ``仿宋_GB2312``); level-1 headings "一、" 3号黑体; level-2 "（一）" 3号楷体 (``楷体_GB2312``);
   levels 3–4 "1." "（1）" 仿宋. Only the East Asian font name is set (``w:eastAsia``); Latin text
@@ -99,7 +100,7 @@ PAGE_W, PAGE_H = mm(210), mm(297)  # A4
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), mm(26)
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 版心 width 156 mm = 8844 twips
 LINE_PITCH = 579  # 28.95 pt: 22 lines in the 225 mm 版心
-CHAR_SPACE = -849  # 28 characters of 16 pt in the 156 mm 版心
+CONDENSE = -5  # 1/20 pt: 16 pt characters at 15.75 pt, 28 to the 156 mm 版心
 CHAR = TEXT_W / 28  # one grid character (≈ 315.9 twips)
 HEADER_DIST = mm(30)  # 信函格式: organ name 30 mm from the top of the page
 FOOTER_DIST = mm(20)  # footer bottom 20 mm above the page edge (信函 double rule; page numbers)
@@ -523,7 +524,7 @@ def install_styles(doc: Any) -> None:
     defaults = parse_xml(
         f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>"
         f'<w:rFonts w:ascii="{TNR}" w:hAnsi="{TNR}" w:eastAsia="{FS}" w:cs="{TNR}"/>'
-        '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
+        f'<w:spacing w:val="{CONDENSE}"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
         '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
         "</w:docDefaults>"
@@ -544,7 +545,7 @@ def install_styles(doc: Any) -> None:
     normal.append(
         parse_xml(
             f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{TNR}" w:hAnsi="{TNR}" w:eastAsia="{FS}" w:cs="{TNR}"/>'
-            '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
+            f'<w:spacing w:val="{CONDENSE}"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
         )
     )
     for s in STYLES:
@@ -845,7 +846,7 @@ def _page_setup(section: Any) -> None:
     )
     cols = parse_xml(f'<w:cols {nsdecls("w")} w:space="425"/>')
     grid = parse_xml(
-        f'<w:docGrid {nsdecls("w")} w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="{CHAR_SPACE}"/>'
+        f'<w:docGrid {nsdecls("w")} w:type="lines" w:linePitch="{LINE_PITCH}"/>'
     )
     # schema order: headerReference*, footerReference*, …, pgSz, pgMar, …, cols, …, titlePg, …, docGrid
     refs = [c for c in sect if c.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:type"))]
@@ -2997,8 +2998,8 @@ def check_template(path: Path, spec: DocSpec) -> list[str]:
             if abs(getattr(s, name) - Mm(want)) > Mm(0.1):
                 problems.append(f"{name} is not {want} mm")
         grid = s._sectPr.find(qn("w:docGrid"))
-        if grid is None or grid.get(qn("w:type")) != "linesAndChars":
-            problems.append("no linesAndChars document grid")
+        if grid is None or grid.get(qn("w:type")) != "lines" or grid.get(qn("w:linePitch")) != str(LINE_PITCH):
+            problems.append(f"no line grid of {LINE_PITCH} twips (22 lines a page)")
     # every tag sits in one run; no full-width braces or curly quotes inside tags
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode("utf-8")
@@ -3062,7 +3063,7 @@ def preview(paths: list[Path], out_dir: Path) -> int:
     if find_soffice() is None or not rendered:
         print("soffice not found: rendered .docx only", file=sys.stderr)
         return failures
-    # the conversion the application uses, charSpace workaround included
+    # the conversion the application uses (faces from casefile/data/fonts.conf, PDF/A-2b)
     convert_many(rendered, out_dir, timeout=600)
     for old in out_dir.glob("D[0-9][0-9]-*.png"):
         old.unlink()

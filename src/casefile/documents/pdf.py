@@ -5,10 +5,16 @@ would otherwise fight over one profile lock and the second would silently do not
 process group so that a timeout kills soffice.bin and oosplash together and nothing is left
 behind. The PDF is produced in a private folder and moved into place only when complete.
 
-A .docx whose document grid has a negative ``w:charSpace`` (GB/T 9704's 28 characters per line,
-stored as −849 by Word and by ``tools/build_templates.py``) is converted from a private copy with
-``charSpace="0"``: LibreOffice up to 7.5 gives each character two grid cells, so a line of body
-text holds 14 characters instead of 28 (see ``libreoffice_copy``). The source file is never changed.
+Every PDF is PDF/A-2b (fonts embedded, sRGB output intent, XMP), set in the faces that
+``casefile/data/fonts.conf`` maps the templates' official font names to; before LibreOffice starts,
+:func:`casefile.documents.fonts.require_faces` refuses if one of those faces is missing. Inside a
+:func:`casefile.documents.office.warm_office` block the conversions go to one running LibreOffice.
+
+casefile's templates reach 28 characters a line on a line grid with condensed text. A .docx from
+elsewhere whose grid has a negative ``w:charSpace`` (Word's way of storing 28 characters a line) is
+converted from a private copy with ``charSpace="0"``: LibreOffice 7.4 gives each character one or two
+grid cells, so a line of body text holds 1 or 14 characters (see ``libreoffice_copy``). The source file
+is never changed.
 """
 
 from __future__ import annotations
@@ -24,13 +30,17 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from casefile.documents.fonts import require_faces, soffice_env
 from casefile.errors import ExternalToolError
 
 __all__ = ["SOFFICE_VAR", "convert_many", "convert_to_pdf", "find_soffice", "libreoffice_copy"]
 
 SOFFICE_VAR = "CASEFILE_SOFFICE"
 DEFAULT_TIMEOUT = 120.0
+#: PDF/A-2b through the command line (JSON filter options, LibreOffice ≥ 7.4)
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 #: ``w:charSpace`` of a ``w:docGrid`` (the only element that carries it), when negative
 _NEGATIVE_CHAR_SPACE = re.compile(rb'(<w:docGrid\b[^>]*?\bw:charSpace=")-\d+(")')
 
@@ -98,6 +108,12 @@ def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_
             f"未找到 LibreOffice（soffice），无法生成 PDF。请安装 LibreOffice（如 apt-get install "
             f"libreoffice-writer fonts-wqy-zenhei），或用环境变量 {SOFFICE_VAR} 指定 soffice 的路径。"
         )
+    require_faces()
+    from casefile.documents.office import current_office
+
+    office = current_office()
+    if office is not None:
+        return _convert_warm(office, docxs, out_dir, timeout)
     names = "、".join(p.name for p in docxs[:3]) + ("等" if len(docxs) > 3 else "")
     # beside out_dir, which callers take from store.scratch_dir: a killed conversion leaves nothing in /tmp
     profile = Path(tempfile.mkdtemp(prefix="casefile-lo-profile-", dir=out_dir.parent))
@@ -108,12 +124,12 @@ def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_
         sources = [staged / p.name if libreoffice_copy(p, staged / p.name) else p.resolve() for p in docxs]
         cmd = [
             exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
-            "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+            "--norestore", "--nodefault", "--nolockcheck", "--convert-to", PDFA_FILTER,
             "--outdir", str(work), *(str(p) for p in sources),
         ]
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    start_new_session=True, env={**os.environ, "HOME": str(profile)})
+                                    start_new_session=True, env={**soffice_env(), "HOME": str(profile)})
         except OSError as exc:
             raise ExternalToolError(f"无法启动 LibreOffice（{exe}）：{exc.strerror}。") from None
         try:
@@ -127,22 +143,38 @@ def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_
         finally:
             # oosplash may exit before soffice.bin; whatever is left of the group goes now.
             _kill_group(proc)
-        out: list[Path] = []
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for p in docxs:
-            made = work / f"{p.stem}.pdf"
-            if not made.is_file() or made.stat().st_size == 0 or made.read_bytes()[:5] != b"%PDF-":
-                detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-                why = f"（{detail[0]}）" if detail else ""
-                raise ExternalToolError(
-                    f"LibreOffice 未能把 {p.name} 转换为 PDF（退出码 {proc.returncode}）{why}。"
-                )
-            target = out_dir / made.name
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copyfile(made, tmp)
-            os.replace(tmp, target)
-            out.append(target)
-        return out
+        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+        why = f"（退出码 {proc.returncode}）" + (f"（{detail[0]}）" if detail else "")
+        return _collect(docxs, work, out_dir, why)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _collect(docxs: Sequence[Path], work: Path, out_dir: Path, why: str) -> list[Path]:
+    """Move the PDFs made in ``work`` into ``out_dir`` (each atomically); refuse if one is missing."""
+    out: list[Path] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for p in docxs:
+        made = work / f"{p.stem}.pdf"
+        if not made.is_file() or made.stat().st_size == 0 or made.read_bytes()[:5] != b"%PDF-":
+            raise ExternalToolError(f"LibreOffice 未能把 {p.name} 转换为 PDF{why}。")
+        target = out_dir / made.name
+        tmp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(made, tmp)
+        os.replace(tmp, target)
+        out.append(target)
+    return out
+
+
+def _convert_warm(office: Any, docxs: Sequence[Path], out_dir: Path, timeout: float) -> list[Path]:
+    work = Path(tempfile.mkdtemp(prefix="casefile-lo-out-", dir=out_dir.parent))
+    try:
+        staged = work / "src"
+        staged.mkdir()
+        for p in docxs:
+            src = staged / p.name if libreoffice_copy(p, staged / p.name) else p.resolve()
+            office.convert(src, work / f"{p.stem}.pdf", timeout)
+        return _collect(docxs, work, out_dir, "")
+    finally:
         shutil.rmtree(work, ignore_errors=True)
