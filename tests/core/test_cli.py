@@ -64,7 +64,7 @@ def test_init_and_bad_inputs(tmp_path: Path) -> None:
     assert_clean_failure(run(ws, "triage"), 2, "缺少参数")
     assert_clean_failure(run(ws, "list", "--state", "NOPE"), 2, "NOPE")
     # bad case ids: refused, exit 1
-    assert_clean_failure(run(ws, "show", "../../etc"), 1, "格式不正确")
+    assert_clean_failure(run(ws, "show", "../../etc"), 1, "不是已登记的案件ID、案件编号或工单号")
     assert_clean_failure(run(ws, "show", "SBZY-140932-2026-9999"), 1, "找不到案件")
     # a form with bad check digits and a missing field: every finding, nothing written
     bad = tmp_path / "bad.yaml"

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+from casefile.cli.common import (
+    CASE_METAVAR,
+    CASE_REF,
+    AppContext,
+    echo,
+    emit_json,
+    json_option,
+    pass_app,
+    warn,
+)
 
 if TYPE_CHECKING:
     from casefile.archive.checks import ArchiveCheck
@@ -24,7 +33,7 @@ def _progress() -> Callable[[str], None] | None:
 
 
 @click.command()
-@click.argument("case_ids", nargs=-1, metavar="[案件ID]...")
+@click.argument("case_ids", nargs=-1, metavar=f"[{CASE_METAVAR}]...", type=CASE_REF)
 @click.option("--filer", metavar="姓名", help="立卷人；默认 casefile.toml [archive] filer，再退而使用操作人。")
 @click.option("--checker", metavar="姓名", help="检查人；默认 casefile.toml [archive] checker。")
 @click.option("--void", "void", metavar="年度-件号",
@@ -109,7 +118,7 @@ def _render_findings(title: str, findings: list[Finding]) -> None:
 
 
 @click.command()
-@click.argument("case_ids", nargs=-1, metavar="[案件ID]...")
+@click.argument("case_ids", nargs=-1, metavar=f"[{CASE_METAVAR}]...", type=CASE_REF)
 @click.option("--all", "all_cases", is_flag=True, help="校验工作区中全部已归档的案卷。")
 @click.option("--quick", is_flag=True,
               help="快速检测：只核对文件名单、数量与大小（Payload-Oxum）和清单文件，不重新计算全部校验值。")
@@ -182,7 +191,7 @@ def transfer(app: AppContext, year: int, dest: Path, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.option("--request", "mode", flag_value="request", help="申请销毁（须给出 --by 与 --reason）。")
 @click.option("--approve", "mode", flag_value="approve", help="批准销毁（批准人须与申请人不同）。")
 @click.option("--by", required=True, metavar="姓名", help="申请人或批准人。")

@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+from casefile.cli.common import (
+    CASE_METAVAR,
+    CASE_REF,
+    AppContext,
+    echo,
+    emit_json,
+    json_option,
+    pass_app,
+    warn,
+)
 
 EXAMPLES = ("unit", "minimal", "flexible", "naiman")
 
@@ -176,7 +185,7 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
 
 
 @click.command()
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.option("--reveal", is_flag=True, help="显示完整的身份证号、手机号、账号（查看行为记入日志）。")
 @click.option("--purpose", default="办案需要", show_default=True, metavar="用途", help="与 --reveal 同用：查看用途。")
 @json_option

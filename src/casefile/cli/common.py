@@ -59,6 +59,24 @@ class AppContext:
         return self._now
 
 
+class CaseRef(click.ParamType):
+    """A case as people quote it: case id, 案件编号 (偏税社争〔2026〕3号, brackets as [] or ()) or 工单号."""
+
+    name = "案件ID/案件编号/工单号"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from casefile.caseref import resolve_case
+
+        app = ctx.find_object(AppContext) if ctx is not None else None
+        if app is None:
+            return str(value)
+        return resolve_case(app.ws, str(value))
+
+
+CASE_REF = CaseRef()
+CASE_METAVAR = "案件ID或编号"
+
+
 def pass_app(f: F) -> F:
     @click.pass_context
     def wrapper(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:

@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+from casefile.cli.common import (
+    CASE_METAVAR,
+    CASE_REF,
+    AppContext,
+    echo,
+    emit_json,
+    json_option,
+    pass_app,
+    warn,
+)
 
 
 def _parse_sets(values: tuple[str, ...]) -> dict[str, Any]:
@@ -75,7 +84,7 @@ class _IssueCommand(click.Command):
 
 
 @doc.command("issue", cls=_IssueCommand, hidden=True)
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.argument("doc_type", metavar="文书类型")
 @click.option("--pdf", is_flag=True, help="同时生成 PDF（需要 LibreOffice）。")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="目录",

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+from casefile.cli.common import (
+    CASE_METAVAR,
+    CASE_REF,
+    AppContext,
+    echo,
+    emit_json,
+    json_option,
+    pass_app,
+    warn,
+)
 
 if TYPE_CHECKING:
     from casefile.evidence.pipeline import IngestResult
@@ -37,7 +46,7 @@ def evidence() -> None:
 
 
 @evidence.command("add")
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件...")
 @click.option("--slot", metavar="名称", help="证据名称（如 工资条、劳动合同）。")
 @json_option
@@ -60,7 +69,7 @@ def add(app: AppContext, case_id: str, files: tuple[Path, ...], slot: str | None
 
 
 @evidence.command("unlock")
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.argument("ev_id", metavar="证据编号")
 @click.option("--password", metavar="密码", help="打开密码；不给出时提示输入（不回显）。")
 @pass_app
@@ -76,7 +85,7 @@ def unlock(app: AppContext, case_id: str, ev_id: str, password: str | None) -> N
 
 
 @evidence.command("list")
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @json_option
 @pass_app
 def list_(app: AppContext, case_id: str, as_json: bool) -> None:
@@ -159,7 +168,7 @@ def watch(app: AppContext, once: bool, interval: float | None, as_json: bool) ->
 
 
 @click.command()
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.option("--slot", metavar="名称", help="证据名称（如 工资条），印在封面上并随二维码记入证据记录。")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="输出的 PDF 文件（默认：当前目录下的 封面-<案件ID>[-名称].pdf）。")

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app
+from casefile.cli.common import CASE_METAVAR, CASE_REF, AppContext, echo, emit_json, json_option, pass_app
 
 
 def _run(app: AppContext, case_id: str, action: Callable[[Any], str], as_json: bool) -> None:
@@ -40,7 +40,7 @@ def _datetime(value: str, name: str) -> datetime:
     return parse_datetime(value, name)
 
 
-CASE = click.argument("case_id", metavar="案件ID")
+CASE = click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 
 
 @click.command()

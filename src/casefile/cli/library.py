@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+from casefile.cli.common import (
+    CASE_METAVAR,
+    CASE_REF,
+    AppContext,
+    echo,
+    emit_json,
+    json_option,
+    pass_app,
+    warn,
+)
 
 
 @click.group()
@@ -22,7 +31,7 @@ def typical() -> None:
 
 
 @typical.command("add")
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @json_option
 @pass_app
 def add(app: AppContext, case_id: str, as_json: bool) -> None:

@@ -100,6 +100,9 @@ def _localise(cmd: click.Command) -> None:
 def cli(ctx: click.Context, workspace: str | None, user: str | None) -> None:
     """casefile：社会保险费征缴争议联合处置案卷系统。
 
+    凡要求“案件ID”之处，也可以填文书上印的案件编号（如 偏税社争〔2026〕3号，括号可打成 [] 或 ()）
+    或热线工单号。
+
     \b
     环境变量：
       CASEFILE_HOME   工作区目录

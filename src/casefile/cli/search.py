@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, is_tty, json_option, pass_app, warn
+from casefile.cli.common import (
+    CASE_METAVAR,
+    CASE_REF,
+    AppContext,
+    echo,
+    emit_json,
+    is_tty,
+    json_option,
+    pass_app,
+    warn,
+)
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -153,7 +163,7 @@ def search(app: AppContext, query: tuple[str, ...], kinds: tuple[str, ...], cate
 
 
 @click.command()
-@click.argument("case_id", metavar="案件ID")
+@click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_CHOICES),
               help="在哪些类别中找（默认：案件和典型案例；law 可找相关法规）。")
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True, metavar="N", help="最多列出 N 条。")
