@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages casefile uses for PDF conversion, OCR and archive checks.
+# Installs the Debian packages casefile uses for PDF conversion, OCR, archive checks and the web tests.
 # Safe to run repeatedly; skips what is already there. Needs root (CI runs as root).
 #
 # Document faces (see src/casefile/documents/fonts.conf, which maps the official font names to them):
@@ -11,7 +11,8 @@
 # python3-uno lets casefile keep one LibreOffice warm for a batch of conversions.
 set -euo pipefail
 PKGS=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2
-      fonts-wqy-zenhei fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim qpdf poppler-utils poppler-data)
+      fonts-wqy-zenhei fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim qpdf poppler-utils poppler-data
+      chromium postgresql)  # web: the browser tests drive Debian's chromium; tests start a real PostgreSQL
 FANDOL_DIR=/usr/local/share/fonts/casefile-fandol
 FANDOL=(FandolFang-Regular.otf FandolKai-Regular.otf FandolSong-Regular.otf FandolHei-Regular.otf)
 

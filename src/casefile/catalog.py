@@ -17,13 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile.access import involvement
 from casefile.errors import CasefileError, CorruptRecord, StorageError
 
 if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydantic models
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -59,6 +60,7 @@ CREATE INDEX IF NOT EXISTS deadlines_case ON deadlines(case_id);
 CREATE INDEX IF NOT EXISTS deadlines_open ON deadlines(done_at, due);
 CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines(due);
 CREATE INDEX IF NOT EXISTS deadlines_live ON deadlines(live, due, received_at);
+CREATE TABLE IF NOT EXISTS case_depts (case_id TEXT, dept TEXT, active INTEGER, PRIMARY KEY (dept, case_id));
 CREATE TABLE IF NOT EXISTS followups (case_id TEXT, at TEXT, satisfaction TEXT, objection INTEGER, remedy TEXT);
 CREATE INDEX IF NOT EXISTS followups_case ON followups(case_id);
 CREATE INDEX IF NOT EXISTS followups_at ON followups(at);
@@ -71,7 +73,8 @@ CREATE INDEX IF NOT EXISTS enforcement_events_case ON enforcement_events(case_id
 CREATE INDEX IF NOT EXISTS enforcement_events_at ON enforcement_events(at);
 """
 
-CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events")
+CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events",
+                "case_depts")
 
 
 def catalog_path(ws: Workspace) -> Path:
@@ -170,7 +173,19 @@ def _discard(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
-def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+def dept_resolver(ws: Workspace) -> Callable[[str], str | None]:
+    """Department name, alias or code → code, from the raw casefile.toml (no pydantic on this path)."""
+    table: dict[str, str] = {}
+    for d in ws.raw.get("departments", []):
+        code = str(d.get("code", ""))
+        for key in (code, d.get("name"), *d.get("aliases", [])):
+            if key:
+                table.setdefault(str(key), code)
+    return lambda text: table.get(text.strip())
+
+
+def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None = None
+          ) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
     last_follow = case.followups[-1] if case.followups else None
     open_due = [d.due for d in case.deadlines if d.done_at is None]
     text = " ".join(x for x in [case.claim, case.applicant.name, case.counterparty.name if case.counterparty else "",
@@ -240,12 +255,15 @@ def _rows(case: Case, case_sha: str) -> tuple[dict[str, Any], dict[str, list[tup
         "enforcement_events": [
             (case.id, ev.step.value, ev.at.isoformat()) for ev in (case.enforcement.history if case.enforcement else [])
         ],
+        "case_depts": [(case.id, i.dept, int(i.active))
+                       for i in involvement(case, to_code or (lambda t: t or None)).values()],
     }
     return main, children
 
 
-def _write(con: sqlite3.Connection, case: Case, case_sha: str, transitions: Sequence[tuple[str, str, str]] = ()) -> None:
-    main, children = _rows(case, case_sha)
+def _write(con: sqlite3.Connection, case: Case, case_sha: str, transitions: Sequence[tuple[str, str, str]] = (),
+           to_code: Callable[[str], str | None] | None = None) -> None:
+    main, children = _rows(case, case_sha, to_code)
     children["state_changes"] = [(case.id, at, a, b) for at, a, b in transitions]
     cols = ", ".join(main)
     marks = ", ".join("?" for _ in main)
@@ -276,14 +294,15 @@ def upsert(ws: Workspace, case: Case) -> None:
     with connect(ws) as con:
         con.execute("BEGIN IMMEDIATE")
         try:
-            _write(con, case, sha256_bytes(case_bytes(case)), transitions_of(entries))
+            _write(con, case, sha256_bytes(case_bytes(case)), transitions_of(entries), dept_resolver(ws))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
 
 
-CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events")
+CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events",
+                "case_depts")
 
 
 def remove(ws: Workspace, case_id: str) -> None:
@@ -311,6 +330,7 @@ def _fill(ws: Workspace, con: sqlite3.Connection, progress: Callable[[str], None
     from casefile.store import iter_dossiers, sha256_file
 
     report = RebuildReport()
+    to_code = dept_resolver(ws)
     con.execute("BEGIN IMMEDIATE")
     try:
         for table in ("cases", *CHILD_TABLES):
@@ -322,7 +342,7 @@ def _fill(ws: Workspace, con: sqlite3.Connection, progress: Callable[[str], None
             except CasefileError as exc:
                 report.skipped.append((d.case_id, exc.message))
                 continue
-            _write(con, case, sha256_file(d.case_path), transitions_of(entries))
+            _write(con, case, sha256_file(d.case_path), transitions_of(entries), to_code)
             report.cases += 1
             if progress:
                 progress(d.case_id)
@@ -357,12 +377,15 @@ class CaseFilter:
     overdue_on: date | None = None
     flag: str | None = None
     limit: int | None = None
+    offset: int = 0
+    visible_to: str | None = None  # a department code: only cases it is or was involved in
+    received_month: str | None = None  # YYYY-MM
 
 
 OVERDUE_SORT_AT = 5000  # overdue cases up to which `list --overdue` sorts them instead of walking by date
 
 
-def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
+def _where(f: CaseFilter) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     args: list[Any] = []
     if f.states:
@@ -386,9 +409,21 @@ def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
     if f.flag:
         where.append("flags LIKE ?")
         args.append(f'%"{f.flag}"%')
+    if f.visible_to:
+        where.append("id IN (SELECT case_id FROM case_depts WHERE dept = ?)")
+        args.append(f.visible_to)
+    if f.received_month:
+        where.append("received_date >= ? AND received_date < ?")
+        y, m = (int(x) for x in f.received_month.split("-"))
+        args.extend([f"{y:04d}-{m:02d}-01", f"{y + m // 12:04d}-{m % 12 + 1:02d}-01"])
     if f.overdue_on:
         where.append("next_due IS NOT NULL AND next_due < ?")
         args.append(f.overdue_on.isoformat())
+    return where, args
+
+
+def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
+    where, args = _where(f)
     with connect(ws) as con:
         sql = "SELECT * FROM cases"
         if f.overdue_on:
@@ -401,7 +436,17 @@ def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
         sql += " ORDER BY received_at DESC"
         if f.limit:
             sql += f" LIMIT {int(f.limit)}"
+            if f.offset:
+                sql += f" OFFSET {int(f.offset)}"
         return con.execute(sql, args).fetchall()
+
+
+def count_cases(ws: Workspace, f: CaseFilter) -> int:
+    """How many cases :func:`list_cases` would list without its limit."""
+    where, args = _where(f)
+    with connect(ws) as con:
+        sql = "SELECT COUNT(*) FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(con.execute(sql, args).fetchone()[0])
 
 
 # ``live`` is set when the rows are written (open deadline of an open case), so the 台账 reads one
@@ -409,11 +454,18 @@ def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
 _OPEN_DEADLINES = "FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.live = 1"
 
 
+_DEPT_CASES = " AND d.case_id IN (SELECT case_id FROM case_depts WHERE dept = ?)"
+
+
 def open_deadlines(con: sqlite3.Connection, until: date | None = None, *, since: date | None = None,
-                   limit: int | None = None) -> list[sqlite3.Row]:
-    """Open deadlines of open cases, most urgent first (``since`` ≤ due ≤ ``until``)."""
+                   limit: int | None = None, dept: str | None = None) -> list[sqlite3.Row]:
+    """Open deadlines of open cases, most urgent first (``since`` ≤ due ≤ ``until``); with ``dept``
+    only those of cases that department is involved in."""
     sql = "SELECT d.*, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags " + _OPEN_DEADLINES
     args: list[Any] = []
+    if dept is not None:
+        sql += _DEPT_CASES
+        args.append(dept)
     if until is not None:
         sql += " AND d.due <= ?"
         args.append(until.isoformat())
@@ -426,9 +478,13 @@ def open_deadlines(con: sqlite3.Connection, until: date | None = None, *, since:
     return con.execute(sql, args).fetchall()
 
 
-def count_open_deadlines(con: sqlite3.Connection, since: date | None, until: date | None) -> int:
+def count_open_deadlines(con: sqlite3.Connection, since: date | None, until: date | None,
+                         dept: str | None = None) -> int:
     sql = "SELECT COUNT(*) FROM deadlines d WHERE d.live = 1"
     args: list[Any] = []
+    if dept is not None:
+        sql += _DEPT_CASES
+        args.append(dept)
     if since is not None:
         sql += " AND d.due >= ?"
         args.append(since.isoformat())

@@ -653,7 +653,8 @@ def build_filters(
 
 # -- queries ------------------------------------------------------------------------------------------
 def _run_page(ws: Workspace, built: BuiltQuery, filters: list[Filter], *, page: int, per_page: int,
-              reveal: bool, facets: bool, progress: Progress | None) -> tuple[Page, str, list[str]]:
+              reveal: bool, facets: bool, progress: Progress | None,
+              visible: Callable[[Sequence[str]], set[str]] | None = None) -> tuple[Page, str, list[str]]:
     """Run on the current index; a read error from a damaged index triggers one rebuild and retry."""
     from casefile.errors import SearchError
     from casefile.privacy import mask_text
@@ -664,7 +665,7 @@ def _run_page(ws: Workspace, built: BuiltQuery, filters: list[Filter], *, page: 
         with _session(ws, progress=progress) as sess:
             try:
                 result = searcher.run(sess.engine, built, filters, page=page, per_page=per_page, facets=facets,
-                                      mask=mask)
+                                      mask=mask, visible=visible)
                 return result, sess.engine.name, sess.notices
             except Exception as exc:
                 if attempt == 2:
@@ -687,13 +688,15 @@ def search(
     actor: str = "",
     now: datetime | None = None,
     purpose: str = "办案需要",
+    visible: Callable[[Sequence[str]], set[str]] | None = None,
 ) -> SearchReport:
     """Search everything. ``query`` uses the syntax of :mod:`casefile.search_engines.query`;
     ``filters`` maps a field (kind, category, year, outcome, dept, region, risk, status) to values.
 
     Personal identifiers in titles and snippets are masked unless ``reveal``; revealing is recorded
     (who, when, why) for every case on the page, like ``casefile show --reveal``, so it needs
-    ``actor`` and ``now``.
+    ``actor`` and ``now``. ``visible`` limits hits, counts and facets to the cases a reader may see
+    (see :func:`casefile.search_engines.searcher.run`).
     """
     from casefile.errors import UsageError
     from casefile.search_engines.query import build, parse
@@ -708,7 +711,7 @@ def search(
     if not built.has_text and not flt:
         raise UsageError("请输入检索词，或至少给出一个筛选条件（如 --kind law）。")
     result, engine, notices = _run_page(ws, built, flt, page=page, per_page=per_page, reveal=reveal,
-                                        facets=facets, progress=progress)
+                                        facets=facets, progress=progress, visible=visible)
     if reveal and now is not None:
         _record_reveals(ws, [h.case_id for h in result.hits], actor, now, f"{purpose}（检索：{query}）")
     if result.relaxed:
@@ -738,9 +741,10 @@ def similar(
     actor: str = "",
     now: datetime | None = None,
     purpose: str = "办案需要",
+    visible: Callable[[Sequence[str]], set[str]] | None = None,
 ) -> SearchReport:
     """Cases (and typical cases, statutes … by ``kinds``) that resemble ``case_id`` (more-like-this).
-    ``reveal`` is recorded as in :func:`search`."""
+    ``reveal`` is recorded as in :func:`search`; ``visible`` restricts hits as there."""
     from casefile.errors import UsageError
     from casefile.privacy import mask_text
     from casefile.search_engines import searcher
@@ -765,7 +769,7 @@ def similar(
             return SearchReport(case.id, sess.engine.name, 0, 1, limit, [], {}, [*sess.notices, "该案件没有可用于比对的特征词。"])
         built = BuiltQuery(query, tuple(terms), True)
         page = searcher.run(sess.engine, built, flt, page=1, per_page=limit, facets=True,
-                            mask=None if reveal else mask_text)
+                            mask=None if reveal else mask_text, visible=visible)
         # the feature terms come from the case record itself: an ID number or a credit code can be one
         report = SearchReport(case.id, sess.engine.name, page.total, 1, limit, page.hits, page.facets,
                               sess.notices, terms if reveal else [mask_text(t) for t in terms])

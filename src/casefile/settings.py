@@ -178,6 +178,24 @@ class SearchCfg(Strict):
     engine: Literal["whoosh", "tantivy"] = "whoosh"
 
 
+class WebCfg(Strict):
+    """``[web]``: the browser front end (``casefile serve``)."""
+
+    # "" keeps accounts, sessions and login records in SQLite inside the workspace (.casefile/web.sqlite3);
+    # "postgresql://user:password@host:port/dbname" moves them to PostgreSQL.
+    database: str = ""
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    https: bool = False  # Secure cookies and HSTS: set when the server is reached through HTTPS
+    hosts: list[str] = Field(default_factory=list)  # extra host names the server answers to
+    totp_roles: list[str] = Field(default_factory=list)  # e.g. ["admin", "head"]: second factor required
+    sso_header: str = ""  # e.g. "X-Remote-User" set by the trusted gateway; "" = off
+    sso_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])  # only these may set the header
+    lockout_failures: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=30, ge=1)
+    max_upload_mb: int = Field(default=50, ge=1, le=2048)
+    watcher: bool = True  # run the drop-folder watcher beside the server
+
+
 class EvidenceCfg(Strict):
     stability_seconds: float = Field(default=3.0, ge=0)
     rescan_seconds: float = Field(default=30.0, gt=0)
@@ -201,6 +219,7 @@ class Settings(Strict):
     archive: ArchiveCfg = Field(default_factory=ArchiveCfg)
     search: SearchCfg = Field(default_factory=SearchCfg)
     evidence: EvidenceCfg = Field(default_factory=EvidenceCfg)
+    web: WebCfg = Field(default_factory=WebCfg)
 
     @field_validator("time_limits")
     @classmethod

@@ -31,6 +31,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -176,7 +177,7 @@ class Subject:
         init_workspace(root, profile)
         cfg = root / "casefile.toml"
         text = cfg.read_text(encoding="utf-8")
-        text = text.replace('engine = "whoosh"', f'engine = "{engine}"')
+        text = re.sub(r'(?m)^engine = "\w+"', f'engine = "{engine}"', text)
         head, _, rest = text.partition("[evidence]")
         tail = rest.split("\n[", 1)[1] if "\n[" in rest else ""
         evidence = ("[evidence]\nstability_seconds = 0.1\nrescan_seconds = 1.0\nparse_timeout_seconds = 60.0\n"

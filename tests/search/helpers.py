@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,6 @@ def with_engine(ws: Any, engine: str) -> Any:
 
     cfg = ws.root / "casefile.toml"
     text = cfg.read_text(encoding="utf-8")
-    text = text.replace('engine = "whoosh"', f'engine = "{engine}"')
+    text = re.sub(r'(?m)^engine = "\w+"', f'engine = "{engine}"', text)
     cfg.write_text(text, encoding="utf-8")
     return find_workspace(ws.root)

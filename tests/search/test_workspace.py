@@ -140,6 +140,7 @@ def test_damaged_index_is_rebuilt_not_a_crash(ws: Any, damage: str) -> None:
 
 
 def test_engine_switch_rebuilds(search_ws: Any) -> None:
+    search_ws = with_engine(search_ws, "whoosh")
     make_case(search_ws, 1, claim="反映滞纳金计算有误。")
     search.rebuild(search_ws, workers=1)
     before = search.search(search_ws, "滞纳金").total

@@ -55,6 +55,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fsck": ("casefile.cli.workspace:fsck", "检查所有案卷：格式、日志哈希链、引用文件、目录一致性。"),
     "catalog": ("casefile.cli.workspace:catalog", "案件目录（SQLite）：重建（catalog rebuild）。"),
     "demo": ("casefile.cli.workspace:demo", "生成演示工作区：约30件覆盖全流程的案件。"),
+    "serve": ("casefile.cli.web:serve", "启动网页端（浏览器办案），收件目录监视随之运行。"),
+    "user": ("casefile.cli.web:user", "网页端账号：新建、重置密码、停用、列表、角色。"),
 }
 
 

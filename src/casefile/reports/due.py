@@ -51,8 +51,10 @@ class DueReport:
                 "counts": {k: g.count for k, g in self.groups.items()}, "risks": self.risks}
 
 
-def due_register(ws: Workspace, today: date, *, days: int = 7, limit: int | None = 50) -> DueReport:
-    """Deadlines overdue, due today and due within ``days`` days (at most ``limit`` listed per group)."""
+def due_register(ws: Workspace, today: date, *, days: int = 7, limit: int | None = 50,
+                 dept: str | None = None) -> DueReport:
+    """Deadlines overdue, due today and due within ``days`` days (at most ``limit`` listed per group);
+    with ``dept`` only the cases that department is involved in (its 工作台 in the browser)."""
     from casefile import catalog
     from casefile.reports.risks import case_risks_many
 
@@ -61,9 +63,9 @@ def due_register(ws: Workspace, today: date, *, days: int = 7, limit: int | None
     groups: dict[str, DueGroup] = {}
     with catalog.connect(ws) as con:
         for key, (since, until) in spans.items():
-            items = [_item(ws, r, today) for r in catalog.open_deadlines(con, until, since=since, limit=limit)]
+            items = [_item(ws, r, today) for r in catalog.open_deadlines(con, until, since=since, limit=limit, dept=dept)]
             listed_all = limit is None or len(items) < limit
-            groups[key] = DueGroup(len(items) if listed_all else catalog.count_open_deadlines(con, since, until), items)
+            groups[key] = DueGroup(len(items) if listed_all else catalog.count_open_deadlines(con, since, until, dept), items)
         listed = list(dict.fromkeys(it.case_id for g in groups.values() for it in g.items))
         risks = [r.as_dict() for r in case_risks_many(ws, listed, today, con)] if listed else []
     return DueReport(today, days, groups, risks)

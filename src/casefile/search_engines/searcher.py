@@ -66,11 +66,18 @@ def run(
     per_page: int = 10,
     facets: bool = True,
     mask: Callable[[str], str] | None = None,
+    visible: Callable[[Sequence[str]], set[str]] | None = None,
 ) -> Page:
-    """One page of hits: engine score × the document's prior, ties by id, snippets masked by ``mask``."""
+    """One page of hits: engine score × the document's prior, ties by id, snippets masked by ``mask``.
+
+    ``visible`` (given the case ids of candidate hits, returns those the reader may see) restricts
+    hits, total and facets to what the reader may see; hits of no case (statutes, typical cases)
+    stay. The restricted total counts at most ``VISIBLE_WINDOW`` candidates."""
     page = max(1, page)
     per_page = max(1, per_page)
     want = page * per_page
+    if visible is not None:
+        return _run_visible(engine, built, filters, page, per_page, facets, mask, visible)
     fields = FACET_FIELDS if facets else ()
     res = engine.search(built.query, filters, want + RERANK_EXTRA, fields)
     relaxed = False
@@ -81,6 +88,37 @@ def run(
     chosen = ranked[(page - 1) * per_page : want]
     hits = [_hit(h.stored, h.score * float(h.stored.get("rank", 1.0)), built.needles, mask) for h in chosen]
     return Page(res.total, page, per_page, hits, _sorted_facets(res.facets), relaxed)
+
+
+VISIBLE_WINDOW = 2000
+
+
+def _run_visible(engine: Engine, built: BuiltQuery, filters: Sequence[Filter], page: int, per_page: int,
+                 facets: bool, mask: Callable[[str], str] | None,
+                 visible: Callable[[Sequence[str]], set[str]]) -> Page:
+    def kept(query: Q) -> list[Any]:
+        res = engine.search(query, filters, VISIBLE_WINDOW, ())
+        allowed = visible([str(h.stored.get("case_id") or "") for h in res.hits])
+        return [h for h in res.hits if not h.stored.get("case_id") or h.stored["case_id"] in allowed]
+
+    hits = kept(built.query)
+    relaxed = False
+    if not hits and built.relaxed is not None:
+        relaxed = True
+        hits = kept(built.relaxed)
+    counts: dict[str, dict[str, int]] = {}
+    if facets:
+        for h in hits:
+            for name in FACET_FIELDS:
+                value = h.stored.get(name)
+                values = value if isinstance(value, list) else [value] if value not in (None, "") else []
+                for v in values:
+                    bucket = counts.setdefault(name, {})
+                    bucket[str(v)] = bucket.get(str(v), 0) + 1
+    ranked = sorted(hits, key=lambda h: (-round(h.score * float(h.stored.get("rank", 1.0)), 6), h.id))
+    chosen = ranked[(page - 1) * per_page : page * per_page]
+    out = [_hit(h.stored, h.score * float(h.stored.get("rank", 1.0)), built.needles, mask) for h in chosen]
+    return Page(len(hits), page, per_page, out, _sorted_facets(counts), relaxed)
 
 
 def _hit(stored: dict[str, Any], score: float, needles: Sequence[str], mask: Callable[[str], str] | None) -> Hit:

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "casefile.web"
+    label = "web"
+    verbose_name = "casefile 网页端"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from casefile.web import signals  # noqa: F401  (login records)

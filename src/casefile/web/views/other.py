@@ -1,0 +1,261 @@
+"""检索, 典型案例库, 归档, 月度报告, 风险预警, 账号 and 登录记录."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from casefile.errors import CasefileError
+from casefile.web import perms
+from casefile.web.views.common import account_required, now, ws
+
+SEARCH_ROLES = ("officer", "liaison", "head", "archivist", "reader")
+KINDS = {"": "全部", "case": "案件", "document": "文书", "evidence": "证据", "typical": "典型案例", "law": "法规"}
+
+
+@require_GET
+@account_required
+def search(request: HttpRequest) -> HttpResponse:
+    from django.utils.html import escape
+
+    from casefile import search as search_mod
+
+    perms.require_role(request, *SEARCH_ROLES)
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KINDS else ""
+    page = max(1, min(500, int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1))
+    ctx: dict[str, Any] = {"q": q, "kind": kind, "kinds": KINDS, "nav": "search"}
+    if q or kind:
+        dept = request.user.dept  # type: ignore[union-attr]
+        reader_only = not request.user.has_role("officer", "liaison", "head", "archivist")  # type: ignore[union-attr]
+
+        def visible(ids: Any) -> set[str]:
+            return set() if reader_only else perms.visible_case_ids(dept, list(ids))
+
+        try:
+            rep = search_mod.search(ws(), q, filters={"kind": [kind]} if kind else None, page=page, per_page=10,
+                                    visible=visible)
+        except CasefileError as exc:
+            ctx["error"] = exc.message
+        else:
+            hits = []
+            for h in rep.results:
+                # the snippet marks matches with <em>; everything else is escaped
+                snippet = escape(h.snippet).replace("&lt;em&gt;", "<mark>").replace("&lt;/em&gt;", "</mark>")
+                link = f"/cases/{h.case_id}/" if h.case_id and not reader_only else ""
+                hits.append({"title": h.title, "kind": KINDS.get(h.kind, h.kind), "snippet": mark_safe(snippet),
+                             "link": link, "year": h.year or ""})
+            facet_labels = {"kind": "类型", "category": "争议类别", "year": "年度", "outcome": "结果", "dept": "部门",
+                            "region": "辖区", "risk": "风险"}
+            facets = [(facet_labels.get(k, k), [(KINDS.get(v, ws().dept_name(v)) if k in ("kind", "dept") else v, n)
+                                                for v, n in list(vals.items())[:8]])
+                      for k, vals in rep.facets.items() if vals]
+            ctx.update({"rep": rep, "hits": hits, "facets": facets, "page": page, "pages": rep.pages,
+                        "prev": page - 1 if page > 1 else None, "next": page + 1 if page < rep.pages else None})
+    return render(request, "web/search.html", ctx)
+
+
+# -- 典型案例库 -------------------------------------------------------------------------------------
+@require_GET
+@account_required
+def typical_list(request: HttpRequest) -> HttpResponse:
+    from casefile import library
+
+    perms.require_role(request, *SEARCH_ROLES)
+    items = library.summaries(ws())
+    return render(request, "web/typical.html", {"items": items, "labels": library.STAGE_LABELS, "nav": "typical"})
+
+
+@require_POST
+@account_required
+def typical_action(request: HttpRequest, typical_id: str, action: str) -> HttpResponse:
+    """review / approve / publish by the logged-in account; the drafter never reviews or approves,
+    the reviewer never approves (account display names are unique, so names identify accounts)."""
+    from casefile import library
+
+    user = request.user
+    actor = perms.actor_for(request)
+    try:
+        w = library.load(ws(), typical_id)
+        me = str(user)
+        if action == "review":
+            perms.require_role(request, "head", "officer")
+            if me == w.drafted_by:
+                raise library.TypicalRefused(f"审核人不能是起草人（{w.drafted_by}），请由另一人审核。")
+            rep = library.review(ws(), typical_id, me, actor, now())
+        elif action == "approve":
+            perms.require_role(request, "head")
+            if me in (w.drafted_by, w.reviewer):
+                raise library.TypicalRefused(f"审批人不能是起草人（{w.drafted_by}）或审核人（{w.reviewer}），请由另一位负责人批准。")
+            rep = library.approve(ws(), typical_id, me, actor, now())
+        elif action == "publish":
+            perms.require_role(request, "head")
+            rep = library.publish(ws(), typical_id, actor, now())
+        else:
+            raise PermissionDenied
+    except CasefileError as exc:
+        request.session["flash_error"] = exc.message
+        return HttpResponseRedirect("/typical/")
+    request.session["flash"] = rep.message
+    return HttpResponseRedirect("/typical/")
+
+
+@require_POST
+@account_required
+def typical_draft(request: HttpRequest, case_id: str) -> HttpResponse:
+    from casefile import library
+
+    perms.require_role(request, "officer")
+    case, access = perms.load_case(request, case_id)
+    if not access.is_lead:
+        raise PermissionDenied
+    try:
+        rep = library.draft(ws(), case.id, perms.actor_for(request), now())
+    except CasefileError as exc:
+        request.session["flash_error"] = exc.message
+        return HttpResponseRedirect(f"/cases/{case.id}/")
+    request.session["flash"] = getattr(rep, "message", "已生成典型案例脱敏草稿。")
+    return HttpResponseRedirect("/typical/")
+
+
+@require_GET
+@account_required
+def typical_booklet(request: HttpRequest) -> HttpResponse:
+    from casefile import library
+
+    perms.require_role(request, *SEARCH_ROLES)
+    tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads")) / "典型案例汇编.docx"
+    library.export(ws(), tmp, now())
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename="典型案例汇编.docx")
+
+
+# -- 归档 ---------------------------------------------------------------------------------------------
+@account_required
+def archive_page(request: HttpRequest) -> HttpResponse:
+    from casefile import catalog
+
+    perms.require_role(request, "archivist", "head")
+    ctx: dict[str, Any] = {"nav": "archive"}
+    if request.method == "POST":
+        perms.require_role(request, "archivist")
+        what = request.POST.get("what")
+        try:
+            if what == "archive":
+                from casefile.archive.build import archive_case
+
+                case, _ = perms.load_case(request, request.POST.get("case_id", ""))
+                res = archive_case(ws(), case.id, now(), perms.actor_for(request), filer=str(request.user), checker=None)
+                ctx["message"] = res.message
+            elif what == "verify":
+                from casefile.archive.checks import verify
+
+                rep = verify(ws(), (), all_cases=True, quick=False, now=now(), actor=perms.actor_for(request))
+                ctx["verify"] = rep
+        except CasefileError as exc:
+            ctx["error"] = exc.message
+    with catalog.connect(ws()) as con:
+        ctx["closed"] = con.execute(
+            "SELECT c.id, c.number, c.closed_date FROM cases c JOIN case_depts d ON d.case_id = c.id "
+            "WHERE d.dept = ? AND c.state = 'CLOSED' ORDER BY c.closed_date LIMIT 100",
+            (request.user.dept,)).fetchall()  # type: ignore[union-attr]
+        ctx["archived"] = con.execute(
+            "SELECT c.id, c.number, c.dang_hao FROM cases c JOIN case_depts d ON d.case_id = c.id "
+            "WHERE d.dept = ? AND c.state = 'ARCHIVED' ORDER BY c.dang_hao LIMIT 100",
+            (request.user.dept,)).fetchall()  # type: ignore[union-attr]
+    return render(request, "web/archive.html", ctx)
+
+
+@require_GET
+@account_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    from casefile.reports.ledger import build_ledger, write_ledger_xlsx
+
+    perms.require_role(request, "archivist", "head")
+    year = request.GET.get("year")
+    book = build_ledger(ws(), now().date(), year=int(year) if year and year.isdigit() else None)
+    tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads")) / "ledger.xlsx"
+    write_ledger_xlsx(book, tmp)
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"工作台账_{year or '全部'}.xlsx")
+
+
+# -- 月度报告 and 风险预警 ---------------------------------------------------------------------------------
+@require_GET
+@account_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    from casefile.reports import monthly_report, parse_month
+
+    perms.require_role(request, "head", "officer")
+    today = now().date()
+    default = f"{today.year}-{today.month:02d}"
+    month = request.GET.get("month") or default
+    ctx: dict[str, Any] = {"nav": "report", "month": month}
+    try:
+        m = parse_month(month)
+        rep = monthly_report(ws(), m, today)
+    except CasefileError as exc:
+        ctx["error"] = exc.message
+        return render(request, "web/report.html", ctx, status=400)
+    fmt = request.GET.get("download")
+    if fmt in ("docx", "xlsx"):
+        tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads"))
+        stem = f"D30_月度综合分析报告_{m.key}"
+        if fmt == "docx":
+            from casefile.reports.monthly_docx import write_report_docx
+
+            path = write_report_docx(rep, tmp / f"{stem}.docx").path
+        else:
+            from casefile.reports.tables import write_report_xlsx
+
+            path = tmp / f"{stem}_统计表.xlsx"
+            write_report_xlsx(rep, path)
+        return FileResponse(Path(path).open("rb"), as_attachment=True, filename=Path(path).name)
+    ctx.update({"rep": rep, "f": rep.figures,
+                "bars": [{"label": s.label, "count": s.count, "pct": round(100 * float(s.share or 0))}
+                         for s in rep.top_issues]})
+    return render(request, "web/report.html", ctx)
+
+
+@require_GET
+@account_required
+def risks_page(request: HttpRequest) -> HttpResponse:
+    from casefile.reports import current_risks
+
+    perms.require_role(request, "head", "officer", "liaison")
+    warnings = current_risks(ws(), now().date())
+    allowed = perms.visible_case_ids(request.user.dept, [w.case_id for w in warnings])  # type: ignore[union-attr]
+    items = [w.as_dict() for w in warnings if w.case_id in allowed]
+    return render(request, "web/risks.html", {"items": items, "nav": "risks"})
+
+
+# -- accounts and login records -----------------------------------------------------------------------
+@require_GET
+@account_required
+def accounts(request: HttpRequest) -> HttpResponse:
+    from casefile.web.models import Account
+    from casefile.web.roles import labels
+
+    perms.require_role(request, "admin")
+    rows = [{"u": a, "dept": ws().dept_name(a.dept), "roles": labels(a.role_set)}
+            for a in Account.objects.order_by("dept", "username")]
+    return render(request, "web/accounts.html", {"rows": rows, "nav": "admin"})
+
+
+@require_GET
+@account_required
+def logins(request: HttpRequest) -> HttpResponse:
+    from casefile.web.models import LoginRecord
+
+    perms.require_role(request, "admin", "head")
+    who = request.GET.get("user", "").strip()
+    qs = LoginRecord.objects.all()
+    if who:
+        qs = qs.filter(username=who)
+    return render(request, "web/logins.html", {"rows": qs[:500], "who": who, "nav": "logins"})
