@@ -12,6 +12,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from casefile.library import mentions
+from casefile.library.mentions import COMPOUND_SURNAMES
+from casefile.rules.numbers import find_numbers
+
 if TYPE_CHECKING:
     from casefile.models.case import Case
     from casefile.settings import Settings
@@ -19,7 +23,6 @@ if TYPE_CHECKING:
 
 REMOVED = "（略）"
 
-COMPOUND_SURNAMES = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "申屠", "西门", "百里", "呼延", "澹台", "万俟", "闻人", "赫连", "太史", "公羊", "濮阳", "淳于", "单于", "仲孙", "拓跋", "完颜"]
 _LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司",
                    "合作社", "工作室", "商行", "门市部", "经营部", "厂", "店", "中心", "所")
 _INDUSTRIES = (
@@ -46,7 +49,7 @@ def surname_of(name: str) -> str:
 
 
 def company_core(name: str) -> str:
-    """山西晋北建材有限公司 → 晋北建材 (region prefix and legal form removed)."""
+    """山西晋北建材有限公司 → 晋北建材, 太原华晋商贸有限公司 → 华晋商贸 (place prefix and legal form removed)."""
     core = name.strip()
     for suffix in _LEGAL_SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix):
@@ -54,7 +57,29 @@ def company_core(name: str) -> str:
             break
     core = re.sub(r"[（(][^）)]*[）)]$", "", core)
     stripped = _REGION_PREFIX_RE.sub("", core, count=1)
-    return stripped if len(stripped) >= 2 else core
+    core = stripped if len(stripped) >= 2 else core
+    # A place name without 省/市/县 (太原, 晋北) is left by the regex; drop it unless only the
+    # industry would remain (晋北建材 stays: 建材 alone names no company).
+    tagged = mentions.tagged(core)
+    if tagged and tagged[0][2] == "ns" and tagged[0][0] == 0:
+        rest = core[len(tagged[0][1]):]
+        if len(rest) >= 2 and rest not in _INDUSTRIES:
+            core = rest
+    return core
+
+
+def short_names(name: str) -> list[str]:
+    """What people call a company besides its full name: 山西宏远煤业有限公司 → 宏远煤业有限公司,
+    宏远煤业, 宏远煤业公司, 宏远公司, 宏远 (two characters at least)."""
+    core = company_core(name)
+    if core == name.strip() or len(core) < 2:
+        return []
+    out = [core + s for s in ("有限责任公司", "有限公司", "公司")] + [core]
+    ind = industry_of(name)
+    brand = core[: -len(ind)] if ind and core.endswith(ind) else ""
+    if len(brand) >= 2:
+        out += [brand + "公司", brand]
+    return list(dict.fromkeys(out))
 
 
 def industry_of(name: str) -> str:
@@ -100,10 +125,21 @@ _OFFICIAL_ROLES = {"first_handler": "受理人员", "handler": "承办人员", "
 
 
 def build_mapping(case: Case, settings: Settings | None = None) -> Mapping:
-    """Pseudonyms for everyone and everything in the case record that could identify someone."""
+    """Pseudonyms for everyone and everything in the case record that could identify someone: the
+    parties and their representatives, the officials, and every person and company the record's
+    free text names (third parties in the narrative, service recipients, other companies)."""
     from casefile.models.enums import PartyKind
 
     m = Mapping()
+    officials: list[tuple[str, str]] = [(case.first_handler, _OFFICIAL_ROLES["first_handler"])]
+    officials += [(o.handler, _OFFICIAL_ROLES["handler"]) for o in case.opinions if o.handler]
+    if case.mediation is not None:
+        officials.append((case.mediation.mediator, _OFFICIAL_ROLES["mediator"]))
+    officials += [(f.by, _OFFICIAL_ROLES["followup"]) for f in case.followups]
+    officials += [(d.issued_by, _OFFICIAL_ROLES["issued_by"]) for d in case.documents]
+    officials += [(e.approver, _OFFICIAL_ROLES["approver"]) for e in case.extensions]
+    staff = {(n or "").strip() for n, _ in officials}
+
     people: list[str] = []
     units: list[str] = []
     for p in (case.applicant, case.counterparty):
@@ -112,6 +148,12 @@ def build_mapping(case: Case, settings: Settings | None = None) -> Mapping:
         (units if p.kind is PartyKind.UNIT else people).append(p.name)
         people.extend(x for x in (p.legal_rep, p.agent) if x)
         m.removed.extend(x for x in (p.address, p.id_number, p.credit_code, p.mobile, p.phone, p.bank_account) if x)
+    people += [s.recipient for s in case.services if _looks_like_person(s.recipient.strip())]
+    people += [f.respondent for f in case.followups if _looks_like_person(f.respondent.strip())]
+    text = "\n".join(narrative(case))
+    units += [c.text for c in mentions.companies(text)]
+    people += [p.text for p in mentions.persons(text) if p.text not in staff]
+
     people = list(dict.fromkeys(n.strip() for n in people if n and n.strip()))
     by_surname: dict[str, list[str]] = {}
     for name in people:
@@ -122,22 +164,19 @@ def build_mapping(case: Case, settings: Settings | None = None) -> Mapping:
         else:
             for i, name in enumerate(names):
                 m.persons[name] = f"{surname}某{'甲乙丙丁戊己庚辛壬癸'[i] if i < 10 else i + 1}"
-    units = list(dict.fromkeys(u.strip() for u in units if u and u.strip()))
-    for i, unit in enumerate(units):
+    distinct: list[str] = []
+    known: set[str] = set()
+    for unit in dict.fromkeys(u.strip() for u in units if u and u.strip()):
+        if unit not in known and not any(unit.endswith(k) for k in known if len(k) >= 4):
+            # not a short form of a company already listed, nor one with words glued in front
+            distinct.append(unit)
+            known.update([unit, *short_names(unit)])
+    for i, unit in enumerate(distinct):
         ind = industry_of(unit)
-        label = f"某{ind}公司" if len(units) == 1 else f"{'ABCDEFGHIJ'[i % 10]}{ind}公司"
+        label = f"某{ind}公司" if len(distinct) == 1 else f"{_letter(i)}{ind}公司"
         m.companies[unit] = label
-        core = company_core(unit)
-        if core != unit and len(core) >= 2:
-            m.companies.setdefault(core + "公司", label)
-            m.companies.setdefault(core, label)
-    officials: list[tuple[str, str]] = [(case.first_handler, _OFFICIAL_ROLES["first_handler"])]
-    officials += [(o.handler, _OFFICIAL_ROLES["handler"]) for o in case.opinions if o.handler]
-    if case.mediation is not None:
-        officials.append((case.mediation.mediator, _OFFICIAL_ROLES["mediator"]))
-    officials += [(f.by, _OFFICIAL_ROLES["followup"]) for f in case.followups]
-    officials += [(d.issued_by, _OFFICIAL_ROLES["issued_by"]) for d in case.documents]
-    officials += [(e.approver, _OFFICIAL_ROLES["approver"]) for e in case.extensions]
+        for short in short_names(unit):
+            m.companies.setdefault(short, label)
     for name, role in officials:
         n = (name or "").strip()
         if n and n not in m.persons and _looks_like_person(n):
@@ -149,8 +188,37 @@ def build_mapping(case: Case, settings: Settings | None = None) -> Mapping:
         _generalise_place(place, m.places)
     if case.channel_ref:
         m.removed.append(case.channel_ref)
-    m.removed.extend([case.id])
+    m.removed.extend([case.id, case.number])
     return m
+
+
+def _letter(i: int) -> str:
+    return "ABCDEFGHIJ"[i] if i < 10 else f"第{i + 1}家"
+
+
+# Fields of the record that hold no names: digests, file names, ids, and the write-up itself.
+_NOT_NARRATIVE = frozenset({"typical", "archive", "sha256", "file", "pdf", "text_file", "id", "ev_id", "doc_id",
+                            "doc_ids", "schema_version", "state", "previous_state", "profile", "number"})
+
+
+def narrative(case: Case) -> list[str]:
+    """Every free text of the record (claim, notes, opinions, decisions, terms, recipients …)."""
+    out: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if len(value) >= 2 and not value.isascii():
+                out.append(value)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if k not in _NOT_NARRATIVE:
+                    walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(case.model_dump(mode="json"))
+    return list(dict.fromkeys(out))
 
 
 def _looks_like_person(name: str) -> bool:
@@ -175,11 +243,6 @@ def _generalise_place(place: str, table: dict[str, str]) -> None:
             table.setdefault(county + town, f"某{county[-1]}某{suffix}")
 
 
-_ID18_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_USCC_RE = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[\s\-]?)?1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4}(?!\d)")
-# 11 or more digits in a row, or bank-style groups of four (6222 0212 3456 7890).
-_LONG_DIGITS_RE = re.compile(r"(?<!\d)(?:\d{11,}|\d{4}(?:[ \-]\d{4}){2,}\d*)(?!\d)")
 _LANDLINE_RE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
 _CASE_ID_RE = re.compile(r"[A-Z]{2,8}-\d{6}-\d{4}-\d{4,6}")
 _WENHAO_RE = re.compile(r"[\u4e00-\u9fa5A-Za-z×]{1,12}[〔\[【(（](?:19|20)\d{2}[〕\]】)）]\d+号")
@@ -190,7 +253,6 @@ _TIME_AFTER_MONTH_RE = re.compile(
     r"(\d{4}年\d{1,2}月)\s*(?:(?:[上下]午)?\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}:\d{2}(?::\d{2})?)"
 )
 _MONTH_DAY_RE = re.compile(r"(?<![年\d])(\d{1,2})月(\d{1,2})[日号]")
-_STREET_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}(?:路|街|巷|大街|大道|胡同|弄|园区|小区|社区)\d+(?:号|栋|幢|组)(?:(?:院)?\d+(?:号楼|栋|幢|单元|层|室))*")
 
 
 def _generalise_wenhao(m: re.Match[str]) -> str:
@@ -205,21 +267,31 @@ def _generalise_wenhao(m: re.Match[str]) -> str:
 
 
 def deidentify_text(text: str, mapping: Mapping) -> str:
-    """Names → pseudonyms, identifiers removed, 文号/案号 generalised, dates to the month."""
+    """Names → pseudonyms, identifier numbers (however separated) removed, 文号/案号 generalised,
+    dates to the month, addresses below county level generalised (某村, 某处, 某小区)."""
     for real, pseudo in mapping.replacements():
         text = text.replace(real, pseudo)
     text = _CASE_ID_RE.sub(REMOVED, text)
-    text = _ID18_RE.sub(REMOVED, text)
-    text = _USCC_RE.sub(REMOVED, text)
-    text = _MOBILE_RE.sub(REMOVED, text)
-    text = _LONG_DIGITS_RE.sub(REMOVED, text)
     text = _LANDLINE_RE.sub(REMOVED, text)
+    text = _replace_spans(text, [(h.start, h.end, REMOVED) for h in find_numbers(text)])
     text = _WENHAO_RE.sub(_generalise_wenhao, text)
     text = _COURT_NO_RE.sub(lambda m: f"（{m.group(1)}）×号", text)
     text = _ISO_DATE_RE.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月", text)
     text = _DATE_RE.sub(lambda m: f"{m.group(1)}年{int(m.group(2))}月", text)
     text = _MONTH_DAY_RE.sub(lambda m: f"{int(m.group(1))}月", text)
     text = _TIME_AFTER_MONTH_RE.sub(r"\1", text)
-    text = _STREET_RE.sub("某处", text)
-    return text
+    return _replace_spans(text, [(a.start, a.end, _place_pseudonym(a.text)) for a in mentions.addresses(text)])
 
+
+def _place_pseudonym(address: str) -> str:
+    if "村" in address or "嘎查" in address:
+        return "某村"
+    if re.search(r"小区|花园|家园|公寓|新村|苑", address):
+        return "某小区"
+    return "某处"
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    for start, end, new in sorted(spans, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from casefile.library.deidentify import COMPOUND_SURNAMES, Mapping, build_mapping, deidentify_text
+from casefile.library.deidentify import Mapping, build_mapping, deidentify_text
 from casefile.library.leakcheck import LeakFinding, leak_check
-from casefile.library.recording import after_commit, draft_sealed, is_sealed
-from casefile.library.writeup import MAP_DIR, TypicalRefused, WriteUp, list_writeups, save
+from casefile.library.recording import after_commit, draft_sealed, drafted_from, is_sealed
+from casefile.library.writeup import MAP_DIR, TypicalRefused, WriteUp, save
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -123,29 +123,19 @@ def compose(case: Case, mapping: Mapping, settings: Settings | None = None) -> t
     return title, body, keywords
 
 
-COMMON_SURNAMES = frozenset(
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴"
-    "夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟"
-    "安颜倪严牛温芦季俞章鲁葛伍韦申尤毕聂丛焦向柳邢路岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜詹关苗凌费纪靳盛童欧甄项"
-    "曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵解强柴华车冉房边"
-)
-
-
-# Role words the segmenter may tag as names because they start with a surname character (申, 于, 何…).
-ROLE_WORDS = frozenset({"申请人", "被申请人", "申诉人", "于是", "何时", "任何", "高于", "明确", "经办人", "代理人",
-                        "当事人", "法定代表人", "负责人", "联系人", "反映人", "投诉人", "举报人", "证明人"})
-
-
-def _probable_names(text: str, mapping: Mapping) -> list[str]:
-    """Words tagged as personal names that start with a common surname and are not pseudonyms."""
-    try:
-        from casefile.search_engines.analysis import person_names
-    except ImportError:  # pragma: no cover - the segmenter is a dependency
-        return []
-    known = set(mapping.persons.values()) | set(mapping.officials.values())
-    return [n for n in person_names(text)
-            if n not in known and "某" not in n and n not in ROLE_WORDS
-            and (n[0] in COMMON_SURNAMES or n[:2] in COMPOUND_SURNAMES)]
+def _narrative_note(case: Case, mapping: Mapping) -> list[str]:
+    """Tell the trainer who else the record names (they are pseudonymised like the parties)."""
+    parties = {p.name for p in (case.applicant, case.counterparty) if p is not None}
+    parties |= {x for p in (case.applicant, case.counterparty) if p is not None for x in (p.legal_rep, p.agent) if x}
+    others = [real for real in mapping.persons if real not in parties]
+    party_labels = {mapping.companies.get(p) for p in parties}
+    units = {pseudo for pseudo in mapping.companies.values() if pseudo not in party_labels}
+    out = []
+    if others:
+        out.append(f"案件记录中另提到{len(others)}人，已一并化名（对照表只在案卷中），请核对正文")
+    if units:
+        out.append(f"案件记录中另提到{len(units)}家单位，已一并化名，请核对正文")
+    return out
 
 
 def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport:
@@ -155,21 +145,21 @@ def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport
 
     dossier = Dossier(ws, case_id)
     case = dossier.load()
-    existing = next((w.id for w in list_writeups(ws) if w.source_case == case.id), "")
+    existing = next(iter(drafted_from(dossier.path)), "")
     if (case.typical is not None and case.typical.draft) or (is_sealed(case) and existing):
         raise TypicalRefused(f"案件 {case.id} 已有典型案例稿{('（' + existing + '）') if existing else ''}，"
                              "请直接修改 library/ 下的文件。")
     mapping = build_mapping(case, ws.settings)
     title, body, keywords = compose(case, mapping, ws.settings)
-    warnings = [f"可能的人名“{n}”未在案件记录中登记，请人工核对是否需要脱敏" for n in _probable_names(body, mapping)]
-    findings = leak_check(body, mapping.real_names())
+    warnings = _narrative_note(case, mapping)
+    findings = leak_check(body, mapping.real_names(), mapping.removed)
     year = now.year
 
     def writeup(tid: str) -> WriteUp:
         return WriteUp(
             id=tid, title=title, body=body, category=[c.short for c in case.categories],
             insurance=[i.value for i in case.insurance_types], risk=case.risk.value if case.risk else "",
-            year=case.year, outcome=_outcome(case), keywords=keywords, status="draft", source_case=case.id,
+            year=case.year, outcome=_outcome(case), keywords=keywords, status="draft",
             drafted_by=actor, drafted_at=now.isoformat(),
         )
 

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from casefile.errors import CasefileError, UsageError
 from casefile.library.booklet import build_booklet
-from casefile.library.deidentify import build_mapping
-from casefile.library.leakcheck import leak_check
+from casefile.library.leakcheck import check_against
 from casefile.library.recording import source_of
 from casefile.library.writeup import STAGE_LABELS, TypicalRefused, WriteUp, list_writeups, read_writeup
 
@@ -106,10 +105,10 @@ def export(
             continue
         try:
             _, case = source_of(ws, w)
-            names = build_mapping(case, ws.settings).real_names()
         except CasefileError:
-            names = []
-        if leak_check(w.full_text(), names):
+            skipped.append(f"{w.id}（找不到来源案件，无法做泄露检查）")
+            continue
+        if check_against(w.full_text(), case, ws.settings):
             skipped.append(f"{w.id}（未通过泄露检查）")
             continue
         chosen.append(w)

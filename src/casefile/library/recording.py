@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casefile.library.writeup import TypicalRefused, WriteUp, save
+from casefile.library.writeup import MAP_DIR, TYPICAL_ID_RE, TypicalRefused, WriteUp, save
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -63,10 +63,32 @@ def after_commit(ws: Workspace, dossier: Any) -> None:
 
 
 def source_of(ws: Workspace, w: WriteUp) -> tuple[Any, Case]:
-    """The dossier and record of the case a write-up was drafted from."""
-    from casefile.store import Dossier
+    """The dossier and record of the case a write-up was drafted from.
 
-    if not w.source_case:
-        raise TypicalRefused(f"典型案例 {w.id} 没有记录来源案件（source_case），无法核对当事人信息。")
-    dossier = Dossier(ws, w.source_case)
-    return dossier, dossier.load()
+    The library does not name it: the ``typical-YYYY`` sequence log (in the archive, beside the
+    dossiers) says which case took the number, and that case's folder holds the map file."""
+    from casefile.store import Dossier, InvalidCaseId, Sequence
+
+    m = TYPICAL_ID_RE.match(w.id)
+    candidates: list[str] = [w.source_case] if w.source_case else []
+    if m:
+        value = int(m.group(2))
+        candidates += [str(e.get("for")) for e in Sequence(ws, f"typical-{m.group(1)}").entries()
+                       if e.get("value") == value]
+    for case_id in candidates:
+        try:
+            dossier = Dossier(ws, case_id)
+        except InvalidCaseId:
+            continue
+        if (dossier.path / MAP_DIR / f"{w.id}.map.json").is_file():
+            return dossier, dossier.load()
+    raise TypicalRefused(f"找不到典型案例 {w.id} 的来源案件（案卷中没有 {MAP_DIR}/{w.id}.map.json），"
+                         "无法核对当事人信息；请运行 casefile fsck 检查案卷。")
+
+
+def drafted_from(folder: Path) -> list[str]:
+    """Typical-case ids drafted from the case in ``folder`` (its map files)."""
+    maps = folder / MAP_DIR
+    if not maps.is_dir():
+        return []
+    return sorted(p.name.removesuffix(".map.json") for p in maps.glob("TC-*.map.json"))

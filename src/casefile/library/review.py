@@ -12,8 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from casefile.errors import PrivacyLeak, UsageError
-from casefile.library.deidentify import build_mapping
-from casefile.library.leakcheck import LeakFinding, leak_check
+from casefile.library.leakcheck import LeakFinding, check_against
 from casefile.library.recording import after_commit, is_sealed, log_sealed, source_of
 from casefile.library.writeup import STAGE_LABELS, TypicalRefused, WriteUp, load, save
 
@@ -38,7 +37,7 @@ def check(ws: Workspace, typical_id: str) -> list[LeakFinding]:
     """The leak check of one write-up against the real names of its case."""
     w = load(ws, typical_id)
     _, case = source_of(ws, w)
-    return leak_check(w.full_text(), build_mapping(case, ws.settings).real_names())
+    return check_against(w.full_text(), case, ws.settings)
 
 
 def _refuse_leaks(w: WriteUp, findings: Sequence[LeakFinding], action: str) -> None:
@@ -58,7 +57,7 @@ def review(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) -
     if by == w.drafted_by:
         raise TypicalRefused(f"审核人不能是起草人（{w.drafted_by}），请由另一人审核。")
     dossier, case = source_of(ws, w)
-    findings = leak_check(w.full_text(), build_mapping(case, ws.settings).real_names())
+    findings = check_against(w.full_text(), case, ws.settings)
     _refuse_leaks(w, findings, "通过脱敏审核")
     sha = w.content_sha256()
     w.status, w.reviewer, w.reviewed_at, w.reviewed_sha256 = "reviewed", by, now.isoformat(), sha
@@ -92,6 +91,7 @@ def approve(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) 
     if by == w.reviewer:
         raise TypicalRefused(f"审批人不能与审核人（{w.reviewer}）是同一人。")
     dossier, case = source_of(ws, w)
+    _refuse_leaks(w, check_against(w.full_text(), case, ws.settings), "批准发布")
     sha = w.content_sha256()
     w.status, w.approver, w.approved_at, w.approved_sha256 = "approved", by, now.isoformat(), sha
     if is_sealed(case):
@@ -121,7 +121,7 @@ def publish(ws: Workspace, typical_id: str, actor: str, now: datetime) -> StepRe
                                  "需要重新审核和审批后才能发布。")
         raise TypicalRefused(f"典型案例 {w.id} 尚未经审核和审批（当前：{STAGE_LABELS[status]}），不能发布。")
     dossier, case = source_of(ws, w)
-    findings = leak_check(w.full_text(), build_mapping(case, ws.settings).real_names())
+    findings = check_against(w.full_text(), case, ws.settings)
     _refuse_leaks(w, findings, "发布")
     sha = w.content_sha256()
     w.status, w.published_at = "published", now.isoformat()

@@ -58,8 +58,10 @@ class WriteUp:
     approved_sha256: str = ""
     published_at: str = ""
 
+    # source_case is read from files written before 2026-12 but never written: the library must not
+    # name the source case (it is found through the typical-YYYY sequence and the map file).
     META_KEYS = ("id", "title", "category", "insurance", "risk", "year", "outcome", "keywords", "status",
-                 "source_case", "drafted_by", "drafted_at", "reviewer", "reviewed_at", "reviewed_sha256",
+                 "drafted_by", "drafted_at", "reviewer", "reviewed_at", "reviewed_sha256",
                  "approver", "approved_at", "approved_sha256", "published_at")
 
     def content_sha256(self) -> str:
@@ -95,8 +97,9 @@ class WriteUp:
         return out
 
     def full_text(self) -> str:
-        """Everything that is published: title, keywords, outcome and the text (not the internal fields)."""
-        return "\n".join([self.title, "、".join(self.keywords), self.outcome, self.body])
+        """Everything the leak check reads: title, keywords, outcome, risk and the text (not the
+        sign-off fields, which name staff by design)."""
+        return "\n".join([self.title, "、".join(self.keywords), self.outcome, self.risk, self.body])
 
     def meta(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.META_KEYS}
@@ -127,7 +130,7 @@ def read_writeup(path: Path) -> WriteUp:
     if not isinstance(meta, dict):
         raise CorruptRecord(f"典型案例文件 {path.name} 的 YAML 信息块应为“键: 值”。")
     w = WriteUp(id=str(meta.get("id") or path.stem), title=str(meta.get("title") or ""), body=body.lstrip("\n"))
-    for key in WriteUp.META_KEYS:
+    for key in (*WriteUp.META_KEYS, "source_case"):
         if key in ("id", "title") or key not in meta or meta[key] is None:
             continue
         value = meta[key]
