@@ -372,11 +372,8 @@ def build_demo(directory: Path, *, now: datetime, count: int = 30, force: bool =
 
 
 def _extras(ws: Workspace, now: datetime, ids: list[str], quick: bool) -> Iterator[str]:
-    """Evidence scans, archiving, typical cases, the search index and last month's report, where those
-    modules are present."""
+    """Evidence scans, archiving, typical cases, the search index and last month's report."""
+    from casefile.demo_extras import run_extras
+
     closed = [cid for cid in ids if workflow.Dossier(ws, cid).load().state is State.CLOSED]
-    try:
-        from casefile.demo_extras import run_extras
-    except ImportError:
-        return
     yield from run_extras(ws, now, ids, closed, quick)

@@ -72,8 +72,46 @@ class FieldInvalid(CasefileError):
         return Finding(self.field, self.problem + (f"，{self.todo}" if self.todo else ""), self.code)
 
 
+class InvalidFilters(ValidationFailed):
+    """Filters of a list or a search that name nothing the workspace knows (a department, category,
+    state…): refused (exit 1), every bad value at once, each finding naming its option."""
+
+    code = "invalid-filters"
+
+    def __init__(self, findings: Sequence[Finding], *, subject: str = "筛选条件") -> None:
+        super().__init__(findings, subject=subject)
+        if len(self.findings) == 1:  # one problem reads as one sentence
+            self.message = f"{self.findings[0]}。"
+            self.args = (self.message,)
+
+
 class ConfigError(CasefileError):
     code = "config"
+
+
+class UnknownName(CasefileError, ValueError):
+    """A name the workspace's settings do not know (a department, a jurisdiction).
+
+    Also a ``ValueError``, so validators that collect findings keep treating it as a bad value.
+    ``str()`` is the bare clause (callers build it into their own sentences); ``message``, which the
+    CLI prints, is the full sentence."""
+
+    code = "unknown-name"
+
+    def __init__(self, clause: str) -> None:
+        super().__init__(clause.rstrip("。") + "。")
+        self.clause = clause.rstrip("。")
+
+    def __str__(self) -> str:
+        return self.clause
+
+
+class UnknownDepartment(UnknownName):
+    code = "unknown-department"
+
+
+class UnknownPlace(UnknownName):
+    code = "unknown-place"
 
 
 class WorkspaceNotFound(CasefileError):

@@ -633,11 +633,11 @@ def build_filters(
     ws: Workspace, field_terms: Sequence[tuple[str, str, bool]], options: Mapping[str, Sequence[str]] | None
 ) -> list[Filter]:
     """Merge ``--kind``-style options with ``kind:law`` terms; every bad value is reported at once."""
-    from casefile.errors import UsageError
+    from casefile.errors import Finding, InvalidFilters
     from casefile.search_engines.base import Filter
 
     wanted: dict[tuple[str, bool], list[str]] = {}
-    problems: list[str] = []
+    problems: list[Finding] = []
     items = [(n, v, neg) for n, v, neg in field_terms]
     for name, values in (options or {}).items():
         items.extend((name, v, False) for v in values if v not in (None, ""))
@@ -645,9 +645,9 @@ def build_filters(
         try:
             wanted.setdefault((name, negate), []).extend(_normalise_filter(ws, name, value))
         except ValueError as exc:
-            problems.append(f"{FILTER_LABELS.get(name, name)}“{value}”无效：{exc}")
+            problems.append(Finding("", f"{FILTER_LABELS.get(name, name)}“{value}”无效：{exc}", code=name))
     if problems:
-        raise UsageError("；".join(problems) + "。")
+        raise InvalidFilters(problems, subject="检索条件")
     return [Filter(name, tuple(dict.fromkeys(values)), negate) for (name, negate), values in wanted.items()]
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from casefile.errors import ConfigError
+from casefile.errors import ConfigError, UnknownDepartment, UnknownPlace
 
 
 class Strict(BaseModel):
@@ -252,22 +252,22 @@ class Settings(Strict):
         near = list(dict.fromkeys(by_word[w] for w in did_you_mean(t, by_word)))
         hint = f"是不是“{'”或“'.join(near)}”？" if near else ""
         names = "、".join(d.name for d in self.departments)
-        raise ValueError(f"未知的部门“{t}”，{hint}可选：{names}")
+        raise UnknownDepartment(f"未知的部门“{t}”，{hint}可选：{names}")
 
     def dept_name(self, code: str) -> str:
         try:
             return self.dept(code).name
-        except ValueError:
+        except UnknownDepartment:
             return code
 
     def place(self, name: str, code: str) -> Place:
         for p in self.jurisdictions:
             if p.name == name:
                 if p.code != code:
-                    raise ValueError(f"辖区“{name}”的行政区划代码应为{p.code}")
+                    raise UnknownPlace(f"辖区“{name}”的行政区划代码应为{p.code}")
                 return p
         hint = self.place_hint(name)
-        raise ValueError(f"“{name}”不在本单位的辖区列表中{hint}（见 casefile.toml 的 jurisdictions）")
+        raise UnknownPlace(f"“{name}”不在本单位的辖区列表中{hint}（见 casefile.toml 的 jurisdictions）")
 
     def place_named(self, name: str) -> Place | None:
         from casefile.rules.text import nfkc

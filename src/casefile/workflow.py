@@ -21,7 +21,14 @@ from pydantic import ValidationError
 from casefile import machine
 from casefile.config import Settings, Workspace
 from casefile.deadlines import calendar_for, close_deadlines, open_deadline
-from casefile.errors import CasefileError, Finding, MissingData, TransitionRefused, ValidationFailed
+from casefile.errors import (
+    CasefileError,
+    Finding,
+    MissingData,
+    TransitionRefused,
+    UnknownDepartment,
+    ValidationFailed,
+)
 from casefile.machine import TRANSITIONS, refused
 from casefile.models.case import Case, IntakeForm
 from casefile.models.enums import (
@@ -116,10 +123,7 @@ class Step:
         return calendar_for(self.ws.root / "holidays.toml")
 
     def dept_code(self, text: str) -> str:
-        try:
-            return self.settings.dept(text).code
-        except ValueError as exc:
-            raise CasefileError(f"{exc}。") from None
+        return self.settings.dept(text).code
 
     def deadline(self, step: str, start: date | None = None, **kw: Any) -> Deadline:
         return open_deadline(self.case, self.settings, self.cal, step, start or self.today, **kw)
@@ -448,7 +452,7 @@ def _known(st: Step, text: str) -> bool:
     try:
         st.settings.dept(text)
         return True
-    except ValueError:
+    except UnknownDepartment:
         return False
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from casefile import workflow as wf
 from casefile.app.cases import CaseQuery, case_page, list_cases
-from casefile.errors import CasefileError, UsageError, ValidationFailed
+from casefile.errors import CasefileError, InvalidFilters
 from casefile.rules.flags import derive_flags
-from core.factories import form
+from factories import form
 
 T0 = datetime.fromisoformat("2026-10-12T09:00:00+08:00")
 ACTOR = "王晓梅"
@@ -44,12 +44,12 @@ def test_list_and_page_agree_on_overdue(ws: Any) -> None:
 
 
 def test_one_bad_filter_is_a_usage_error_naming_the_option(ws: Any) -> None:
-    with pytest.raises(UsageError, match=r"--dept.*不存在"):
+    with pytest.raises(InvalidFilters, match=r"^--dept：未知的部门“不存在”.*。$"):
         list_cases(ws, CaseQuery(dept="不存在"), T0.date())
 
 
 def test_every_bad_filter_reported_at_once(ws: Any) -> None:
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(InvalidFilters) as exc:
         list_cases(ws, CaseQuery(states=("NOPE",), category="C99", dept="不存在", flag="X"), T0.date())
     assert [f.field for f in exc.value.findings] == ["--state", "--category", "--flag", "--dept"]
     assert isinstance(exc.value, CasefileError)

@@ -79,7 +79,7 @@ def add_evidence(ws: Any, cid: str, name: str, data: bytes, media_type: str, at:
 
 def new_case(ws: Any, at: datetime = T0, **changes: Any) -> str:
     from casefile import workflow as wf
-    from core.factories import form
+    from factories import form
 
     return wf.register(ws, form("intake-unit", received_at=at.isoformat(), **changes), at, ACTOR).case_id
 

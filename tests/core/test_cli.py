@@ -62,7 +62,8 @@ def test_init_and_bad_inputs(tmp_path: Path) -> None:
     # malformed command lines: exit 2, Chinese
     assert_clean_failure(run(ws, "list", "--no-such-option"), 2, "没有选项")
     assert_clean_failure(run(ws, "triage"), 2, "缺少参数")
-    assert_clean_failure(run(ws, "list", "--state", "NOPE"), 2, "NOPE")
+    # a value the workspace does not know (state, category, department): refused, exit 1 (test_bad_names)
+    assert_clean_failure(run(ws, "list", "--state", "NOPE"), 1, "NOPE")
     # bad case ids: refused, exit 1
     assert_clean_failure(run(ws, "show", "../../etc"), 1, "不是已登记的案件ID、案件编号或工单号")
     assert_clean_failure(run(ws, "show", "SBZY-140932-2026-9999"), 1, "找不到案件")

@@ -18,7 +18,7 @@ from casefile.cli.main import cli
 from casefile.errors import FieldInvalid, ValidationFailed
 from casefile.intake import Draft, assemble, check_field, choices, pending
 from casefile.workflow import parse_form, register
-from core.factories import form
+from factories import form
 from testkit import NOW, env_for
 
 TODAY = date(2026, 11, 22)

@@ -12,7 +12,7 @@ from casefile.errors import ValidationFailed
 from casefile.models.enums import Category, Channel, PartyKind
 from casefile.models.party import Party
 from casefile.workflow import parse_form
-from core.factories import form
+from factories import form
 
 VECTORS = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "vectors.json").read_text(encoding="utf-8"))
 TODAY = date(2026, 11, 22)

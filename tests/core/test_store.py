@@ -13,7 +13,7 @@ import pytest
 
 from casefile.errors import CaseArchived, InvalidCaseId
 from casefile.store import Dossier, Sequence, read_journal, sha256_file
-from core.factories import bare_case
+from factories import bare_case
 
 WRITER = textwrap.dedent(
     """

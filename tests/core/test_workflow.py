@@ -13,68 +13,15 @@ from casefile import workflow as wf
 from casefile.errors import CasefileError, TransitionRefused, WaiverRefused
 from casefile.models.enums import State
 from casefile.store import Dossier, read_journal
-from core.factories import form
-
-ACTOR = "王晓梅"
+from factories import ACTOR, T0, at, form, to_state
 
 
-def step(ws: Any, cid: str, at: datetime, fn: Callable[[wf.Step], str]) -> wf.ActionResult:
-    return wf.run(ws, cid, at, ACTOR, fn)
-
-
-def new_case(ws: Any, at: datetime, name: str = "intake-unit", **changes: Any) -> str:
-    return wf.register(ws, form(name, received_at=at.isoformat(), **changes), at, ACTOR).case_id
+def step(ws: Any, cid: str, when: datetime, fn: Callable[[wf.Step], str]) -> wf.ActionResult:
+    return wf.run(ws, cid, when, ACTOR, fn)
 
 
 def state(ws: Any, cid: str) -> State:
     return Dossier(ws, cid).load().state
-
-
-T0 = datetime.fromisoformat("2026-10-12T09:00:00+08:00")  # a Monday after National Day
-
-
-def at(days: float) -> datetime:
-    return T0 + timedelta(days=days)
-
-
-def to_state(ws: Any, target: State) -> str:
-    """Walk a fresh case along a real path to ``target``."""
-    cid = new_case(ws, T0)
-    if target is State.TRIAGE:
-        return cid
-    if target in (State.DIRECT,):
-        step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="低"))
-        return cid
-    if target in (State.SPECIAL_REQ, State.SPECIAL):
-        step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="高"))
-        if target is State.SPECIAL:
-            step(ws, cid, at(1), lambda s: wf.schedule_meeting(s, at=at(3), place="会议室", host="刘县长",
-                                                               topics=["议题"], approved_by="刘县长"))
-        return cid
-    step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="中"))
-    if target is State.JOINT:
-        return cid
-    if target is State.MEDIATION:
-        step(ws, cid, at(1), lambda s: wf.mediate_start(s, "刘芳"))
-        return cid
-    for dept in Dossier(ws, cid).load().co_depts:
-        step(ws, cid, at(2), lambda s, d=dept: wf.record_opinion(s, d, "同意"))
-    step(ws, cid, at(3), lambda s: wf.decide(s, text="责令限期补缴", basis=["社会保险法第六十三条"]))
-    if target is State.DECIDED:
-        return cid
-    if target is State.ENFORCEMENT:
-        step(ws, cid, at(4), lambda s: wf.enforce_start(s, wf.parse_arrears(["基本养老,202501,4680.00,0"])))
-        return cid
-    step(ws, cid, at(4), lambda s: wf.notify(s))
-    if target is State.NOTIFIED:
-        return cid
-    if target is State.REMEDY:
-        step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="不满意",
-                                                   objection=True, remedy="复议", body="忻州市税务局"))
-        return cid
-    step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
-    assert target is State.CLOSED
-    return cid
 
 
 def test_register_issues_documents_and_deadlines(ws) -> None:  # type: ignore[no-untyped-def]

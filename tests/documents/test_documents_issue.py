@@ -245,7 +245,7 @@ def no_projection(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_projection")
 def test_receipt_and_letters_print_the_deadlines_the_step_opened(ws: Workspace) -> None:
     from casefile import workflow as wf
-    from core.factories import form
+    from factories import form
 
     new = wf.register(ws, form("intake-unit", received_at=WF_T0.isoformat()), WF_T0, "王晓梅")
     case = Dossier(ws, new.case_id).load()
@@ -272,7 +272,7 @@ def test_receipt_and_letters_print_the_deadlines_the_step_opened(ws: Workspace) 
 
 def test_followup_sheet_prints_the_remedy_it_records(ws: Workspace) -> None:
     from casefile import workflow as wf
-    from core.factories import form
+    from factories import form
 
     cid = wf.register(ws, form("intake-unit", received_at=WF_T0.isoformat()), WF_T0, "王晓梅").case_id
 

@@ -23,7 +23,7 @@ WENHAO = re.compile(r"偏税社函〔2026〕\d+号")
 def test_eight_processes_and_the_watcher(fast_dir: Path) -> None:
     from casefile import workflow
     from casefile.store import Dossier, Sequence, sha256_bytes, sha256_file
-    from core.factories import form
+    from factories import form
 
     s = Subject(fast_dir / "ws", engine="tantivy")
     ids = [workflow.register(s.ws, form("intake-unit"), NOW, ACTOR).case_id for _ in range(4)]

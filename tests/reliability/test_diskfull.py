@@ -107,7 +107,7 @@ def _cases(s: Subject, tag: str) -> dict[str, str]:
     """Fresh targets for one round of commands: a case to triage, a joint case, a closed case, and a
     scan waiting in the inbox."""
     from casefile import workflow
-    from core.factories import form
+    from factories import form
 
     ids = {}
     ids["triage"] = workflow.register(s.ws, form("intake-unit"), NOW, ACTOR).case_id

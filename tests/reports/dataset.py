@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from casefile import workflow as wf
-from core.factories import form
+from factories import form
 
 ACTOR = "王晓梅"
 TODAY = datetime.fromisoformat("2026-11-22T10:00:00+08:00")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from casefile.errors import UsageError
+from casefile.errors import UnknownDepartment
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -45,7 +45,7 @@ class CaseListing:
 def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
     """Check every filter and turn it into the catalog's codes; every problem is reported at once."""
     from casefile import catalog
-    from casefile.errors import Finding, ValidationFailed
+    from casefile.errors import Finding, InvalidFilters
     from casefile.models.enums import Category, Flag, State
 
     problems: list[Finding] = []
@@ -64,29 +64,14 @@ def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
         problems.append(Finding("--flag", f"“{q.flag}”不是案件标记，应为：{'、'.join(Flag.__members__)}"))
     dept_code = None
     if q.dept:
-        code = dept_code_of(ws, q.dept)
-        if code is None:
-            problems.append(Finding("--dept", f"未知的部门“{q.dept.strip()}”，可选：{'、'.join(dept_names(ws))}"))
-        dept_code = code
-    if len(problems) == 1:
-        raise UsageError(f"{problems[0]}。")
+        try:  # the settings' lookup (codes, names, aliases, full-width input, near misses)
+            dept_code = ws.settings.dept(q.dept).code
+        except UnknownDepartment as exc:
+            problems.append(Finding("--dept", str(exc)))
     if problems:
-        raise ValidationFailed(problems, subject="筛选条件")
+        raise InvalidFilters(problems)
     return catalog.CaseFilter(states=tuple(q.states), category=cat, risk=q.risk, dept=dept_code, year=q.year,
                               text=q.text, flag=q.flag, limit=q.limit, overdue_on=today if q.overdue else None)
-
-
-def dept_code_of(ws: Workspace, text: str) -> str | None:
-    """The code of a department given by code, name or alias (raw casefile.toml, no pydantic)."""
-    t = text.strip()
-    for d in ws.raw.get("departments", []):
-        if t in (d.get("code"), d.get("name"), *d.get("aliases", [])):
-            return str(d["code"])
-    return None
-
-
-def dept_names(ws: Workspace) -> list[str]:
-    return [str(d.get("name", d.get("code"))) for d in ws.raw.get("departments", [])]
 
 
 def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | None = 100) -> CaseListing:

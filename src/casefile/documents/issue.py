@@ -25,7 +25,7 @@ from casefile.derived import refresh
 from casefile.documents.context import DocContext, build_context
 from casefile.documents.engine import PreparedTemplate, TemplateFile, find_template, load_template
 from casefile.documents.fields import DOC_TYPES, DocSpec
-from casefile.errors import ConfigError, CorruptRecord, UsageError
+from casefile.errors import ConfigError, CorruptRecord, UnknownDepartment, UsageError
 from casefile.models.case import Case
 from casefile.models.records import DocumentRecord
 from casefile.rules.wenhao import format_wenhao
@@ -197,8 +197,8 @@ def _existing(ws: Workspace, case: Case, doc_type: str, extra: Mapping[str, Any]
     if wanted is None and extra and extra.get("dept"):
         try:
             wanted = ws.settings.dept(str(extra["dept"])).name
-        except ValueError as exc:
-            raise UsageError(f"{exc}。") from None
+        except UnknownDepartment as exc:
+            raise UsageError(exc.message) from None
     if wanted is not None:
         docs = [d for d in docs if d.recipient == wanted]
     return docs[-1] if docs else None

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casefile.errors import CasefileError, UsageError
+from casefile.errors import CasefileError, Finding, InvalidFilters, UsageError
 from casefile.library.booklet import build_booklet
 from casefile.library.leakcheck import check_against
 from casefile.library.recording import source_of
@@ -94,7 +94,7 @@ def export(
         try:
             cats.append(Category.parse(c).short)
         except ValueError as exc:
-            raise UsageError(str(exc) + "。") from None
+            raise InvalidFilters([Finding("--category", str(exc))]) from None
     chosen: list[WriteUp] = []
     skipped: list[str] = []
     for w in list_writeups(ws):

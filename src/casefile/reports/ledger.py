@@ -9,7 +9,6 @@ If the archive module provides ``archive_catalogue(ws, year)``, the workbook get
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import re
@@ -164,13 +163,8 @@ def build_ledger(ws: Workspace, today: date, *, year: int | None = None) -> Ledg
 
 
 def _add_archive_catalogue(ws: Workspace, ledger: Ledger, years: Iterable[int]) -> None:
-    try:
-        module = importlib.import_module("casefile.archive")
-    except ImportError:
-        return
-    fn = getattr(module, "archive_catalogue", None)
-    if not callable(fn):
-        return
+    from casefile.archive.handover import archive_catalogue as fn
+
     ledger.archive_available = True
     headers: list[str] = []
     rows: list[list[Any]] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile.errors import UnknownDepartment
 from casefile.search_engines.analysis import Segmenter, analyse, data_dir, segmenter
 from casefile.search_engines.base import Engine, IndexedDoc, SearchDoc
 
@@ -189,7 +190,7 @@ def dept_codes(values: Sequence[str | None], settings: Settings | None) -> tuple
         if settings is not None:
             try:
                 code = settings.dept(v).code
-            except ValueError:
+            except UnknownDepartment:
                 code = v
         out.append(code)
     return tuple(dict.fromkeys(out))

@@ -1,0 +1,99 @@
+"""Every command that takes a department, a category or a state, given one that does not exist:
+one Chinese sentence naming the value, exit 1, no traceback, nothing written.
+
+The table below must name every such option: a new option with metavar 部门/类别/状态 fails
+``test_every_name_option_is_covered`` until it is added here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+from casefile import workflow as wf
+from casefile.cli.main import COMMANDS, cli, main
+from factories import T0, at, new_case, step
+from testkit import NOW
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+BAD_DEPT, BAD_CAT, BAD_STATE = "不存在的局", "C99", "NOPE"
+NAME_METAVARS = {"部门", "类别", "状态"}
+
+# (command words, option) -> arguments; {triage}/{joint}/{referred} are case ids in those states
+CASES: dict[tuple[str, str], list[str]] = {
+    ("list", "--state"): ["list", "--state", BAD_STATE],
+    ("list", "--category"): ["list", "--category", BAD_CAT],
+    ("list", "--dept"): ["list", "--dept", BAD_DEPT],
+    ("triage", "--lead"): ["triage", "{triage}", "--class", "一般", "--lead", BAD_DEPT],
+    ("triage", "--co"): ["triage", "{triage}", "--class", "一般", "--co", BAD_DEPT],
+    ("triage", "--suggest"): ["triage", "{triage}", "--class", "职责不清", "--suggest", BAD_DEPT],
+    ("refer send", "--suggest"): ["refer", "send", "{triage}", "--reason", "职责不清", "--suggest", BAD_DEPT],
+    ("refer reply", "--dept"): ["refer", "reply", "{referred}", "--dept", BAD_DEPT, "--text", "已办理"],
+    ("refer refuse", "--dept"): ["refer", "refuse", "{referred}", "--dept", BAD_DEPT, "--reason", "拒不处理"],
+    ("opinion", "--dept"): ["opinion", "{joint}", "--dept", BAD_DEPT, "--text", "同意"],
+    ("meeting schedule", "--participant"): ["meeting", "schedule", "{joint}", "--at", "2026-10-20T09:30",
+                                            "--place", "会议室", "--host", "刘县长", "--topic", "议题",
+                                            "--participant", BAD_DEPT],
+    ("enforce step", "--dept"): ["enforce", "step", "{joint}", "E_FINE", "--dept", BAD_DEPT],
+    ("search", "--category"): ["search", "滞纳金", "--category", BAD_CAT],
+    ("search", "--dept"): ["search", "滞纳金", "--dept", BAD_DEPT],
+    ("typical export", "--category"): ["typical", "export", "--category", BAD_CAT],
+}
+
+
+def _name_options() -> set[tuple[str, str]]:
+    found = set()
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        cmd = cli.get_command(ctx, name)
+        assert cmd is not None
+        subs = getattr(cmd, "commands", None)
+        for path, c in ([(f"{name} {s}", sc) for s, sc in subs.items()] if subs else [(name, cmd)]):
+            for p in c.params:
+                if isinstance(p, click.Option) and p.metavar in NAME_METAVARS:
+                    found.add((path, p.opts[0]))
+    return found
+
+
+def test_every_name_option_is_covered() -> None:
+    assert _name_options() == set(CASES)
+
+
+@pytest.fixture(scope="module")
+def naiman(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str]]:
+    from casefile.workspace import init_workspace
+
+    ws = init_workspace(tmp_path_factory.mktemp("bad") / "ws", "naiman")
+    ids = {"triage": new_case(ws, T0), "joint": new_case(ws, T0), "referred": new_case(ws, T0)}
+    step(ws, ids["joint"], at(0.2), lambda s: wf.triage(s, case_class="一般"))
+    step(ws, ids["referred"], at(0.2), lambda s: wf.triage(s, case_class="职责不清"))
+    return ws, ids
+
+
+def _versions(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted((root / "archive").rglob("case.json"))}
+
+
+@pytest.mark.parametrize("key", sorted(CASES), ids=" ".join)
+def test_bad_name_is_one_chinese_sentence_and_exit_1(key: tuple[str, str], naiman: Any, capsys: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ws, ids = naiman
+    monkeypatch.setenv("CASEFILE_HOME", str(ws.root))
+    monkeypatch.setenv("CASEFILE_NOW", NOW.isoformat())
+    monkeypatch.setenv("CASEFILE_USER", "测试员")
+    args = [a.format(**ids) for a in CASES[key]]
+    before = _versions(ws.root)
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out, err = capsys.readouterr()
+    assert exc.value.code == 1, (args, out, err)
+    assert "Traceback" not in out + err and "内部错误" not in err, err
+    bad = next(a for a in args if a in (BAD_DEPT, BAD_CAT, BAD_STATE))
+    line = err.strip()
+    assert line.startswith("错误：") and bad in line and CJK.search(line) and line.endswith("。"), line
+    assert len(line.splitlines()) == 1, line
+    assert _versions(ws.root) == before  # nothing written
