@@ -42,6 +42,9 @@ CASES: dict[tuple[str, str], list[str]] = {
     ("search", "--category"): ["search", "滞纳金", "--category", BAD_CAT],
     ("search", "--dept"): ["search", "滞纳金", "--dept", BAD_DEPT],
     ("typical export", "--category"): ["typical", "export", "--category", BAD_CAT],
+    ("user add", "--dept"): ["user", "add", "zhangsan", "--name", "张三", "--dept", BAD_DEPT, "--roles", "officer",
+                             "--password", "Casefile-2026-pass"],
+    ("user roles", "--dept"): ["user", "roles", "lisi", "officer", "--dept", BAD_DEPT],
 }
 
 
@@ -71,6 +74,12 @@ def naiman(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str
     ids = {"triage": new_case(ws, T0), "joint": new_case(ws, T0), "referred": new_case(ws, T0)}
     step(ws, ids["joint"], at(0.2), lambda s: wf.triage(s, case_class="一般"))
     step(ws, ids["referred"], at(0.2), lambda s: wf.triage(s, case_class="职责不清"))
+    with pytest.MonkeyPatch.context() as mp:  # an account whose department the test then gets wrong
+        mp.setenv("CASEFILE_HOME", str(ws.root))
+        with pytest.raises(SystemExit) as done:
+            main(["user", "add", "lisi", "--name", "李四", "--dept", "SW", "--roles", "officer",
+                  "--password", "Casefile-2026-pass"])
+        assert done.value.code == 0
     return ws, ids
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from casefile.errors import CasefileError, UsageError
+from casefile.errors import CasefileError, UnknownDepartment, UsageError
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -35,7 +35,7 @@ def _dept(ws: Workspace, text: str) -> str:
     code = dept_resolver(ws)(text)
     if code is None:
         names = "、".join(str(d.get("name")) for d in ws.raw.get("departments", []))
-        raise UsageError(f"--dept 的值“{text}”不是 casefile.toml 中的部门，可选：{names}。")
+        raise UnknownDepartment(f"--dept 的值“{text}”不是 casefile.toml 中的部门，可选：{names}。")
     return code
 
 
