@@ -27,13 +27,13 @@ def now() -> datetime:
 
 @pytest.fixture
 def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     return init_workspace(tmp_path / "ws", "pianguan")
 
 
 @pytest.fixture
 def naiman_ws(tmp_path: Path):  # type: ignore[no-untyped-def]
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     return init_workspace(tmp_path / "ws-naiman", "naiman")

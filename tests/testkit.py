@@ -18,6 +18,50 @@ CORPUS = SHARED / "corpus"
 NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
 
 
+def _os_login() -> str:
+    from casefile.identity import os_login
+
+    return os_login()
+
+
+# Every test workspace is a "test" workspace (CASEFILE_NOW works there) with these staff, all bound to
+# the OS account running the tests; CASEFILE_USER picks one of them.
+TEST_STAFF: list[dict[str, object]] = [
+    {"name": "测试员", "dept": "SW", "roles": ["officer", "head", "archivist", "admin"]},
+    {"name": "王晓梅", "dept": "SW", "roles": ["officer"]},
+    {"name": "测试", "dept": "SW", "roles": ["officer"]},
+    {"name": "甲", "dept": "SW", "roles": ["officer", "archivist"]},
+    {"name": "乙", "dept": "SW", "roles": ["head"]},
+    {"name": "审核员甲", "dept": "SW", "roles": ["archivist"]},
+    {"name": "审批员乙", "dept": "SW", "roles": ["head"]},
+    {"name": "赵磊", "dept": "RSJ", "roles": ["liaison"]},
+    {"name": "培训员", "dept": "SW", "roles": ["reader"]},
+]
+
+
+def test_staff(*extra: dict[str, object]) -> list[dict[str, object]]:
+    me = _os_login()
+    return [{**s, "os_user": me} for s in (*TEST_STAFF, *extra)]
+
+
+def init_test_workspace(root: Path, profile: str = "pianguan", *, force: bool = False,
+                        extra_staff: tuple[dict[str, object], ...] = ()):  # type: ignore[no-untyped-def]
+    """``init_workspace`` for tests: marked as a test workspace, with :data:`TEST_STAFF` configured."""
+    from casefile.workspace import init_workspace
+
+    return init_workspace(root, profile, force=force, purpose="test", staff=test_staff(*extra_staff))
+
+
+def configure_test_workspace(root: Path, *extra_staff: dict[str, object]) -> None:
+    """Mark a workspace made by ``casefile init`` as a test workspace and give it the test staff."""
+    from casefile.workspace import staff_toml
+
+    cfg = root / "casefile.toml"
+    text = cfg.read_text(encoding="utf-8")
+    text += '\n[workspace]\npurpose = "test"\n' + staff_toml(test_staff(*extra_staff))
+    cfg.write_text(text, encoding="utf-8")
+
+
 def have(tool: str) -> bool:
     return shutil.which(tool) is not None
 

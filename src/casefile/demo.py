@@ -25,6 +25,14 @@ from casefile.rules.ids import USCC_ALPHABET, id_check_char, uscc_check_char
 from casefile.workspace import init_workspace
 
 ACTORS = ["王晓梅", "张磊", "刘芳", "赵建军", "陈静"]
+# The demo's staff, all on the OS account that builds the demo (pick one with --user or CASEFILE_USER).
+DEMO_STAFF: list[dict[str, object]] = [
+    {"name": "王晓梅", "dept": "SW", "roles": ["officer", "head"]},
+    {"name": "张磊", "dept": "SW", "roles": ["officer"]},
+    {"name": "刘芳", "dept": "SW", "roles": ["officer", "archivist"]},
+    {"name": "赵建军", "dept": "RSJ", "roles": ["liaison", "archivist"]},
+    {"name": "陈静", "dept": "SW", "roles": ["officer", "reader"]},
+]
 COMPANIES = [
     ("山西晋北建材有限公司", "赵志刚", "偏关县工业园区3号"),
     ("偏关县鑫达运输有限公司", "孙立平", "偏关县新关镇西关街18号"),
@@ -339,8 +347,13 @@ def build_demo(directory: Path, *, now: datetime, count: int = 30, force: bool =
         if not force:
             raise CasefileError(f"目录 {directory} 已存在且不为空；如需重建演示工作区请加 --force。")
         shutil.rmtree(directory)
-    ws = init_workspace(directory, "pianguan")
+    from casefile.identity import os_login
+
+    me = os_login()
+    ws = init_workspace(directory, "pianguan", purpose="demo", staff=[{**s, "os_user": me} for s in DEMO_STAFF])
     yield f"演示工作区：{ws.root}（{ws.settings.office.name}）"
+    yield (f"工作人员：{'、'.join(str(s['name']) for s in DEMO_STAFF)}（均可由本机账号 {me} 代表；"
+           f"写入命令前请设置 CASEFILE_USER=姓名 或用 --user 姓名）")
     rng = random.Random(20261122)
     builder = DemoBuilder(ws, now, rng)
     plans = [SCENARIOS[i % len(SCENARIOS)] for i in range(count)]

@@ -29,6 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile.identity import ActorLike
+
 if TYPE_CHECKING:
     from casefile.config import Workspace
     from casefile.search_engines.analysis import Segmenter
@@ -685,7 +687,7 @@ def search(
     reveal: bool = False,
     facets: bool = True,
     progress: Progress | None = None,
-    actor: str = "",
+    actor: ActorLike = "",
     now: datetime | None = None,
     purpose: str = "办案需要",
     visible: Callable[[Sequence[str]], set[str]] | None = None,
@@ -721,7 +723,7 @@ def search(
     return SearchReport(query, engine, result.total, page, per_page, result.hits, result.facets, notices)
 
 
-def _record_reveals(ws: Workspace, case_ids: Sequence[str], actor: str, now: datetime, purpose: str) -> None:
+def _record_reveals(ws: Workspace, case_ids: Sequence[str], actor: ActorLike, now: datetime, purpose: str) -> None:
     from casefile.store import Dossier
     from casefile.workflow import record_reveal
 
@@ -738,7 +740,7 @@ def similar(
     kinds: Sequence[str] = ("case", "typical"),
     limit: int = 10,
     reveal: bool = False,
-    actor: str = "",
+    actor: ActorLike = "",
     now: datetime | None = None,
     purpose: str = "办案需要",
     visible: Callable[[Sequence[str]], set[str]] | None = None,

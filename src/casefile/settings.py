@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from casefile.errors import ConfigError, UnknownDepartment, UnknownPlace
 
@@ -206,6 +206,21 @@ class EvidenceCfg(Strict):
     ocr_dpi: int = Field(default=300, ge=72, le=600)
 
 
+class StaffMember(Strict):
+    """One person who may act in this workspace (checked in full by :func:`casefile.identity.parse_staff`)."""
+
+    name: str = Field(min_length=1)
+    dept: str = Field(min_length=1)
+    roles: list[str] | str
+    login: str = ""
+    os_user: list[str] | str = Field(default_factory=list)
+
+
+class WorkspaceCfg(Strict):
+    # "test" and "demo" workspaces honour CASEFILE_NOW; a production one runs on the system clock.
+    purpose: Literal["production", "test", "demo"] = "production"
+
+
 class Settings(Strict):
     office: Office
     profile: Literal["naiman", "pianguan"] = "pianguan"
@@ -220,6 +235,20 @@ class Settings(Strict):
     search: SearchCfg = Field(default_factory=SearchCfg)
     evidence: EvidenceCfg = Field(default_factory=EvidenceCfg)
     web: WebCfg = Field(default_factory=WebCfg)
+    staff: list[StaffMember] = Field(default_factory=list)
+    workspace: WorkspaceCfg = Field(default_factory=WorkspaceCfg)
+
+    @model_validator(mode="after")
+    def _staff_consistent(self) -> Settings:
+        from casefile.errors import ConfigError as _ConfigError
+        from casefile.identity import parse_staff
+
+        raw = {"staff": [m.model_dump() for m in self.staff]}
+        try:
+            parse_staff(raw, [d.model_dump() for d in self.departments])
+        except _ConfigError as exc:
+            raise ValueError(exc.message) from None
+        return self
 
     @field_validator("time_limits")
     @classmethod

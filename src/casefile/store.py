@@ -37,6 +37,7 @@ from casefile.errors import (
     LockTimeout,
     StorageError,
 )
+from casefile.identity import Actor, ActorLike, actor_name
 from casefile.medium import on_read_only_medium
 from casefile.models.case import Case
 from casefile.models.enums import State
@@ -274,8 +275,9 @@ def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
 class Transaction:
     dossier: Dossier
     case: Case
-    actor: str
+    actor: str  # the name, as records and documents show it
     now: datetime
+    identity: Actor | None = None  # login, department, channel and address, when a front end knows them
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     new_files: list[str] = field(default_factory=list)
     tx_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -471,7 +473,7 @@ class Dossier:
 
     # writing
     @contextlib.contextmanager
-    def transaction(self, actor: str, now: datetime, *, allow_archived: bool = False) -> Iterator[Transaction]:
+    def transaction(self, actor: ActorLike, now: datetime, *, allow_archived: bool = False) -> Iterator[Transaction]:
         """Yield a mutable copy of the case; commit it (one journal line) if the block succeeds."""
         with self.lock():
             case = self.load()
@@ -479,7 +481,8 @@ class Dossier:
                 raise CaseArchived(
                     f"案件 {case.id} 已归档，不能再修改；如需补充请使用 casefile reopen {case.id} --reason …。"
                 )
-            tx = Transaction(self, case.model_copy(deep=True), actor, now)
+            tx = Transaction(self, case.model_copy(deep=True), actor_name(actor), now,
+                             actor if isinstance(actor, Actor) else None)
             try:
                 yield tx
             except BaseException:
@@ -531,6 +534,7 @@ class Dossier:
             "seq": (last.seq + 1) if last else 1,
             "time": tx.now.isoformat(),
             "actor": tx.actor,
+            **(tx.identity.journal_fields() if tx.identity else {}),
             "type": type_,
             "payload": payload,
             "prev": last.sha256 if last else GENESIS,
@@ -550,7 +554,7 @@ class Dossier:
 
     # creation
     @classmethod
-    def create(cls, ws: Workspace, case: Case, actor: str, now: datetime, event_type: str,
+    def create(cls, ws: Workspace, case: Case, actor: ActorLike, now: datetime, event_type: str,
                payload: dict[str, Any], files: dict[str, bytes] | None = None) -> Dossier:
         """Build the dossier in a hidden folder and rename it into place (atomic)."""
         d = cls(ws, case.id)
@@ -569,7 +573,8 @@ class Dossier:
             body = case_bytes(case)
             atomic_write(tmp / CASE_FILE, body)
             entry = {
-                "seq": 1, "time": now.isoformat(), "actor": actor, "type": event_type, "payload": payload,
+                "seq": 1, "time": now.isoformat(), "actor": actor_name(actor),
+                **(actor.journal_fields() if isinstance(actor, Actor) else {}), "type": event_type, "payload": payload,
                 "prev": GENESIS, "case_sha256": sha256_bytes(body), "tx": uuid.uuid4().hex[:12],
             }
             atomic_write(tmp / JOURNAL_FILE, seal_entry(entry) + b"\n")

@@ -29,6 +29,7 @@ from casefile.errors import (
     UnknownDepartment,
     ValidationFailed,
 )
+from casefile.identity import ActorLike
 from casefile.machine import TRANSITIONS, refused
 from casefile.models.case import Case, IntakeForm
 from casefile.models.enums import (
@@ -179,12 +180,12 @@ def _result(st: Step, message: str) -> ActionResult:
                          for d in st.issued])
 
 
-def run(ws: Workspace, case_id: str, now: datetime, actor: str, action: Callable[[Step], str],
+def run(ws: Workspace, case_id: str, now: datetime, actor: ActorLike, action: Callable[[Step], str],
         *, allow_archived: bool = False) -> ActionResult:
     """Run one action in one transaction, then refresh the derived catalog and search queue."""
     dossier = Dossier(ws, case_id)
     with dossier.transaction(actor, now, allow_archived=allow_archived) as tx:
-        st = Step(ws, tx, now, actor)
+        st = Step(ws, tx, now, tx.actor)
         message = action(st)
         result = _result(st, message)
     after_commit(ws, dossier)
@@ -298,7 +299,7 @@ class NewCaseResult:
                 "message": self.message, "warnings": self.warnings}
 
 
-def register(ws: Workspace, data: Any, now: datetime, actor: str, *, redirect: dict[str, str] | None = None) -> NewCaseResult:
+def register(ws: Workspace, data: Any, now: datetime, actor: ActorLike, *, redirect: dict[str, str] | None = None) -> NewCaseResult:
     """T1 + T3 + T4 (or T1 + T2): create the dossier and register the matter."""
     settings = ws.settings
     warnings: list[str] = []
@@ -932,6 +933,58 @@ def extend(st: Step, *, step: str, days: int, reason: str, approver: str) -> str
     return f"“{d.label}”已延期{days}日，新期限 {date_cn(d.due)}。"
 
 
+def pending_extension(st: Step) -> dict[str, Any] | None:
+    """The extension request of this case that no one has approved yet (from the journal)."""
+    entries, _ = st.tx.dossier.journal()
+    pending: dict[str, Any] | None = None
+    for e in entries:
+        if e.type == "extension_requested":
+            pending = {**e.payload, "requested_by": e.actor, "requested_at": e.time}
+        elif e.type in ("extended", "extension_withdrawn"):
+            pending = None
+    return pending
+
+
+def request_extension(st: Step, *, step: str, days: int, reason: str) -> str:
+    """The first of the two people of an extension: asks, journaled; nothing changes until a head
+    (负责人) other than the requester approves with :func:`approve_extension`."""
+    from casefile import deadlines
+
+    case = st.case
+    if not case.is_open:
+        raise refused(case, "申请延期")
+    if not reason.strip():
+        raise MissingData("请用 --reason 写明延期理由。")
+    pending = pending_extension(st)
+    if pending:
+        raise TransitionRefused(
+            f"案件 {case.id} 已有待批准的延期申请（{pending.get('step')}，{pending.get('days')}日，申请人 "
+            f"{pending['requested_by']}），请由负责人运行 casefile extend {case.id} --approve。")
+    d = deadlines.extend(case.model_copy(deep=True), step, days, reason)  # checks step and the 30-day cap only
+    login = st.tx.identity.key if st.tx.identity else st.actor
+    st.tx.event("extension_requested", step=step, days=days, reason=reason, requested_login=login,
+                label=f"申请延期：{d.label}{days}日")
+    return (f"已申请将“{d.label}”延期{days}日，须由负责人（申请人以外的另一人）批准："
+            f"casefile extend {case.id} --approve。")
+
+
+def approve_extension(st: Step) -> str:
+    """The second person: an entitled head other than the requester grants the pending request."""
+    from casefile.identity import require_entitled, require_other_person
+
+    case = st.case
+    pending = pending_extension(st)
+    if pending is None:
+        raise TransitionRefused(
+            f"案件 {case.id} 没有待批准的延期申请；请先由承办人申请：casefile extend {case.id} --step 时限 --days 天数 --reason 理由。")
+    who = st.tx.identity or st.actor
+    require_entitled(who, "extension_approve")
+    require_other_person(who, str(pending.get("requested_login") or pending["requested_by"]), pending["requested_by"],
+                         "extension_approve", "延期申请人")
+    return extend(st, step=str(pending["step"]), days=int(pending["days"]), reason=str(pending["reason"]),
+                  approver=st.actor)
+
+
 def close(st: Step, reason: str | None = None) -> str:
     case = st.case
     if case.state is State.ENFORCEMENT:
@@ -962,7 +1015,7 @@ def reopen(st: Step, reason: str) -> str:
     raise refused(case, "重新办理")
 
 
-def record_reveal(ws: Workspace, dossier: Dossier, now: datetime, actor: str, purpose: str) -> None:
+def record_reveal(ws: Workspace, dossier: Dossier, now: datetime, actor: ActorLike, purpose: str) -> None:
     """Who looked at the unmasked personal data, and why: in the journal, or for an archived
     (immutable) case in the workspace access log."""
     if dossier.load().state is State.ARCHIVED:

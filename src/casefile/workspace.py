@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import sqlite3
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from casefile.config import CONFIG_NAME, Workspace, load_settings
 from casefile.errors import CasefileError, CorruptRecord, StorageError
+from casefile.identity import ActorLike
 
 PROFILES = ("pianguan", "naiman")
 
@@ -31,9 +35,33 @@ def default_config_text(profile: str) -> str:
     return resources.files("casefile.data.workspace").joinpath(f"{profile}.toml").read_text(encoding="utf-8")
 
 
-def init_workspace(root: Path, profile: str = "pianguan", *, force: bool = False) -> Workspace:
-    """Create casefile.toml and the folders; refuse to overwrite an existing configuration."""
+PURPOSES = ("production", "test", "demo")
+
+
+def staff_toml(staff: Sequence[Mapping[str, Any]]) -> str:
+    """``[[staff]]`` tables for casefile.toml (name, dept, roles, optional login and os_user)."""
+    out: list[str] = []
+    for member in staff:
+        out.append("\n[[staff]]")
+        for key in ("name", "dept", "roles", "login", "os_user"):
+            if key in member and member[key] not in (None, ""):
+                out.append(f"{key} = {json.dumps(member[key], ensure_ascii=False)}")
+    return "\n".join(out) + "\n"
+
+
+def init_workspace(root: Path, profile: str = "pianguan", *, force: bool = False, purpose: str = "production",
+                   staff: Sequence[Mapping[str, Any]] = ()) -> Workspace:
+    """Create casefile.toml and the folders; refuse to overwrite an existing configuration.
+
+    ``purpose`` "test" or "demo" marks a workspace whose clock may be pinned (``CASEFILE_NOW``);
+    ``staff`` are written as its ``[[staff]]`` list."""
     text = default_config_text(profile)
+    if purpose not in PURPOSES:
+        raise CasefileError(f"未知的工作区用途“{purpose}”，应为 production、test 或 demo。")
+    if purpose != "production":
+        text += f'\n[workspace]  # 测试/演示工作区：允许用 CASEFILE_NOW 固定当前时间\npurpose = "{purpose}"\n'
+    if staff:
+        text += staff_toml(staff)
     cfg = root / CONFIG_NAME
     if cfg.exists() and not force:
         raise CasefileError(f"{root} 已经是 casefile 工作区（{CONFIG_NAME} 已存在）；如需重建配置请加 --force。")
@@ -72,7 +100,7 @@ class FsckReport:
         return not self.findings
 
 
-def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, actor: str = "fsck") -> FsckReport:
+def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, actor: ActorLike = "fsck") -> FsckReport:
     """Check every dossier: schema, journal chain, journal↔record agreement, referenced files,
     sequences, catalog agreement. One bad dossier never stops the others.
 
@@ -207,7 +235,7 @@ def _remove_half_built(ws: Workspace, report: FsckReport) -> None:
                     report.recovered.append(f"删除未完成创建的案卷临时目录 {year_dir.name}/{p.name}")
 
 
-def _recover_archiving(ws: Workspace, report: FsckReport, now: datetime, actor: str) -> None:
+def _recover_archiving(ws: Workspace, report: FsckReport, now: datetime, actor: ActorLike) -> None:
     """Staging folders of an archiving run (``.<案件ID>.archiving-*``) and leftovers of destructions.
 
     A kill between the two renames of an archiving run leaves no folder under the case id, so the

@@ -26,7 +26,7 @@ def fake_soffice(soffice_stub: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def archived_template(tmp_path_factory: pytest.TempPathFactory, soffice_stub: Path) -> tuple[Path, str]:
     from casefile.archive import archive_case
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     root = tmp_path_factory.mktemp("archived") / "ws"
     ws = init_workspace(root, "pianguan")

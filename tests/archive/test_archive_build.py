@@ -268,7 +268,7 @@ def _mount_tmpfs(where: Path, size: str) -> bool:
 
 
 def test_disk_full_on_a_small_tmpfs(tmp_path: Path, fake_soffice) -> None:  # type: ignore[no-untyped-def]
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     mnt = tmp_path / "small"
     if not _mount_tmpfs(mnt, "8m"):

@@ -57,16 +57,41 @@ def test_reopen_transfer_and_purge_commands(archived: Archived, tmp_path: Path) 
     root = archived.ws.root
     p = run(root, "transfer", "--year", "2026", str(tmp_path / "dest"))
     assert p.returncode == 0 and "目的地校验通过" in p.stdout, p.stdout + p.stderr
-    p = run(root, "purge", archived.case_id, "--request", "--by", "甲", "--reason", "期满")
+    p = run(root, "purge", archived.case_id, "--request", "--reason", "期满", CASEFILE_USER="甲")
     assert p.returncode == 1 and "届满前不得销毁" in p.stderr
-    p = run(root, "purge", archived.case_id, "--by", "甲")
+    p = run(root, "purge", archived.case_id, CASEFILE_USER="甲")
     assert p.returncode == 2
+    # destruction runs on the real clock: a pinned clock in 2037 does not make the bag expire
     later = {"CASEFILE_NOW": "2037-03-01T09:00:00+08:00"}
-    p = run(root, "purge", archived.case_id, "--request", "--by", "甲", "--reason", "期满", **later)
-    assert p.returncode == 0 and "须由另一人批准" in p.stdout
+    p = run(root, "purge", archived.case_id, "--request", "--reason", "期满", CASEFILE_USER="甲", **later)
+    assert p.returncode == 1 and "届满前不得销毁" in p.stderr, p.stdout + p.stderr
     p = run(root, "reopen", archived.case_id, "--reason", "补充调查")
     assert p.returncode == 0 and "保持不变" in p.stdout, p.stdout + p.stderr
-    p = run(root, "purge", archived.case_id, "--approve", "--by", "乙", **later)
-    assert p.returncode == 0 and "已销毁" in p.stdout, p.stdout + p.stderr
+    # the two-person rule itself, with the library taking the (real) time as a parameter
+    from datetime import datetime
+
+    from casefile.archive.lifecycle import purge_approve, purge_request
+    from casefile.identity import find_staff
+
+    def who(name: str):  # type: ignore[no-untyped-def]
+        entry = find_staff(archived.ws, name)
+        assert entry is not None
+        return entry.actor()
+
+    t = datetime.fromisoformat("2037-03-01T09:00:00+08:00")
+    assert purge_request(archived.ws, archived.case_id, by=who("甲"), reason="期满", now=t).stage == "requested"
+    import dataclasses
+
+    import pytest
+
+    from casefile.errors import ArchiveProblem
+    from casefile.identity import NotEntitled
+
+    with pytest.raises(NotEntitled):
+        purge_approve(archived.ws, archived.case_id, by=who("王晓梅"), now=t)  # an officer may not approve
+    same_as_requester = dataclasses.replace(who("甲"), roles=frozenset({"head"}))
+    with pytest.raises(ArchiveProblem, match="同一人"):
+        purge_approve(archived.ws, archived.case_id, by=same_as_requester, now=t)
+    assert purge_approve(archived.ws, archived.case_id, by=who("乙"), now=t).stage == "purged"
     p = run(root, "archive", "--void", "2026-0009", "--reason", "x")
     assert p.returncode == 1 and "尚未分配" in p.stderr

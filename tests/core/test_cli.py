@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from casefile.cli.main import COMMANDS, cli
-from testkit import FIXTURES, env_for
+from testkit import FIXTURES, configure_test_workspace, env_for
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -59,6 +59,7 @@ def test_init_and_bad_inputs(tmp_path: Path) -> None:
     p = subprocess.run([sys.executable, "-m", "casefile.cli.main", "init", str(ws)], capture_output=True, text=True,
                        env=env_for(tmp_path))
     assert p.returncode == 0 and "已在" in p.stdout
+    configure_test_workspace(ws)
     # malformed command lines: exit 2, Chinese
     assert_clean_failure(run(ws, "list", "--no-such-option"), 2, "没有选项")
     assert_clean_failure(run(ws, "triage"), 2, "缺少参数")
@@ -83,7 +84,7 @@ def test_init_and_bad_inputs(tmp_path: Path) -> None:
 
 
 def test_broken_config_is_reported(tmp_path: Path) -> None:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     ws = init_workspace(tmp_path / "ws")
     cfg = ws.config_path
@@ -92,7 +93,7 @@ def test_broken_config_is_reported(tmp_path: Path) -> None:
 
 
 def test_empty_workspace_lists_nothing_and_catalog_is_recreated(tmp_path: Path) -> None:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     ws = init_workspace(tmp_path / "ws")
     p = run(ws.root, "list", "--json")

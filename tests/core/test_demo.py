@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 def run(ws: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(ws, **env),
+    return subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(ws, **{"CASEFILE_USER": "王晓梅", **env}),
                           capture_output=True, text=True, timeout=600)
 
 

@@ -17,7 +17,7 @@ from casefile.evidence.worker import WorkerPool
 @pytest.fixture
 def ews(tmp_path: Path) -> Workspace:
     """A workspace with evidence settings fit for tests (0.1 s stability, quick OCR)."""
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     return fast_settings(init_workspace(tmp_path / "ws", "pianguan"))
 

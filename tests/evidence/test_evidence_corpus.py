@@ -78,7 +78,7 @@ def status_of(r: IngestResult) -> str:
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, str, dict[str, IngestResult], dict[str, str]]:
     """All of the corpus through one running watcher (events + rescans), then one good file more."""
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     ws = fast_settings(init_workspace(tmp_path_factory.mktemp("corpus") / "ws", "pianguan"),
                        parse_timeout_seconds=PARSE_TIMEOUT, max_ocr_pages=1, ocr_dpi=100, max_pixels=20_000_000)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 
 def new_workspace(root: Path) -> tuple[Workspace, str]:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     ws = fast_settings(init_workspace(root, "pianguan"), max_ocr_pages=0, stability_seconds=0.1)
     return ws, make_case(ws)

@@ -17,7 +17,7 @@ from search.helpers import NOW, make_case
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Any:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     return init_workspace(tmp_path / "ws", "pianguan")
 
@@ -214,14 +214,20 @@ def test_cli_typical_flow(ws: Any, capsys: pytest.CaptureFixture[str], monkeypat
 
     code, out, _ = run("王晓梅", "typical", "add", case.id)
     assert code == 0 and "TC-2026-0001" in out
-    code, _, err = run("王晓梅", "typical", "review", "TC-2026-0001", "--by", "王晓梅")
+    code, _, err = run("王晓梅", "typical", "review", "TC-2026-0001")
     assert code == 1 and "起草人" in err
-    assert run("甲", "typical", "review", "TC-2026-0001", "--by", "审核员甲")[0] == 0
-    assert run("乙", "typical", "approve", "TC-2026-0001", "--by", "审批员乙")[0] == 0
+    code, _, err = run("培训员", "typical", "review", "TC-2026-0001")
+    assert code == 1 and "无权" in err  # a reader may not review
+    assert run("审核员甲", "typical", "review", "TC-2026-0001")[0] == 0
+    code, _, err = run("审核员甲", "typical", "approve", "TC-2026-0001")
+    assert code == 1 and "审核人" in err
+    code, _, err = run("甲", "typical", "approve", "TC-2026-0001")
+    assert code == 1 and "无权" in err  # an archivist may not approve publication
+    assert run("审批员乙", "typical", "approve", "TC-2026-0001")[0] == 0
     assert run("乙", "typical", "publish", "TC-2026-0001")[0] == 0
     code, out, _ = run("乙", "typical", "list", "--json")
     assert json.loads(out)[0]["status"] == "published"
     code, out, _ = run("乙", "typical", "export", "--output", str(tmp_path / "b.docx"))
     assert code == 0 and (tmp_path / "b.docx").exists()
-    code, _, err = run("乙", "typical", "review", "bad-id", "--by", "x")
+    code, _, err = run("乙", "typical", "review", "bad-id")
     assert code == 2 and "TC-2026-0001" in err

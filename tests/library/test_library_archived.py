@@ -23,7 +23,7 @@ STEPS = ("typical_drafted", "typical_reviewed", "typical_approved", "typical_pub
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     from casefile.archive import archive_case
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     stub = fake_soffice_script(tmp_path_factory.mktemp("fake-soffice"))
     root = tmp_path_factory.mktemp("typical-archived") / "ws"

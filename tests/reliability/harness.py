@@ -171,7 +171,7 @@ class Subject:
     def __init__(self, root: Path, *, profile: str = "pianguan", engine: str = "whoosh", soffice: Path | None = None,
                  python: str = sys.executable) -> None:
         from casefile.config import find_workspace
-        from casefile.workspace import init_workspace
+        from testkit import init_test_workspace as init_workspace
 
         self.root = root
         init_workspace(root, profile)

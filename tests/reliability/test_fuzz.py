@@ -116,7 +116,7 @@ class Sandbox:
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     from casefile import workflow
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     base = tmp_path_factory.mktemp("fuzz")
     ws = init_workspace(base / "ws", "pianguan")
@@ -222,12 +222,13 @@ def test_jinja_in_every_field_is_printed_literally(tmp_path: Path) -> None:
     from casefile.config import find_workspace
     from casefile.documents.engine import docx_text
     from casefile.store import Dossier
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     root = tmp_path / "ws"
-    init_workspace(root, "pianguan")
-    form = base_form()
     probe = "甲{{ 7*7 }}乙丙{% if true %}真{% endif %}丁戊{{ ''.__class__ }}己"
+    # the operator's name is a probe too: a configured staff member's name
+    init_workspace(root, "pianguan", extra_staff=({"name": probe, "dept": "SW", "roles": ["officer"]},))
+    form = base_form()
     for path in [("applicant", "name"), ("applicant", "address"), ("applicant", "represents"),
                  ("counterparty", "name"), ("counterparty", "legal_rep"), ("counterparty", "address"), ("claim",),
                  ("attachments",), ("note",)]:
@@ -278,7 +279,7 @@ CASE_COMMANDS: list[list[str]] = [
     ["notify", "{id}"], ["close", "{id}"], ["reopen", "{id}", "--reason", "x"], ["archive", "{id}"],
     ["verify", "{id}"], ["evidence", "list", "{id}"], ["doc", "{id}", "D17"], ["similar", "{id}"],
     ["opinion", "{id}", "--dept", "人社局", "--text", "x"], ["refer", "send", "{id}", "--reason", "x"],
-    ["typical", "add", "{id}"], ["extend", "{id}", "--step", "x", "--days", "3", "--reason", "x", "--approver", "y"],
+    ["typical", "add", "{id}"], ["extend", "{id}", "--step", "x", "--days", "3", "--reason", "x"], ["extend", "{id}", "--approve"],
 ]
 
 

@@ -41,7 +41,7 @@ def sealed(tmp_path_factory: pytest.TempPathFactory, soffice_stub: Path) -> Iter
     from archive.helpers import closed_direct_case, new_case, step
     from casefile import workflow as wf
     from casefile.archive import archive_case
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     root = tmp_path_factory.mktemp("tamper") / "ws"
     ws = init_workspace(root, "pianguan")

@@ -12,7 +12,7 @@ from reports.dataset import build
 
 @pytest.fixture(scope="session")
 def october(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str]]:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     ws = init_workspace(Path(tmp_path_factory.mktemp("october")) / "ws", "pianguan")
     return ws, build(ws)

@@ -10,6 +10,6 @@ import pytest
 
 @pytest.fixture
 def search_ws(tmp_path: Path) -> Any:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace as init_workspace
 
     return init_workspace(tmp_path / "ws", "pianguan")

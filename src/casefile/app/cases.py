@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from casefile.errors import UnknownDepartment
+from casefile.identity import ActorLike
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -100,7 +101,7 @@ def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | Non
     return CaseListing(items, more)
 
 
-def case_page(ws: Workspace, case_id: str, now: datetime, actor: str = "", *, reveal: bool = False,
+def case_page(ws: Workspace, case_id: str, now: datetime, actor: ActorLike = "", *, reveal: bool = False,
               purpose: str = "办案需要") -> dict[str, Any]:
     """Everything the case page shows: the record (masked unless ``reveal``), timeline, journal
     problems and the case's risk warnings. Revealing is recorded (who, when, why) before reading."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casefile.errors import CasefileError, UsageError
+from casefile.identity import ActorLike
 
 if TYPE_CHECKING:
     from casefile.archive.lifecycle import ReopenResult
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from casefile.workflow import ActionResult
 
 
-def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: str) -> ActionResult | ReopenResult:
+def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: ActorLike) -> ActionResult | ReopenResult:
     """Reopen a closed case in place, or continue an archived one as a new version (the sealed bag
     is never touched)."""
     from casefile import workflow
@@ -77,7 +78,7 @@ def agreed_items(raw: Sequence[str]) -> list[AgreedItem]:
     return out
 
 
-def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: str, *, note: str | None = None,
+def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: ActorLike, *, note: str | None = None,
                  court: str | None = None, dept: str | None = None) -> ActionResult:
     """Take the next enforcement step; ``dept`` (E_FINE) may be a code, name or alias."""
     from casefile import workflow

@@ -67,6 +67,7 @@ from casefile.archive.rules import (
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, ExternalToolError, StorageError
+from casefile.identity import Actor, ActorLike, actor_name
 from casefile.machine import allowed_steps, allows
 from casefile.machine import apply as apply_transition
 from casefile.models.case import Case
@@ -360,7 +361,7 @@ def staging_folders(dossier: Dossier) -> list[Path]:
     return sorted(p for p in parent.iterdir() if p.name.startswith(prefix))
 
 
-def recover(ws: Workspace, dossier: Dossier, *, now: datetime, actor: str) -> Recovery:
+def recover(ws: Workspace, dossier: Dossier, *, now: datetime, actor: ActorLike) -> Recovery:
     """Finish or undo an interrupted archiving run. Call under the case lock."""
     rec = Recovery()
     leftovers = staging_folders(dossier)
@@ -389,7 +390,7 @@ def recover(ws: Workspace, dossier: Dossier, *, now: datetime, actor: str) -> Re
     return rec
 
 
-def _settle_records(ws: Workspace, case: Case, *, now: datetime, actor: str, recovered: bool) -> list[str]:
+def _settle_records(ws: Workspace, case: Case, *, now: datetime, actor: ActorLike, recovered: bool) -> list[str]:
     """The 件号 allocation record and the preservation event of an archived case, if missing."""
     a = case.archive
     assert a is not None
@@ -483,7 +484,7 @@ def _title_of(ws: Workspace, case: Case, item: Item) -> tuple[str, str, str, str
 
 
 def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Converted, staging: Path,
-           dh: DangHao, decision: RetentionDecision, now: datetime, actor: str, filer: str, checker: str,
+           dh: DangHao, decision: RetentionDecision, now: datetime, actor: ActorLike, filer: str, checker: str,
            work: Path, say: Callable[[str], None]) -> _Staged:
     from casefile.documents.context import build_context
     from casefile.documents.engine import find_template, load_template
@@ -620,14 +621,14 @@ def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Co
         docx = prepared.render(ctx.data)
         rel = f"{DATA}/{doc_relpath(doc_id, doc_type)}"
         data_rel = f"{DATA}/{doc_relpath(doc_id, doc_type, 'data.json')}"
-        write_file(staging / data_rel, snapshot_bytes(doc_id, spec, tf, prepared, ctx, now, actor))
+        write_file(staging / data_rel, snapshot_bytes(doc_id, spec, tf, prepared, ctx, now, actor_name(actor)))
         write_file(staging / rel, docx)
         src = work / "archive-src" / f"{doc_id}-{doc_type}.docx"
         src.parent.mkdir(parents=True, exist_ok=True)
         src.write_bytes(docx)
         rec = DocumentRecord(doc_id=doc_id, doc_type=doc_type, title=spec.title, wenhao=None, serial=None,
                              year=local_date(now).year, file=rel, sha256=sha256_bytes(docx),
-                             template_sha256=prepared.sha256, data_file=data_rel, issued_at=now, issued_by=actor,
+                             template_sha256=prepared.sha256, data_file=data_rel, issued_at=now, issued_by=actor_name(actor),
                              recipient=None)
         archive_docs.append(rec)
         rendered.append((rec, src))
@@ -683,7 +684,7 @@ def _bag_rel(ws: Workspace, dossier: Dossier) -> str:
 
 
 def _seal(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, st: _Staged, staging: Path,
-          dh: DangHao, decision: RetentionDecision, now: datetime, actor: str) -> tuple[str, str]:
+          dh: DangHao, decision: RetentionDecision, now: datetime, actor: ActorLike) -> tuple[str, str]:
     """Manifests, record, journal, bag-info, tag manifests. Returns (Payload-Oxum, journal line sha)."""
     workers = ws.settings.archive.verify_workers
     files, odd = payload_files(staging)
@@ -729,7 +730,9 @@ def _seal(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, st: _Stag
                     "wenhao": None, "sha256": d.sha256, "template_sha256": d.template_sha256}
                    for d in st.archive_docs],
     }
-    entry = {"seq": (last.seq + 1) if last else 1, "time": now.isoformat(), "actor": actor, "type": "archived",
+    who = actor.journal_fields() if isinstance(actor, Actor) else {}
+    entry = {"seq": (last.seq + 1) if last else 1, "time": now.isoformat(), "actor": actor_name(actor), **who,
+             "type": "archived",
              "payload": payload, "prev": last.sha256 if last else GENESIS, "case_sha256": sha256_bytes(body),
              "tx": uuid.uuid4().hex[:12]}
     line = encode_entry(entry)
@@ -758,7 +761,7 @@ def _seal(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, st: _Stag
         "requirements": [{"step": r.step, "doc_type": r.doc_type, "detail": r.detail, "doc_id": r.satisfied_by,
                           "lapse": r.lapse} for r in pre.completeness.requirements],
         "renamed_on_archiving": {old: new for old, new in st.mapping.items() if new != f"{DATA}/{old}"},
-        "sizes": sizes, "archived_at": now.isoformat(), "archived_by": actor, "software": f"casefile {__version__}",
+        "sizes": sizes, "archived_at": now.isoformat(), "archived_by": actor_name(actor), "software": f"casefile {__version__}",
     }
     write_file(staging / META_TAG, json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
     office = ws.settings.office
@@ -806,7 +809,7 @@ def _human(n: int) -> str:
 
 
 # -- the operation ---------------------------------------------------------------------------------------------------
-def archive_case(ws: Workspace, case_id: str, now: datetime, actor: str, *, filer: str | None = None,
+def archive_case(ws: Workspace, case_id: str, now: datetime, actor: ActorLike, *, filer: str | None = None,
                  checker: str | None = None, progress: Callable[[str], None] | None = None) -> ArchiveResult:
     """立卷归档 one closed case (T24). Refuses, listing every reason, unless the case is complete."""
     say = progress or (lambda _m: None)
@@ -825,7 +828,7 @@ def archive_case(ws: Workspace, case_id: str, now: datetime, actor: str, *, file
             f"案件 {case.id} 已于{date_cn(local_date(a.archived_at))}归档（档号 {a.dang_hao}），不能重复归档；"
             f"如需补充办理请用 casefile reopen {case.id} --reason …。", code="already-archived")
     acfg = ws.settings.archive
-    filer = (filer or acfg.filer or actor).strip()
+    filer = (filer or acfg.filer or actor_name(actor)).strip()
     checker = (checker or acfg.checker or "").strip()
     pre = preflight(ws, dossier, case)
     decision = decide_retention(case_traits(case, pre.transitions),

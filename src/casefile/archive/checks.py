@@ -38,6 +38,7 @@ from casefile.archive.pdfpack import CJK_RE, pdf_text, qpdf_check
 from casefile.archive.requirements import required_documents
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError
+from casefile.identity import ActorLike
 from casefile.models.case import Case
 from casefile.models.enums import State
 from casefile.store import Dossier, check_case_id, iter_dossiers, read_journal, sha256_bytes
@@ -314,7 +315,7 @@ def archived_dossiers(ws: Workspace, year: int | None = None) -> list[tuple[Doss
 
 
 def verify(ws: Workspace, case_ids: Sequence[str] = (), *, all_cases: bool = False, quick: bool = False,
-           now: datetime, actor: str, progress: Callable[[str], None] | None = None) -> VerifyReport:
+           now: datetime, actor: ActorLike, progress: Callable[[str], None] | None = None) -> VerifyReport:
     """Verify archived cases (the given ones, or all) and log each result in the preservation log."""
     t0 = time.perf_counter()
     say = progress or (lambda _m: None)

@@ -27,6 +27,7 @@ from casefile.archive.findings import Finding, Inconsistent
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, StorageError
+from casefile.identity import ActorLike, actor_name
 from casefile.models.case import Case
 from casefile.rules.dates import date8
 from casefile.store import fsync_dir, sha256_file
@@ -141,7 +142,7 @@ def _copy_bag(src: Path, dst: Path) -> None:
         raise
 
 
-def transfer(ws: Workspace, year: int, destination: Path, *, now: datetime, actor: str,
+def transfer(ws: Workspace, year: int, destination: Path, *, now: datetime, actor: ActorLike,
              progress: Callable[[str], None] | None = None) -> TransferReport:
     """Copy every archived bag of ``year`` to ``destination/<year>/<档号>/`` and verify each there.
 
@@ -189,7 +190,7 @@ def transfer(ws: Workspace, year: int, destination: Path, *, now: datetime, acto
         item.check.findings = [f.located(case.id) for f in item.check.findings]
     listing = {
         "format": "casefile-transfer/1", "year": year, "fonds": ws.settings.office.fonds,
-        "from": ws.settings.office.name, "time": now.isoformat(), "by": actor,
+        "from": ws.settings.office.name, "time": now.isoformat(), "by": actor_name(actor),
         "catalogue": archive_catalogue(ws, year), "bags": [i.as_dict() for i in report.items],
         "ok": report.ok,
     }

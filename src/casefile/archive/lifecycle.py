@@ -20,6 +20,7 @@ from casefile.archive.rules import purge_allowed_from, retention_ends
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, MissingData
+from casefile.identity import ActorLike, actor_name, require_entitled
 from casefile.models.case import Case
 from casefile.models.enums import Retention, State
 from casefile.models.records import ArchiveInfo
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 DATA_PREFIX = "data/"
 
 
-def _archived(ws: Workspace, case_id: str, now: datetime, actor: str) -> tuple[Dossier, Case, ArchiveInfo]:
+def _archived(ws: Workspace, case_id: str, now: datetime, actor: ActorLike) -> tuple[Dossier, Case, ArchiveInfo]:
     dossier = Dossier(ws, case_id)
     with dossier.lock():
         recover(ws, dossier, now=now, actor=actor)
@@ -59,7 +60,7 @@ def _strip(rel: str | None) -> str | None:
     return rel[len(DATA_PREFIX):] if rel and rel.startswith(DATA_PREFIX) else rel
 
 
-def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, actor: str) -> ReopenResult:
+def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, actor: ActorLike) -> ReopenResult:
     """Continue an archived case as a new case (new id) that names the archived one; the bag,
     its record and its journal stay exactly as sealed."""
     if not reason or not reason.strip():
@@ -153,9 +154,13 @@ def _pending_request(ws: Workspace, year: int, case_id: str) -> preservation.Pre
     return pending
 
 
-def purge_request(ws: Workspace, case_id: str, *, by: str, reason: str, now: datetime) -> PurgeResult:
-    if not by.strip():
-        raise MissingData("请用 --by 写明申请人。")
+def purge_request(ws: Workspace, case_id: str, *, by: ActorLike, reason: str, now: datetime) -> PurgeResult:
+    """One person asks for the destruction of an expired bag. ``now`` must be the real time (the CLI
+    passes the system clock whatever CASEFILE_NOW says)."""
+    name = actor_name(by).strip()
+    if not name:
+        raise MissingData("无法确定销毁申请人，请配置操作人（casefile.toml 的 [[staff]]）。")
+    require_entitled(by, "destroy_request")
     if not reason.strip():
         raise MissingData("请用 --reason 写明销毁理由（如：保管期满，经鉴定无继续保存价值）。")
     dossier, case, a = _archived(ws, case_id, now, by)
@@ -163,44 +168,47 @@ def purge_request(ws: Workspace, case_id: str, *, by: str, reason: str, now: dat
     with locked(ws, f"case-{case.id}"):
         if _pending_request(ws, a.year, case.id):
             raise ArchiveProblem(f"档号 {a.dang_hao} 已有待批准的销毁申请。")
-        preservation.append(ws, a.year, "purge_requested", now=now, actor=by.strip(), case_id=case.id,
+        preservation.append(ws, a.year, "purge_requested", now=now, actor=by, case_id=case.id,
                             dang_hao=a.dang_hao, reason=reason.strip(), jian_hao=a.jian_hao,
                             retention=a.retention.value,
                             tagmanifest_sha256=sha256_file(dossier.path / "tagmanifest-sha256.txt"))
     return PurgeResult(case.id, a.dang_hao, "requested",
-                       f"已登记档号 {a.dang_hao} 的销毁申请（申请人 {by.strip()}），须由另一人批准后方可销毁。")
+                       f"已登记档号 {a.dang_hao} 的销毁申请（申请人 {name}），须由另一人批准后方可销毁。")
 
 
-def purge_approve(ws: Workspace, case_id: str, *, by: str, now: datetime) -> PurgeResult:
-    if not by.strip():
-        raise MissingData("请用 --by 写明批准人。")
+def purge_approve(ws: Workspace, case_id: str, *, by: ActorLike, now: datetime) -> PurgeResult:
+    """A second, entitled person approves; the bag is destroyed. ``now`` is the real time."""
+    name = actor_name(by).strip()
+    if not name:
+        raise MissingData("无法确定销毁批准人，请配置操作人（casefile.toml 的 [[staff]]）。")
+    require_entitled(by, "destroy_approve")
     dossier, case, a = _archived(ws, case_id, now, by)
     _eligible(a, now)
     with dossier.lock():
         req = _pending_request(ws, a.year, case.id)
         if req is None:
             raise ArchiveProblem(f"档号 {a.dang_hao} 没有待批准的销毁申请，请先用 casefile purge {case.id} --request 申请。")
-        if req.actor == by.strip():
-            raise ArchiveProblem(f"销毁申请人（{req.actor}）与批准人不能是同一人。")
+        if req.actor == name:  # staff names are unique: the same name is the same person
+            raise ArchiveProblem(f"销毁申请人（{req.actor}）与批准人不能是同一人，须由另一位负责人批准。")
         manifest = sha256_file(dossier.path / "tagmanifest-sha256.txt")
         meta = {"jian_hao": a.jian_hao, "retention": a.retention.value, "requested_by": req.actor,
                 "requested_at": req.time, "reason": req.data.get("reason", ""), "tagmanifest_sha256": manifest,
                 "payload_oxum": a.payload_oxum, "case_number": case.number}
-        preservation.append(ws, a.year, "purge_approved", now=now, actor=by.strip(), case_id=case.id,
+        preservation.append(ws, a.year, "purge_approved", now=now, actor=by, case_id=case.id,
                             dang_hao=a.dang_hao, **meta)
         # Out of sight in one rename, then recorded, then deleted: a crash leaves a hidden folder
         # that purge_leftovers() removes, never a half-deleted file under the case id.
         doomed = dossier.path.with_name(f".{case.id}.purging-{uuid.uuid4().hex[:8]}")
         os.rename(dossier.path, doomed)
         fsync_dir(doomed.parent)
-        preservation.append(ws, a.year, "purged", now=now, actor=by.strip(), case_id=case.id, dang_hao=a.dang_hao,
+        preservation.append(ws, a.year, "purged", now=now, actor=by, case_id=case.id, dang_hao=a.dang_hao,
                             **meta)
         remove_tree(doomed)
     _catalog_forget(ws, case.id)
     return PurgeResult(case.id, a.dang_hao, "purged",
-                       f"档号 {a.dang_hao}（案件 {case.id}）已销毁：申请人 {req.actor}，批准人 {by.strip()}；"
+                       f"档号 {a.dang_hao}（案件 {case.id}）已销毁：申请人 {req.actor}，批准人 {name}；"
                        f"销毁记录见保管日志 archive/_preservation/{a.year}.jsonl。",
-                       {"requested_by": req.actor, "approved_by": by.strip()})
+                       {"requested_by": req.actor, "approved_by": name})
 
 
 def purge_leftovers(ws: Workspace) -> list[str]:
@@ -227,7 +235,7 @@ def _catalog_forget(ws: Workspace, case_id: str) -> None:
 
 
 # -- voiding a 件号 ---------------------------------------------------------------------------------------------
-def void_number(ws: Workspace, year: int, number: int, *, reason: str, now: datetime, actor: str) -> str:
+def void_number(ws: Workspace, year: int, number: int, *, reason: str, now: datetime, actor: ActorLike) -> str:
     """Record why an allocated 件号 has no file (so the year's numbering stays explained)."""
     if not reason.strip():
         raise MissingData("请用 --reason 写明件号作废的原因。")

@@ -17,6 +17,7 @@ from typing import Any
 
 from casefile.config import Workspace
 from casefile.errors import StorageError
+from casefile.identity import Actor, ActorLike, actor_name
 from casefile.store import CHECK_KEY, GENESIS, line_check, locked, seal_entry, sha256_bytes
 
 LOG_DIR = "_preservation"
@@ -68,7 +69,7 @@ def read_log(ws: Workspace, year: int) -> tuple[list[PreservationEvent], list[st
     return events, problems
 
 
-def append(ws: Workspace, year: int, type_: str, *, now: datetime, actor: str, case_id: str = "",
+def append(ws: Workspace, year: int, type_: str, *, now: datetime, actor: ActorLike, case_id: str = "",
            dang_hao: str = "", **data: Any) -> PreservationEvent:
     path = log_path(ws, year)
     with locked(ws, f"preservation-{year}"):
@@ -81,7 +82,9 @@ def append(ws: Workspace, year: int, type_: str, *, now: datetime, actor: str, c
                     last_seq = int(json.loads(tail)["seq"])
                 except (ValueError, KeyError, TypeError):
                     last_seq = sum(1 for _ in path.read_bytes().splitlines())
-        entry = {"seq": last_seq + 1, "time": now.isoformat(), "actor": actor, "type": type_, "case": case_id,
+        who = actor.journal_fields() if isinstance(actor, Actor) else {}
+        entry = {"seq": last_seq + 1, "time": now.isoformat(), "actor": actor_name(actor), **who, "type": type_,
+                 "case": case_id,
                  "dang_hao": dang_hao, "data": data, "prev": prev}
         line = seal_entry(entry)
         try:
@@ -92,7 +95,7 @@ def append(ws: Workspace, year: int, type_: str, *, now: datetime, actor: str, c
                 os.fsync(f.fileno())
         except OSError as exc:
             raise StorageError(f"无法写入保管日志 {path.name}（{exc.strerror}）。") from None
-    return PreservationEvent(last_seq + 1, now.isoformat(), actor, type_, case_id, dang_hao, data,
+    return PreservationEvent(last_seq + 1, now.isoformat(), actor_name(actor), type_, case_id, dang_hao, data,
                              sha256_bytes(line))
 
 

@@ -192,30 +192,33 @@ def transfer(app: AppContext, year: int, dest: Path, as_json: bool) -> None:
 
 @click.command()
 @click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
-@click.option("--request", "mode", flag_value="request", help="申请销毁（须给出 --by 与 --reason）。")
-@click.option("--approve", "mode", flag_value="approve", help="批准销毁（批准人须与申请人不同）。")
-@click.option("--by", required=True, metavar="姓名", help="申请人或批准人。")
+@click.option("--request", "mode", flag_value="request", help="申请销毁（须给出 --reason；档案员或负责人）。")
+@click.option("--approve", "mode", flag_value="approve", help="批准销毁（负责人，须与申请人不同）。")
 @click.option("--reason", metavar="理由", help="销毁理由（申请时必填）。")
 @json_option
 @pass_app
-def purge(app: AppContext, case_id: str, mode: str | None, by: str, reason: str | None, as_json: bool) -> None:
+def purge(app: AppContext, case_id: str, mode: str | None, reason: str | None, as_json: bool) -> None:
     """销毁保管期满的归档案卷：一人申请（--request），另一人批准（--approve）后删除。
 
     \b
+    申请人、批准人就是运行命令的操作人（--user / CASEFILE_USER，须在 [[staff]] 中）。
     定期10年、30年的案卷自年度终了起算，期满后方可申请；永久保管的不得销毁。
-    申请与批准都记入保管日志。
+    是否期满按系统时间判断（CASEFILE_NOW 对销毁不起作用）。申请与批准都记入保管日志。
     """
+    from casefile import clock
     from casefile.archive.lifecycle import purge_approve, purge_request
     from casefile.errors import UsageError
 
     if mode is None:
         raise UsageError("请用 --request 申请销毁，或用 --approve 批准销毁。")
+    actor = app.actor
+    real_now = clock.system_now()
     if mode == "request":
-        res = purge_request(app.ws, case_id, by=by, reason=reason or "", now=app.now)
+        res = purge_request(app.ws, case_id, by=actor, reason=reason or "", now=real_now)
     else:
         if reason:
             raise UsageError("--reason 只用于申请；批准时不需要。")
-        res = purge_approve(app.ws, case_id, by=by, now=app.now)
+        res = purge_approve(app.ws, case_id, by=actor, now=real_now)
     if as_json:
         emit_json(res.as_dict())
     else:

@@ -58,7 +58,7 @@ def new(app: AppContext, form_path: Path | None, resume: bool, example: str | No
     redirect = None
     if redirect_reason:
         redirect = {"to": redirect_to or "", "reason": redirect_reason}
-    result = workflow.register(app.ws, data, app.now, str(app.actor), redirect=redirect)
+    result = workflow.register(app.ws, data, app.now, app.actor, redirect=redirect)
     if draft is not None:
         draft.discard()
     if as_json:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
@@ -17,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
+    from casefile.identity import Actor
 
 USER_VAR = "CASEFILE_USER"
 DEBUG_VAR = "CASEFILE_DEBUG"
@@ -38,25 +38,43 @@ class AppContext:
 
         return find_workspace(self.workspace_arg)
 
-    @property
-    def actor(self) -> str:
-        if self.user_arg:
-            return self.user_arg
-        env = os.environ.get(USER_VAR)
-        if env:
-            return env
-        try:
-            return getpass.getuser()
-        except Exception:  # getpass raises several kinds when no login name exists
-            return "unknown"
+    @cached_property
+    def actor(self) -> Actor:
+        """The staff member running this command (from the OS account and --user/CASEFILE_USER);
+        refuses, saying how to configure one, when there is none."""
+        from casefile.identity import resolve_cli_actor
+
+        return resolve_cli_actor(self.ws, self.user_arg)
 
     @property
     def now(self) -> datetime:
         if self._now is None:
             from casefile import clock
 
-            self._now = clock.now()
+            self._now = clock.now(pinned_ok=self.clock_may_be_pinned())
         return self._now
+
+    def clock(self) -> datetime:
+        """The clock for long-running commands (the watcher), under the same rule as :attr:`now`."""
+        from casefile import clock
+
+        return clock.now(pinned_ok=self.clock_may_be_pinned())
+
+    def clock_may_be_pinned(self) -> bool:
+        """CASEFILE_NOW is honoured only in a workspace marked as a test or demo workspace; in any
+        other it is refused, so nobody dates a destruction or a deadline into the future."""
+        from casefile import clock
+
+        if not os.environ.get(clock.NOW_VAR):
+            return False
+        if clock.pinning_allowed(self.ws.raw):
+            return True
+        from casefile.errors import ConfigError
+
+        raise ConfigError(
+            f"环境变量 {clock.NOW_VAR} 只在测试或演示工作区（casefile.toml 中 [workspace] purpose = \"test\" 或 "
+            f"\"demo\"）中生效；本工作区按系统时间办理，请取消该环境变量后重试。"
+        )
 
 
 class CaseRef(click.ParamType):

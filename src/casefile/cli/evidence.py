@@ -53,11 +53,10 @@ def evidence() -> None:
 @pass_app
 def add(app: AppContext, case_id: str, files: tuple[Path, ...], slot: str | None, as_json: bool) -> None:
     """把文件归入案件证据（与收件目录同一流程；原文件保留不动）。"""
-    from casefile import clock
     from casefile.evidence.codes import Outcome
     from casefile.evidence.pipeline import add_files
 
-    results = add_files(app.ws, case_id, [f.absolute() for f in files], actor=app.actor, clock=clock.now, slot=slot,
+    results = add_files(app.ws, case_id, [f.absolute() for f in files], actor=app.actor, clock=app.clock, slot=slot,
                         progress=None if as_json else lambda r: echo(_line(r)))
     if as_json:
         emit_json([r.as_json() for r in results])
@@ -127,11 +126,10 @@ def watch(app: AppContext, once: bool, interval: float | None, as_json: bool) ->
     或首页为 casefile coversheet 打印的二维码封面页。
     无法匹配的文件移入 inbox/_unmatched/，无法解析的移入 inbox/_failed/，旁边附原因说明。
     """
-    from casefile import clock
     from casefile.evidence.watcher import Watcher
 
     ws = app.ws
-    watcher = Watcher(ws, actor=app.actor, clock=clock.now, rescan_seconds=interval,
+    watcher = Watcher(ws, actor=app.actor, clock=app.clock, rescan_seconds=interval,
                       on_result=None if as_json else lambda r: echo(_line(r)), use_events=not once)
     if once:
         report = watcher.run_once()

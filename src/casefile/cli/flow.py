@@ -385,17 +385,30 @@ def enforce_paid(app: AppContext, case_id: str, paid_on: str, amount: str, outco
 
 @click.command()
 @CASE
-@click.option("--step", required=True, metavar="时限", help="要延期的时限（如 joint_decision、hard_ceiling）。")
-@click.option("--days", required=True, type=click.IntRange(min=1, max=30), metavar="天数", help="延期天数（合计不超过30日）。")
-@click.option("--reason", required=True, metavar="理由", help="延期理由。")
-@click.option("--approver", required=True, metavar="批准人", help="批准人。")
+@click.option("--step", metavar="时限", help="要延期的时限（如 joint_decision、hard_ceiling）。")
+@click.option("--days", type=click.IntRange(min=1, max=30), metavar="天数", help="延期天数（合计不超过30日）。")
+@click.option("--reason", metavar="理由", help="延期理由。")
+@click.option("--approve", is_flag=True, help="批准本案待批准的延期申请（负责人，且不是申请人）。")
 @json_option
 @pass_app
-def extend(app: AppContext, case_id: str, step: str, days: int, reason: str, approver: str, as_json: bool) -> None:
-    """经批准延期办理，出具延期办理告知书。"""
-    from casefile import workflow
+def extend(app: AppContext, case_id: str, step: str | None, days: int | None, reason: str | None, approve: bool,
+           as_json: bool) -> None:
+    """延期办理，两人完成：承办人申请（--step --days --reason），负责人批准（--approve）后出具延期办理告知书。
 
-    _run(app, case_id, lambda st: workflow.extend(st, step=step, days=days, reason=reason, approver=approver), as_json)
+    \b
+    申请人和批准人就是运行命令的操作人（--user / CASEFILE_USER），须是 [[staff]] 中的不同人员。
+    """
+    from casefile import workflow
+    from casefile.errors import UsageError
+
+    if approve:
+        if step or days or reason:
+            raise UsageError("批准时不需要 --step、--days、--reason：批准的是已登记的申请。")
+        _run(app, case_id, workflow.approve_extension, as_json)
+        return
+    if not (step and days and reason):
+        raise UsageError("申请延期须同时给出 --step、--days 与 --reason；负责人批准时用 --approve。")
+    _run(app, case_id, lambda st: workflow.request_extension(st, step=step, days=days, reason=reason), as_json)
 
 
 @click.command()

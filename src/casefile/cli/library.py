@@ -24,8 +24,9 @@ def typical() -> None:
     """典型案例库：起草脱敏稿、审核、批准、发布、导出培训汇编。
 
     \b
-    流程：typical add 案件ID → 培训人员修改 library/TC-….md → typical review ID --by 审核人
-          → typical approve ID --by 审批人（不能是审核人）→ typical publish ID → typical export。
+    流程：typical add 案件ID → 培训人员修改 library/TC-….md → 审核人运行 typical review ID
+          → 另一位负责人运行 typical approve ID → typical publish ID → typical export。
+    审核人、审批人就是运行命令的操作人（--user / CASEFILE_USER），须是 [[staff]] 中有相应角色的不同人员。
     审核、审批、发布前都做泄露检查，任何一处未处理都不能通过：身份证号、手机号、统一社会信用代码、
     11位以上数字（含用空格、点、横线、斜线分隔或全角书写的），案件记录中出现的所有人名和单位名称
     （含第三人、单位简称），其他单位全称，县级以下地址（村、组、街道门牌、小区）。
@@ -86,26 +87,24 @@ def _say(report: Any, as_json: bool) -> None:
 
 @typical.command("review")
 @click.argument("typical_id", metavar="编号")
-@click.option("--by", "by", required=True, metavar="姓名", help="脱敏审核人（不能是起草人）。")
 @json_option
 @pass_app
-def review(app: AppContext, typical_id: str, by: str, as_json: bool) -> None:
-    """脱敏审核（第二人核对脱敏结果，记入案卷日志）。"""
+def review(app: AppContext, typical_id: str, as_json: bool) -> None:
+    """脱敏审核：由操作人本人（不能是起草人；承办人、档案员或负责人）核对脱敏结果，记入案卷日志。"""
     from casefile import library
 
-    _say(library.review(app.ws, typical_id, by, app.actor, app.now), as_json)
+    _say(library.review(app.ws, typical_id, app.actor, app.actor, app.now), as_json)
 
 
 @typical.command("approve")
 @click.argument("typical_id", metavar="编号")
-@click.option("--by", "by", required=True, metavar="姓名", help="发布审批人（不能是审核人）。")
 @json_option
 @pass_app
-def approve(app: AppContext, typical_id: str, by: str, as_json: bool) -> None:
-    """发布审批（与审核人不同的另一人批准，记入案卷日志）。"""
+def approve(app: AppContext, typical_id: str, as_json: bool) -> None:
+    """发布审批：由操作人本人（负责人，不能是审核人或起草人）批准，记入案卷日志。"""
     from casefile import library
 
-    _say(library.approve(app.ws, typical_id, by, app.actor, app.now), as_json)
+    _say(library.approve(app.ws, typical_id, app.actor, app.actor, app.now), as_json)
 
 
 @typical.command("publish")

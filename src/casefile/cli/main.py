@@ -96,7 +96,9 @@ def _localise(cmd: click.Command) -> None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--workspace", "-w", metavar="目录", help="工作区目录；未给出时依次使用环境变量 CASEFILE_HOME、当前目录。")
-@click.option("--user", "-u", metavar="姓名", help=f"操作人；未给出时使用环境变量 {USER_VAR}，再退而使用登录名。")
+@click.option("--user", "-u", metavar="姓名",
+              help=f"操作人（casefile.toml [[staff]] 中本系统账号可代表的人员）；未给出时使用环境变量 {USER_VAR}，"
+                   "再退而使用本系统账号唯一对应的人员。")
 @click.version_option(package_name="casefile", message="casefile %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None, user: str | None) -> None:
@@ -108,8 +110,8 @@ def cli(ctx: click.Context, workspace: str | None, user: str | None) -> None:
     \b
     环境变量：
       CASEFILE_HOME   工作区目录
-      CASEFILE_USER   操作人姓名（记入日志）
-      CASEFILE_NOW    固定“当前时间”（ISO 8601，演示与测试用）
+      CASEFILE_USER   操作人姓名（须是本系统账号可代表的 [[staff]] 人员，记入日志）
+      CASEFILE_NOW    固定“当前时间”（ISO 8601，只在测试/演示工作区生效）
       CASEFILE_DEBUG  出错时显示完整的调用栈
     """
     ctx.obj = AppContext(workspace_arg=workspace, user_arg=user)

@@ -73,7 +73,9 @@ def catalog_rebuild(app: AppContext) -> None:
 @pass_app
 def demo(app: AppContext, directory: Path, count: int, force: bool, quick: bool) -> None:
     """生成演示工作区：覆盖各类别、渠道、分流与状态的案件，时间分布在过去十二个月。"""
+    from casefile import clock
     from casefile.demo import build_demo
 
-    for line in build_demo(directory, now=app.now, count=count, force=force, quick=quick):
+    # The demo workspace is marked as one, so CASEFILE_NOW pins its clock here and in later commands.
+    for line in build_demo(directory, now=clock.now(), count=count, force=force, quick=quick):
         echo(line)

@@ -30,6 +30,7 @@ from casefile.documents.context import build_context, x_shapes
 from casefile.documents.engine import find_template, load_template
 from casefile.documents.issue import daizi, doc_relpath, issue_document, snapshot_bytes, spec_of
 from casefile.errors import CasefileError, Finding, StorageError, UsageError, ValidationFailed
+from casefile.identity import ActorLike, actor_name
 from casefile.models.case import Case
 from casefile.models.enums import Category, Channel, InsuranceType, PartyKind, PayerGroup, State
 from casefile.models.party import Party
@@ -191,7 +192,7 @@ class BatchJob:
     """A planned batch: ``total`` documents; iterate :meth:`run` to produce them."""
 
     def __init__(self, ws: Workspace, doc_type: str, source: Path, groups: list[_Group], out_dir: Path,
-                 actor: str, now: datetime, skipped: list[str]) -> None:
+                 actor: ActorLike, now: datetime, skipped: list[str]) -> None:
         self.ws = ws
         self.spec = spec_of(doc_type)
         self.groups = groups
@@ -281,7 +282,7 @@ class BatchJob:
             wenhao = format_wenhao(code, year, serial) if spec.numbered else None
             ctx.data["doc"]["wenhao"] = wenhao or ""
             docx = self.prepared.render(ctx.data)
-            snap = snapshot_bytes(doc_id, spec, self.template, self.prepared, ctx, now, self.actor,
+            snap = snapshot_bytes(doc_id, spec, self.template, self.prepared, ctx, now, actor_name(self.actor),
                                   batch_rows=rows, sha256=sha256_bytes(docx))
             name = doc_relpath(doc_id, spec.type).split("/", 1)[1]
             target = self.out_dir / name
@@ -305,7 +306,7 @@ class BatchJob:
         unit = party.kind is PartyKind.UNIT
         return Case(
             id="", number="", year=local_date(self.now).year, seq=0, profile=settings.profile,
-            state=State.ENFORCEMENT, channel=Channel.TRANSFER, received_at=self.now, first_handler=self.actor,
+            state=State.ENFORCEMENT, channel=Channel.TRANSFER, received_at=self.now, first_handler=actor_name(self.actor),
             intake_dept=intake, coordinator_dept=intake,
             jurisdiction=Jurisdiction(name=office.short, code=office.region_code), applicant=party,
             payer_group=PayerGroup.UNIT if unit else PayerGroup.PERSON, categories=[Category.C09],
@@ -320,7 +321,7 @@ class BatchJob:
             "doc_type": self.spec.type,
             "source": str(self.report.source),
             "at": self.now.isoformat(),
-            "by": self.actor,
+            "by": actor_name(self.actor),
             "documents": [
                 {"rows": o.rows, "payer": o.payer, "status": o.status, "doc_id": o.doc_id, "wenhao": o.wenhao,
                  "file": o.file.name if o.file else None, "case_id": o.case_id, "message": o.message}
@@ -412,7 +413,7 @@ def _arrears(row: SourceRow) -> ArrearsLine:
     return ArrearsLine(insurance_type=ins, period=period, headcount=head, base=base, due=due, paid=paid)
 
 
-def plan_batch(ws: Workspace, doc_type: str, source: Path, *, out_dir: Path, actor: str, now: datetime) -> BatchJob:
+def plan_batch(ws: Workspace, doc_type: str, source: Path, *, out_dir: Path, actor: ActorLike, now: datetime) -> BatchJob:
     """Read and group the rows; refuse the whole file only if its header is unusable."""
     spec = spec_of(doc_type)
     columns, rows = read_rows(source)

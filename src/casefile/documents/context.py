@@ -24,6 +24,7 @@ from casefile.config import Settings, Workspace
 from casefile.documents.fields import DOC_TYPES, DocSpec
 from casefile.documents.remedy import remedy_lines
 from casefile.errors import MissingData, UsageError
+from casefile.identity import ActorLike, actor_name
 from casefile.models.case import Case
 from casefile.models.enums import CaseClass, Channel, Flag, PartyKind, Risk
 from casefile.models.party import Party
@@ -225,7 +226,7 @@ def build_context(
     doc_type: str,
     *,
     now: datetime,
-    actor: str = "",
+    actor: ActorLike = "",
     extra: Mapping[str, Any] | None = None,
     recipient: str | None = None,
     wenhao: str = "",
@@ -244,7 +245,7 @@ def build_context(
 
 
 class _Builder:
-    def __init__(self, ws: Workspace, case: Case, spec: DocSpec, now: datetime, actor: str,
+    def __init__(self, ws: Workspace, case: Case, spec: DocSpec, now: datetime, actor: ActorLike,
                  extra: dict[str, Any]) -> None:
         self.ws = ws
         self.settings = ws.settings
@@ -254,7 +255,7 @@ class _Builder:
         self.type = spec.type
         self.now = now
         self.today = local_date(now)
-        self.actor = actor
+        self.actor = actor_name(actor)
         self.missing: list[str] = []
         self.warnings: list[str] = []
         self.flags: list[Flag] = []

@@ -26,6 +26,7 @@ from casefile.documents.context import DocContext, build_context
 from casefile.documents.engine import PreparedTemplate, TemplateFile, find_template, load_template
 from casefile.documents.fields import DOC_TYPES, DocSpec
 from casefile.errors import ConfigError, CorruptRecord, UnknownDepartment, UsageError
+from casefile.identity import ActorLike, actor_name
 from casefile.models.case import Case
 from casefile.models.records import DocumentRecord
 from casefile.rules.wenhao import format_wenhao
@@ -75,7 +76,7 @@ def daizi(ws: Workspace, doc_type: str) -> str:
 
 
 def snapshot_bytes(doc_id: str, spec: DocSpec, tf: TemplateFile, prepared: PreparedTemplate, ctx: DocContext,
-                   now: datetime, actor: str, **more: Any) -> bytes:
+                   now: datetime, actor: ActorLike, **more: Any) -> bytes:
     return dumps({
         "doc_id": doc_id,
         "doc_type": spec.type,
@@ -83,7 +84,7 @@ def snapshot_bytes(doc_id: str, spec: DocSpec, tf: TemplateFile, prepared: Prepa
         "wenhao": ctx.data["doc"]["wenhao"],
         "template": {"name": tf.name, "origin": tf.origin, "sha256": prepared.sha256},
         "issued_at": now.isoformat(),
-        "issued_by": actor,
+        "issued_by": actor_name(actor),
         "warnings": ctx.warnings,
         **more,
         "context": ctx.data,
@@ -218,7 +219,7 @@ def produce_document(
     case_id: str,
     doc_type: str,
     *,
-    actor: str,
+    actor: ActorLike,
     now: datetime,
     extra: Mapping[str, Any] | None = None,
     recipient: str | None = None,
@@ -262,7 +263,7 @@ def _copy_out(src: Path, out_dir: Path) -> Path:
     return target
 
 
-def attach_pdf(ws: Workspace, case_id: str, doc_id: str, *, actor: str, now: datetime,
+def attach_pdf(ws: Workspace, case_id: str, doc_id: str, *, actor: ActorLike, now: datetime,
                timeout: float = 120.0) -> Path:
     """The PDF of an issued document, converted once and kept beside the .docx.
 

@@ -50,6 +50,7 @@ from casefile.evidence import inbox as inbox_layout
 from casefile.evidence.codes import Outcome, Reason, TextStatus
 from casefile.evidence.formats import Kind, extension_for
 from casefile.evidence.worker import WorkerPool, WorkerRequest, WorkerResult, parse_isolated
+from casefile.identity import ActorLike
 from casefile.models.case import Case
 from casefile.models.enums import State
 from casefile.models.records import EvidenceRecord
@@ -149,7 +150,7 @@ class _Job:
 class Ingest:
     """The ordered steps, shared by the watcher (``inbox``) and ``casefile evidence add`` (``manual``)."""
 
-    def __init__(self, ws: Workspace, actor: str, clock: Callable[[], datetime], *, pool: WorkerPool | None = None,
+    def __init__(self, ws: Workspace, actor: ActorLike, clock: Callable[[], datetime], *, pool: WorkerPool | None = None,
                  python: str | None = None) -> None:
         self.ws = ws
         self.actor = actor
@@ -555,11 +556,11 @@ def clean_staging(ws: Workspace) -> None:
 
 
 # == public API ======================================================================================
-def ingest_inbox_file(ws: Workspace, path: Path, *, actor: str, clock: Callable[[], datetime]) -> IngestResult:
+def ingest_inbox_file(ws: Workspace, path: Path, *, actor: ActorLike, clock: Callable[[], datetime]) -> IngestResult:
     return Ingest(ws, actor, clock).inbox_file(path)
 
 
-def add_files(ws: Workspace, case_id: str, files: Sequence[Path], *, actor: str, clock: Callable[[], datetime],
+def add_files(ws: Workspace, case_id: str, files: Sequence[Path], *, actor: ActorLike, clock: Callable[[], datetime],
               slot: str | None = None, progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
     """``casefile evidence add``: file by hand through the same steps. The user's files are never
     deleted or moved; a bad file is refused (REJECTED) instead of quarantined."""
@@ -603,7 +604,7 @@ def _record(case: Case, ev_id: str) -> EvidenceRecord:
     raise EvidenceRejected(f"案件 {case.id} 中没有证据 {want}；现有证据：{ids}。", code="evidence-not-found")
 
 
-def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: str, now: datetime) -> EvidenceRecord:
+def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: ActorLike, now: datetime) -> EvidenceRecord:
     """Open a ``needs-password`` evidence file with its password: extract (OCR) its text and update
     the record. The filed file itself is kept as received; the password is stored nowhere."""
     dossier = Dossier(ws, check_case_id(case_id.upper()))

@@ -31,6 +31,7 @@ from casefile.evidence.codes import Outcome
 from casefile.evidence.pipeline import STAGING_DIR, Ingest, IngestResult
 from casefile.evidence.stability import FileStabilityTracker
 from casefile.evidence.worker import WorkerPool
+from casefile.identity import ActorLike
 
 LOG_FILE = "evidence-log.jsonl"
 LOG_ROTATE_BYTES = 10 * 1024 * 1024
@@ -57,7 +58,7 @@ class WatchReport:
 
 
 class Watcher:
-    def __init__(self, ws: Workspace, *, actor: str, clock: Callable[[], datetime],
+    def __init__(self, ws: Workspace, *, actor: ActorLike, clock: Callable[[], datetime],
                  on_result: Callable[[IngestResult], None] | None = None, rescan_seconds: float | None = None,
                  stability_seconds: float | None = None, workers: int | None = None, use_events: bool = True,
                  python: str | None = None) -> None:
@@ -278,6 +279,6 @@ class Watcher:
                 f.write(line + "\n")
 
 
-def watch_once(ws: Workspace, *, actor: str, clock: Callable[[], datetime],
+def watch_once(ws: Workspace, *, actor: ActorLike, clock: Callable[[], datetime],
                on_result: Callable[[IngestResult], None] | None = None, max_wait: float | None = None) -> WatchReport:
     return Watcher(ws, actor=actor, clock=clock, on_result=on_result, use_events=False).run_once(max_wait=max_wait)

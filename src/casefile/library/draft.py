@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from casefile.identity import ActorLike, actor_name, require_entitled
 from casefile.library.deidentify import Mapping, build_mapping, deidentify_text
 from casefile.library.leakcheck import LeakFinding, leak_check
 from casefile.library.recording import after_commit, draft_sealed, drafted_from, is_sealed
@@ -138,11 +139,12 @@ def _narrative_note(case: Case, mapping: Mapping) -> list[str]:
     return out
 
 
-def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport:
+def draft(ws: Workspace, case_id: str, actor: ActorLike, now: datetime) -> DraftReport:
     """Write the de-identified draft of ``case_id`` to the library; keep the pseudonym table in the dossier."""
     from casefile.models.records import TypicalInfo
     from casefile.store import Dossier, Sequence
 
+    require_entitled(actor, "typical_draft")
     dossier = Dossier(ws, case_id)
     case = dossier.load()
     existing = next(iter(drafted_from(dossier.path)), "")
@@ -160,7 +162,7 @@ def draft(ws: Workspace, case_id: str, actor: str, now: datetime) -> DraftReport
             id=tid, title=title, body=body, category=[c.short for c in case.categories],
             insurance=[i.value for i in case.insurance_types], risk=case.risk.value if case.risk else "",
             year=case.year, outcome=_outcome(case), keywords=keywords, status="draft",
-            drafted_by=actor, drafted_at=now.isoformat(),
+            drafted_by=actor_name(actor), drafted_at=now.isoformat(),
         )
 
     def map_bytes(tid: str) -> bytes:

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile.identity import ActorLike, actor_name
 from casefile.library.writeup import MAP_DIR, TYPICAL_ID_RE, TypicalRefused, WriteUp, save
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def is_sealed(case: Case) -> bool:
     return case.state is State.ARCHIVED and case.archive is not None
 
 
-def log_sealed(ws: Workspace, case: Case, type_: str, actor: str, now: datetime, **data: Any) -> None:
+def log_sealed(ws: Workspace, case: Case, type_: str, actor: ActorLike, now: datetime, **data: Any) -> None:
     """One step on an archived case, recorded in the preservation log (its journal is sealed)."""
     from casefile.archive import preservation
 
@@ -35,7 +36,7 @@ def log_sealed(ws: Workspace, case: Case, type_: str, actor: str, now: datetime,
 
 
 def draft_sealed(ws: Workspace, dossier: Any, case: Case, writeup: Callable[[str], WriteUp],
-                  map_bytes: Callable[[str], bytes], actor: str, now: datetime) -> tuple[str, Path, str]:
+                  map_bytes: Callable[[str], bytes], actor: ActorLike, now: datetime) -> tuple[str, Path, str]:
     """Draft for an archived case: the map into the annex beside the bag, the step into the
     preservation log; nothing the bag's manifests cover is touched."""
     from casefile.archive import annex
@@ -48,7 +49,7 @@ def draft_sealed(ws: Workspace, dossier: Any, case: Case, writeup: Callable[[str
         map_rel = annex.write_map(dossier.path, f"{tid}.map.json", data)
         try:
             log_sealed(ws, case, annex.DRAFTED_EVENT, actor, now, typical_id=tid, map_file=map_rel,
-                        map_sha256=sha256_bytes(data), content_sha256=w.content_sha256(), drafted_by=actor)
+                        map_sha256=sha256_bytes(data), content_sha256=w.content_sha256(), drafted_by=actor_name(actor))
         except BaseException:
             annex.remove_map(dossier.path, map_rel)
             raise

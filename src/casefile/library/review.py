@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from casefile.errors import PrivacyLeak, UsageError
+from casefile.identity import ActorLike, actor_name, require_entitled, same_person
 from casefile.library.leakcheck import LeakFinding, check_against
 from casefile.library.recording import after_commit, is_sealed, log_sealed, source_of
 from casefile.library.writeup import STAGE_LABELS, TypicalRefused, WriteUp, load, save
@@ -48,14 +49,17 @@ def _refuse_leaks(w: WriteUp, findings: Sequence[LeakFinding], action: str) -> N
                           f"请修改 library/{w.id}.md 后重试。")
 
 
-def review(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) -> StepReport:
-    """脱敏审核: a second person (not the drafter) confirms the de-identification of this exact text."""
+def review(ws: Workspace, typical_id: str, reviewer: ActorLike, actor: ActorLike, now: datetime) -> StepReport:
+    """脱敏审核: a second person (not the drafter) confirms the de-identification of this exact text.
+    From a front end ``reviewer`` is the person acting (an :class:`~casefile.identity.Actor`, whose
+    role is checked); staff names are unique, so a recorded name identifies the person."""
     w = load(ws, typical_id)
-    by = _person(by, "审核人")
+    by = _person(actor_name(reviewer), "审核人")
     if w.effective_status == "published":
         raise TypicalRefused(f"典型案例 {w.id} 已发布，不需要再审核。")
-    if by == w.drafted_by:
+    if same_person(reviewer, w.drafted_by) or by == w.drafted_by:
         raise TypicalRefused(f"审核人不能是起草人（{w.drafted_by}），请由另一人审核。")
+    require_entitled(reviewer, "typical_review")
     dossier, case = source_of(ws, w)
     findings = check_against(w.full_text(), case, ws.settings)
     _refuse_leaks(w, findings, "通过脱敏审核")
@@ -78,18 +82,21 @@ def review(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) -
     return StepReport(w.id, "reviewed", by, f"典型案例 {w.id} 已由 {by} 完成脱敏审核，待发布审批。")
 
 
-def approve(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) -> StepReport:
-    """发布审批: a person other than the reviewer approves the reviewed text for publication."""
+def approve(ws: Workspace, typical_id: str, approver: ActorLike, actor: ActorLike, now: datetime) -> StepReport:
+    """发布审批: a person other than the reviewer (and the drafter) approves the reviewed text."""
     w = load(ws, typical_id)
-    by = _person(by, "审批人")
+    by = _person(actor_name(approver), "审批人")
     status = w.effective_status
     if status == "draft":
         hint = "审核后内容又被修改，请重新审核" if w.status != "draft" else "请先审核"
-        raise TypicalRefused(f"典型案例 {w.id} 尚未通过脱敏审核（{hint}：casefile typical review {w.id} --by 姓名）。")
+        raise TypicalRefused(f"典型案例 {w.id} 尚未通过脱敏审核（{hint}：由审核人运行 casefile typical review {w.id}）。")
     if status in ("approved", "published"):
         raise TypicalRefused(f"典型案例 {w.id} 已于 {w.approved_at[:10]} 由 {w.approver} 批准。")
-    if by == w.reviewer:
+    if same_person(approver, w.reviewer) or by == w.reviewer:
         raise TypicalRefused(f"审批人不能与审核人（{w.reviewer}）是同一人。")
+    if same_person(approver, w.drafted_by) or by == w.drafted_by:
+        raise TypicalRefused(f"审批人不能是起草人（{w.drafted_by}），请由另一人审批。")
+    require_entitled(approver, "typical_approve")
     dossier, case = source_of(ws, w)
     _refuse_leaks(w, check_against(w.full_text(), case, ws.settings), "批准发布")
     sha = w.content_sha256()
@@ -109,8 +116,9 @@ def approve(ws: Workspace, typical_id: str, by: str, actor: str, now: datetime) 
     return StepReport(w.id, "approved", by, f"典型案例 {w.id} 已由 {by} 批准，可以发布。")
 
 
-def publish(ws: Workspace, typical_id: str, actor: str, now: datetime) -> StepReport:
+def publish(ws: Workspace, typical_id: str, actor: ActorLike, now: datetime) -> StepReport:
     """Publish an approved write-up, after a final leak check of the approved text."""
+    require_entitled(actor, "typical_publish")
     w = load(ws, typical_id)
     status = w.effective_status
     if status == "published":
@@ -136,7 +144,7 @@ def publish(ws: Workspace, typical_id: str, actor: str, now: datetime) -> StepRe
             tx.event("typical_published", typical_id=w.id, content_sha256=sha, label=f"发布典型案例 {w.id}")
             save(ws, w)
     after_commit(ws, dossier)
-    return StepReport(w.id, "published", actor, f"典型案例 {w.id} 已发布。")
+    return StepReport(w.id, "published", actor_name(actor), f"典型案例 {w.id} 已发布。")
 
 
 def _typical_info() -> Any:

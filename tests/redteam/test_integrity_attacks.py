@@ -1,0 +1,130 @@
+"""Red-team: tampering, deletion and identity attacks on a workspace (issue 16 items 3, 4, 5, 6, 9, 12,
+14; issue 13 item 7). Each test first does what the attacker did, with real `casefile` processes,
+then asserts the refusal or the finding (exit code and message)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testkit import FIXTURES, env_for
+
+pytestmark = pytest.mark.slow
+
+FORM = FIXTURES / "forms" / "intake-unit.yaml"
+
+
+def cf(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    p = subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(root, **env),
+                       capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in p.stderr and "内部错误" not in p.stderr, p.stderr
+    return p
+
+
+def new_case(root: Path, user: str = "王晓梅") -> str:
+    p = cf(root, "new", "--form", str(FORM), "--json", CASEFILE_USER=user)
+    assert p.returncode == 0, p.stderr
+    return str(json.loads(p.stdout)["id"])
+
+
+def journal(root: Path, cid: str) -> list[dict[str, Any]]:
+    path = next(root.glob(f"archive/*/{cid}/journal.jsonl"))
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def root(ws: Any) -> Path:
+    return Path(ws.root)
+
+
+# -- who acts (16.6, 13.7) -----------------------------------------------------------------------
+def test_no_staff_configured_refuses_writes_instead_of_journaling_root(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert cf(ws, "init", str(ws)).returncode == 0
+    env = {k: v for k, v in env_for(ws).items() if k != "CASEFILE_NOW"}
+    env.pop("CASEFILE_USER")
+    p = subprocess.run([sys.executable, "-m", "casefile.cli.main", "new", "--form", str(FORM)], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1
+    assert "尚未配置工作人员名单" in p.stderr and "[[staff]]" in p.stderr and "os_user" in p.stderr, p.stderr
+    assert not list((ws / "archive").glob("20*/*"))
+    # reading still works without anyone configured
+    assert cf(ws, "list", CASEFILE_NOW="").returncode == 0
+
+
+def test_casefile_now_is_refused_in_a_production_workspace(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert cf(ws, "init", str(ws)).returncode == 0
+    p = cf(ws, "list", "--overdue")  # env_for pins CASEFILE_NOW
+    assert p.returncode == 1 and "CASEFILE_NOW" in p.stderr and "测试或演示工作区" in p.stderr, p.stderr
+
+
+def test_unknown_user_and_someone_elses_account_are_refused(root: Path, tmp_path: Path) -> None:
+    p = cf(root, "new", "--form", str(FORM), CASEFILE_USER="冒名者")
+    assert p.returncode == 1 and "不在本工作区的工作人员名单" in p.stderr, p.stderr
+    # a staff member bound to another OS account cannot be impersonated with --user
+    cfg = root / "casefile.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8")
+                   + '\n[[staff]]\nname = "局长"\ndept = "SW"\nroles = ["head"]\nos_user = "director"\n',
+                   encoding="utf-8")
+    p = cf(root, "--user", "局长", "new", "--form", str(FORM))
+    assert p.returncode == 1 and "不能以“局长”的身份操作" in p.stderr, p.stderr
+    assert not list((root / "archive").glob("20*/*"))
+
+
+def test_journal_lines_carry_login_department_and_channel(root: Path) -> None:
+    cid = new_case(root, "王晓梅")
+    line = journal(root, cid)[0]
+    assert line["actor"] == "王晓梅" and line["login"] == "王晓梅" and line["dept"] == "SW" and line["via"] == "cli"
+    assert "@" in line["address"]
+
+
+def test_drafter_cannot_review_own_typical_case_by_typing_another_name(root: Path) -> None:
+    cid = new_case(root)
+    for args in (["triage", cid, "--risk", "低"], ["decide", cid, "--text", "责令限期补缴", "--basis", "社会保险法第六十三条"],
+                 ["notify", cid], ["followup", cid, "--method", "电话", "--respondent", "李建国", "--satisfaction", "满意"]):
+        p = cf(root, *args, CASEFILE_USER="王晓梅")
+        assert p.returncode == 0, (args, p.stderr)
+    p = cf(root, "typical", "add", cid, "--json", CASEFILE_USER="王晓梅")
+    assert p.returncode == 0, p.stderr
+    tid = json.loads(p.stdout)["typical_id"]
+    # the old attack: the drafter names someone else as reviewer; --by no longer exists
+    p = cf(root, "typical", "review", tid, "--by", "审核员甲", CASEFILE_USER="王晓梅")
+    assert p.returncode == 2
+    p = cf(root, "typical", "review", tid, CASEFILE_USER="王晓梅")
+    assert p.returncode == 1 and "起草人" in p.stderr
+    p = cf(root, "typical", "review", tid, CASEFILE_USER="培训员")
+    assert p.returncode == 1 and "无权" in p.stderr
+    assert cf(root, "typical", "review", tid, CASEFILE_USER="审核员甲").returncode == 0
+    p = cf(root, "typical", "approve", tid, CASEFILE_USER="审核员甲")
+    assert p.returncode == 1 and "审核人" in p.stderr
+    p = cf(root, "typical", "approve", tid, CASEFILE_USER="王晓梅")
+    assert p.returncode == 1  # the drafter, and not a head
+    assert cf(root, "typical", "approve", tid, CASEFILE_USER="审批员乙").returncode == 0
+
+
+def test_extension_needs_a_second_entitled_person(root: Path) -> None:
+    cid = new_case(root)
+    assert cf(root, "triage", cid, "--risk", "中", CASEFILE_USER="王晓梅").returncode == 0
+    p = cf(root, "extend", cid, "--step", "joint_decision", "--days", "10", "--reason", "需补充调查",
+           CASEFILE_USER="王晓梅")
+    assert p.returncode == 0 and "须由负责人" in p.stdout, p.stderr
+    p = cf(root, "extend", cid, "--approve", CASEFILE_USER="王晓梅")
+    assert p.returncode == 1 and "无权批准延期" in p.stderr, p.stderr
+    # a head who asked himself cannot approve his own request either
+    p = cf(root, "extend", cid, "--approve", CASEFILE_USER="测试员")
+    assert p.returncode == 0 and "已延期10日" in p.stdout, p.stderr
+    assert cf(root, "extend", cid, "--step", "joint_decision", "--days", "5", "--reason", "再延",
+              CASEFILE_USER="测试员").returncode == 0
+    p = cf(root, "extend", cid, "--approve", CASEFILE_USER="测试员")
+    assert p.returncode == 1 and "另一人" in p.stderr, p.stderr
+    last = journal(root, cid)[-1]
+    assert last["type"] == "extension_requested" and last["actor"] == "测试员"
+    extended = next(e for e in journal(root, cid) if e["type"] == "extended")
+    assert extended["payload"]["approver"] == "测试员" and extended["login"] == "测试员"
+
