@@ -47,7 +47,9 @@ def involvement(case: Case, to_code: Callable[[str], str | None]) -> dict[str, I
     for code in (case.intake_dept, case.coordinator_dept, case.lead_dept):
         add(code, LEAD, True, "主办/受理")
     for code in case.co_depts:
-        add(code, PARTNER, True, "协办")
+        # a co-handler acts through its open parts below (opinion, meeting, agreed item); being named
+        # a co-handler alone lets it read the case
+        add(code, PARTNER, False, "协办")
     for op in case.opinions:
         add(op.dept, PARTNER, op.received_at is None and not op.lapsed, "书面意见")
     if case.referral is not None:

@@ -116,6 +116,11 @@ def timeline(entries: list[JournalEntry]) -> list[dict[str, Any]]:
 
 
 EVENT_LABELS = {
+    "web_action": "网页端操作",
+    "document_downloaded": "下载文书",
+    "evidence_downloaded": "下载证据",
+    "referral_acknowledged": "确认收到转办单",
+    "agreed_item_progress": "议定事项办理进展",
     "created": "接待登记（首问）",
     "transition": "状态变更",
     "document_issued": "出具文书",

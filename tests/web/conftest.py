@@ -42,7 +42,9 @@ def login_client(username: str, *, enforce_csrf: bool = False) -> Any:
     from django.test import Client
 
     c = Client(enforce_csrf_checks=enforce_csrf, REMOTE_ADDR="10.0.0.7")
-    r = c.post("/login/", {"username": username, "password": PASSWORD})
+    c.get("/login/")
+    r = c.post("/login/", {"username": username, "password": PASSWORD,
+                           "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
     assert r.status_code == 302, (username, r.status_code, r.content.decode()[:500])
     return c
 

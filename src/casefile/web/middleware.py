@@ -60,12 +60,11 @@ class ProxySSO:
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
-        header = settings.CASEFILE_WEB.sso_header
-        self.meta = "HTTP_" + header.upper().replace("-", "_") if header else ""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self.meta and not request.user.is_authenticated:
-            name = request.META.get(self.meta, "")
+        header = settings.CASEFILE_WEB.sso_header
+        if header and not request.user.is_authenticated:
+            name = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
             if name and request.META.get("REMOTE_ADDR") in settings.CASEFILE_WEB.sso_proxies:
                 from casefile.web.models import Account
 
@@ -85,10 +84,28 @@ class WorkspaceErrors:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/static/"):
+            if not settings.CASEFILE_WORKSPACE.config_path.is_file():
+                return self._workspace(request, "casefile.toml missing")
+            limit = (settings.CASEFILE_WEB.max_upload_mb + 1) * 1024 * 1024
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:  # refused before a byte of the body is read
+                return fault_page(request, "上传的文件过大",
+                                  f"一次上传不能超过 {settings.CASEFILE_WEB.max_upload_mb} MB，文件没有保存。"
+                                  "请分拆或压缩后重新上传。", status=413)
         try:
             return self.get_response(request)
         except DatabaseError as exc:
             return self._db(request, exc)
+
+    def _workspace(self, request: HttpRequest, what: object) -> HttpResponse:
+        log.error("workspace unavailable: %s", what)
+        return fault_page(request, "工作区暂时无法访问",
+                          "案卷所在的工作区目录无法读取或写入（磁盘、网络共享或权限问题）。"
+                          "您的操作没有保存，也没有留下半截记录。请联系管理员检查后重试。", status=503)
 
     def _db(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         log.error("database unavailable: %s", exc)
@@ -102,10 +119,7 @@ class WorkspaceErrors:
         if isinstance(exc, DatabaseError):
             return self._db(request, exc)
         if isinstance(exc, WorkspaceNotFound | StorageError | OSError):
-            log.error("workspace unavailable: %s", exc)
-            return fault_page(request, "工作区暂时无法访问",
-                              "案卷所在的工作区目录无法读取或写入（磁盘、网络共享或权限问题）。"
-                              "您的操作没有保存，也没有留下半截记录。请联系管理员检查后重试。", status=503)
+            return self._workspace(request, exc)
         if isinstance(exc, CasefileError):
             return fault_page(request, "操作未完成", exc.message, status=409)
         return None
@@ -115,7 +129,7 @@ def fault_page(request: HttpRequest, title: str, message: str, *, status: int) -
     ctx: dict[str, Any] = {"title": title, "message": message}
     try:
         return render(request, "web/fault.html", ctx, status=status)
-    except Exception:  # the template itself needs nothing that can fail, but the page must come out
+    except Exception:  # e.g. the accounts database is down: the page must still come out
         from django.utils.html import escape
 
         body = f"<!doctype html><meta charset=utf-8><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"

@@ -249,6 +249,7 @@ def step_post(request: HttpRequest, case_id: str, code: str) -> HttpResponse:
         _check_version(st.case, expected)
         if st.case.state.value not in step.states:
             raise workflow.refused(st.case, step.label)
+        web_event(st, request, step.code)
         return build(st)
 
     try:
@@ -258,6 +259,13 @@ def step_post(request: HttpRequest, case_id: str, code: str) -> HttpResponse:
     request.session["flash"] = result.message + ("" if not result.documents else
                                                  "（文书：" + "、".join(d["title"] for d in result.documents) + "）")
     return _back_to_case(request, case.id)
+
+
+def web_event(st: Any, request: HttpRequest, what: str) -> None:
+    """The account, its department and the client address beside the step, in the same journal line."""
+    user = request.user
+    st.tx.event("web_action", action=what, login=user.username, dept=user.dept,  # type: ignore[union-attr]
+                address=request.META.get("REMOTE_ADDR", ""))
 
 
 class Overtaken(CasefileError):
@@ -317,6 +325,7 @@ def reply(request: HttpRequest, case_id: str) -> HttpResponse:
 
                 def action(st: Any) -> str:
                     _check_version(st.case, expected)
+                    web_event(st, request, "reply_opinion")
                     return workflow.record_opinion(
                         st, dept, text, basis=request.POST.get("basis", "").strip() or None,
                         will_act=request.POST.get("will_act") == "on",
@@ -329,6 +338,7 @@ def reply(request: HttpRequest, case_id: str) -> HttpResponse:
 
                 def action(st: Any) -> str:
                     _check_version(st.case, expected)
+                    web_event(st, request, f"reply_{kind}")
                     if kind == "ack":
                         st.tx.event("referral_acknowledged", dept=dept, note=note)
                         return f"已确认收到转办单（{ws().dept_name(dept)}）。"

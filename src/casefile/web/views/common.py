@@ -27,8 +27,19 @@ def ws() -> Any:
     return settings.CASEFILE_WORKSPACE
 
 
-def _to_login(request: HttpRequest) -> HttpResponse:
-    target = request.get_full_path()
+def _page_of(request: HttpRequest) -> str:
+    """The page a posted form was on (its ``_page`` field, else the referring page of this site)."""
+    from urllib.parse import urlparse
+
+    page = request.POST.get("_page", "")
+    if not page.startswith("/"):
+        ref = urlparse(request.META.get("HTTP_REFERER", ""))
+        page = ref.path if ref.netloc == request.get_host() and ref.path.startswith("/") else request.path
+    return page
+
+
+def _to_login(request: HttpRequest, page: str | None = None) -> HttpResponse:
+    target = page or request.get_full_path()
     if request.headers.get("HX-Request"):
         target = request.headers.get("HX-Current-URL", "/") or "/"
         from urllib.parse import urlparse
@@ -52,7 +63,9 @@ def account_required(view: View) -> View:
         if not user.is_authenticated:
             if request.method == "POST":
                 data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
-                request.session[PENDING] = {"path": request.path, "data": data}
+                page = _page_of(request)
+                request.session[PENDING] = {"path": page, "data": data}
+                return _to_login(request, page)
             return _to_login(request)
         if getattr(user, "must_change_password", False) and request.path != "/password/":
             return HttpResponseRedirect("/password/")

@@ -24,5 +24,18 @@ def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    import sys
+
+    from django.db import DatabaseError
+
+    exc = sys.exc_info()[1]  # Django calls this inside its except block
+    if isinstance(exc, DatabaseError):
+        return fault_page(request, "账号数据库暂时无法使用",
+                          "网页端的账号数据库（[web] database）无法连接或已损坏。案卷本身不受影响，您的操作没有保存。"
+                          "请联系管理员检查数据库服务后重试。", status=503)
+    if isinstance(exc, OSError):
+        return fault_page(request, "工作区暂时无法访问",
+                          "案卷所在的工作区目录无法读取或写入。您的操作没有保存，也没有留下半截记录。请联系管理员检查后重试。",
+                          status=503)
     return fault_page(request, "系统出错", "系统处理时出错，您的操作没有保存。请稍后重试；如反复出现，请联系管理员。",
                       status=500)

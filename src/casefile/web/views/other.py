@@ -83,6 +83,8 @@ def typical_action(request: HttpRequest, typical_id: str, action: str) -> HttpRe
 
     user = request.user
     actor = perms.actor_for(request)
+    roles = {"review": ("head", "officer"), "approve": ("head",), "publish": ("head",)}
+    perms.require_role(request, *roles.get(action, ()))  # before the write-up is even read
     try:
         w = library.load(ws(), typical_id)
         me = str(user)
