@@ -45,10 +45,22 @@ def close_deadlines(case: Case, today: date, *steps: str, dept: str | None = Non
             d.done_at = today
 
 
+def find_open(case: Case, text: str) -> Deadline:
+    """An open deadline of ``case`` by its step code (hard_ceiling) or its Chinese name as ``show``
+    prints it (办理总时限), with or without the department in brackets."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", text).strip()
+    open_ = [d for d in case.deadlines if d.done_at is None]
+    for d in reversed(open_):
+        if t in (d.step, d.label) or t.lower() == d.step.lower():
+            return d
+    names = "、".join(dict.fromkeys(d.label for d in open_)) or "无"
+    raise CasefileError(f"时限：案件 {case.id} 没有进行中的“{text.strip()}”时限，请填写进行中的时限名称之一：{names}。")
+
+
 def extend(case: Case, step: str, days: int, reason: str) -> Deadline:
-    d = case.deadline(step)
-    if d is None or d.done_at is not None:
-        raise CasefileError(f"案件 {case.id} 没有进行中的“{step}”时限，无法延期。")
+    d = find_open(case, step)
     if days <= 0:
         raise CasefileError("延期天数应为正整数。")
     if d.extended_days + days > MAX_EXTENSION_DAYS:

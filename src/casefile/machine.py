@@ -44,6 +44,10 @@ class Transition:
     needs: str = ""
     after: frozenset[EnforcementStep] = frozenset()
     parallel: bool = False
+    profiles: frozenset[str] = frozenset()  # the routing profiles that have this step (empty: all)
+
+    def in_profile(self, profile: str) -> bool:
+        return not self.profiles or profile in self.profiles
 
     @property
     def target(self) -> State | None:
@@ -55,8 +59,12 @@ class Transition:
 
 
 def _t(code: str, sources: Iterable[State], targets: Iterable[State], label: str, command: str,
-       needs: str = "") -> Transition:
-    return Transition(code, frozenset(sources), tuple(targets), label, command, needs)
+       needs: str = "", *, profiles: Iterable[str] = ()) -> Transition:
+    return Transition(code, frozenset(sources), tuple(targets), label, command, needs, profiles=frozenset(profiles))
+
+
+NAIMAN = ("naiman",)
+PIANGUAN = ("pianguan",)
 
 
 def _e(step: EnforcementStep, after: Iterable[EnforcementStep], command: str, *, parallel: bool = False) -> Transition:
@@ -76,9 +84,9 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
     _t("T6", (S.TRIAGE,), (S.JOINT,), "联办", "triage"),
     _t("T7", (S.TRIAGE,), (S.SPECIAL_REQ,), "专案报批", "triage"),
     _t("T8", (S.SPECIAL_REQ,), (S.SPECIAL,), "组长同意，召开会商/联席会议", "meeting schedule --approved-by"),
-    _t("T9", (S.TRIAGE,), (S.REFERRED,), "职责不清，报送办理", "refer send"),
-    _t("T10", (S.REFERRED,), (S.DECIDED,), "承办部门反馈", "refer reply", "referral"),
-    _t("T11", (S.REFERRED,), (), "拒不处理，线索移交纪委监委", "refer refuse", "referral"),
+    _t("T9", (S.TRIAGE,), (S.REFERRED,), "职责不清，报送办理", "refer send", profiles=NAIMAN),
+    _t("T10", (S.REFERRED,), (S.DECIDED,), "承办部门反馈", "refer reply", "referral", profiles=NAIMAN),
+    _t("T11", (S.REFERRED,), (), "拒不处理，线索移交纪委监委", "refer refuse", "referral", profiles=NAIMAN),
     _t("T12", (S.DIRECT, S.JOINT, S.SPECIAL), (S.MEDIATION,), "调解", "mediate start"),
     _t("T13", (S.MEDIATION,), (S.DECIDED,), "达成调解协议", "mediate agree", "mediation"),
     # no agreement: back to 调查核实 (JOINT/SPECIAL), or DECIDED to start enforcement (T22) at once
@@ -114,7 +122,8 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
 # -- reading the table ---------------------------------------------------------------------------------
 def allows(case: Case, code: str) -> bool:
     t = TRANSITIONS[code]
-    return case.state in t.sources and (not t.needs or getattr(case, t.needs, None) is not None)
+    return (case.state in t.sources and t.in_profile(case.profile)
+            and (not t.needs or getattr(case, t.needs, None) is not None))
 
 
 def next_enforcement_steps(enf: Enforcement) -> list[EnforcementStep]:
@@ -136,11 +145,11 @@ def allowed_steps(case: Case) -> list[str]:
     """What a user may do now, as ``command（label，code）`` phrases."""
     out = []
     for t in TRANSITIONS.values():
-        if t.command and not t.is_enforcement and case.state in t.sources:
-            out.append(f"{t.command}（{t.label}，{t.code}）")
+        if t.command and not t.is_enforcement and case.state in t.sources and t.in_profile(case.profile):
+            out.append(f"{t.command}（{t.label}）")
     if case.state is State.ENFORCEMENT and case.enforcement:
         for step in next_enforcement_steps(case.enforcement):
-            out.append(f"enforce step {step.value}（{step.label}）")
+            out.append(f"enforce step {step.label}（{step.value}）")
         if case.enforcement.step is not E.E_DONE:
             out.append("enforce paid（登记缴纳）")
     return out
@@ -150,7 +159,7 @@ def refused(case: Case, what: str) -> TransitionRefused:
     steps = allowed_steps(case)
     nxt = "、".join(steps) if steps else "无（案件已终结）"
     return TransitionRefused(
-        f"案件 {case.id} 当前状态为“{case.state.label}”（{case.state.value}），不能进行{what}；可进行的操作：{nxt}。"
+        f"案件 {case.number}（{case.id}）当前状态为“{case.state.label}”，不能进行{what}；可进行的操作：{nxt}。"
     )
 
 
@@ -159,7 +168,7 @@ def require(case: Case, *codes: str, what: str | None = None) -> None:
     names them all, and ``what`` it is)."""
     if not any(allows(case, c) for c in codes):
         t = TRANSITIONS[codes[0]]
-        raise refused(case, what or f"“{t.label}”（{'、'.join(codes)}）")
+        raise refused(case, what or f"“{t.label}”")
 
 
 # -- changing state ------------------------------------------------------------------------------------
@@ -187,7 +196,7 @@ def check_step(case: Case, step: EnforcementStep, *, what: str | None = None) ->
     at any point, the others follow :func:`next_enforcement_steps`."""
     enf = case.enforcement
     if not allows(case, step.value) or enf is None:
-        raise refused(case, what or f"执法步骤 {step.value}")
+        raise refused(case, what or f"执法步骤“{step.label}”")
     if step is E.E1:
         ok = not enf.history
     elif step is E.E_DONE:
@@ -195,8 +204,8 @@ def check_step(case: Case, step: EnforcementStep, *, what: str | None = None) ->
     else:
         ok = step in next_enforcement_steps(enf)
     if not ok:
-        nxt = "、".join(f"{s.value}（{s.label}）" for s in next_enforcement_steps(enf)) or "无"
-        raise TransitionRefused(f"当前执法步骤为 {enf.step.value}（{enf.step.label}），不能进入 {step.value}；"
+        nxt = "、".join(s.text for s in next_enforcement_steps(enf)) or "无"
+        raise TransitionRefused(f"当前执法步骤为“{enf.step.text}”，不能进入“{step.text}”；"
                                 f"可进入：{nxt}；缴纳后用 enforce paid 登记。")
 
 

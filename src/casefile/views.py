@@ -75,6 +75,7 @@ def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Calla
         "decision": text(case.decision.text) if case.decision else None,
         "enforcement": {
             "step": case.enforcement.step.value, "label": case.enforcement.step.label,
+            "step_text": case.enforcement.step.text,
             "respondent": case.enforcement.respondent, "total_owed": str(case.enforcement.total_owed),
             "pay_by": case.enforcement.pay_by.isoformat() if case.enforcement.pay_by else None,
             "collected": str(case.enforcement.collected),
@@ -111,8 +112,21 @@ def timeline(entries: list[JournalEntry]) -> list[dict[str, Any]]:
         if e.type == "enforcement":
             what = f"执法：{p.get('label', p.get('step'))}"
         out.append({"seq": e.seq, "time": e.time, "actor": e.actor, "type": e.type, "what": what,
-                    "from": p.get("from"), "to": p.get("to"), "documents": p.get("documents", [])})
+                    "from": p.get("from"), "to": p.get("to"), "from_label": _state_label(p.get("from")),
+                    "to_label": _state_label(p.get("to")), "documents": p.get("documents", [])})
     return out
+
+
+def _state_label(code: object) -> str | None:
+    """A state code of the journal as a person reads it (codes the table no longer knows stay as they are)."""
+    from casefile.models.enums import State
+
+    if not isinstance(code, str) or not code:
+        return None
+    try:
+        return State(code).label
+    except ValueError:
+        return code
 
 
 EVENT_LABELS = {

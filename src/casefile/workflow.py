@@ -399,7 +399,7 @@ def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, 
     if case.state is State.INTAKE:
         _register_and_triage_start(st)
         st.tx.event("registered_late")
-    st.expect("T5", "T6", "T7", "T9", what="审核分类（T5–T9）")
+    st.expect("T5", "T6", "T7", "T9", what="审核分类")
     profile = st.settings.profile
     cls = CaseClass(case_class) if case_class else None
     rk = Risk(risk) if risk else None
@@ -625,7 +625,7 @@ def decide(st: Step, *, text: str, findings: str | None = None, basis: Sequence[
         st.move("T15")
         return "已形成综合处理意见。"
     if case.state is State.SPECIAL:
-        raise TransitionRefused("专案事项的处理意见须经会商形成：请用 meeting record 记录会议纪要（T16）。")
+        raise TransitionRefused("专案事项的处理意见须经会商形成：请用 meeting record 记录会议纪要。")
     raise refused(case, "形成处理意见")
 
 
@@ -657,13 +657,30 @@ def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None
     return "调解协议已签订。"
 
 
+MEDIATION_NEXT: dict[str, tuple[str, ...]] = {
+    # code: (label shown, other words accepted)
+    "joint": ("调查核实", "联办", "调查"),
+    "special": ("会商", "联席会议", "专案", "专案会商"),
+    "enforcement": ("征缴执法", "执法"),
+}
+
+
+def mediation_next(text: str) -> str:
+    """Where a case goes when mediation fails, by its Chinese name or code."""
+    t = text.strip()
+    for code, words in MEDIATION_NEXT.items():
+        if t.lower() == code or t in words:
+            return code
+    names = "、".join(w[0] for w in MEDIATION_NEXT.values())
+    raise CasefileError(f"调解不成后的去向：“{t}”无法识别，请填写{names}之一。")
+
+
 def mediate_fail(st: Step, next_step: str) -> str:
     case = st.case
     st.expect("T14")
     assert case.mediation is not None
     targets = {"joint": State.JOINT, "special": State.SPECIAL, "enforcement": State.DECIDED}
-    if next_step not in targets:
-        raise CasefileError("调解不成后的去向应为 joint（调查核实）、special（会商）或 enforcement（征缴执法）。")
+    next_step = mediation_next(next_step)
     case.mediation.ended_at, case.mediation.agreed = st.now, False
     st.done("mediation")
     if next_step == "enforcement":
@@ -697,7 +714,7 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
     case = st.case
     if case.state is State.NOTIFIED:
         st.move("T18")
-    st.expect("T19", "T20", what="跟踪回访（T18–T20）")
+    st.expect("T19", "T20", what="跟踪回访")
     fu = FollowUp(at=st.now, method=method, by=st.actor, respondent=respondent,
                   satisfaction=Satisfaction(satisfaction), objection=objection,
                   remedy=RemedyKind(remedy) if remedy else None, suggestions=suggestions)
@@ -735,7 +752,7 @@ def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_
     if outcome:
         st.expect("T21")
         if not case.remedies:
-            raise refused(case, "登记救济结果（T21）")
+            raise refused(case, "登记救济结果")
         r = case.remedies[-1]
         r.outcome, r.closed_at, r.status = outcome, closed_at or st.today, status or "已结束"
         st.done("remedy_check")
@@ -885,7 +902,7 @@ def enforce_step(st: Step, step: str, *, note: str | None = None, **extra: Any) 
             if today > closes:
                 raise TransitionRefused(f"申请强制执行的期限已于{date_cn(closes)}届满（行政强制法第53条：起诉期限届满之日起三个月内）。")
     _enter(st, target, note, **extra)
-    return f"已进入执法步骤 {target.value}（{target.label}）。"
+    return f"已进入执法步骤“{target.text}”。"
 
 
 def _served_on(case: Case, doc_type: str) -> date | None:
@@ -925,6 +942,7 @@ def extend(st: Step, *, step: str, days: int, reason: str, approver: str) -> str
     if not case.is_open:
         raise refused(case, "延期")
     d = deadlines.extend(case, step, days, reason)
+    step = d.step
     doc = st.issue("D13", extra={"step": step, "days": days, "reason": reason, "approver": approver},
                    recipient=case.applicant.name)
     case.extensions.append(Extension(step=step, days=days, reason=reason, approver=approver, at=st.now,
@@ -958,11 +976,11 @@ def request_extension(st: Step, *, step: str, days: int, reason: str) -> str:
     pending = pending_extension(st)
     if pending:
         raise TransitionRefused(
-            f"案件 {case.id} 已有待批准的延期申请（{pending.get('step')}，{pending.get('days')}日，申请人 "
+            f"案件 {case.id} 已有待批准的延期申请（{str(pending.get('label', '')).removeprefix('申请延期：')}，申请人 "
             f"{pending['requested_by']}），请由负责人运行 casefile extend {case.id} --approve。")
     d = deadlines.extend(case.model_copy(deep=True), step, days, reason)  # checks step and the 30-day cap only
     login = st.tx.identity.key if st.tx.identity else st.actor
-    st.tx.event("extension_requested", step=step, days=days, reason=reason, requested_login=login,
+    st.tx.event("extension_requested", step=d.step, days=days, reason=reason, requested_login=login,
                 label=f"申请延期：{d.label}{days}日")
     return (f"已申请将“{d.label}”延期{days}日，须由负责人（申请人以外的另一人）批准："
             f"casefile extend {case.id} --approve。")
@@ -995,9 +1013,9 @@ def close(st: Step, reason: str | None = None) -> str:
         st.move("T23")
         return "执行完毕，案件办结。"
     if case.state is State.FOLLOW_UP:
-        raise TransitionRefused("请用 followup 记录回访结果，回访无异议即办结（T19）。")
+        raise TransitionRefused("请用 followup 记录回访结果，回访无异议即办结。")
     if case.state is State.REMEDY:
-        raise TransitionRefused("请用 remedy --outcome 登记救济结果后办结（T21）。")
+        raise TransitionRefused("请用 remedy --outcome 登记救济结果后办结。")
     raise refused(case, "办结")
 
 

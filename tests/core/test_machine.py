@@ -61,6 +61,7 @@ def test_no_state_is_set_by_hand_outside_the_machine() -> None:
 class _Case:
     def __init__(self, state: State) -> None:
         self.id, self.state, self.previous_state = "X-1", state, None
+        self.number, self.profile = "偏税社争〔2026〕1号", "naiman"
         self.enforcement = self.referral = self.mediation = None
 
 
@@ -68,7 +69,7 @@ def test_apply_checks_the_table_and_names_the_allowed_steps() -> None:
     c = _Case(State.CLOSED)
     with pytest.raises(TransitionRefused) as exc:
         machine.apply(c, "T17")  # type: ignore[arg-type]
-    assert "可进行的操作" in exc.value.message and "reopen" in exc.value.message and "T24" in exc.value.message
+    assert "可进行的操作" in exc.value.message and "reopen" in exc.value.message and "立卷归档" in exc.value.message
     machine.apply(c, "reopen", State.FOLLOW_UP)  # type: ignore[arg-type]
     assert (c.state, c.previous_state) == (State.FOLLOW_UP, State.CLOSED)
     mediating = _Case(State.MEDIATION)

@@ -73,7 +73,7 @@ def test_refused_transitions_name_state_and_next_steps(ws, target: State) -> Non
             step(ws, cid, at(30), fn)
         msg = exc.value.message
         if isinstance(exc.value, TransitionRefused) and "当前状态" in msg:
-            assert target.value in msg and "可进行的操作" in msg, (name, msg)
+            assert target.label in msg and target.value not in msg and "可进行的操作" in msg, (name, msg)
     assert Dossier(ws, cid).load().version == before  # nothing changed by refused steps
 
 
@@ -130,7 +130,7 @@ def test_enforcement_ladder_guards_and_documents(ws) -> None:  # type: ignore[no
     cid = to_state(ws, State.ENFORCEMENT)
     with pytest.raises(TransitionRefused, match="尚未届满"):
         step(ws, cid, at(5), lambda s: wf.enforce_step(s, "E2"))
-    with pytest.raises(TransitionRefused, match="不能进入 E5"):
+    with pytest.raises(TransitionRefused, match="不能进入“催告（E5）”"):
         step(ws, cid, at(30), lambda s: wf.enforce_step(s, "E5"))
     step(ws, cid, at(30), lambda s: wf.enforce_step(s, "E2"))
     step(ws, cid, at(60), lambda s: wf.enforce_step(s, "E3"))

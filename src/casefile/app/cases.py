@@ -50,9 +50,12 @@ def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
     from casefile.models.enums import Category, Flag, State
 
     problems: list[Finding] = []
+    states: list[str] = []
     for s in q.states:
-        if s not in State.__members__:
-            problems.append(Finding("--state", f"“{s}”不是有效状态，应为：{'、'.join(State.__members__)}"))
+        try:
+            states.append(State.parse(s).value)
+        except ValueError as exc:
+            problems.append(Finding("--state", str(exc)))
     cat = None
     if q.category:
         try:
@@ -61,8 +64,12 @@ def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
             problems.append(Finding("--category", str(exc)))
     if q.risk and q.risk not in RISKS:
         problems.append(Finding("--risk", f"“{q.risk}”不是风险等级，应为：{'、'.join(RISKS)}"))
-    if q.flag and q.flag not in Flag.__members__:
-        problems.append(Finding("--flag", f"“{q.flag}”不是案件标记，应为：{'、'.join(Flag.__members__)}"))
+    flag = None
+    if q.flag:
+        try:
+            flag = Flag.parse(q.flag).value
+        except ValueError as exc:
+            problems.append(Finding("--flag", str(exc)))
     dept_code = None
     if q.dept:
         try:  # the settings' lookup (codes, names, aliases, full-width input, near misses)
@@ -71,8 +78,8 @@ def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
             problems.append(Finding("--dept", str(exc)))
     if problems:
         raise InvalidFilters(problems)
-    return catalog.CaseFilter(states=tuple(q.states), category=cat, risk=q.risk, dept=dept_code, year=q.year,
-                              text=q.text, flag=q.flag, limit=q.limit, overdue_on=today if q.overdue else None)
+    return catalog.CaseFilter(states=tuple(states), category=cat, risk=q.risk, dept=dept_code, year=q.year,
+                              text=q.text, flag=flag, limit=q.limit, overdue_on=today if q.overdue else None)
 
 
 def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | None = 100) -> CaseListing:
@@ -123,4 +130,8 @@ def case_page(ws: Workspace, case_id: str, now: datetime, actor: ActorLike = "",
     view["timeline"] = views.timeline(entries)
     view["journal_problems"] = [p.message for p in problems]
     view["risks"] = [r.as_dict() for r in case_risks(ws, case, today)]
+    from casefile.rules.calendar import coverage_gaps
+
+    years = {today.year} | {y for dl in case.open_deadlines() for y in range(dl.start.year, dl.due.year + 1)}
+    view["calendar_warnings"] = coverage_gaps(years, ws.root / "holidays.toml")
     return view

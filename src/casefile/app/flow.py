@@ -80,8 +80,16 @@ def agreed_items(raw: Sequence[str]) -> list[AgreedItem]:
 
 def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: ActorLike, *, note: str | None = None,
                  court: str | None = None, dept: str | None = None) -> ActionResult:
-    """Take the next enforcement step; ``dept`` (E_FINE) may be a code, name or alias."""
+    """Take the next enforcement step (by its code or Chinese name); ``dept`` (E_FINE) may be a code,
+    name or alias."""
     from casefile import workflow
+    from casefile.errors import CasefileError
+    from casefile.models.enums import EnforcementStep
+
+    try:
+        step = EnforcementStep.parse(step).value
+    except ValueError as exc:
+        raise CasefileError(f"执法步骤：{exc}。") from None
 
     extra: dict[str, Any] = {}
     if court:

@@ -145,14 +145,14 @@ def _numbered(labels: list[str]) -> list[str]:
 
 
 @click.command("list")
-@click.option("--state", "states", multiple=True, metavar="状态", help="按状态筛选（如 JOINT，可多次给出）。")
+@click.option("--state", "states", multiple=True, metavar="状态", help="按状态筛选（如 联办、调解中、征缴执法，可多次给出）。")
 @click.option("--category", metavar="类别", help="按争议类别筛选（如 C06）。")
 @click.option("--risk", type=click.Choice(["低", "中", "高"]), help="按风险等级筛选。")
 @click.option("--dept", metavar="部门", help="按受理/主办/协办部门筛选。")
 @click.option("--overdue", is_flag=True, help="只列出已超期的案件。")
 @click.option("--year", type=int, metavar="年度", help="按受理年度筛选。")
 @click.option("--text", metavar="文字", help="在诉求、当事人名称、处理意见中查找。")
-@click.option("--flag", metavar="标记", help="按标记筛选（如 MASS、REPEAT）。")
+@click.option("--flag", metavar="标记", help="按标记筛选（如 群体性、重复诉求、舆情）。")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="最多列出 N 件。")
 @json_option
 @pass_app
@@ -173,14 +173,18 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
     if not items:
         echo("没有符合条件的案件。")
         return
-    from casefile.models.enums import STATE_LABELS, Flag
+    from casefile.models.enums import CATEGORY_LABELS, STATE_LABELS, Category, Flag
     from casefile.models.enums import State as St
+    from casefile.rules.text import clip, table
 
+    rows = []
     for it in items:
         marks = "".join(f"[{Flag(f).label}]" for f in it["flags"])
-        cats = ",".join(c.split("_")[0] for c in it["categories"])
-        echo(f"{it['id']}  {it['number']}  {STATE_LABELS[St(it['state'])]:<8}  {cats:<8}  "
-             f"{it['applicant'][:18]:<18}  期限 {it['next_due'] or '—'}  {marks}")
+        cats = "、".join(CATEGORY_LABELS[Category(c)] for c in it["categories"])
+        rows.append([it["id"], it["number"], STATE_LABELS[St(it["state"])], clip(cats, 16), clip(it["applicant"], 24),
+                     it["next_due"] or "—", marks])
+    for line in table(rows, header=["案件ID", "案件编号", "状态", "争议类别", "缴费人/反映人", "期限", "标记"]):
+        echo(line)
     echo(f"共列出 {len(items)} 件{'（还有更多，用 --limit N 显示更多）' if more else ''}。")
 
 
@@ -206,7 +210,8 @@ def _print_case(v: dict[str, Any]) -> None:
     echo(f"{v['number']}（{v['id']}）  状态：{v['state_label']}  {' '.join('[' + f + ']' for f in v['flag_labels'])}")
     echo(f"受理：{v['received_at'][:16].replace('T', ' ')}  渠道：{v['channel']}{' ' + v['channel_ref'] if v['channel_ref'] else ''}"
          f"  首问责任人：{v['first_handler']}  受理部门：{v['intake_dept']}")
-    echo(f"辖区：{v['jurisdiction']['name']}（{v['jurisdiction']['code']}）  类别：{'、'.join(v['category_labels'])}"
+    outside = "，辖区外" if v["jurisdiction"].get("outside") else ""
+    echo(f"辖区：{v['jurisdiction']['name']}（{v['jurisdiction']['code']}{outside}）  类别：{'、'.join(v['category_labels'])}"
          f"  分类：{v['class'] or '—'}  风险：{v['risk'] or '—'}")
     ident = a.get("credit_code") or a.get("id_number") or ""
     echo(f"缴费人/反映人：{a['name']} {ident} {a.get('mobile', '')}")
@@ -220,12 +225,14 @@ def _print_case(v: dict[str, Any]) -> None:
         echo(f"处理意见：{v['decision']}")
     if v["enforcement"]:
         e = v["enforcement"]
-        echo(f"征缴执法：{e['step']} {e['label']}  欠缴 ¥{e['total_owed']}  缴款期限 {e['pay_by'] or '—'}")
+        echo(f"征缴执法：{e['step_text']}  欠缴 ¥{e['total_owed']}  缴款期限 {e['pay_by'] or '—'}")
     open_d = [d for d in v["deadlines"] if not d["done_at"]]
     if open_d:
         echo("进行中的期限：")
         for d in open_d:
             echo(f"  {d['label']}{'（' + d['dept'] + '）' if d['dept'] else ''}：{d['due']}{'  已超期' if d['overdue'] else ''}")
+    for w in v.get("calendar_warnings", []):
+        echo(f"注意：{w}。")
     if v["risks"]:
         echo("风险预警：")
         for r in v["risks"]:
@@ -240,7 +247,7 @@ def _print_case(v: dict[str, Any]) -> None:
             echo(f"  {e['ev_id']} {e['original_name']}（{e['text_status']}，{e['pages'] or '?'}页）")
     echo("时间线：")
     for t in v["timeline"]:
-        arrow = f" {t['from']}→{t['to']}" if t["from"] else ""
+        arrow = f"（{t['from_label']}→{t['to_label']}）" if t["from"] and t["from"] != t["to"] else ""
         echo(f"  {t['time'][:16].replace('T', ' ')}  {t['actor']}  {t['what']}{arrow}")
     for p in v["journal_problems"]:
         echo(f"警告：{p}")
@@ -260,16 +267,29 @@ def due(app: AppContext, days: int, limit: int, show_all: bool, as_json: bool) -
 
     report = due_register(app.ws, app.now.date(), days=days, limit=None if show_all else limit)
     groups, risks = report.groups, report.risks
+    from datetime import timedelta
+
+    from casefile.rules.calendar import coverage_gaps
+    from casefile.rules.text import table
+
+    today = app.now.date()
+    years = {today.year, (today + timedelta(days=days)).year} | {it.due.year for g in groups.values() for it in g.items}
+    gaps = coverage_gaps(years, app.ws.root / "holidays.toml")
     if as_json:
-        emit_json(report.as_json())
+        emit_json({**report.as_json(), "calendar_warnings": gaps})
         return
+    for w in gaps:
+        echo(f"注意：{w}。")
     titles = {"overdue": "已超期", "today": "今日到期", "soon": f"{days}日内到期"}
     for key, g in groups.items():
         echo(f"{titles[key]}（{g.count}）")
+        rows = []
         for it in g.items:
             lag = f"超期{-it.days_left}天" if it.days_left < 0 else ("今天" if it.days_left == 0 else f"剩{it.days_left}天")
-            echo(f"  {it.due.isoformat()}  {lag:<6}  {it.number}  {it.label}{'（' + it.dept + '）' if it.dept else ''}"
-                 f"  责任：{it.owner}")
+            rows.append([it.due.isoformat(), lag, it.number, f"{it.label}{'（' + it.dept + '）' if it.dept else ''}",
+                         f"责任：{it.owner}"])
+        for line in table(rows):
+            echo("  " + line)
         if g.count > len(g.items):
             echo(f"  ……另有 {g.count - len(g.items)} 条，加 --all 显示全部")
     if risks:

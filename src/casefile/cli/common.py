@@ -92,6 +92,29 @@ class CaseRef(click.ParamType):
 
 
 CASE_REF = CaseRef()
+
+
+class LabelChoice(click.ParamType):
+    """A choice shown and accepted by its Chinese name; the stored code is accepted too."""
+
+    name = "选项"
+
+    def __init__(self, pairs: dict[str, tuple[str, ...]]) -> None:
+        # code -> (label shown, other words accepted)
+        self.pairs = pairs
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        return "[" + "|".join(words[0] for words in self.pairs.values()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import unicodedata
+
+        t = unicodedata.normalize("NFKC", str(value)).strip()
+        for code, words in self.pairs.items():
+            if t.lower() == code.lower() or t in words:
+                return code
+        names = "、".join(words[0] for words in self.pairs.values())
+        self.fail(f"“{value}”不是可选的值，请填写：{names}", param, ctx)
 CASE_METAVAR = "案件ID或编号"
 
 

@@ -234,8 +234,8 @@ def mediate_agree(app: AppContext, case_id: str, terms: tuple[str, ...], perform
 
 @mediate.command("fail")
 @CASE
-@click.option("--next", "next_step", type=click.Choice(["joint", "special", "enforcement"]), default="joint",
-              show_default=True, help="调解不成后的去向。")
+@click.option("--next", "next_step", default="调查核实", show_default=True, metavar="去向",
+              help="调解不成后的去向：调查核实、会商（联席会议/专案）或 征缴执法。")
 @json_option
 @pass_app
 def mediate_fail(app: AppContext, case_id: str, next_step: str, as_json: bool) -> None:
@@ -347,7 +347,7 @@ def enforce_start(app: AppContext, case_id: str, arrears: tuple[str, ...], arrea
 
 @enforce.command("step")
 @CASE
-@click.argument("step", metavar="步骤", type=click.Choice(["E2", "E3", "E4", "E5", "E6", "E7", "E_LIT", "E_FINE"]))
+@click.argument("step", metavar="步骤")
 @click.option("--note", metavar="说明", help="说明（如法院裁定、复议情况）。")
 @click.option("--court", metavar="法院", help="E6：受理强制执行申请的法院（默认配置中的法院）。")
 @click.option("--dept", metavar="部门", help="E_FINE：罚款线索移送的部门（默认人社局）。")
@@ -355,7 +355,12 @@ def enforce_start(app: AppContext, case_id: str, arrears: tuple[str, ...], arrea
 @pass_app
 def enforce_step(app: AppContext, case_id: str, step: str, note: str | None, court: str | None, dept: str | None,
                  as_json: bool) -> None:
-    """进入下一执法步骤（自动出具相应文书并记录送达）。"""
+    """进入下一执法步骤（自动出具相应文书并记录送达）。
+
+    \b
+    步骤可填名称或代号：责令限期缴纳(E2)、征收决定(E3)、账户查询/划拨/担保(E4)、催告(E5)、
+    申请法院强制执行(E6)、法院审查/裁定(E7)、复议/诉讼中(E_LIT)、罚款移送(E_FINE)。
+    """
     from casefile.app.flow import enforce_step as take_step
 
     _show(take_step(app.ws, case_id, step, app.now, app.actor, note=note, court=court, dept=dept), as_json)
@@ -385,7 +390,7 @@ def enforce_paid(app: AppContext, case_id: str, paid_on: str, amount: str, outco
 
 @click.command()
 @CASE
-@click.option("--step", metavar="时限", help="要延期的时限（如 joint_decision、hard_ceiling）。")
+@click.option("--step", metavar="时限", help="要延期的时限，填 casefile show 列出的名称（如 办理总时限、联办综合处理意见）。")
 @click.option("--days", type=click.IntRange(min=1, max=30), metavar="天数", help="延期天数（合计不超过30日）。")
 @click.option("--reason", metavar="理由", help="延期理由。")
 @click.option("--approve", is_flag=True, help="批准本案待批准的延期申请（负责人，且不是申请人）。")

@@ -11,6 +11,7 @@ from casefile.cli.common import (
     CASE_METAVAR,
     CASE_REF,
     AppContext,
+    LabelChoice,
     echo,
     emit_json,
     json_option,
@@ -119,8 +120,9 @@ def publish(app: AppContext, typical_id: str, as_json: bool) -> None:
 
 
 @typical.command("list")
-@click.option("--status", type=click.Choice(["draft", "reviewed", "approved", "published"]),
-              help="只列出某一阶段：draft 草稿、reviewed 已审核、approved 已批准、published 已发布。")
+@click.option("--status", type=LabelChoice({"draft": ("草稿",), "reviewed": ("已审核",), "approved": ("已批准",),
+                                            "published": ("已发布",)}),
+              help="只列出某一阶段：草稿、已审核、已批准、已发布。")
 @json_option
 @pass_app
 def list_(app: AppContext, status: str | None, as_json: bool) -> None:

@@ -12,6 +12,7 @@ from casefile.cli.common import (
     CASE_METAVAR,
     CASE_REF,
     AppContext,
+    LabelChoice,
     echo,
     emit_json,
     is_tty,
@@ -29,6 +30,7 @@ FACET_LABELS = {"kind": "类型", "category": "类别", "year": "年份", "outco
                 "region": "辖区", "risk": "风险"}
 KIND_LABELS = {"law": "法规", "case": "案件", "typical": "典型案例", "document": "文书", "evidence": "证据"}
 KIND_CHOICES = ("law", "case", "typical", "document", "evidence")
+KIND_CHOICE = LabelChoice({code: (label,) for code, label in KIND_LABELS.items()})
 
 
 class _Bar:
@@ -119,8 +121,8 @@ def _options(**values: Sequence[str] | str | int | None) -> dict[str, list[str]]
 
 @click.command()
 @click.argument("query", nargs=-1)
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_CHOICES),
-              help="只查某类：law 法规、case 案件、typical 典型案例、document 文书、evidence 证据（可多次给出）。")
+@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE,
+              help="只查某类：法规、案件、典型案例、文书、证据（可多次给出）。")
 @click.option("--category", "categories", multiple=True, metavar="类别", help="争议类别，如 C06 或 滞纳金加收（可多次给出）。")
 @click.option("--year", metavar="年份", help="年份，或范围 2024..2026。")
 @click.option("--outcome", metavar="结果", help="办理结果：办理中、已形成处理意见、调解成功、调解不成、执行完毕、告知另行办理、办结。")
@@ -164,7 +166,7 @@ def search(app: AppContext, query: tuple[str, ...], kinds: tuple[str, ...], cate
 
 @click.command()
 @click.argument("case_id", metavar=CASE_METAVAR, type=CASE_REF)
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_CHOICES),
+@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE,
               help="在哪些类别中找（默认：案件和典型案例；law 可找相关法规）。")
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True, metavar="N", help="最多列出 N 条。")
 @click.option("--reveal", is_flag=True, help="显示完整的个人证件号码等（默认遮蔽；查看行为记入各案件日志）。")

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app
+from casefile.cli.common import AppContext, LabelChoice, echo, emit_json, json_option, pass_app
 
 
 @click.command()
 @click.argument("directory", required=False, default=".", metavar="[目录]",
                 type=click.Path(file_okay=False, path_type=Path))
-@click.option("--profile", type=click.Choice(["pianguan", "naiman"]), default="pianguan", show_default=True,
-              help="分流模式：pianguan（低/中/高风险）或 naiman（本单位/一般/重大疑难/职责不清）。")
+@click.option("--profile", type=LabelChoice({"pianguan": ("偏关", "偏关县", "偏关模式"),
+                                             "naiman": ("奈曼", "奈曼旗", "奈曼模式")}),
+              default="pianguan", show_default="偏关",
+              help="分流模式：偏关（低/中/高风险，联席会议）或 奈曼（本单位/一般/重大疑难/职责不清，领导小组）。")
 @click.option("--force", is_flag=True, help="覆盖已有的 casefile.toml。")
 def init(directory: Path, profile: str, force: bool) -> None:
     """创建工作区：casefile.toml 与 archive/、inbox/、indexes/、templates/ 目录。"""

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
+
+
+def _by_code_or_label(text: str, labels: dict[str, str], what: str) -> str:
+    """The code for ``text`` given as the code (any case) or the Chinese label (or one of its
+    “/”-separated parts: 联办 for 联办/联合会商). Raises ValueError naming the Chinese choices."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    for code, label in labels.items():
+        if t.upper() == code.upper() or t == label or t in label.split("/"):
+            return code
+    raise ValueError(f"“{text.strip()}”不是有效的{what}，应为：{'、'.join(labels.values())}")
 
 
 class State(StrEnum):
@@ -27,6 +38,11 @@ class State(StrEnum):
     @property
     def label(self) -> str:
         return STATE_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> State:
+        """A state by its code (JOINT) or Chinese name (联办/联合会商, or 联办)."""
+        return cls(_by_code_or_label(text, {k.value: v for k, v in STATE_LABELS.items()}, "状态"))
 
 
 STATE_LABELS: dict[State, str] = {
@@ -68,6 +84,15 @@ class EnforcementStep(StrEnum):
     def label(self) -> str:
         return ENFORCEMENT_LABELS[self]
 
+    @property
+    def text(self) -> str:
+        """How a person reads the step: 责令限期缴纳（E2）; the end of the ladder by its name only."""
+        return self.label if self is EnforcementStep.E_DONE else f"{self.label}（{self.value}）"
+
+    @classmethod
+    def parse(cls, text: str) -> EnforcementStep:
+        return cls(_by_code_or_label(text, {k.value: v for k, v in ENFORCEMENT_LABELS.items()}, "执法步骤"))
+
 
 ENFORCEMENT_LABELS: dict[EnforcementStep, str] = {
     EnforcementStep.E1: "征缴事项告知",
@@ -99,6 +124,10 @@ class Flag(StrEnum):
     @property
     def label(self) -> str:
         return FLAG_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Flag:
+        return cls(_by_code_or_label(text, {k.value: v for k, v in FLAG_LABELS.items()}, "案件标记"))
 
 
 FLAG_LABELS: dict[Flag, str] = {

@@ -50,6 +50,7 @@ __all__ = [
     "HolidayCalendar",
     "PeriodResult",
     "add_working_days",
+    "coverage_gaps",
     "default_calendar",
     "is_workday",
     "period_end",
@@ -253,6 +254,18 @@ class HolidayCalendar:
             runs.append((day, run_end))
             day = run_end + ONE_DAY
         return runs
+
+
+def coverage_gaps(years: Iterator[int] | set[int] | list[int], override_file: Path | None = None) -> list[str]:
+    """One sentence per year in ``years`` whose holiday schedule is on file nowhere (deadlines in it
+    are counted with weekends only), for ``show``, ``due`` and the pages that list deadlines."""
+    cal = _calendar_with(override_file if override_file is not None and override_file.exists() else None)
+    return [w for y in sorted(set(years)) if (w := cal.coverage_warning(y))]
+
+
+@lru_cache(maxsize=4)
+def _calendar_with(override_file: Path | None) -> HolidayCalendar:
+    return HolidayCalendar(override_file=override_file)
 
 
 @lru_cache(maxsize=1)
