@@ -9,7 +9,7 @@ from casefile.caseref import resolve_case
 from casefile.cli.main import cli
 from casefile.errors import CaseNotFound, InvalidCaseId
 from casefile.workflow import register
-from core.factories import form
+from factories import form
 from testkit import NOW
 
 
