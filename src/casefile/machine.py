@@ -93,7 +93,17 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
     _t("T14", (S.MEDIATION,), (S.JOINT, S.SPECIAL, S.DECIDED), "调解不成", "mediate fail", "mediation"),
     _t("T15", (S.JOINT,), (S.DECIDED,), "形成综合处理意见", "decide"),
     _t("T16", (S.SPECIAL,), (S.DECIDED,), "会商形成会议纪要", "meeting record"),
+    # pianguan: the 联席会议 may order mediation (会商 → 调解 → 调查核实 → 仲裁/诉讼)
+    _t("T16M", (S.SPECIAL,), (S.MEDIATION,), "联席会议决定调解", "meeting record --mediator", profiles=PIANGUAN),
     _t("T17", (S.DIRECT, S.DECIDED), (S.NOTIFIED,), "书面反馈争议双方", "notify"),
+    # pianguan: a department that handled a low-risk matter itself reports the result to the 综治中心
+    _t("PG_REPORT", (S.NOTIFIED, S.FOLLOW_UP, S.REMEDY), (), "职能部门向综治中心反馈办理结果", "report-back",
+       profiles=PIANGUAN),
+    # pianguan: what the county cannot settle goes to the city's departments for coordination
+    _t("PG_CITY", (S.JOINT, S.SPECIAL, S.MEDIATION, S.DECIDED), (), "提请市级部门协调", "escalate",
+       profiles=PIANGUAN),
+    # naiman: the receiving department urges the 承办部门 before any referral to the 纪委监委
+    _t("NM_URGE", (S.REFERRED,), (), "催办承办部门", "refer urge", "referral", profiles=NAIMAN),
     _t("T18", (S.NOTIFIED,), (S.FOLLOW_UP,), "转入跟踪回访", "followup"),
     _t("T19", (S.FOLLOW_UP,), (S.CLOSED,), "回访无异议，办结", "followup"),
     _t("T20", (S.FOLLOW_UP,), (S.REMEDY,), "当事人申请救济", "followup --objection"),
@@ -120,6 +130,26 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
 
 
 # -- reading the table ---------------------------------------------------------------------------------
+# the same step in each profile's own words: pianguan has a 联席会议 under its 总召集人, naiman a
+# 领导小组 under its 组长
+PROFILE_WORDS: dict[str, dict[str, str]] = {
+    "pianguan": {"组长同意": "总召集人同意", "领导小组组长": "联席会议总召集人", "领导小组办公室": "联席会议办公室",
+                 "领导小组": "联席会议", "组长": "总召集人", "会商/联席会议": "联席会议", "专案报批": "提请召开联席会议"},
+    "naiman": {"会商/联席会议": "专题会商会议"},
+}
+
+
+def words(profile: str, text: str) -> str:
+    """``text`` in the words of ``profile`` (领导小组/组长 become 联席会议/总召集人 in pianguan)."""
+    for old, new in PROFILE_WORDS.get(profile, {}).items():
+        text = text.replace(old, new)
+    return text
+
+
+def label(code: str, profile: str) -> str:
+    return words(profile, TRANSITIONS[code].label)
+
+
 def allows(case: Case, code: str) -> bool:
     t = TRANSITIONS[code]
     return (case.state in t.sources and t.in_profile(case.profile)
@@ -146,7 +176,7 @@ def allowed_steps(case: Case) -> list[str]:
     out = []
     for t in TRANSITIONS.values():
         if t.command and not t.is_enforcement and case.state in t.sources and t.in_profile(case.profile):
-            out.append(f"{t.command}（{t.label}）")
+            out.append(f"{t.command}（{words(case.profile, t.label)}）")
     if case.state is State.ENFORCEMENT and case.enforcement:
         for step in next_enforcement_steps(case.enforcement):
             out.append(f"enforce step {step.label}（{step.value}）")
@@ -168,7 +198,7 @@ def require(case: Case, *codes: str, what: str | None = None) -> None:
     names them all, and ``what`` it is)."""
     if not any(allows(case, c) for c in codes):
         t = TRANSITIONS[codes[0]]
-        raise refused(case, what or f"“{t.label}”")
+        raise refused(case, what or f"“{words(case.profile, t.label)}”")
 
 
 # -- changing state ------------------------------------------------------------------------------------

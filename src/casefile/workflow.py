@@ -49,6 +49,8 @@ from casefile.models.enums import (
 from casefile.models.records import (
     AgreedItem,
     ArrearsLine,
+    CenterReport,
+    CityCoordination,
     Deadline,
     Decision,
     DocumentRecord,
@@ -62,6 +64,7 @@ from casefile.models.records import (
     Referral,
     Remedy,
     Service,
+    Urge,
 )
 from casefile.models.validation import findings_from
 from casefile.rules.calendar import HolidayCalendar
@@ -157,7 +160,7 @@ class Step:
     def move(self, code: str, *, to: State | None = None, **payload: Any) -> None:
         """Make transition ``code`` (the table checks it) and record it in the journal."""
         before, after = machine.apply(self.case, code, to)
-        self.tx.event("transition", transition=code, label=TRANSITIONS[code].label,
+        self.tx.event("transition", transition=code, label=machine.label(code, self.case.profile),
                       **{"from": before.value, "to": after.value}, documents=[d.doc_id for d in self.issued],
                       **payload)
 
@@ -445,7 +448,7 @@ def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, 
         st.issue("D06")
         st.deadline("special_approval")
         st.move("T7", case_class=cls.value, risk=rk.value if rk else None)
-        return "已报领导小组办公室专案报批，等待组长同意。"
+        return machine.words(st.case.profile, "已报领导小组办公室专案报批，等待组长同意。")
     return _refer_send(st, reason=note or "职责不清", suggest=suggest)
 
 
@@ -501,6 +504,10 @@ def refer_refuse(st: Step, dept: str, reason: str) -> str:
     st.expect("T11")
     assert case.referral is not None
     code = st.dept_code(dept)
+    if not any(u.dept in (None, code) for u in case.referral.urges):
+        raise TransitionRefused(
+            f"承办部门：{st.settings.dept_name(code)}尚未被催办，移交纪委监委前须先催办；请先运行 "
+            f"casefile refer urge {case.number} --dept {st.settings.dept_name(code)} --on 催办日期 --text 催办内容。")
     case.referral.refusals.append({"dept": code, "reason": reason, "at": st.now.isoformat()})
     if Flag.DISCIPLINE_REFERRAL not in case.flags:
         case.flags.append(Flag.DISCIPLINE_REFERRAL)
@@ -508,6 +515,66 @@ def refer_refuse(st: Step, dept: str, reason: str) -> str:
              recipient=st.settings.dept_name("JW") if _known(st, "JW") else "纪委监委")
     st.move("T11", dept=code, reason=reason)
     return "已出具案件线索移交函，移交纪委监委。"
+
+
+def refer_urge(st: Step, *, on: date, text: str, dept: str | None = None) -> str:
+    """催办 (naiman): the date the receiving department really pressed the 承办部门 is given, never assumed."""
+    case = st.case
+    st.expect("NM_URGE")
+    assert case.referral is not None
+    if not text.strip():
+        raise MissingData("催办内容：不能为空，请用 --text 写明催办的方式和内容（如 电话催办，要求三日内反馈）。")
+    if on > st.today:
+        raise CasefileError(f"催办日期：{date_cn(on)}晚于今天，请填写实际催办的日期。")
+    if on < case.referral.sent_at.date():
+        raise CasefileError(f"催办日期：{date_cn(on)}早于报送日期{date_cn(case.referral.sent_at.date())}，请核对。")
+    code = st.dept_code(dept) if dept else case.referral.handling_dept or case.referral.suggested_dept
+    case.referral.urges.append(Urge(on=on, dept=code, text=text.strip(), recorded_at=st.now))
+    st.move("NM_URGE", dept=code, on=on.isoformat(), text=text.strip())
+    n = len(case.referral.urges)
+    who = st.settings.dept_name(code) if code else "承办部门"
+    return f"已登记第{n}次催办（{date_cn(on)}，{who}）。"
+
+
+# -- pianguan: report back to the 综治中心, city coordination -------------------------------------------
+def report_back(st: Step, *, text: str, dept: str | None = None, on: date | None = None) -> str:
+    """A department that handled a low-risk matter itself tells the 综治中心 what it did (pianguan)."""
+    case = st.case
+    st.expect("PG_REPORT")
+    if case.case_class is not CaseClass.OWN:
+        raise TransitionRefused("向综治中心反馈：只有由职能部门直接办理的低风险事项需要反馈；"
+                                "联合处置的事项由综治中心告知当事人。")
+    if not text.strip():
+        raise MissingData("反馈内容：不能为空，请用 --text 写明办理结果和告知当事人的情况。")
+    code = st.dept_code(dept) if dept else case.lead_dept or case.intake_dept
+    day = on or st.today
+    if day > st.today:
+        raise CasefileError(f"反馈日期：{date_cn(day)}晚于今天，请填写实际反馈的日期。")
+    case.center_report = CenterReport(dept=code, reported_on=day, text=text.strip(), recorded_at=st.now)
+    st.move("PG_REPORT", dept=code, on=day.isoformat())
+    return f"已记录{st.settings.dept_name(code)}向综治中心反馈办理结果（{date_cn(day)}）。"
+
+
+def escalate(st: Step, *, reason: str | None = None, to: str | None = None, result: str | None = None) -> str:
+    """提请市级部门协调 (pianguan), or record the city's answer to the last request."""
+    case = st.case
+    st.expect("PG_CITY")
+    if result is not None:
+        pending = [c for c in case.city_coordination if c.result is None]
+        if not pending:
+            raise TransitionRefused("市级协调结果：本案没有待答复的市级协调请求，请先用 escalate --reason 提请。")
+        if not result.strip():
+            raise MissingData("市级协调结果：不能为空。")
+        pending[-1].result, pending[-1].result_on = result.strip(), st.today
+        st.move("PG_CITY", result=result.strip())
+        return "已登记市级部门的协调意见。"
+    if not reason or not reason.strip():
+        raise MissingData("提请市级协调：请用 --reason 写明县级无法解决的原因。")
+    body = to or st.settings.office.superior_tax
+    case.city_coordination.append(CityCoordination(requested_on=st.today, to=body, reason=reason.strip(),
+                                                   recorded_at=st.now))
+    st.move("PG_CITY", city=body, reason=reason.strip())
+    return f"已提请{body}等市级部门协调，答复后用 escalate --result 登记。"
 
 
 # -- opinions, meetings, decisions -----------------------------------------------------------------
@@ -546,7 +613,7 @@ def schedule_meeting(st: Step, *, at: datetime, place: str, host: str, topics: S
     case = st.case
     if case.state is State.SPECIAL_REQ:
         if not approved_by:
-            raise MissingData("专案需经领导小组组长同意：请用 --approved-by 填写组长姓名。")
+            raise MissingData(machine.words(case.profile, "专案需经领导小组组长同意：请用 --approved-by 填写组长姓名。"))
         case.special_approval = {"approved_by": approved_by, "at": st.now.isoformat()}
         st.done("special_approval")
     elif case.state not in (State.JOINT, State.SPECIAL):
@@ -564,7 +631,7 @@ def schedule_meeting(st: Step, *, at: datetime, place: str, host: str, topics: S
     if case.state is State.SPECIAL_REQ:
         st.deadline("special_decision")
         st.move("T8", approved_by=approved_by, meeting_at=at.isoformat())
-        return f"组长{approved_by}已同意成立专案，会议通知已发出（{at:%Y-%m-%d %H:%M}，{place}）。"
+        return machine.words(case.profile, "组长") + f"{approved_by}已同意成立专案，会议通知已发出（{at:%Y-%m-%d %H:%M}，{place}）。"
     st.tx.event("meeting_scheduled", at=at.isoformat(), doc=doc.doc_id)
     return f"会议通知已发出（{at:%Y-%m-%d %H:%M}，{place}）。"
 
@@ -573,10 +640,12 @@ def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion:
                    items: Sequence[AgreedItem] = (), observers: Sequence[str] = (), absent: Sequence[str] = (),
                    policy_basis: str | None = None, public_opinion_risk: str | None = None,
                    litigation_risk: str | None = None, decision: str | None = None,
-                   basis: Sequence[str] = ()) -> str:
+                   basis: Sequence[str] = (), mediator: str | None = None) -> str:
     case = st.case
     if case.state not in (State.JOINT, State.SPECIAL):
         raise refused(case, "记录会议纪要")
+    if mediator and case.state is State.SPECIAL:
+        st.expect("T16M", what="联席会议决定调解")
     pending = [m for m in case.meetings if m.held_at is None]
     if not pending:
         raise CasefileError("没有待召开的会议，请先用 meeting schedule 发出会议通知。")
@@ -589,6 +658,12 @@ def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion:
     m.public_opinion_risk, m.litigation_risk, m.items = public_opinion_risk, litigation_risk, list(items)
     doc = st.issue("D11")
     m.minutes_doc = doc.doc_id
+    if case.state is State.SPECIAL and mediator:
+        # 会商 → 调解: the meeting orders mediation; if it fails the case goes on to 调查核实 (T14)
+        case.mediation = Mediation(started_at=st.now, mediator=mediator, organisation=machine.words(case.profile, "联席会议"))
+        st.deadline("mediation")
+        st.move("T16M", minutes=doc.doc_id, mediator=mediator)
+        return f"会议纪要已形成，{machine.words(case.profile, '联席会议')}决定先行调解，调解员{mediator}。"
     if case.state is State.SPECIAL:
         case.decision = Decision(text=decision or opinion, findings=summary, basis=list(basis), decided_at=st.now,
                                  source="会商会议")
@@ -733,10 +808,19 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
         st.deadline("remedy_check")
         st.move("T20", remedy=filed.kind.value)
         return f"已记录回访：当事人申请{filed.kind.value}，转入救济跟踪。"
+    _require_center_report(st)
     case.closed_at, case.close_reason = st.now, "回访无异议"
     st.deadline("archive")
     st.move("T19")
     return "已记录回访，当事人无异议，案件办结。"
+
+
+def _require_center_report(st: Step) -> None:
+    case = st.case
+    if case.profile == "pianguan" and case.case_class is CaseClass.OWN and case.center_report is None:
+        raise TransitionRefused(
+            f"办结：低风险事项由{st.settings.dept_name(case.lead_dept or case.intake_dept)}直接办理，"
+            f"办结前须向综治中心反馈办理结果；请先运行 casefile report-back {case.number} --text 办理结果。")
 
 
 def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_at: date | None = None,

@@ -180,7 +180,8 @@ def test_naiman_referral_and_discipline(naiman_ws) -> None:  # type: ignore[no-u
         step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="中"))
     step(ws, cid, at(0.2), lambda s: wf.triage(s, case_class="职责不清", note="涉及多部门职责交叉"))
     assert state(ws, cid) is State.REFERRED
-    step(ws, cid, at(8), lambda s: wf.refer_refuse(s, "人社局", "两次催办后仍拒不处理"))
+    step(ws, cid, at(5), lambda s: wf.refer_urge(s, on=at(5).date(), text="电话催办", dept="人社局"))
+    step(ws, cid, at(8), lambda s: wf.refer_refuse(s, "人社局", "催办后仍拒不处理"))
     case = Dossier(ws, cid).load()
     assert "DISCIPLINE_REFERRAL" in [f.value for f in case.flags] and case.documents_of("D09")
     step(ws, cid, at(10), lambda s: wf.refer_reply(s, "医保局", "已办理", "GD-1"))

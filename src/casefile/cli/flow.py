@@ -109,6 +109,22 @@ def refer_reply(app: AppContext, case_id: str, dept: str, text: str, hotline_ref
     _run(app, case_id, lambda st: workflow.refer_reply(st, dept, text, hotline_ref), as_json)
 
 
+@refer.command("urge")
+@CASE
+@click.option("--on", "on", required=True, metavar="日期", help="实际催办的日期（YYYY-MM-DD）。")
+@click.option("--text", required=True, metavar="内容", help="催办方式与内容（如 电话催办，要求三日内反馈）。")
+@click.option("--dept", metavar="部门", help="被催办的承办部门（默认报送单建议的部门）。")
+@json_option
+@pass_app
+def refer_urge(app: AppContext, case_id: str, on: str, text: str, dept: str | None, as_json: bool) -> None:
+    """催办承办部门（日期照实填写，移交纪委监委前须至少催办一次）。"""
+    from casefile import workflow
+
+    day = _date(on, "--on")
+    assert day is not None
+    _run(app, case_id, lambda st: workflow.refer_urge(st, on=day, text=text, dept=dept), as_json)
+
+
 @refer.command("refuse")
 @CASE
 @click.option("--dept", required=True, metavar="部门", help="拒不处理的部门。")
@@ -184,12 +200,13 @@ def meeting_schedule(app: AppContext, case_id: str, at: str, place: str, host: s
 @click.option("--po-risk", metavar="分析", help="舆情风险分析预估。")
 @click.option("--lit-risk", metavar="分析", help="复议、诉讼风险分析预估。")
 @click.option("--decision", metavar="意见", help="专案的最终处理意见（默认同 --opinion）。")
+@click.option("--mediator", metavar="调解员", help="偏关模式：联席会议决定先行调解时的调解员（会商→调解→调查核实）。")
 @json_option
 @pass_app
 def meeting_record(app: AppContext, case_id: str, attendees: tuple[str, ...], observers: tuple[str, ...],
                    absent: tuple[str, ...], summary: str, opinion_: str, basis: tuple[str, ...],
                    items: tuple[str, ...], po_risk: str | None, lit_risk: str | None, decision: str | None,
-                   as_json: bool) -> None:
+                   mediator: str | None, as_json: bool) -> None:
     """记录会议情况，形成会议纪要。"""
     from casefile import workflow
     from casefile.app.flow import agreed_items
@@ -198,7 +215,7 @@ def meeting_record(app: AppContext, case_id: str, attendees: tuple[str, ...], ob
     _run(app, case_id, lambda st: workflow.record_meeting(
         st, attendees=attendees, summary=summary, opinion=opinion_, items=agreed, observers=observers,
         absent=absent, policy_basis="；".join(basis) or None, public_opinion_risk=po_risk,
-        litigation_risk=lit_risk, decision=decision, basis=basis), as_json)
+        litigation_risk=lit_risk, decision=decision, basis=basis, mediator=mediator), as_json)
 
 
 @click.group()
@@ -438,3 +455,33 @@ def reopen(app: AppContext, case_id: str, reason: str, as_json: bool) -> None:
     from casefile.app.flow import reopen as reopen_case
 
     _show(reopen_case(app.ws, case_id, reason, app.now, app.actor), as_json)
+
+
+@click.command("report-back")
+@CASE
+@click.option("--text", required=True, metavar="结果", help="办理结果及告知当事人的情况。")
+@click.option("--dept", metavar="部门", help="反馈的职能部门（默认主办部门）。")
+@click.option("--on", "on", metavar="日期", help="反馈日期（默认今天）。")
+@json_option
+@pass_app
+def report_back(app: AppContext, case_id: str, text: str, dept: str | None, on: str | None, as_json: bool) -> None:
+    """偏关模式：低风险事项由职能部门直接办理、自行告知当事人后，向综治中心反馈办理结果。"""
+    from casefile import workflow
+
+    day = _date(on, "--on") if on else None
+    _run(app, case_id, lambda st: workflow.report_back(st, text=text, dept=dept, on=day), as_json)
+
+
+@click.command()
+@CASE
+@click.option("--reason", metavar="原因", help="提请市级部门协调的原因（县级无法解决的情况）。")
+@click.option("--to", "to", metavar="机关", help="提请协调的市级机关（默认上一级税务局）。")
+@click.option("--result", metavar="意见", help="登记市级部门的协调意见。")
+@json_option
+@pass_app
+def escalate(app: AppContext, case_id: str, reason: str | None, to: str | None, result: str | None,
+             as_json: bool) -> None:
+    """偏关模式：县级无法解决的事项提请市级部门协调（--reason），答复后登记（--result）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.escalate(st, reason=reason, to=to, result=result), as_json)

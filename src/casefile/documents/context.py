@@ -611,7 +611,9 @@ class _Builder:
         refusals = [f for f in r.refusals if not dept or f.get("dept") == dept] or r.refusals
         reason = str(self.extra.get("reason") or (refusals[-1].get("reason") if refusals else "") or "")
         self.need(reason or "refusal" in self.x_over, "拒不办理的情况（extra.reason）")
-        urged = [_d(_as_date(f.get("urged_at") or f.get("at"))) for f in refusals]
+        # the dates the receiving department really urged (refer urge), never the refusal's own date
+        urged = [_d(u.on) for u in r.urges if not dept or not u.dept or u.dept == dept] or \
+                [_d(_as_date(f.get("urged_at"))) for f in refusals if f.get("urged_at")]
         return {
             "dept": self.dept_name(dept),
             "reported_date": _d(r.sent_at),

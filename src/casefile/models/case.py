@@ -23,6 +23,8 @@ from casefile.models.enums import (
 from casefile.models.party import Party
 from casefile.models.records import (
     ArchiveInfo,
+    CenterReport,
+    CityCoordination,
     Deadline,
     Decision,
     DocumentRecord,
@@ -166,6 +168,8 @@ class Case(BaseModel):
     followups: list[FollowUp] = Field(default_factory=list)
     remedies: list[Remedy] = Field(default_factory=list)
     enforcement: Enforcement | None = None
+    center_report: CenterReport | None = None
+    city_coordination: list[CityCoordination] = Field(default_factory=list)
     documents: list[DocumentRecord] = Field(default_factory=list)
     evidence: list[EvidenceRecord] = Field(default_factory=list)
     closed_at: datetime | None = None

@@ -126,6 +126,16 @@ class Mediation(Record):
     doc_id: str | None = None
 
 
+class Urge(Record):
+    """催办: the receiving department presses the 承办部门 (naiman), on the date it really did so."""
+
+    on: date
+    dept: str | None = None
+    text: str
+    recorded_at: datetime
+    doc_id: str | None = None
+
+
 class Referral(Record):
     sent_at: datetime
     to: str
@@ -137,7 +147,28 @@ class Referral(Record):
     handling_dept: str | None = None
     reply_text: str | None = None
     refusals: list[dict[str, Any]] = Field(default_factory=list)
+    urges: list[Urge] = Field(default_factory=list)
     doc_id: str | None = None
+
+
+class CenterReport(Record):
+    """A department's report to the 综治中心 on a low-risk matter it handled itself (pianguan)."""
+
+    dept: str
+    reported_on: date
+    text: str
+    recorded_at: datetime
+
+
+class CityCoordination(Record):
+    """提请市级部门协调 (pianguan): what the county could not settle, and what the city answered."""
+
+    requested_on: date
+    to: str
+    reason: str
+    recorded_at: datetime
+    result: str | None = None
+    result_on: date | None = None
 
 
 class Service(Record):
