@@ -41,6 +41,7 @@ from casefile.identity import Actor, ActorLike, actor_name
 from casefile.medium import on_read_only_medium
 from casefile.models.case import Case
 from casefile.models.enums import State
+from casefile.models.events import event_type
 
 CASE_ID_RE = re.compile(r"^[A-Z]{2,8}-\d{6}-(\d{4})-\d{4,6}$")
 CASE_FILE = "case.json"
@@ -284,7 +285,8 @@ class Transaction:
     cleanups: list[Path] = field(default_factory=list)
 
     def event(self, type_: str, **payload: Any) -> None:
-        self.events.append((type_, payload))
+        """Record what happened; ``type_`` must be an :class:`~casefile.models.events.EventType`."""
+        self.events.append((str(event_type(type_)), payload))
 
     def write_file(self, relpath: str, data: bytes, *, mode: int = 0o644) -> Path:
         """Write a new file of this transaction (removed again if the transaction does not commit)."""
@@ -554,9 +556,10 @@ class Dossier:
 
     # creation
     @classmethod
-    def create(cls, ws: Workspace, case: Case, actor: ActorLike, now: datetime, event_type: str,
+    def create(cls, ws: Workspace, case: Case, actor: ActorLike, now: datetime, event_type_: str,
                payload: dict[str, Any], files: dict[str, bytes] | None = None) -> Dossier:
         """Build the dossier in a hidden folder and rename it into place (atomic)."""
+        event_type(event_type_)  # an unknown type is refused before anything is written
         d = cls(ws, case.id)
         if d.path.exists():
             raise CorruptRecord(f"案件目录 {d.path} 已存在，序号可能被重复分配，请运行 casefile fsck。")
@@ -574,7 +577,7 @@ class Dossier:
             atomic_write(tmp / CASE_FILE, body)
             entry = {
                 "seq": 1, "time": now.isoformat(), "actor": actor_name(actor),
-                **(actor.journal_fields() if isinstance(actor, Actor) else {}), "type": event_type, "payload": payload,
+                **(actor.journal_fields() if isinstance(actor, Actor) else {}), "type": str(event_type_), "payload": payload,
                 "prev": GENESIS, "case_sha256": sha256_bytes(body), "tx": uuid.uuid4().hex[:12],
             }
             atomic_write(tmp / JOURNAL_FILE, seal_entry(entry) + b"\n")

@@ -107,7 +107,7 @@ def test_permanent_files_are_never_destroyed(ws, fake_soffice) -> None:  # type:
 
     with d.transaction(ACTOR, ARCHIVED_AT) as tx:
         tx.case.typical = TypicalInfo(selected=True)
-        tx.event("typical_selected")
+        tx.event("typical_drafted")
     res = archive_case(ws, cid, ARCHIVED_AT, ACTOR)
     assert DangHao.parse(res.dang_hao).retention.value == "Y" and res.retention_reasons == ["入选典型案例"]
     with pytest.raises(ArchiveProblem, match="永久保管"):

@@ -75,3 +75,24 @@ def test_demo_archives_verify_and_library(demo: tuple[Path, str]) -> None:
     assert p.returncode == 0 and hits["total"] > 0 and {r["kind"] for r in hits["results"]} >= {"typical", "case"}
     month = f"{NOW.year}-{NOW.month - 1:02d}" if NOW.month > 1 else f"{NOW.year - 1}-12"
     assert (root / "reports" / f"D30_月度综合分析报告_{month}.docx").is_file()
+
+
+def test_demo_dossiers_and_bags_verify_with_the_stdlib_script(demo: tuple[Path, str]) -> None:
+    """docs/verify_dossier.py (standard library only, run isolated) passes every journal, record,
+    bag, preservation log and sequence of the demo; every case.json satisfies the shipped schema."""
+    root, _ = demo
+    script = Path(__file__).resolve().parents[2] / "docs" / "verify_dossier.py"
+    p = subprocess.run([sys.executable, "-I", str(script), str(root)], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0 and p.stdout.rstrip().endswith("OK"), p.stdout + p.stderr
+    assert "30 dossiers, 2 of them archival bags" in p.stdout
+    jsonschema = pytest.importorskip("jsonschema")
+    from casefile.models.schema import shipped_schema
+
+    validator = jsonschema.Draft202012Validator(json.loads(shipped_schema()))
+    records = sorted(root.glob("archive/*/*/case.json"))
+    assert len(records) == 30
+    for record in records:
+        errors = [e.message for e in validator.iter_errors(json.loads(record.read_bytes()))]
+        assert not errors, (record, errors[:3])
+    for bag in root.glob("archive/*/*/bagit.txt"):
+        assert (bag.parent / "case.schema.json").read_bytes() == shipped_schema()

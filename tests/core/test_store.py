@@ -27,7 +27,7 @@ WRITER = textwrap.dedent(
         with Dossier(ws, sys.argv[2]).transaction("writer", now) as tx:
             tx.case.attachments.append(f"{sys.argv[4]}-{i}")
             tx.write_file(f"documents/{sys.argv[4]}-{i}.txt", b"x" * 1000)
-            tx.event("note", i=i, who=sys.argv[4])
+            tx.event("decision_recorded", i=i, who=sys.argv[4])
     """
 )
 
@@ -51,7 +51,7 @@ def _consistent(d: Dossier) -> int:
     assert not problems, problems
     assert entries[-1].case_sha256 == sha256_file(d.case_path)
     case = d.load()
-    notes = [e for e in entries if e.type == "note"]
+    notes = [e for e in entries if e.type == "decision_recorded"]
     assert len(case.attachments) == len(notes)
     files = sorted(p.name for p in (d.path / "documents").iterdir())
     assert files == sorted(f"{a}.txt" for a in case.attachments)
@@ -164,7 +164,7 @@ def test_failed_transaction_leaves_no_files(ws, now) -> None:  # type: ignore[no
     before = d.case_path.read_bytes()
     with pytest.raises(ValueError), d.transaction("x", now) as tx:
         tx.write_file("documents/half.docx", b"partial")
-        tx.event("x")
+        tx.event("decision_recorded")
         raise ValueError("boom")
     assert d.case_path.read_bytes() == before
     assert not (d.path / "documents" / "half.docx").exists()
@@ -179,7 +179,7 @@ def test_archived_case_refuses_writes(ws, now) -> None:  # type: ignore[no-untyp
         tx.case.state = State.ARCHIVED
         tx.event("archived")
     with pytest.raises(CaseArchived, match="已归档"), d.transaction("x", now) as tx:
-        tx.event("nope")
+        tx.event("decision_recorded")
 
 
 def test_corrupt_case_json_is_named(ws, now) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,6 @@ from casefile.store import Dossier
 @pytest.fixture
 def store_case(ws: Workspace) -> Callable[[Case], Dossier]:
     def _store(case: Case) -> Dossier:
-        return Dossier.create(ws, case, "测试员", NOW, "case_registered", {"number": case.number})
+        return Dossier.create(ws, case, "测试员", NOW, "created", {"number": case.number})
 
     return _store

@@ -71,7 +71,7 @@ def make_case(ws: Any, seq: int, *, claim: str = "反映单位未足额缴纳社
                 tx.case.evidence.append(EvidenceRecord(
                     ev_id="E1", original_name="工资条.pdf", file="evidence/E1.pdf", sha256="0" * 64, size=1,
                     received_at=received, source="inbox", text_status="ocr", text_file=rel, text_chars=len(evidence)))
-            tx.event("test_setup")
+            tx.event("document_issued" if docs else "evidence_filed")
     return dossier.load()
 
 

@@ -73,6 +73,7 @@ from casefile.machine import apply as apply_transition
 from casefile.models.case import Case
 from casefile.models.enums import Retention, State
 from casefile.models.records import ArchiveInfo, DocumentRecord
+from casefile.models.schema import SCHEMA_FILE, shipped_schema
 from casefile.rules.dates import date8, date_cn
 from casefile.store import (
     CASE_FILE,
@@ -793,6 +794,8 @@ def _seal(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, st: _Stag
     info.append(("Bag-Software-Agent", f"casefile {__version__}"))
     write_file(staging / "bagit.txt", BAGIT_TXT)
     write_file(staging / BAG_INFO, format_bag_info(info))
+    # the schema case.json follows, so the bag explains its record without this program (docs/format.md)
+    write_file(staging / SCHEMA_FILE, shipped_schema())
     write_tagmanifests(staging, workers=workers)
     for dirpath, _, _ in os.walk(staging, topdown=False):
         fsync_dir(Path(dirpath))

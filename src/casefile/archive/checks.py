@@ -46,7 +46,8 @@ from casefile.store import Dossier, check_case_id, iter_dossiers, read_journal, 
 CASE_TAG = "case.json"
 JOURNAL_TAG = "journal.jsonl"
 META_TAG = "archive.json"
-KNOWN_TAGS = (CASE_TAG, JOURNAL_TAG, META_TAG)
+SCHEMA_TAG = "case.schema.json"  # since casefile-archive/1 bags made after 2026-12; older bags lack it
+KNOWN_TAGS = (CASE_TAG, JOURNAL_TAG, META_TAG, SCHEMA_TAG)
 
 
 @dataclass

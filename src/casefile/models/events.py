@@ -1,0 +1,50 @@
+"""The types of journal events: the ``type`` of a line of ``journal.jsonl`` and of the entries nested
+in its ``payload.events``. docs/format.md ("Event types") lists each with its payload keys; a test
+keeps that table, this enum and the code that writes events in step. A new type is added here and
+there in the same commit; a type is never renamed or reused (old journals keep it forever).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    CREATED = "created"
+    TRANSITION = "transition"
+    REGISTERED_LATE = "registered_late"
+    DECISION_RECORDED = "decision_recorded"
+    DOCUMENT_ISSUED = "document_issued"
+    DOCUMENT_PDF = "document_pdf"
+    OPINION_RECEIVED = "opinion_received"
+    OPINION_LAPSED = "opinion_lapsed"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    MEETING_HELD = "meeting_held"
+    EXTENDED = "extended"
+    REFERRAL_ACKNOWLEDGED = "referral_acknowledged"
+    AGREED_ITEM_PROGRESS = "agreed_item_progress"
+    REMEDY_FILED = "remedy_filed"
+    REMEDY_STATUS = "remedy_status"
+    ENFORCEMENT = "enforcement"
+    REOPENED = "reopened"
+    EVIDENCE_FILED = "evidence_filed"
+    EVIDENCE_DUPLICATE = "evidence_duplicate"
+    EVIDENCE_UNLOCKED = "evidence_unlocked"
+    REVEALED = "revealed"
+    DOCUMENT_DOWNLOADED = "document_downloaded"
+    EVIDENCE_DOWNLOADED = "evidence_downloaded"
+    TYPICAL_DRAFTED = "typical_drafted"
+    TYPICAL_REVIEWED = "typical_reviewed"
+    TYPICAL_APPROVED = "typical_approved"
+    TYPICAL_PUBLISHED = "typical_published"
+    ARCHIVED = "archived"
+
+
+def event_type(value: str) -> EventType:
+    """The member for ``value``; a ValueError naming the known types otherwise (a programming error:
+    no user input chooses an event type)."""
+    try:
+        return EventType(value)
+    except ValueError:
+        raise ValueError(f"unknown journal event type {value!r}; add it to casefile.models.events.EventType "
+                         "and to docs/format.md") from None
