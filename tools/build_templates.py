@@ -9,7 +9,7 @@ Usage::
     python tools/build_templates.py                 # write templates/D01.docx … D29.docx and check them
     python tools/build_templates.py --preview OUT   # also render each with sample data → OUT/*.docx, *.pdf, *.png
 
-Layout constants and their source (GB/T 9704-2012《党政机关公文格式》, DOMAIN.md §5.1):
+Layout constants and their source (GB/T 9704-2012《党政机关公文格式》, docs/domain.md §7):
 
 - Paper A4 210 × 297 mm (§5.2.1). Margins: 天头 37 mm (top), 订口 28 mm (left) (§5.2.2);
   bottom 35 mm and right 26 mm follow from the 版心 156 × 225 mm.
@@ -49,7 +49,7 @@ Layout constants and their source (GB/T 9704-2012《党政机关公文格式》,
 - 纪要格式 (§10.3, D11): red mark "××纪要" 35 mm below the top of the 版心; attendance lines with
   "出席：" "列席：" "请假：" in 3号黑体, names in 仿宋, wrapped lines aligned after the colon; no seal.
 - 版记 (§7.4): 4号仿宋 between a first and a last thick rule (0.35 mm).
-- Enforcement forms (D16–D22; DOMAIN §5.3): one-page tables with the agency name and the document
+- Enforcement forms (D16–D22; docs/domain.md §7): one-page tables with the agency name and the document
   name as the header and the 文号 flush right; table text in 小四 (12 pt) or 五号 (10.5 pt).
 
 Template variables: see docs/architecture.md ("Template context") and

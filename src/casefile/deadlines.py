@@ -1,4 +1,4 @@
-"""Time limits of the procedure: open, close, extend and explain deadlines (DOMAIN.md §4.6, §4.7)."""
+"""Time limits of the procedure: open, close, extend and explain deadlines (docs/domain.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Masking of personal identifiers for internal display (DOMAIN.md §7.3, "internal display" column).
+"""Masking of personal identifiers for internal display (docs/domain.md §9, internal display).
 
 Pure functions, no I/O. ``mask_text`` finds identifiers in free text; the specific maskers take one
 value that is already known to be of that kind (a field of a party record).

@@ -1,4 +1,4 @@
-"""The validated settings of a workspace (casefile.toml), every DOMAIN.md default marked configurable.
+"""The validated settings of a workspace (casefile.toml), every default of docs/domain.md that is a recommendation made configurable.
 
 Imported only when a command needs the settings (pydantic costs ~100 ms of start-up)."""
 
@@ -125,7 +125,7 @@ class RiskCfg(Strict):
     mass_min_workers: int = 10
     large_amount: Decimal = Decimal("100000.00")
     due_soon_days: int = 2
-    # Calendar days a case may stay in one state before it is reported as stuck (滞留) [rec, §4.6 + slack].
+    # Calendar days a case may stay in one state before it is reported as stuck (滞留) (docs/domain.md §6, with slack).
     stuck_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STUCK_DAYS))
 
     @field_validator("stuck_days")
@@ -151,7 +151,7 @@ class RetentionRule(Strict):
 
 
 def _default_retention_rules() -> list[RetentionRule]:
-    # DOMAIN.md §6.2 [rec]: 专案/重大疑难, litigated or 复议, 典型案例 → Y; 联办 and enforcement → D30;
+    # docs/domain.md §8 (a recommendation): 专案/重大疑难, litigated or 复议, 典型案例 → Y; 联办 and enforcement → D30;
     # direct and redirected → D10. The longest period among the matching rules applies.
     table = [("special", "Y"), ("litigated", "Y"), ("review", "Y"), ("typical", "Y"),
              ("joint", "D30"), ("enforcement", "D30"), ("direct", "D10"), ("redirected", "D10")]

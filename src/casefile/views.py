@@ -1,6 +1,6 @@
 """Read-side views of a case: one dict with stable keys, used by `show`, `--json` and reports.
 
-Personal identifiers are masked unless ``reveal`` is set (DOMAIN.md §7.3, internal column).
+Personal identifiers are masked unless ``reveal`` is set (docs/domain.md §9, internal display).
 """
 
 from __future__ import annotations

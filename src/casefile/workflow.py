@@ -1,4 +1,4 @@
-"""The statutory procedure as a state machine (DOMAIN.md §1.3 T1–T25, §1.4 E1–E7).
+"""The statutory procedure as a state machine (docs/domain.md §1: T1–T25, E1–E7).
 
 Each action runs inside one dossier transaction: it checks the guard, changes the record, opens and
 closes deadlines, issues the documents the step produces, and records one journal line. A step that
@@ -80,7 +80,7 @@ E = EnforcementStep
 S = State
 
 
-# Category → (substantive lead, co-handlers), DOMAIN.md §2.4 [rec].
+# Category → (substantive lead, co-handlers), docs/domain.md §2 (a recommendation, configurable).
 ROUTING: dict[str, tuple[str, tuple[str, ...]]] = {
     "C01": ("RSJ", ("SW",)),
     "C02": ("RSJ", ("SW", "SPJ")),

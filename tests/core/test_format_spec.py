@@ -117,3 +117,18 @@ def test_unknown_event_types_are_refused(tmp_path: Path) -> None:
         Dossier.create(ws, case, "测试员", NOW, "registered", {})
     assert not Dossier(ws, case.id).path.exists()
 
+
+
+def test_nothing_cites_a_file_outside_the_repository() -> None:
+    """Docstrings cite docs/domain.md, docs/format.md or the statute, not the specification the
+    project was started from (it is not in the repository)."""
+    outside = re.compile("DOMAIN" + r"(?:\.md| §)|\[rec\]|seed 00\d")
+    hits = []
+    for folder in ("src", "tests", "tools", "bench", "scripts", "docs"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".py", ".toml", ".md", ".sh", ".html", ".txt") or not path.is_file():
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                if outside.search(line):
+                    hits.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:80]}")
+    assert not hits, "\n".join(hits)

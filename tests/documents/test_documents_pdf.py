@@ -132,7 +132,7 @@ def test_body_text_is_set_28_characters_a_line(ws: Workspace, tmp_path: Path) ->
     assert max(full) <= 28.5 and sorted(full)[len(full) // 2] >= 27.5, widths  # 28 characters a full line
 
 
-#: the forms that must print on one page however full the case (DOMAIN §5.3; GB/T 9705 for the cover)
+#: the forms that must print on one page however full the case (docs/domain.md §7; GB/T 9705 for the cover)
 ONE_PAGE = ["D16", "D17", "D18", "D19", "D20", "D21", "D22", "D25"]
 
 

@@ -1,4 +1,4 @@
-"""Masking of identifiers for internal display (DOMAIN §7.3)."""
+"""Masking of identifiers for internal display (docs/domain.md §9)."""
 
 from __future__ import annotations
 

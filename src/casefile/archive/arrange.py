@@ -1,6 +1,6 @@
 """Arrangement (排列): the order of the documents and evidence in the file, 正卷 before 副卷.
 
-Two conventions (DOMAIN.md §6.2, configurable as ``[archive] order``):
+Two conventions (docs/domain.md §8, configurable as ``[archive] order``):
 
 - ``procedural``: everything shown to the parties in the order it happened (evidence by the time it
   was received), each 送达回证 right after the document it proves;

@@ -1,7 +1,7 @@
 """Which documents a closed case must hold, derived from the path it actually took (its journal).
 
 Every transition and enforcement step the journal records asks for the documents that step
-produces (DOMAIN.md §1.3/§1.4, §3): T3 → D01 + D02, T6 → D04 per co-handling department and its
+produces (docs/domain.md §1, §3): T3 → D01 + D02, T6 → D04 per co-handling department and its
 D05 reply (or the recorded lapse), T17 → D12 + a D22 per party, E2 → D17 + D19 + D22, … A document
 the journal names by id must be that document; otherwise any unclaimed document of the type counts.
 """

@@ -1,4 +1,4 @@
-"""Pure archival rules: the 档号 (DA/T 22-2015), retention (§6.2), when a file may be destroyed."""
+"""Pure archival rules: the 档号 (DA/T 22-2015), retention (docs/domain.md §8), when a file may be destroyed."""
 
 from __future__ import annotations
 

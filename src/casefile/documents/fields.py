@@ -1,4 +1,4 @@
-"""The document catalogue D01–D31 as pure data (DOMAIN.md §3).
+"""The document catalogue D01–D31 as pure data (docs/domain.md §3).
 
 ``DOC_TYPES[type]`` says how a document is laid out, whether it takes a 文号, a 救济途径 block,
 a seal, and whether it goes to a party (then a 送达回证 D22 accompanies it).

@@ -1,4 +1,4 @@
-"""救济途径: which remedy sentences a document carries (DOMAIN.md §2.5, §4.4).
+"""救济途径: which remedy sentences a document carries (docs/domain.md §2, §5).
 
 Chosen by who acted and what kind of act it is:
 

@@ -1,4 +1,4 @@
-"""The case record (DOMAIN.md §9) and the intake form that creates it."""
+"""The case record (docs/format.md §3) and the intake form that creates it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Codes of the domain (DOMAIN.md §1–§2). Values are the stable codes stored on disk."""
+"""Codes of the domain (docs/domain.md §1–§2). Values are the stable codes stored on disk."""
 
 from __future__ import annotations
 

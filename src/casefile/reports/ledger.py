@@ -1,5 +1,5 @@
 """The register (工作台账, D31): one row per case with its key dates, state, owner, time limits and
-result, as offices keep it in Excel ("对表销号", seed 000; "分别建立台账", seed 002). Exported to
+result, as offices keep it in Excel ("对表销号", D31; docs/domain.md §3). Exported to
 .xlsx (header frozen, autofilter) and to CSV (UTF-8 with BOM, so Excel opens it as Chinese).
 
 If the archive module provides ``archive_catalogue(ws, year)``, the workbook gets a second sheet

@@ -1,4 +1,4 @@
-"""The 月度综合分析报告 (D30) as .docx in the GB/T 9704 layout (DOMAIN.md §5.1), built with python-docx.
+"""The 月度综合分析报告 (D30) as .docx in the GB/T 9704 layout (GB/T 9704-2012; docs/domain.md §7), built with python-docx.
 
 A4; margins 37 (top) / 35 (bottom) / 28 (left) / 26 (right) mm; title 2号小标宋 (22 pt); body 3号
 仿宋_GB2312 (16 pt, exact 28.95 pt lines = 22 lines per page), first-line indent two characters;

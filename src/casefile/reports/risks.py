@@ -1,4 +1,4 @@
-"""Risk early warning (风险态势感知, seed 002 §三(五); 频繁/重复诉求, seed 003).
+"""Risk early warning (风险态势感知 and 频繁/重复诉求, docs/domain.md §1 flags).
 
 Every rule is a query over the derived catalog evaluated "as of" a day, so the same rules serve
 ``casefile due`` / ``show`` / ``risks`` (as of today) and the monthly report (as of the month end).
@@ -58,7 +58,7 @@ class Severity(StrEnum):
         return {"high": 0, "medium": 1, "low": 2}[self.value]
 
 
-# rule code -> (label, what it means); the codes are the case flags of DOMAIN.md §1.3.
+# rule code -> (label, what it means); the codes are the case flags of docs/domain.md §1.
 RULES: dict[str, tuple[str, str]] = {
     Flag.OVERDUE.value: (FLAG_LABELS[Flag.OVERDUE], "办理环节已超过期限"),
     Flag.MASS.value: (FLAG_LABELS[Flag.MASS], "代表多名职工，或多名反映人反映同一单位"),

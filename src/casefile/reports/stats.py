@@ -1,4 +1,4 @@
-"""The figures of the monthly analysis (综合分析, seed 001 §四(六); D30), computed from the catalog.
+"""The figures of the monthly analysis (综合分析, D30; docs/domain.md §3), computed from the catalog.
 
 One function, :func:`monthly_report`, returns one :class:`MonthlyReport`; the CLI, the .docx, the
 .xlsx and any later web page all read that object. Everything is SQL over the derived catalog

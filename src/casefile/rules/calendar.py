@@ -1,4 +1,4 @@
-"""Chinese working days and the counting of legal periods (DOMAIN §4.6, §4.7).
+"""Chinese working days and the counting of legal periods (docs/domain.md §6).
 
 Which days are working days comes from four layers; for any one date the later layer wins:
 

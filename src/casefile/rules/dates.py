@@ -1,7 +1,7 @@
 """Dates as documents print them, and 所属期 (fee periods) as people type them.
 
 Documents follow GB/T 9704 (``2026年5月8日``, no leading zeros); archive indexes use ``YYYYMMDD``
-(DA/T 22). A 所属期 is ``YYYYMM`` (DOMAIN §8.3).
+(DA/T 22). A 所属期 is ``YYYYMM`` (docs/domain.md §10).
 """
 
 from __future__ import annotations

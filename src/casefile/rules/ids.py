@@ -1,4 +1,4 @@
-"""Validators for identifiers (DOMAIN.md §8.1–§8.3): 统一社会信用代码, 身份证号, phone numbers."""
+"""Validators for identifiers (docs/domain.md §10; GB 32100, GB 11643): 统一社会信用代码, 身份证号, phone numbers."""
 
 from __future__ import annotations
 

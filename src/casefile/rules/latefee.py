@@ -1,4 +1,4 @@
-"""滞纳金 (late fees) on social-insurance arrears (社保法 Art 86; DOMAIN §4.2, §4.3).
+"""滞纳金 (late fees) on social-insurance arrears (社保法 Art 86; docs/domain.md §4).
 
 One arrears item is one 所属期 × 险种 with its unpaid principal. The fee runs from the day after
 the payment deadline to the payment date, both inclusive, at a daily rate; each line is rounded
@@ -6,7 +6,7 @@ ROUND_HALF_UP to 分 and the total is the sum of the rounded lines. There is no 
 
 What varies between provinces is a :class:`LateFeeSettings` value, never a code path: the payment
 deadline, the start rule, the rate history around 2011-07-01 and whether the fee is capped at the
-principal (unsettled law, §4.3, so it is a switch plus a mandatory legal-review flag).
+principal (unsettled law, docs/domain.md §4, so it is a switch plus a mandatory legal-review flag).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class RatePeriod:
 
 @dataclass(frozen=True)
 class LateFeeSettings:
-    """Per-jurisdiction choices (DOMAIN §4.2). The defaults are the national statute."""
+    """Per-jurisdiction choices (docs/domain.md §4). The defaults are the national statute."""
 
     rate_periods: tuple[RatePeriod, ...] = (RatePeriod(None, None, STATUTORY_RATE),)
     start_rule: StartRule = "day_after_deadline"
@@ -209,7 +209,7 @@ def _segments(start: date, end: date, settings: LateFeeSettings) -> list[_Segmen
             and law_rate is not None
             and seg_start < SOCIAL_INSURANCE_LAW_IN_FORCE
         ):
-            # 就低原则 (DOMAIN §4.1, P12): pre-2011 days at the lower of the old rule and Art 86.
+            # 就低原则 (docs/domain.md §4): pre-2011 days at the lower of the old rule and Art 86.
             rate = min(rate, law_rate)
         if pieces and pieces[-1].rate == rate:
             pieces[-1] = _Segment(pieces[-1].start, seg_end, rate)
@@ -239,7 +239,7 @@ def compute_late_fees(
     A rate change inside an item's window splits it into one line per rate. With
     ``cap_mode="principal"`` an item's fee is cut back to its principal (``capped=True``). Whenever
     an item's uncapped fee reaches its principal, ``review_required`` is set and the result warns,
-    whatever the cap mode (§4.3: the cap is unsettled law, so a lawyer looks at it).
+    whatever the cap mode (docs/domain.md §4: the cap is unsettled law, so a lawyer looks at it).
     """
     settings = settings or LateFeeSettings()
     lines: list[LateFeeLine] = []

@@ -1,4 +1,4 @@
-"""Money: parsing and display of 元 amounts, and 人民币大写 (DOMAIN §8.3, §8.4).
+"""Money: parsing and display of 元 amounts, and 人民币大写 (docs/domain.md §4).
 
 Amounts are :class:`~decimal.Decimal` with two places from the moment they enter the system; a
 float never gets near them, because 0.1 + 0.2 is not a sum a 通知书 may print.
@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 FEN = Decimal("0.01")
-#: Exclusive upper bound shared by input validation and 大写 (12 integer digits, DOMAIN §8.3/§8.4).
+#: Exclusive upper bound shared by input validation and 大写 (12 integer digits, docs/domain.md §4).
 MAX_AMOUNT = Decimal(10) ** 12
 
 _AMOUNT_RE = re.compile(r"^(0|[1-9]\d{0,11})(\.\d{1,2})?$")
@@ -96,7 +96,7 @@ def format_amount(d: Decimal) -> str:
 
 
 def _section_upper(value: int) -> str:
-    """One 4-digit section (0 < value < 10000) with 仟佰拾, zero runs collapsed (§8.4 step 3)."""
+    """One 4-digit section (0 < value < 10000) with 仟佰拾, zero runs collapsed (docs/domain.md §4, step 3)."""
     out: list[str] = []
     pending_zero = False
     for digit_char, unit in zip(f"{value:04d}", _SMALL_UNITS, strict=True):
@@ -112,7 +112,7 @@ def _section_upper(value: int) -> str:
 
 
 def _integer_upper(yuan: int, zero_before: dict[int, bool] | None = None) -> str:
-    """The 元 part (yuan > 0) by §8.4 step 4.
+    """The 元 part (yuan > 0) by docs/domain.md §4, step 4.
 
     ``zero_before`` forces the 零 in front of section 1 (万) or 2 (个) on or off; parsing uses it to
     produce the variants that PBoC rule (三) allows, generation leaves it empty.
@@ -178,7 +178,7 @@ def _checked_upper_amount(d: Decimal | int) -> Decimal:
 
 
 def rmb_upper(d: Decimal | int, prefix: bool = False) -> str:
-    """人民币大写 by the deterministic algorithm of DOMAIN §8.4 (the first-listed PBoC form).
+    """人民币大写 by the algorithm of docs/domain.md §4 (the first-listed PBoC form).
 
     ``Decimal("1680.32")`` → ``"壹仟陆佰捌拾元零叁角贰分"``. Rounds to 分 (ROUND_HALF_UP) first;
     supports 0 ≤ amount < 10¹². ``prefix=True`` prepends "人民币" with no gap.

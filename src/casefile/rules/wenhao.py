@@ -1,8 +1,8 @@
-"""发文字号 (文号): ``{机关代字}〔{YYYY}〕{n}号`` (DOMAIN §5.2, GB/T 9704 §7.2.5).
+"""发文字号 (文号): ``{机关代字}〔{YYYY}〕{n}号`` (docs/domain.md §7, GB/T 9704 §7.2.5).
 
 The year is written in full inside 六角括号 〔〕, the serial restarts each year, has no leading zeros
 and no "第". The 代字 may contain "×", which templates print where an agency's abbreviation is not
-configured yet (``×税社争〔2026〕12号``); §5.2's character class is otherwise kept as is.
+configured yet (``×税社争〔2026〕12号``); the character class of docs/domain.md §7 is otherwise kept as is.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def cite_wenhao(w: str) -> str:
 
 
 def generalise_wenhao(w: str) -> str:
-    """De-identified form for publication (DOMAIN §7.3): ``偏税社争〔2026〕12号`` → ``×税×〔2026〕×号``.
+    """De-identified form for publication (docs/domain.md §9): ``偏税社争〔2026〕12号`` → ``×税×〔2026〕×号``.
 
     The year stays (it dates the case without naming anyone); the agency abbreviation and the
     serial, which together point at one county's one document, become "×".
