@@ -494,6 +494,42 @@ def count_open_deadlines(con: sqlite3.Connection, since: date | None, until: dat
     return int(con.execute(sql, args).fetchone()[0])
 
 
+def row_differences(con: sqlite3.Connection, case: Case, case_sha: str,
+                    transitions: Sequence[tuple[str, str, str]]) -> list[str]:
+    """The columns and tables where the catalog's rows of an up-to-date case (same case_sha256) differ
+    from what the dossier says. A killed process leaves a row stale (older case_sha256), never different
+    at the same case_sha256: a difference here is an edit of the catalog itself."""
+    main, children = _rows(case, case_sha)
+    children["state_changes"] = [(case.id, at, a, b) for at, a, b in transitions]
+    row = con.execute("SELECT * FROM cases WHERE id = ?", (case.id,)).fetchone()
+    if row is None or row["case_sha256"] != case_sha:
+        return []  # missing or stale: check_agreement reports and repairs those
+    diffs = [k for k, v in main.items() if row[k] != v]
+    for table, rows in children.items():
+        stored = con.execute(f"SELECT * FROM {table} WHERE case_id = ?", (case.id,)).fetchall()
+        if sorted(repr(tuple(r)) for r in stored) != sorted(repr(tuple(r)) for r in rows):
+            diffs.append(table)
+    return diffs
+
+
+def open_for_check(ws: Workspace) -> sqlite3.Connection | None:
+    """A connection for comparing rows (fsck), or None when there is no usable catalog."""
+    path = catalog_path(ws)
+    if not path.exists():
+        return None
+    from casefile.medium import on_read_only_medium
+
+    try:
+        con = _read_only(path) if on_read_only_medium(path.parent) else _connect(path)
+        row = con.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    except (sqlite3.DatabaseError, CasefileError):
+        return None
+    if row is None or row[0] != SCHEMA_VERSION:
+        con.close()
+        return None
+    return con
+
+
 def check_agreement(ws: Workspace) -> list[str]:
     """Findings where the catalog disagrees with the dossiers (for fsck)."""
     from casefile.store import iter_dossiers, sha256_file

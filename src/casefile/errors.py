@@ -142,6 +142,12 @@ class CorruptRecord(CasefileError):
     code = "corrupt-record"
 
 
+class TamperDetected(CorruptRecord):
+    """A dossier no longer matches its own journal: nothing is built on top of it."""
+
+    code = "tampered"
+
+
 class TemplateProblem(CasefileError):
     code = "template"
 

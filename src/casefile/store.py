@@ -36,6 +36,7 @@ from casefile.errors import (
     InvalidCaseId,
     LockTimeout,
     StorageError,
+    TamperDetected,
 )
 from casefile.identity import Actor, ActorLike, actor_name
 from casefile.medium import on_read_only_medium
@@ -208,6 +209,7 @@ class JournalEntry:
     case_sha256: str
     tx: str
     raw: bytes = b""
+    files: dict[str, str] = field(default_factory=dict)  # files this transaction wrote: path -> SHA-256
 
     @property
     def sha256(self) -> str:
@@ -255,8 +257,9 @@ def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
                 seq=int(obj["seq"]), time=str(obj["time"]), actor=str(obj["actor"]), type=str(obj["type"]),
                 payload=dict(obj.get("payload") or {}), prev=str(obj["prev"]),
                 case_sha256=str(obj.get("case_sha256", "")), tx=str(obj.get("tx", "")), raw=raw,
+                files={str(k): str(v) for k, v in dict(obj.get("files") or {}).items()},
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             problems.append(ChainProblem(i, f"第{i}行不是有效的日志记录"))
             prev = sha256_bytes(raw)
             continue
@@ -283,6 +286,7 @@ class Transaction:
     new_files: list[str] = field(default_factory=list)
     tx_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     cleanups: list[Path] = field(default_factory=list)
+    file_hashes: dict[str, str] = field(default_factory=dict)  # recorded in the journal line
 
     def event(self, type_: str, **payload: Any) -> None:
         """Record what happened; ``type_`` must be an :class:`~casefile.models.events.EventType`."""
@@ -296,6 +300,7 @@ class Transaction:
             self.dossier._write_intent(self)
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, data, mode=mode)
+        self.file_hashes[relpath] = sha256_bytes(data)
         return target
 
     def copy_file(self, relpath: str, source: Path) -> Path:
@@ -306,9 +311,12 @@ class Transaction:
             self.dossier._write_intent(self)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+        digest = hashlib.sha256()
         try:
             with source.open("rb") as src, tmp.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(chunk)
+                    dst.write(chunk)
                 dst.flush()
                 faults.point("copy.before_fsync")
                 os.fsync(dst.fileno())
@@ -318,6 +326,7 @@ class Transaction:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise _storage_error(exc, target) from None
+        self.file_hashes[relpath] = digest.hexdigest()
         return target
 
     def after_commit_delete(self, path: Path) -> None:
@@ -386,6 +395,45 @@ class Dossier:
 
     def journal(self) -> tuple[list[JournalEntry], list[ChainProblem]]:
         return read_journal(self.journal_path)
+
+    def integrity_problems(self) -> list[str]:
+        """Why this dossier cannot be trusted as it is: its journal missing, empty or broken, or
+        case.json not the record the journal's last line names (changed outside casefile)."""
+        entries, chain = self.journal()
+        if not self.journal_path.exists():
+            return ["日志文件 journal.jsonl 缺失（案件的全部办理记录不见了）"]
+        out = [f"日志{p.message}" for p in chain]
+        if not entries and not chain:
+            out.append("日志 journal.jsonl 为空（案件的全部办理记录被清除）")
+        if entries:
+            try:
+                actual = sha256_file(self.case_path)
+            except FileNotFoundError:
+                out.append("case.json 缺失")
+            except OSError as exc:
+                out.append(f"case.json 无法读取（{exc.strerror}）")
+            else:
+                if actual != entries[-1].case_sha256:
+                    out.append(f"case.json 与日志第{len(entries)}行记录的哈希不符（记录在 casefile 之外被改动）")
+        return out
+
+    def recorded_files(self, entries: list[JournalEntry] | None = None) -> dict[str, str]:
+        """Every file a committed transaction wrote, with the SHA-256 it was written with (the last
+        write of a path wins)."""
+        out: dict[str, str] = {}
+        for e in entries if entries is not None else self.journal()[0]:
+            out.update(e.files)
+        return out
+
+    def verify_before_write(self) -> None:
+        """Refuse to build on a dossier that fails :meth:`integrity_problems`: a transaction on top of
+        an edited case.json would record the edit as if casefile had made it."""
+        problems = self.integrity_problems()
+        if problems:
+            raise TamperDetected(
+                f"案件 {self.case_id} 未通过完整性校验（{'；'.join(problems[:3])}），为免在被改动的记录上继续办理，"
+                f"本操作已拒绝；请运行 casefile fsck 查看，并由管理员从备份核实、恢复后再办理。"
+            )
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -479,6 +527,7 @@ class Dossier:
         """Yield a mutable copy of the case; commit it (one journal line) if the block succeeds."""
         with self.lock():
             case = self.load()
+            self.verify_before_write()
             if case.state is State.ARCHIVED and not allow_archived:
                 raise CaseArchived(
                     f"案件 {case.id} 已归档，不能再修改；如需补充请使用 casefile reopen {case.id} --reason …。"
@@ -543,6 +592,8 @@ class Dossier:
             "case_sha256": case_sha,
             "tx": tx.tx_id,
         }
+        if tx.file_hashes:
+            entry["files"] = dict(sorted(tx.file_hashes.items()))
         line = seal_entry(entry) + b"\n"
         faults.point("tx.before_journal")
         try:
@@ -580,6 +631,8 @@ class Dossier:
                 **(actor.journal_fields() if isinstance(actor, Actor) else {}), "type": str(event_type_), "payload": payload,
                 "prev": GENESIS, "case_sha256": sha256_bytes(body), "tx": uuid.uuid4().hex[:12],
             }
+            if files:
+                entry["files"] = {rel: sha256_bytes(data) for rel, data in sorted(files.items())}
             atomic_write(tmp / JOURNAL_FILE, seal_entry(entry) + b"\n")
             faults.point("create.before_rename")
             os.rename(tmp, d.path)

@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casefile.config import CONFIG_NAME, Workspace, load_settings
 from casefile.errors import CasefileError, CorruptRecord, StorageError
 from casefile.identity import ActorLike
+
+if TYPE_CHECKING:
+    from casefile.models.case import Case
+    from casefile.store import Dossier, JournalEntry
 
 PROFILES = ("pianguan", "naiman")
 
@@ -125,6 +129,8 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
         _remove_inbox_temps(ws, report)
         report.recovered.extend(f"删除中断的操作留下的临时目录 {n}" for n in clean_scratch(ws))
     used: dict[str, set[int]] = {}
+    catalog_con = catalog.open_for_check(ws)
+    edited_rows: list[str] = []
     for d in iter_dossiers(ws):
         report.cases += 1
         cid = d.case_id
@@ -137,20 +143,27 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
         entries, problems = d.journal()
         for p in problems:
             report.findings.append(FsckFinding(cid, "journal-chain", f"日志{p.message}"))
+        if not entries and not problems:
+            report.findings.append(FsckFinding(cid, "journal-empty", "日志 journal.jsonl 为空：案件的全部办理记录被清除"))
         try:
             case = d.load()
         except CasefileError as exc:
             report.findings.append(FsckFinding(cid, "case-json", exc.message))
             continue
-        if entries and d.case_path.exists() and entries[-1].case_sha256 != sha256_file(d.case_path):
+        actual_sha = sha256_file(d.case_path) if d.case_path.exists() else ""
+        if entries and actual_sha and entries[-1].case_sha256 != actual_sha:
             report.findings.append(FsckFinding(cid, "journal-record", "case.json 与日志最后一条记录的哈希不一致（记录被改动）"))
+        if catalog_con is not None and actual_sha:
+            diffs = catalog.row_differences(catalog_con, case, actual_sha, catalog.transitions_of(entries))
+            if diffs:
+                edited_rows.append(cid)
+                report.findings.append(FsckFinding(
+                    cid, "catalog-edited", f"案件目录中本案的记录与案卷不符（{'、'.join(diffs[:8])}）：目录文件被改动过"
+                    + ("，已从案卷重建" if repair else "，请运行 casefile catalog rebuild")))
+        _check_files(report, d, case, entries)
         for doc in case.documents:
-            for rel in (doc.file, doc.data_file):
-                _check_file(report, d, cid, rel, doc.sha256 if rel == doc.file else None)
             if doc.wenhao and doc.serial:
                 used.setdefault(f"doc-{doc.doc_type}-{doc.year}", set()).add(doc.serial)
-        for ev in case.evidence:
-            _check_file(report, d, cid, ev.file, ev.sha256)
         used.setdefault(f"case-{case.year}", set()).add(case.seq)
         if case.archive is None and d.path.joinpath("data").exists():
             report.findings.append(FsckFinding(cid, "archive", "存在 data/ 目录但记录中没有归档信息"))
@@ -169,6 +182,17 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
                 report.findings.append(FsckFinding("-", "sequence-unrecorded", f"序号 {name} #{v} 已使用但分配记录中没有"))
         for v in sorted(set(logged) - values):
             report.recovered.append(f"序号 {name} #{v} 已分配但未使用（有分配记录，视为作废号）")
+    if catalog_con is not None:
+        catalog_con.close()
+    if edited_rows and repair:
+        try:
+            catalog.rebuild(ws)
+            from casefile.search import notify_change
+
+            for cid in edited_rows:
+                notify_change(ws, cid)
+        except (CasefileError, sqlite3.Error) as exc:
+            report.findings.append(FsckFinding("-", "catalog", f"案件目录无法重建（{exc}），请运行 casefile catalog rebuild"))
     try:
         try:
             stale = catalog.check_agreement(ws)
@@ -269,6 +293,39 @@ def _recover_archiving(ws: Workspace, report: FsckReport, now: datetime, actor: 
         from casefile.archive.lifecycle import purge_leftovers
 
         report.recovered.extend(f"删除已批准销毁但未删完的目录 {n}" for n in purge_leftovers(ws))
+
+
+def _check_files(report: FsckReport, d: Dossier, case: Case, entries: list[JournalEntry]) -> None:
+    """Every file of an open dossier against the SHA-256 its writing transaction recorded in the journal
+    (documents, PDFs, data snapshots, evidence and its extracted text, typical-case maps), or, for
+    files written before hashes were journaled, against the record that names them; and every file
+    in the folder that no transaction wrote and no record names (put there, or renamed) is a finding.
+    An archived case is a bag, checked by ``casefile verify``."""
+    from casefile.store import CASE_FILE, JOURNAL_FILE
+
+    cid = case.id
+    sealed = case.archive is not None or (d.path / "bagit.txt").exists()
+    # a bag moved the files it holds under data/: there only the records' own paths apply
+    expected: dict[str, str | None] = {} if sealed else dict(d.recorded_files(entries))
+    for doc in case.documents:
+        for rel, sha in ((doc.file, doc.sha256), (doc.data_file, None), (doc.pdf, None)):
+            if rel:
+                expected.setdefault(rel, sha)
+    for ev in case.evidence:
+        for rel, sha in ((ev.file, ev.sha256), (ev.text_file, None), (ev.archive_pdf, None)):
+            if rel:
+                expected.setdefault(rel, sha)
+    for rel, sha in sorted(expected.items()):
+        _check_file(report, d, cid, rel, sha)
+    if sealed:
+        return
+    for p in sorted(d.path.rglob("*")):
+        rel = p.relative_to(d.path).as_posix()
+        if p.is_dir() or rel in (CASE_FILE, JOURNAL_FILE) or any(part.startswith(".") for part in p.relative_to(d.path).parts):
+            continue
+        if rel not in expected:
+            report.findings.append(FsckFinding(cid, "file-unrecorded",
+                                               f"{rel} 不是 casefile 写入的文件（日志与记录中都没有它），可能是被放入或改名的"))
 
 
 def _check_file(report: FsckReport, d: object, cid: str, rel: str, sha: str | None) -> None:

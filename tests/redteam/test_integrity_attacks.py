@@ -128,3 +128,53 @@ def test_extension_needs_a_second_entitled_person(root: Path) -> None:
     extended = next(e for e in journal(root, cid) if e["type"] == "extended")
     assert extended["payload"]["approver"] == "测试员" and extended["login"] == "测试员"
 
+# -- no laundering (16.3) ---------------------------------------------------------------------------
+def test_edited_case_json_is_not_laundered_by_the_next_command(root: Path) -> None:
+    cid = new_case(root)
+    case_json = next(root.glob(f"archive/*/{cid}/case.json"))
+    case_json.write_text(case_json.read_text(encoding="utf-8").replace("李建国", "李建军"), encoding="utf-8")
+    before, lines = case_json.read_bytes(), len(journal(root, cid))
+    # the attack: any journaled command on top of the edit
+    p = cf(root, "triage", cid, "--risk", "低")
+    assert p.returncode == 1 and "未通过完整性校验" in p.stderr and "case.json" in p.stderr, p.stderr
+    assert case_json.read_bytes() == before and len(journal(root, cid)) == lines
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and "journal-record" in p.stdout, p.stdout
+    p = cf(root, "show", cid)
+    assert p.returncode == 0 and "警告" in p.stdout and "case.json 与日志" in p.stdout, p.stdout
+
+
+@pytest.mark.parametrize("how", ["empty", "missing"])
+def test_erased_journal_is_a_finding(root: Path, how: str) -> None:
+    cid = new_case(root)
+    jpath = next(root.glob(f"archive/*/{cid}/journal.jsonl"))
+    if how == "empty":
+        jpath.write_bytes(b"")
+    else:
+        jpath.unlink()
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and ("journal-empty" in p.stdout or "缺失" in p.stdout), p.stdout
+    p = cf(root, "triage", cid, "--risk", "低")
+    assert p.returncode == 1 and "未通过完整性校验" in p.stderr, p.stderr
+    p = cf(root, "show", cid)
+    assert "警告" in p.stdout and "日志" in p.stdout, p.stdout
+
+
+# -- catalog tampering (16.12) ----------------------------------------------------------------------
+def test_edited_catalog_rows_are_problems_not_silent_repairs(root: Path) -> None:
+    import sqlite3
+
+    cid = new_case(root)
+    assert cf(root, "list", "--json").returncode == 0  # the catalog exists
+    db = root / "indexes" / "catalog.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE cases SET state = 'CLOSED' WHERE id = ?", (cid,))  # shown closed
+    con.execute("UPDATE deadlines SET due = '2099-01-01' WHERE case_id = ?", (cid,))  # hidden from due
+    con.commit()
+    con.close()
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and "catalog-edited" in p.stdout and "state" in p.stdout and "deadlines" in p.stdout, p.stdout
+    # repaired from the dossier: the listing tells the truth again, and a second fsck is clean
+    listed = json.loads(cf(root, "list", "--json").stdout)["cases"]
+    assert [c["state"] for c in listed if c["id"] == cid] != ["CLOSED"]
+    assert cf(root, "fsck").returncode == 0

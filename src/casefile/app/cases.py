@@ -123,12 +123,13 @@ def case_page(ws: Workspace, case_id: str, now: datetime, actor: ActorLike = "",
         record_reveal(ws, d, now, actor, purpose)
     with d.reading():
         case = d.load()
-        entries, problems = d.journal()
+        entries, _ = d.journal()
+        problems = d.integrity_problems()  # shown as warnings: a read never hides tampering
     today = now.date()
     view = views.case_view(case, today, reveal=reveal, dept_name=ws.dept_name,
                            due_soon_days=Thresholds.of(ws).due_soon_days)
     view["timeline"] = views.timeline(entries)
-    view["journal_problems"] = [p.message for p in problems]
+    view["journal_problems"] = problems
     view["risks"] = [r.as_dict() for r in case_risks(ws, case, today)]
     from casefile.rules.calendar import coverage_gaps
 
