@@ -87,7 +87,7 @@ def test_journal_lines_carry_login_department_and_channel(root: Path) -> None:
 def test_drafter_cannot_review_own_typical_case_by_typing_another_name(root: Path) -> None:
     cid = new_case(root)
     for args in (["triage", cid, "--risk", "低"], ["decide", cid, "--text", "责令限期补缴", "--basis", "社会保险法第六十三条"],
-                 ["notify", cid], ["followup", cid, "--method", "电话", "--respondent", "李建国", "--satisfaction", "满意"]):
+                 ["notify", cid], ["report-back", cid, "--text", "已责令限期补缴"], ["followup", cid, "--method", "电话", "--respondent", "李建国", "--satisfaction", "满意"]):
         p = cf(root, *args, CASEFILE_USER="王晓梅")
         assert p.returncode == 0, (args, p.stderr)
     p = cf(root, "typical", "add", cid, "--json", CASEFILE_USER="王晓梅")
