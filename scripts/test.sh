@@ -15,4 +15,9 @@ rc=$?
 set -e
 if [ "$rc" -eq 124 ]; then echo "pytest did not finish within 45 minutes (a worker probably died); see above" >&2; exit 1; fi
 if [ "$rc" -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi
-exit "$rc"
+if [ "$rc" -ne 0 ]; then exit "$rc"; fi
+# The web tests once more with the accounts database in a real PostgreSQL (a temporary cluster):
+# the same suite passes on SQLite (above) and PostgreSQL.
+echo "== pytest tests/web on PostgreSQL"
+timeout --signal=TERM --kill-after=30s 20m bash scripts/with-postgres.sh \
+  .venv/bin/python -m pytest -n 2 --dist loadfile -q tests/web -m "not slow"

@@ -62,7 +62,7 @@ def test_page_matrix(name: str, url: str, expected: dict[str, int], as_user: Any
 POSTS: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("办理步骤(形成处理意见)", "/cases/{case}/step/decide/", {"text": "x"},
      {HEAD: NO, ARCHIVIST: NO, READER: NO, ADMIN: NO, RSJ: NO, YBJ: NO}),
-    ("负责人步骤(延期)", "/cases/{case}/step/extend/", {"step": "opinion", "days": "3", "reason": "x"},
+    ("负责人步骤(批准延期)", "/cases/{case}/step/extend_approve/", {},
      {OFFICER: NO, ARCHIVIST: NO, READER: NO, ADMIN: NO, RSJ: NO, YBJ: NO}),
     ("查看完整信息", "/cases/{case}/reveal/", {"purpose": "核对"},
      {ARCHIVIST: NO, READER: NO, ADMIN: NO, YBJ: NO}),

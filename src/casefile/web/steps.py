@@ -209,10 +209,17 @@ def _b_remedy(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
     return lambda st: workflow.remedy(st, outcome=v["outcome"], status=v.get("status"))
 
 
-def _b_extend(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
+def _b_extend_request(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
     from casefile import workflow
 
-    return lambda st: workflow.extend(st, step=v["step"], days=v["days"], reason=v["reason"], approver=str(user))
+    return lambda st: workflow.request_extension(st, step=v["step"], days=v["days"], reason=v["reason"])
+
+
+def _b_extend_approve(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
+    from casefile import workflow
+
+    # the approver is the logged-in 负责人; the library refuses the requester himself
+    return lambda st: workflow.approve_extension(st)
 
 
 def _b_close(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
@@ -306,12 +313,13 @@ STEPS: tuple[StepForm, ...] = (
         Field("outcome", "救济结果", "textarea", required=True), Field("status", "状态"),
     )),
     StepForm("close", "执行完毕，办结（T23）", _s("ENFORCEMENT"), _b_close, (Field("reason", "办结理由"),)),
-    StepForm("extend", "批准延期办理（出具延期办理告知书）", OPEN, _b_extend, (
+    StepForm("extend", "申请延期办理（由负责人批准）", OPEN, _b_extend_request, (
         Field("step", "延期的环节", "choice", required=True,
               choices=("direct", "opinion", "joint_decision", "special_decision", "referral_reply", "mediation",
                        "notify", "followup")),
         Field("days", "延长天数", "int", required=True), Field("reason", "延期理由", "textarea", required=True),
-    ), role="head"),
+    )),
+    StepForm("extend_approve", "批准延期申请（出具延期办理告知书）", OPEN, _b_extend_approve, (), role="head"),
     StepForm("reopen", "重新办理已办结的案件", _s("CLOSED"), _b_reopen, (
         Field("reason", "重新办理的理由", "textarea", required=True),
     ), role="head", danger=True),

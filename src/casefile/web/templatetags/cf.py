@@ -26,3 +26,10 @@ def getlist(mapping: Any, key: str) -> list[Any]:
         return list(mapping.getlist(key))
     value = mapping.get(key) if isinstance(mapping, dict) else None
     return list(value) if isinstance(value, list | tuple) else ([value] if value else [])
+
+
+@register.filter
+def when(value: Any) -> str:
+    """An ISO time as 2026-11-22 10:00."""
+    text = str(value or "")
+    return text[:16].replace("T", " ")

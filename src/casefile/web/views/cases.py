@@ -249,8 +249,9 @@ def step_post(request: HttpRequest, case_id: str, code: str) -> HttpResponse:
         _check_version(st.case, expected)
         if st.case.state.value not in step.states:
             raise workflow.refused(st.case, step.label)
-        web_event(st, request, step.code)
-        return build(st)
+        message = build(st)
+        web_event(st, request, step.code)  # after the step's own events: the timeline names the step
+        return message
 
     try:
         result = workflow.run(ws(), case.id, now(), perms.actor_for(request), action)
@@ -325,11 +326,12 @@ def reply(request: HttpRequest, case_id: str) -> HttpResponse:
 
                 def action(st: Any) -> str:
                     _check_version(st.case, expected)
-                    web_event(st, request, "reply_opinion")
-                    return workflow.record_opinion(
+                    message = workflow.record_opinion(
                         st, dept, text, basis=request.POST.get("basis", "").strip() or None,
                         will_act=request.POST.get("will_act") == "on",
                         handler=request.POST.get("handler", "").strip() or str(request.user))
+                    web_event(st, request, "reply_opinion")
+                    return message
             elif kind in ("ack", "progress"):
                 note = request.POST.get("note", "").strip()
                 if kind == "progress" and not note:
@@ -338,12 +340,13 @@ def reply(request: HttpRequest, case_id: str) -> HttpResponse:
 
                 def action(st: Any) -> str:
                     _check_version(st.case, expected)
-                    web_event(st, request, f"reply_{kind}")
                     if kind == "ack":
                         st.tx.event("referral_acknowledged", dept=dept, note=note)
+                        web_event(st, request, "reply_ack")
                         return f"已确认收到转办单（{ws().dept_name(dept)}）。"
                     st.tx.event("agreed_item_progress", dept=dept, item=item, note=note,
                                 done=request.POST.get("done") == "on")
+                    web_event(st, request, "reply_progress")
                     return "已登记议定事项办理进展。"
             else:
                 raise PermissionDenied

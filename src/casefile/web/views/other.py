@@ -92,12 +92,12 @@ def typical_action(request: HttpRequest, typical_id: str, action: str) -> HttpRe
             perms.require_role(request, "head", "officer")
             if me == w.drafted_by:
                 raise library.TypicalRefused(f"审核人不能是起草人（{w.drafted_by}），请由另一人审核。")
-            rep = library.review(ws(), typical_id, me, actor, now())
+            rep = library.review(ws(), typical_id, actor, actor, now())
         elif action == "approve":
             perms.require_role(request, "head")
             if me in (w.drafted_by, w.reviewer):
                 raise library.TypicalRefused(f"审批人不能是起草人（{w.drafted_by}）或审核人（{w.reviewer}），请由另一位负责人批准。")
-            rep = library.approve(ws(), typical_id, me, actor, now())
+            rep = library.approve(ws(), typical_id, actor, actor, now())
         elif action == "publish":
             perms.require_role(request, "head")
             rep = library.publish(ws(), typical_id, actor, now())
