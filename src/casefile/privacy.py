@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["mask_bank", "mask_id_number", "mask_mobile", "mask_text", "mask_uscc"]
+__all__ = ["display_name", "escape_controls", "mask_bank", "mask_id_number", "mask_mobile", "mask_text", "mask_uscc"]
 
 _EDGE_L = r"(?<![0-9A-Za-z])"
 _EDGE_R = r"(?![0-9A-Za-z])"
@@ -87,23 +87,104 @@ def _mask_mobile_match(match: re.Match[str]) -> str:
 
 
 # Digit groups that are not personal data although they are long: the tail of an identifier with a
-# letter prefix (case ids such as ``SBZY-140932-2026-000123``, evidence ids) and a 所属期 range
-# (``202401-202610``). Only groups joined by hyphens qualify; an unbroken run is always masked.
+# letter prefix (case ids such as ``SBZY-140932-2026-000123``, evidence ids), a 所属期 range
+# (``202401-202610``) and runs of dates or years (``2026.01.01-2026.12.31``). Only groups joined by
+# separators qualify; an unbroken run is always masked.
 _LETTER_PREFIX_RE = re.compile(r"[A-Za-z]{2,}-$")
 _PERIOD_RANGE_RE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])-(?:19|20)\d{2}(?:0[1-9]|1[0-2])$")
+# Separators people (and OCR) put inside a number: spaces, dots, slashes, hyphens and dashes, in
+# ASCII and full width. A number split by them is still the same number.
+_SEP = r"[\s.\-/_·・．／－—–―‐‑‒]"
+_SEP_RE = re.compile(_SEP)
+_RUN_RE = re.compile(r"(?<![\d+])\+?\d(?:" + _SEP + r"?\d){10,}(?:" + _SEP + r"?[Xx])?(?![0-9A-Za-z])")
 
 
-def _mask_long_digits(match: re.Match[str]) -> str:
+def _ascii_digits(chars: str) -> str:
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c.upper() for c in chars)
+
+
+def _is_date_run(groups: list[str]) -> bool:
+    """Every group a year, a 所属期 (YYYYMM), a date (YYYYMMDD) or a year followed by month and day."""
+    if len(groups) < 2:
+        return False
+    i = 0
+    while i < len(groups):
+        g = groups[i]
+        if len(g) == 4 and g[:2] in ("19", "20"):
+            i += 1
+            for limit in (12, 31):  # an optional month, then an optional day
+                if i < len(groups) and 1 <= len(groups[i]) <= 2 and 1 <= int(groups[i]) <= limit:
+                    i += 1
+                else:
+                    break
+        elif len(g) in (6, 8) and g[:2] in ("19", "20") and 1 <= int(g[4:6]) <= 12 and (len(g) == 6 or 1 <= int(g[6:]) <= 31):
+            i += 1
+        else:
+            return False
+    return True
+
+
+def _mask_run(match: re.Match[str]) -> str:
     run = match.group(0)
-    if "-" in run and (_PERIOD_RANGE_RE.match(run) or _LETTER_PREFIX_RE.search(match.string[max(0, match.start() - 12):match.start()])):
-        return run
-    return mask_bank(run)
+    body = run.lstrip("+")
+    seps = set(_SEP_RE.findall(body))
+    chars = [c for c in body if c.isdigit() or c in "Xx"]
+    digits = _ascii_digits("".join(chars))
+    if seps:
+        groups = [_ascii_digits(g) for g in _SEP_RE.split(body) if g]
+        if seps <= {"-"} and (_PERIOD_RANGE_RE.match(body)
+                              or _LETTER_PREFIX_RE.search(match.string[max(0, match.start() - 12):match.start()])):
+            return run
+        if all(g.isdigit() for g in groups) and _is_date_run(groups):
+            return run
+    if len(digits) == 18 and _ID_RE.match(digits):
+        return mask_id_number(digits)
+    if len(digits) == 13 and digits.startswith("86") and digits[2] == "1" and digits[3] in "3456789":
+        chars, digits = chars[2:], digits[2:]
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return "".join(chars[:3]) + "****" + "".join(chars[-4:])  # full-width digits stay full width
+    if not digits.isdigit():  # a run ending in X that is not an ID number: mask the digits before it
+        return mask_bank(digits[:-1]) + run[-1]
+    if len(digits) >= 12:
+        return mask_bank(digits)
+    return run  # 11 digits that are not a mobile number: a landline with its area code
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number, credit code, mobile number and long account number in free text."""
+    """Mask every ID number, credit code, mobile number and long account number in free text, also
+    when spaces, dots, slashes or dashes are written inside it."""
     if not text:
         return text
     text = _TOKEN18_RE.sub(_mask_token18, text)
-    text = _MOBILE_RE.sub(_mask_mobile_match, text)
-    return _LONG_DIGITS_RE.sub(_mask_long_digits, text)
+    text = _RUN_RE.sub(_mask_run, text)
+    return _MOBILE_RE.sub(_mask_mobile_match, text)
+
+
+# Characters that change how a line reads without being seen: line breaks and other controls move
+# text to a new line or erase it; bidi overrides and isolates (U+202E) show ``exe.txt`` for
+# ``txt.exe``; zero-width characters make two names look alike.
+_INVISIBLE = frozenset("\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                       "\u2066\u2067\u2068\u2069\u2028\u2029\ufeff")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """A name as it can be shown safely on one line: control, line-break, bidi and zero-width
+    characters written as escapes (``\\n``, ``\\u202e``); everything else unchanged."""
+    if not text or (text.isprintable() and not any(c in _INVISIBLE for c in text)):
+        return text
+    out = []
+    for c in text:
+        if c in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[c])
+        elif c in _INVISIBLE or (not c.isprintable() and c not in " \u3000"):
+            code = ord(c)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def display_name(text: str) -> str:
+    """A file or person name for ordinary output: identifiers masked, invisible characters escaped."""
+    return escape_controls(mask_text(text))

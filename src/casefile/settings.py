@@ -198,6 +198,8 @@ class WebCfg(Strict):
 
 class EvidenceCfg(Strict):
     stability_seconds: float = Field(default=3.0, ge=0)
+    # a file that parses as truncated is quarantined only after resting this long (a stalled copy)
+    truncated_patience_seconds: float = Field(default=60.0, ge=0)
     rescan_seconds: float = Field(default=30.0, gt=0)
     parse_timeout_seconds: float = Field(default=120.0, gt=0)
     memory_limit_mb: int = Field(default=1536, gt=0)

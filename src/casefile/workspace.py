@@ -222,19 +222,11 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
 
 
 def _remove_inbox_temps(ws: Workspace, report: FsckReport) -> None:
-    """Reason files half-written by a killed watcher: ``store.atomic_write`` temps (``.<name>.<hex8>.tmp``)
-    in ``inbox/_failed`` and ``inbox/_unmatched``. The file they describe is still in the inbox (it is
-    moved only after its reason file is in place), so the next pass sets it aside again."""
-    from casefile.evidence.inbox import FAILED_DIR, UNMATCHED_DIR
+    """Reason files half-written by a killed watcher (the watcher also removes them when it starts)."""
+    from casefile.evidence.inbox import remove_stale_temps
 
-    for folder in (ws.inbox_dir / FAILED_DIR, ws.inbox_dir / UNMATCHED_DIR):
-        if not folder.is_dir():
-            continue
-        for p in sorted(folder.iterdir()):
-            if re.match(r"^\..+\.[0-9a-f]{8}\.tmp$", p.name) and p.is_file():
-                with contextlib.suppress(OSError):
-                    p.unlink()
-                    report.recovered.append(f"删除中断的隔离操作留下的临时文件 inbox/{folder.name}/{p.name}")
+    for name in remove_stale_temps(ws.inbox_dir):
+        report.recovered.append(f"删除中断的隔离操作留下的临时文件 inbox/{name}")
 
 
 def _remove_half_built(ws: Workspace, report: FsckReport) -> None:

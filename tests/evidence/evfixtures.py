@@ -33,6 +33,7 @@ def fast_settings(ws: Workspace, **changes: Any) -> Workspace:
     from casefile.config import find_workspace
 
     values = {"stability_seconds": 0.1, "rescan_seconds": 1.0, "parse_timeout_seconds": 60.0,
+              "truncated_patience_seconds": 0.0,
               "max_ocr_pages": 2, "ocr_dpi": 150, **changes}
     text = ws.config_path.read_text(encoding="utf-8")
     head, _, rest = text.partition("[evidence]")

@@ -181,6 +181,7 @@ class Subject:
         head, _, rest = text.partition("[evidence]")
         tail = rest.split("\n[", 1)[1] if "\n[" in rest else ""
         evidence = ("[evidence]\nstability_seconds = 0.1\nrescan_seconds = 1.0\nparse_timeout_seconds = 60.0\n"
+                    "truncated_patience_seconds = 0.0\n"
                     "max_ocr_pages = 0\n")
         cfg.write_text(head + evidence + ("\n[" + tail if tail else ""), encoding="utf-8")
         self.ws = find_workspace(root)

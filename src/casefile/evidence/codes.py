@@ -80,6 +80,7 @@ class Reason(Enum):
     UNSUPPORTED_ENCRYPTION = ("unsupported-encryption", "quarantine", "文件使用了暂不支持的加密方式，无法解密。")
     SYMLINK = ("symlink", "quarantine", "这是符号链接，出于安全原因拒绝处理；请放入文件本身。")
     NOT_REGULAR = ("not-regular-file", "quarantine", "不是普通文件（设备、管道等），拒绝处理。")
+    REPEATED_FAILURE = ("repeated-failure", "quarantine", "多次处理均失败，已停止重试；请检查文件后重新放入收件目录。")
     # -- unmatched: the file is fine, its case is unknown
     NO_CASE = ("no-case", "unmatched",
                "无法确定所属案件：文件不在以案件ID命名的子目录中，文件名不以案件ID开头，首页也没有封面页二维码。")

@@ -3,9 +3,11 @@
 Every step either passes the job on or ends it with an :class:`IngestResult` (stable
 :class:`~casefile.evidence.codes.Outcome`)::
 
-    preflight         still there? a regular file, not a symlink, not empty?
     route_by_path     case folder / case-id name prefix
-    hash_source       SHA-256 of the file as it is now
+    take              still there? the very file scanned (device, inode), a regular file, not a
+                      symlink, not empty, not open for writing, not failed three times before?
+                      Copied through one handle into a private staging folder while hashing:
+                      every later step reads that copy, never the inbox path again
     check_case        case exists and is open; same SHA-256 already filed → duplicate (or our own
                       leftover after a crash → remove it)
     parse             isolated worker: type by magic bytes, text, garbage check, OCR, cover QR
@@ -13,6 +15,10 @@ Every step either passes the job on or ends it with an :class:`IngestResult` (st
     check_case        again, for the case the cover named
     file              one dossier transaction: copy in (fsync), verify SHA-256 of the copy, text file,
                       archive PDF, record, journal ``evidence_filed``; source deleted after commit
+
+The inbox is the scanner share: whoever can write there can swap folders for links while a file
+waits. So the inbox is touched only through folder handles (see :mod:`casefile.evidence.inbox`),
+and the source is removed at the end only while its name still holds the file that was filed.
 
 A crash anywhere leaves the file in the inbox and the dossier old or new (the store's recovery).
 On the next run the SHA-256 check finds a committed copy, and the journal's ``source_key`` says
@@ -23,7 +29,11 @@ one (a duplicate: noted). So every file ends up filed exactly once.
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
 import json
+import os
+import re
 import shutil
 import stat
 import threading
@@ -49,6 +59,7 @@ from casefile.errors import (
 from casefile.evidence import inbox as inbox_layout
 from casefile.evidence.codes import Outcome, Reason, TextStatus
 from casefile.evidence.formats import Kind, extension_for
+from casefile.evidence.stability import Signature
 from casefile.evidence.worker import WorkerPool, WorkerRequest, WorkerResult, parse_isolated
 from casefile.identity import ActorLike
 from casefile.models.case import Case
@@ -60,7 +71,10 @@ EVENT_FILED = "evidence_filed"
 EVENT_DUPLICATE = "evidence_duplicate"
 EVENT_UNLOCKED = "evidence_unlocked"
 STAGING_DIR = "evidence-work"
+ATTEMPTS_FILE = "evidence-attempts.json"
+MAX_ATTEMPTS = 3  # failures of one file (across restarts) before it is quarantined
 MAX_NAME_BYTES = 150
+SOURCE_COPY = "source"
 
 
 # == results ======================================================================================
@@ -80,37 +94,55 @@ class IngestResult:
     manual: bool = False  # `evidence add`: nothing retries it, the user runs it again
 
     @property
+    def shown(self) -> str:
+        from casefile.privacy import display_name
+
+        return display_name(self.name)
+
+    @property
     def message(self) -> str:
+        from casefile.privacy import display_name
+
         o = self.outcome
+        name = self.shown
+        moved = display_name(self.moved_to) if self.moved_to else None
         if o is Outcome.FILED:
-            slot = f"“{self.slot}”" if self.slot else ""
+            slot = f"“{display_name(self.slot)}”" if self.slot else ""
             status = self.text_status.label if self.text_status else ""
-            return f"{self.name} → 案件 {self.case_id} 证据 {self.ev_id}{slot}（{status}）"
+            return f"{name} → 案件 {self.case_id} 证据 {self.ev_id}{slot}（{status}）"
         if o is Outcome.DUPLICATE:
-            return f"{self.name} 与案件 {self.case_id} 的证据 {self.ev_id} 内容相同，已记录重复提交，未重复归档"
+            return f"{name} 与案件 {self.case_id} 的证据 {self.ev_id} 内容相同，已记录重复提交，未重复归档"
         if o is Outcome.ALREADY_FILED:
-            return f"{self.name} 此前已归入案件 {self.case_id}（证据 {self.ev_id}），已从收件目录移除"
+            return f"{name} 此前已归入案件 {self.case_id}（证据 {self.ev_id}），已从收件目录移除"
         why = f"{self.reason.text}" if self.reason else ""
         more = f"（{self.detail}）" if self.detail else ""
         if o is Outcome.UNMATCHED:
-            return f"{self.name} 未能匹配案件：{why}{more} 已移至 {self.moved_to or '_unmatched/'}"
+            return f"{name} 未能匹配案件：{why}{more} 已移至 {moved or '_unmatched/'}"
         if o is Outcome.QUARANTINED:
-            return f"{self.name} 已隔离：{why}{more} 已移至 {self.moved_to or '_failed/'}"
+            return f"{name} 已隔离：{why}{more} 已移至 {moved or '_failed/'}"
         if o is Outcome.REJECTED:
-            return f"{self.name} 未归档：{why}{more}"
+            return f"{name} 未归档：{why}{more}"
         if o is Outcome.RETRY:
             then = "请稍后重新运行" if self.manual else "将稍后重试"
-            return f"{self.name} 暂未处理：{self.detail}，{then}"
-        return f"{self.name} 已不存在，跳过"
+            return f"{name} 暂未处理：{self.detail}，{then}"
+        if self.detail:
+            return f"{name} 已跳过：{self.detail}"
+        return f"{name} 已不存在，跳过"
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "outcome": self.outcome.value, "name": self.name, "case_id": self.case_id, "ev_id": self.ev_id,
-            "reason": self.reason.code if self.reason else None, "detail": self.detail,
-            "text_status": self.text_status.value if self.text_status else None, "moved_to": self.moved_to,
-            "slot": self.slot,
+            "outcome": self.outcome.value, "name": self.shown, "case_id": self.case_id, "ev_id": self.ev_id,
+            "reason": self.reason.code if self.reason else None, "detail": _shown(self.detail),
+            "text_status": self.text_status.value if self.text_status else None,
+            "moved_to": _shown(self.moved_to), "slot": _shown(self.slot),
             "warnings": self.warnings, "message": self.message, "seconds": round(self.seconds, 3),
         }
+
+
+def _shown(text: str | None) -> Any:
+    from casefile.privacy import display_name
+
+    return display_name(text) if text else text
 
 
 class _Done(Exception):
@@ -138,6 +170,9 @@ class _Job:
     content_path: Path | None = None  # what gets filed (the original, or the cover-stripped PDF)
     content_sha256: str = ""
     staging: Path | None = None
+    source_copy: Path | None = None  # the private copy every step after `take` reads
+    expect: tuple[int, int] | None = None  # (device, inode) the scan saw
+    ident: tuple[int, int, int, int] | None = None  # (device, inode, size, mtime) of the file taken
     checked: tuple[str | None, str] | None = None  # (case, content hash) last checked against the dossier
 
     @property
@@ -161,6 +196,8 @@ class Ingest:
         self.inbox = ws.inbox_dir
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
+        self.attempts = Attempts(ws.state_dir / ATTEMPTS_FILE)
+        self.truncated_patience = self.cfg.truncated_patience_seconds
 
     @contextlib.contextmanager
     def _case_turn(self, case_id: str) -> Iterator[None]:
@@ -172,17 +209,28 @@ class Ingest:
             yield
 
     # -- entry points --------------------------------------------------------------------------
-    def inbox_file(self, path: Path) -> IngestResult:
+    def inbox_file(self, path: Path, expect: Signature | None = None) -> IngestResult:
+        """One inbox file; ``expect`` is what the scan saw (another file under the name is not taken)."""
         job = _Job(path=path, name=inbox_layout.relative(self.inbox, path), manual=False,
-                   original_name=inbox_layout.readable(path.name))
-        return self._run(job, (self.route_by_path, self.preflight, self.hash_source, self.check_case, self.parse,
+                   original_name=inbox_layout.readable(path.name),
+                   expect=(expect.device, expect.inode) if expect is not None and expect.device else None)
+        return self._run(job, (self.route_by_path, self.take, self.check_case, self.parse,
                                self.route_by_cover, self.check_new_case, self.file))
 
     def manual_file(self, path: Path, case_id: str, slot: str | None) -> IngestResult:
         job = _Job(path=path, name=inbox_layout.readable(str(path)), manual=True,
                    original_name=inbox_layout.readable(path.name), case_id=case_id, slot=slot, route="manual")
-        return self._run(job, (self.preflight, self.hash_source, self.check_case, self.parse, self.route_by_cover,
+        return self._run(job, (self.take_manual, self.check_case, self.parse, self.route_by_cover,
                                self.check_new_case, self.file))
+
+    def note_failure(self, path: Path, detail: str) -> int:
+        """An inbox file whose processing failed unexpectedly (a bug, an unforeseen name): counted
+        durably, so after MAX_ATTEMPTS it is quarantined instead of being retried forever."""
+        try:
+            st = inbox_layout.lstat_at(self.inbox, path)
+        except OSError:
+            return 0
+        return self.attempts.fail(_attempt_key(inbox_layout.relative(self.inbox, path), st), detail)
 
     def _run(self, job: _Job, steps: Sequence[Callable[[_Job], None]]) -> IngestResult:
         started = time.monotonic()
@@ -209,66 +257,122 @@ class Ingest:
         outcome = Outcome.QUARANTINED if reason.quarantine else Outcome.UNMATCHED
         try:
             faults.point("evidence.before_set_aside")
-            target = inbox_layout.set_aside(self.inbox, job.path, reason, detail, self.clock(), case_id=job.case_id)
+            target = inbox_layout.set_aside(self.inbox, job.path, reason, detail, self.clock(), case_id=job.case_id,
+                                            expect=job.ident[:2] if job.ident else job.expect)
         except FileNotFoundError:
             raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except inbox_layout.PathChanged as exc:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name, detail=exc.strerror or "")) from None
         except OSError as exc:
             raise _Done(IngestResult(
                 Outcome.RETRY, job.name, job.case_id, reason=reason,
                 detail=f"应移出收件目录（{reason.text}），但无法移动：{exc.strerror or exc}",
             )) from None
+        if job.ident is not None:
+            self.attempts.clear(_attempt_key(job.name, job.ident))
         raise _Done(IngestResult(outcome, job.name, job.case_id, reason=reason, detail=detail,
                                  moved_to=inbox_layout.relative(self.inbox, target),
                                  text_status=TextStatus.QUARANTINED if reason.quarantine else None))
 
     # -- steps -----------------------------------------------------------------------------------
-    def preflight(self, job: _Job) -> None:
-        try:
-            st = job.path.lstat()
-        except FileNotFoundError:
-            raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
-        except OSError as exc:
-            raise _Done(IngestResult(Outcome.REJECTED if job.manual else Outcome.RETRY, job.name,
-                                     detail=f"无法读取：{exc.strerror}")) from None
-        if stat.S_ISLNK(st.st_mode):
-            if job.manual:  # the user named this file on purpose: take what it points to
-                try:
-                    job.path = job.path.resolve(strict=True)
-                    st = job.path.stat()
-                except OSError:
-                    raise _Done(IngestResult(Outcome.REJECTED, job.name, detail="符号链接指向的文件不存在")) from None
-            else:
-                target = ""
-                with contextlib.suppress(OSError):
-                    target = str(job.path.readlink())
-                outside = ""
-                with contextlib.suppress(OSError, ValueError):
-                    resolved = job.path.resolve()
-                    outside = "，指向收件目录之外" if not resolved.is_relative_to(self.inbox.resolve()) else ""
-                self._set_aside(job, Reason.SYMLINK, f"指向 {target}{outside}")
-        if not stat.S_ISREG(st.st_mode):
-            self._set_aside(job, Reason.NOT_REGULAR)
-        if st.st_size == 0:
-            self._set_aside(job, Reason.EMPTY)
-        job.size = st.st_size
-        job.mtime_ns = st.st_mtime_ns
-        job.ctime_ns = st.st_ctime_ns
-        job.inode = st.st_ino
-
     def route_by_path(self, job: _Job) -> None:
         route = inbox_layout.route_by_path(self.inbox, job.path)
         job.case_id, job.slot, job.route, job.folder = route.case_id, route.slot, route.how, route.folder
 
-    def hash_source(self, job: _Job) -> None:
+    def take(self, job: _Job) -> None:
+        """The inbox file, through folder handles: checked, then copied once into staging."""
         try:
-            job.sha256 = sha256_file(job.path)
+            with inbox_layout.parent_dir(self.inbox, job.path) as (dfd, name):
+                st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+                target = ""
+                if stat.S_ISLNK(st.st_mode):
+                    with contextlib.suppress(OSError):
+                        target = inbox_layout.readable(os.readlink(name, dir_fd=dfd))
         except FileNotFoundError:
             raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except inbox_layout.PathChanged as exc:  # a folder on the way became a link: never entered
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name, detail=exc.strerror or "")) from None
         except OSError as exc:
+            raise _Done(IngestResult(Outcome.RETRY, job.name, detail=f"无法读取：{exc.strerror}")) from None
+        if job.expect is not None and (st.st_dev, st.st_ino) != job.expect:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name, detail="文件在等待处理期间被替换，将作为新文件处理"))
+        job.ident = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if stat.S_ISLNK(st.st_mode):
+            # where it points, worked out as text (the link is never followed)
+            where = os.path.normpath(os.path.join(os.path.dirname(job.path), target)) if target else ""
+            outside = "，指向收件目录之外" if where and not where.startswith(os.path.join(str(self.inbox), "")) else ""
+            self._set_aside(job, Reason.SYMLINK, f"指向 {target}{outside}" if target else "")
+        if not stat.S_ISREG(st.st_mode):
+            self._set_aside(job, Reason.NOT_REGULAR)
+        if st.st_size == 0:
+            self._set_aside(job, Reason.EMPTY)
+        key = _attempt_key(job.name, st)
+        failed = self.attempts.get(key)
+        if failed is not None and failed[0] >= MAX_ATTEMPTS:
+            self._set_aside(job, Reason.REPEATED_FAILURE, f"已失败{failed[0]}次，最后一次：{failed[1]}")
+        writers = open_writers(st.st_dev, st.st_ino)
+        if writers:
+            raise _Done(IngestResult(Outcome.RETRY, job.name, detail=f"文件仍在写入（进程 {'、'.join(map(str, writers[:3]))}）"))
+        try:
+            with inbox_layout.open_file(self.inbox, job.path, (st.st_dev, st.st_ino)) as (fd, fst):
+                self._copy_in(job, fd, fst)
+        except FileNotFoundError:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except inbox_layout.PathChanged as exc:
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name, detail=exc.strerror or "")) from None
+
+    def take_manual(self, job: _Job) -> None:
+        """``evidence add``: the user names the file on purpose (a link is followed to its target);
+        it is opened once and copied, so what is hashed is what is parsed and filed."""
+        try:
+            fd = os.open(job.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            if os.path.lexists(job.path):
+                raise _Done(IngestResult(Outcome.REJECTED, job.name, detail="符号链接指向的文件不存在")) from None
+            raise _Done(IngestResult(Outcome.SKIPPED, job.name)) from None
+        except OSError as exc:
+            raise _Done(IngestResult(Outcome.REJECTED, job.name, detail=f"无法读取：{exc.strerror}")) from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                self._set_aside(job, Reason.NOT_REGULAR)
+            if st.st_size == 0:
+                self._set_aside(job, Reason.EMPTY)
+            self._copy_in(job, fd, st)
+        finally:
+            os.close(fd)
+
+    def _copy_in(self, job: _Job, fd: int, st: os.stat_result) -> None:
+        """Copy the open file into a fresh private staging folder, hashing on the way; a file that
+        changed while being copied is left for later."""
+        if not stat.S_ISREG(st.st_mode):
+            self._set_aside(job, Reason.NOT_REGULAR)
+        job.staging = _new_staging(self.ws)
+        suffix = PurePath(job.original_name).suffix.lower()  # some parsers go by the extension (openpyxl)
+        copy = job.staging / (SOURCE_COPY + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""))
+        h = hashlib.sha256()
+        try:
+            out = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                while chunk := os.read(fd, 1 << 20):
+                    h.update(chunk)
+                    view = memoryview(chunk)
+                    while view:
+                        view = view[os.write(out, view):]
+            finally:
+                os.close(out)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise StorageError(f"磁盘空间不足或不可写，暂未处理（{exc.strerror}），文件保持原样") from None
             raise _Done(IngestResult(Outcome.REJECTED if job.manual else Outcome.RETRY, job.name,
                                      detail=f"无法读取：{exc.strerror}")) from None
-        job.content_path = job.path
-        job.content_sha256 = job.sha256
+        after = os.fstat(fd)
+        if (after.st_size, after.st_mtime_ns) != (st.st_size, st.st_mtime_ns) or os.path.getsize(copy) != st.st_size:
+            raise _Done(IngestResult(Outcome.REJECTED if job.manual else Outcome.RETRY, job.name,
+                                     detail="读取期间文件被修改，待文件稳定后重试"))
+        job.size, job.mtime_ns, job.ctime_ns, job.inode = st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+        job.sha256 = job.content_sha256 = h.hexdigest()
+        job.source_copy = job.content_path = copy
 
     def check_case(self, job: _Job) -> None:
         """Known case, open, and not already holding this content (a quick read of case.json; the
@@ -311,17 +415,15 @@ class Ingest:
     def parse(self, job: _Job) -> None:
         if job.analysis is not None:
             return
-        staging = self.ws.state_dir / STAGING_DIR / uuid.uuid4().hex
-        try:
-            staging.mkdir(parents=True)
-        except OSError as exc:
-            raise StorageError(f"无法创建临时目录 {staging}：{exc.strerror}") from None
-        job.staging = staging
-        result = parse_file(self.ws, job.path, job.original_name, staging, pool=self.pool, python=self.python)
+        assert job.staging is not None and job.source_copy is not None
+        result = parse_file(self.ws, job.source_copy, job.original_name, job.staging, pool=self.pool,
+                            python=self.python)
         if result.code == "storage":  # the disk is full, not the file bad: leave it where it is
             raise StorageError(f"磁盘空间不足或不可写，暂未解析（{result.detail}），文件保持原样")
         if not result.ok:
             reason = _reason_for(result.code)
+            if reason in (Reason.TRUNCATED, Reason.CORRUPT) and not job.manual:
+                self._unless_still_arriving(job, reason, result.detail)
             self._set_aside(job, reason, result.detail)
         assert result.data is not None
         job.analysis = result.data
@@ -329,6 +431,17 @@ class Ingest:
         if content:
             job.content_path = Path(content)
             job.content_sha256 = sha256_file(job.content_path)
+
+    def _unless_still_arriving(self, job: _Job, reason: Reason, detail: str) -> None:
+        """A copy that stalls looks truncated. Believe it only once the file has rested for
+        ``truncated_patience`` seconds (by its mtime) and nobody holds it open for writing."""
+        assert job.ident is not None
+        age = time.time() - job.ident[3] / 1e9
+        writers = open_writers(job.ident[0], job.ident[1])
+        if writers or age < self.truncated_patience:
+            why = f"进程 {'、'.join(map(str, writers[:3]))} 仍在写入" if writers else f"最后修改仅在{max(age, 0):.0f}秒前"
+            raise _Done(IngestResult(Outcome.RETRY, job.name, job.case_id,
+                                     detail=f"文件看来不完整（{reason.text.rstrip('。')}），但{why}，可能仍在复制，稍后再检查"))
 
     def route_by_cover(self, job: _Job) -> None:
         assert job.analysis is not None
@@ -370,17 +483,26 @@ class Ingest:
                     result = IngestResult(Outcome.FILED, job.name, job.case_id, ev_id=record.ev_id, text_status=status,
                                           slot=job.slot)
                 faults.point("evidence.before_commit")
-                if not job.manual:
-                    tx.after_commit_delete(job.path)
         except CaseNotFound:
             self._set_aside(job, Reason.CASE_NOT_FOUND, f"案件 {job.case_id} 不存在")
         except CaseArchived:
             self._set_aside(job, Reason.CASE_ARCHIVED, f"案件 {job.case_id}")
-        faults.point("evidence.after_commit")
-        if not job.manual and job.path.exists():
+        if not job.manual and not self._remove_source(job):
             result.warnings.append("已归档，但无法从收件目录删除原文件（目录只读？）；下次处理时会识别为已归档")
+        faults.point("evidence.after_commit")
         _after_commit(self.ws, dossier)
         raise _Done(result)
+
+    def _remove_source(self, job: _Job) -> bool:
+        """Delete the inbox file last, and only while its name still holds what was filed."""
+        assert job.ident is not None
+        try:
+            gone = inbox_layout.unlink_if_same(self.inbox, job.path, job.ident)
+        except OSError:
+            gone = False
+        if gone:
+            self.attempts.clear(_attempt_key(job.name, job.ident))
+        return gone
 
     # -- dossier writes ------------------------------------------------------------------------------
     def _add_record(self, tx: Any, job: _Job, kind: Kind, status: TextStatus, now: datetime) -> EvidenceRecord:
@@ -396,11 +518,11 @@ class Ingest:
             raise StorageError(f"复制到案卷后的文件 {rel} 校验失败（SHA-256 不符），已撤销，稍后重试。")
         if not job.manual:
             try:
-                st = job.path.stat()
+                st = inbox_layout.lstat_at(self.inbox, job.path)
             except OSError:
                 st = None
             # (the copy's own SHA-256 check above already proves what was copied is what was hashed)
-            if st is None or (st.st_size, st.st_mtime_ns) != (job.size, job.mtime_ns):
+            if st is None or (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != job.ident:
                 raise StorageError("处理期间文件被修改，已撤销，待文件稳定后重试。")
         texts: list[str] = list(a.get("page_texts") or [])
         text = "\f".join(texts).strip("\f")
@@ -413,7 +535,7 @@ class Ingest:
             archive_rel = f"evidence/{ev_id}-{PurePath(name).stem}.pdf"
             tx.copy_file(archive_rel, Path(a["archive_pdf"]))
         notes = list(a.get("notes") or [])
-        if job.content_path != job.path:
+        if job.content_path != job.source_copy:
             notes.insert(0, "已去掉封面页")
         record = EvidenceRecord(
             ev_id=ev_id, original_name=job.original_name, file=rel, sha256=job.content_sha256,
@@ -442,10 +564,8 @@ class Ingest:
         dossier = Dossier(self.ws, job.case_id)
         if not job.manual and _is_own_leftover(dossier, job):
             # We filed this very file and were stopped before deleting it: finish the job.
-            with contextlib.suppress(OSError):
-                job.path.unlink()
             res = IngestResult(Outcome.ALREADY_FILED, job.name, job.case_id, ev_id=ev_id)
-            if job.path.exists():
+            if not self._remove_source(job):
                 res.warnings.append("无法从收件目录删除原文件（目录只读？）")
             raise _Done(res)
         with self._case_turn(job.case_id), dossier.transaction(self.actor, self.clock()) as tx:
@@ -453,16 +573,121 @@ class Ingest:
             if existing is None:  # gone meanwhile? then nothing is known about it: file it normally
                 return
             self._note_duplicate(tx, job, existing)
-            if not job.manual:
-                tx.after_commit_delete(job.path)
         res = IngestResult(Outcome.DUPLICATE, job.name, job.case_id, ev_id=existing.ev_id)
-        if not job.manual and job.path.exists():
+        if not job.manual and not self._remove_source(job):
             res.warnings.append("无法从收件目录删除重复的原文件（目录只读？）")
         _after_commit(self.ws, dossier)
         raise _Done(res)
 
 
 # == helpers ========================================================================================
+def _attempt_key(name: str, st: os.stat_result | tuple[int, int, int, int]) -> str:
+    dev, ino, size, mtime = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) if isinstance(st, os.stat_result) else st
+    return f"{name}|{dev}|{ino}|{size}|{mtime}"
+
+
+class Attempts:
+    """Failures per inbox file, kept on disk (``.casefile/evidence-attempts.json``) so a restart
+    does not start counting again. Only the watcher writes it (one per workspace); the threads of
+    one watcher share a lock."""
+
+    MAX_KEPT = 1000
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def _load(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.path.read_bytes())
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _save(self, data: dict[str, list[Any]]) -> None:
+        from casefile.store import atomic_write
+
+        with contextlib.suppress(OSError, StorageError):
+            if data:
+                atomic_write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            elif self.path.exists():
+                self.path.unlink()
+
+    def get(self, key: str) -> tuple[int, str] | None:
+        with self._lock:
+            got = self._load().get(key)
+        return (int(got[0]), str(got[1])) if got else None
+
+    def fail(self, key: str, detail: str) -> int:
+        with self._lock:
+            data = self._load()
+            n = int((data.get(key) or [0])[0]) + 1
+            data[key] = [n, detail[:300]]
+            if len(data) > self.MAX_KEPT:  # files long gone: forget the oldest
+                for old in list(data)[: len(data) - self.MAX_KEPT]:
+                    del data[old]
+            self._save(data)
+        return n
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            data = self._load()
+            if data.pop(key, None) is not None:
+                self._save(data)
+
+
+def open_writers(dev: int, ino: int) -> list[int]:
+    """Processes (of this user: others' /proc entries are closed to us) holding the file open for
+    writing: a copy in progress, however long it pauses. Empty where /proc is missing."""
+    me = os.getpid()
+    found: list[int] = []
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return found
+    for pid in pids:
+        if pid == me:
+            continue
+        fd_dir = f"/proc/{pid}/fd"
+        try:
+            fds = os.listdir(fd_dir)
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                st = os.stat(f"{fd_dir}/{fd}")
+            except OSError:
+                continue
+            if st.st_ino != ino or st.st_dev != dev:
+                continue
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}", encoding="ascii") as f:
+                    flags = next((int(line.split()[1], 8) for line in f if line.startswith("flags:")), 0)
+            except (OSError, ValueError):
+                continue
+            if flags & os.O_ACCMODE in (os.O_WRONLY, os.O_RDWR):
+                found.append(pid)
+                break
+    return found
+
+
+def _new_staging(ws: Workspace) -> Path:
+    """A fresh private folder under ``.casefile/evidence-work`` (never reached through a link)."""
+    root = ws.state_dir / STAGING_DIR
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISLNK(os.lstat(root).st_mode) or not root.is_dir():
+                os.unlink(root)  # a link or a file where our work folder belongs: not ours to follow
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staging = root / uuid.uuid4().hex
+        os.mkdir(staging, 0o700)
+        if stat.S_ISLNK(os.lstat(root).st_mode):
+            raise StorageError(f"临时目录 {root} 被替换为符号链接，已停止处理；请检查工作区的权限。")
+    except OSError as exc:
+        raise StorageError(f"无法创建临时目录 {root}：{exc.strerror}") from None
+    return staging
+
+
 def parse_file(ws: Workspace, path: Path, name: str, out_dir: Path, *, password: str | None = None,
                detect_cover: bool = True, pool: WorkerPool | None = None, python: str | None = None) -> WorkerResult:
     cfg = ws.settings.evidence

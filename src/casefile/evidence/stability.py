@@ -22,6 +22,7 @@ class Signature:
     size: int
     mtime_ns: int
     inode: int = 0
+    device: int = 0
 
 
 @dataclass

@@ -29,7 +29,7 @@ from casefile.errors import CasefileError, LockTimeout
 from casefile.evidence import inbox as inbox_layout
 from casefile.evidence.codes import Outcome
 from casefile.evidence.pipeline import STAGING_DIR, Ingest, IngestResult
-from casefile.evidence.stability import FileStabilityTracker
+from casefile.evidence.stability import FileStabilityTracker, Signature
 from casefile.evidence.worker import WorkerPool
 from casefile.identity import ActorLike
 
@@ -49,6 +49,7 @@ class WatchReport:
     results: list[IngestResult] = field(default_factory=list)
     left_pending: list[str] = field(default_factory=list)  # still being written when --once gave up
     warnings: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)  # leftovers of a killed run removed at start
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -79,6 +80,7 @@ class Watcher:
         self._inflight: dict[Path, str | None] = {}  # path → its case (from the path), while processing
         self._ready: list[Path] = []  # stable, waiting for a free thread
         self._retries: dict[Path, int] = {}
+        self._seen: dict[Path, Signature] = {}  # what the last scan saw (the file taken must be that one)
         self._last_scan = 0.0
         self._retry_transient = True
 
@@ -175,11 +177,17 @@ class Watcher:
             pool.close()
 
     def _prepare(self) -> None:
+        from casefile.privacy import escape_controls
+
         try:
-            for name in (inbox_layout.UNMATCHED_DIR, inbox_layout.FAILED_DIR):
-                (self.inbox / name).mkdir(parents=True, exist_ok=True)
+            self.inbox.mkdir(parents=True, exist_ok=True)
+            for moved in inbox_layout.ensure_quarantine_dirs(self.inbox):
+                self.report.warnings.append(
+                    f"收件目录中的隔离目录名被占用（符号链接、文件或他人的目录），已改名为 {escape_controls(moved)} 并重建隔离目录。")
         except OSError as exc:
             self.report.warnings.append(f"收件目录不可写（{exc.strerror}）：文件可以归档，但无法从收件目录移走。")
+        # our own reason-file temps from a killed run (only a watcher writes there, and we hold its lock)
+        self.report.cleaned.extend(inbox_layout.remove_stale_temps(self.inbox))
         self._clean_staging()
 
     def _clean_staging(self) -> None:
@@ -219,6 +227,7 @@ class Watcher:
     def _scan(self) -> None:
         self._last_scan = time.monotonic()
         entries = list(inbox_layout.scan(self.inbox))
+        self._seen = {e.path: e.signature for e in entries}
         self.tracker.sync(e.path for e in entries)
         for e in entries:
             self.tracker.observe(e.path, e.signature)
@@ -237,10 +246,12 @@ class Watcher:
 
     def _process(self, path: Path) -> IngestResult:
         try:
-            result = self.ingest.inbox_file(path)
-        except Exception as exc:  # a bug must not stop the watcher: report, retry later
-            result = IngestResult(Outcome.RETRY, inbox_layout.relative(self.inbox, path),
-                                  detail=f"内部错误（{type(exc).__name__}: {exc}）")
+            result = self.ingest.inbox_file(path, self._seen.get(path))
+        except Exception as exc:  # a bug must not stop the watcher: report, count, retry later
+            detail = f"内部错误（{type(exc).__name__}: {exc}）"
+            with contextlib.suppress(Exception):
+                self.ingest.note_failure(path, detail)  # the third time, the file is quarantined
+            result = IngestResult(Outcome.RETRY, inbox_layout.relative(self.inbox, path), detail=detail)
         self._done.put((path, result))
         return result
 
