@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageOps
 
+from casefile.evidence.lifeline import die_with_parent
 from casefile.evidence.textcheck import normalise
 
 LANG = "chi_sim"
@@ -76,10 +77,12 @@ def run_tesseract(img: Image.Image, *, psm: int = 3, lang: str = LANG, timeout: 
     buf = io.BytesIO()
     img.save(buf, "PPM")  # uncompressed: encoding PNG would cost more than tesseract's read
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    parent = os.getpid()
     try:
         proc = subprocess.run(
             [TESSERACT, "stdin", "stdout", "-l", lang, "--psm", str(psm), "tsv"],
             input=buf.getvalue(), capture_output=True, timeout=max(timeout, 1.0), env=env, check=False,
+            preexec_fn=lambda: die_with_parent(parent),  # tesseract ends with the parse worker
         )
     except subprocess.TimeoutExpired:
         raise OcrTimeout(f"OCR 超时（{timeout:.0f} 秒）") from None

@@ -696,6 +696,7 @@ def parse_file(ws: Workspace, path: Path, name: str, out_dir: Path, *, password:
         path=str(path), name=name, out_dir=str(out_dir), password=password, ocr=cfg.max_ocr_pages > 0,
         ocr_dpi=cfg.ocr_dpi, max_pixels=cfg.max_pixels, max_ocr_pages=cfg.max_ocr_pages,
         memory_limit_mb=cfg.memory_limit_mb, budget_seconds=max(1.0, timeout * 0.85 - 1.0), detect_cover=detect_cover,
+        hard_seconds=timeout,
     )
     if pool is not None:
         return pool.parse(req, timeout=timeout)

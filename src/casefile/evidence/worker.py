@@ -37,6 +37,7 @@ PROTOCOL_ERROR_EXIT = 87
 STORAGE_ERROR_EXIT = 88  # the disk under the work folder is full or read-only: the file is not to blame
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 STORAGE_DETAIL = "临时目录所在磁盘已满或只读"
+TIME_SIGNALS = frozenset({signal.SIGXCPU, signal.SIGALRM})  # the worker's own time limit (lifeline.limit_time)
 RESULT_FILE = ".worker-result.json"
 PRELOAD = ("casefile.faults", "pypdf", "pypdfium2", "PIL.Image", "PIL.ImageOps", "zxingcpp", "img2pdf", "docx", "openpyxl",
            "msoffcrypto", "olefile", "casefile.evidence.extract", "casefile.evidence.ocr",
@@ -57,6 +58,7 @@ class WorkerRequest:
     memory_limit_mb: int = 1536
     budget_seconds: float = 120.0  # OCR stops in time for the parent's timeout
     detect_cover: bool = True
+    hard_seconds: float = 0.0  # the worker's own CPU and wall-clock limit (0: none); the parent's timeout
 
 
 @dataclass
@@ -92,6 +94,8 @@ def parse_isolated(req: WorkerRequest, *, timeout: float, python: str | None = N
         _kill_group(proc)  # stray grandchildren (tesseract) never outlive their file
     seconds = time.monotonic() - started
     rc = proc.returncode
+    if rc is not None and rc < 0 and -rc in TIME_SIGNALS:
+        return WorkerResult(False, "timeout", f"超过 {timeout:g} 秒未完成（解析进程自身的时限）", seconds=seconds)
     if rc == MEMORY_ERROR_EXIT:
         return WorkerResult(False, "memory-limit", f"超过 {req.memory_limit_mb} MB 内存上限", seconds=seconds)
     if rc == STORAGE_ERROR_EXIT:
@@ -126,7 +130,9 @@ WORKER_FAULT_VAR = "CASEFILE_WORKER_FAULT"  # CASEFILE_FAULT for the parse proce
 
 
 def _child_env() -> dict[str, str]:
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    from casefile.evidence.lifeline import PARENT_VAR
+
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1", PARENT_VAR: str(os.getpid())}
     env.pop("CASEFILE_FAULT", None)  # the watcher's fault points are not the parser's
     if env.get(WORKER_FAULT_VAR):
         env["CASEFILE_FAULT"] = env[WORKER_FAULT_VAR]
@@ -139,6 +145,8 @@ def _result_from_exit(req: WorkerRequest, status: dict[str, Any], seconds: float
     """Read the child's result file, or explain how it died."""
     sig = int(status.get("signal") or 0)
     code = int(status.get("exit") or 0)
+    if sig in TIME_SIGNALS:
+        return WorkerResult(False, "timeout", f"超过 {req.hard_seconds:g} 秒未完成（解析进程自身的时限）", seconds=seconds)
     if sig:
         return WorkerResult(False, "parser-crash",
                             f"解析进程被信号 {_signal_name(sig)} 终止（可能超出 {req.memory_limit_mb} MB 内存上限）", seconds=seconds)
@@ -330,6 +338,9 @@ def serve() -> int:
     """Fork server: import the parsers once, then one forked child per request, one at a time."""
     import importlib
 
+    from casefile.evidence.lifeline import die_with_parent
+
+    die_with_parent()  # a killed watcher takes its servers (and through them their children) along
     _quiet()
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
@@ -345,9 +356,10 @@ def serve() -> int:
             out.write(json.dumps({"error": "bad request"}) + "\n")
             out.flush()
             continue
+        me = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: one file, then gone
-            _child(req)
+            _child(req, me)
         out.write(json.dumps({"pid": pid}) + "\n")
         out.flush()
         _, status = os.waitpid(pid, 0)
@@ -359,9 +371,13 @@ def serve() -> int:
     return 0
 
 
-def _child(req: WorkerRequest) -> None:
+def _child(req: WorkerRequest, server: int) -> None:
     code = 0
     try:
+        from casefile.evidence.lifeline import die_with_parent, limit_time
+
+        die_with_parent(server)
+        limit_time(req.hard_seconds)
         os.setsid()  # its own process group: a timeout kills it together with its tesseract
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
@@ -394,6 +410,10 @@ def main() -> int:
     except (ValueError, TypeError) as exc:
         sys.stderr.write(f"bad request: {exc}\n")
         return PROTOCOL_ERROR_EXIT
+    from casefile.evidence.lifeline import die_with_parent, limit_time
+
+    die_with_parent()
+    limit_time(req.hard_seconds)
     _limit_resources(req.memory_limit_mb)
     _quiet()
     from casefile import faults
