@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydanti
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 6: involved departments; 7: free text and names stored masked
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -188,8 +188,13 @@ def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None
           ) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
     last_follow = case.followups[-1] if case.followups else None
     open_due = [d.due for d in case.deadlines if d.done_at is None]
-    text = " ".join(x for x in [case.claim, case.applicant.name, case.counterparty.name if case.counterparty else "",
-                                case.decision.text if case.decision else "", case.number] if x)
+    from casefile.privacy import mask_text
+
+    # The catalog is a derived store outside the dossiers: its text holds no whole ID, mobile or
+    # account number (search by number goes through the index, which stays with the case data).
+    text = mask_text(" ".join(x for x in [case.claim, case.applicant.name,
+                                         case.counterparty.name if case.counterparty else "",
+                                         case.decision.text if case.decision else "", case.number] if x))
     outcome = None
     if case.decision is not None:
         outcome = "调解成功" if case.decision.agreed else case.decision.source
@@ -201,9 +206,9 @@ def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None
         "intake_dept": case.intake_dept, "coordinator_dept": case.coordinator_dept, "lead_dept": case.lead_dept,
         "co_depts": json.dumps(case.co_depts, ensure_ascii=False), "first_handler": case.first_handler,
         "payer_group": case.payer_group.value, "applicant_kind": case.applicant.kind.value,
-        "applicant_name": case.applicant.name,
+        "applicant_name": mask_text(case.applicant.name),
         "applicant_key": person_key(case.applicant.id_value or case.applicant.name),
-        "counterparty_name": case.counterparty.name if case.counterparty else None,
+        "counterparty_name": mask_text(case.counterparty.name) if case.counterparty else None,
         "counterparty_key": person_key(case.counterparty.id_value or case.counterparty.name) if case.counterparty else None,
         "represents_count": case.applicant.represents_count,
         "received_at": case.received_at.isoformat(), "received_date": case.received_at.date().isoformat(),

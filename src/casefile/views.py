@@ -12,7 +12,7 @@ from typing import Any
 from casefile.models.case import Case
 from casefile.models.enums import FLAG_LABELS, Flag
 from casefile.models.party import Party
-from casefile.privacy import mask_bank, mask_id_number, mask_mobile, mask_text, mask_uscc
+from casefile.privacy import escape_controls, mask_bank, mask_id_number, mask_mobile, mask_text, mask_uscc
 from casefile.rules.flags import derive_flags
 from casefile.store import JournalEntry
 
@@ -21,6 +21,9 @@ def party_view(p: Party | None, reveal: bool) -> dict[str, Any] | None:
     if p is None:
         return None
     d = p.model_dump(mode="json", exclude_none=True)
+    for key in ("name", "legal_rep", "address"):  # typed by people: a line break or U+202E must not spoof a line
+        if isinstance(d.get(key), str):
+            d[key] = escape_controls(d[key])
     if not reveal:
         if p.id_number:
             d["id_number"] = mask_id_number(p.id_number)
@@ -44,6 +47,10 @@ def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Calla
     from casefile.toml (``Workspace.dept_name``, the ``[risk]`` table), read without pydantic."""
     dept = dept_name or (lambda c: c)
     text = (lambda s: s) if reveal else mask_text
+
+    def name(s: str | None) -> str | None:  # file names: masked, and never spoofing a line
+        return escape_controls(text(s)) if s else s
+
     flags = derived_flags(case, today, due_soon_days)
     return {
         "id": case.id,
@@ -93,8 +100,9 @@ def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Calla
             for d in case.documents
         ],
         "evidence": [
-            {"ev_id": e.ev_id, "original_name": e.original_name, "file": e.file, "sha256": e.sha256, "size": e.size,
-             "pages": e.pages, "slot": e.slot, "text_status": e.text_status, "source": e.source,
+            {"ev_id": e.ev_id, "original_name": name(e.original_name), "file": name(e.file), "sha256": e.sha256,
+             "size": e.size, "pages": e.pages, "slot": name(e.slot), "text_status": e.text_status,
+             "source": name(e.source),
              "received_at": e.received_at.isoformat()}
             for e in case.evidence
         ],

@@ -88,7 +88,7 @@ def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | Non
     Without ``q.limit`` at most ``screenful`` are returned (``None``: all) and ``more`` tells that
     there are others. Flags include OVERDUE by the same rule as the case page."""
     from casefile import catalog
-    from casefile.privacy import mask_text
+    from casefile.privacy import display_name
     from casefile.rules.flags import derive_flags
 
     shown = q.limit or screenful
@@ -103,7 +103,7 @@ def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | Non
         flags = derive_flags(json.loads(r["flags"]), r["state"], [r["next_due"]] if r["next_due"] else [], today)
         items.append({"id": r["id"], "number": r["number"], "state": r["state"],
                       "categories": json.loads(r["categories"]), "risk": r["risk"],
-                      "applicant": mask_text(r["applicant_name"] or ""), "received_at": r["received_at"],
+                      "applicant": display_name(r["applicant_name"] or ""), "received_at": r["received_at"],
                       "next_due": r["next_due"], "flags": flags, "lead_dept": r["lead_dept"]})
     return CaseListing(items, more)
 

@@ -79,8 +79,10 @@ def unlock(app: AppContext, case_id: str, ev_id: str, password: str | None) -> N
 
     if password is None:
         password = click.prompt("密码", hide_input=True)
+    from casefile.privacy import display_name
+
     rec = do_unlock(app.ws, case_id, ev_id, password, actor=app.actor, now=app.now)
-    echo(f"已解锁证据 {rec.ev_id}（{rec.original_name}）：{TextStatus(rec.text_status).label}，{rec.text_chars}字。")
+    echo(f"已解锁证据 {rec.ev_id}（{display_name(rec.original_name)}）：{TextStatus(rec.text_status).label}，{rec.text_chars}字。")
 
 
 @evidence.command("list")
@@ -91,10 +93,18 @@ def list_(app: AppContext, case_id: str, as_json: bool) -> None:
     """列出案件的证据材料。"""
     from casefile.evidence.codes import TextStatus
     from casefile.evidence.pipeline import list_evidence
+    from casefile.privacy import display_name
 
     records = list_evidence(app.ws, case_id)
     if as_json:
-        emit_json([r.model_dump(mode="json") for r in records])
+        shown = []
+        for r in records:
+            d = r.model_dump(mode="json")
+            for key in ("original_name", "file", "source", "slot", "text_file", "archive_pdf", "note"):
+                if isinstance(d.get(key), str):
+                    d[key] = display_name(d[key])
+            shown.append(d)
+        emit_json(shown)
         return
     if not records:
         echo("该案件还没有证据材料。")
@@ -105,11 +115,11 @@ def list_(app: AppContext, case_id: str, as_json: bool) -> None:
         except ValueError:
             status = r.text_status
         pages = f"{r.pages}页" if r.pages is not None else ""
-        slot = f"［{r.slot}］" if r.slot else ""
+        slot = f"［{display_name(r.slot)}］" if r.slot else ""
         dup = f"，重复提交{len(r.duplicates)}次" if r.duplicates else ""
-        echo(f"{r.ev_id}  {slot}{r.original_name}  {pages} {status}{dup}  {r.received_at:%Y-%m-%d %H:%M}")
+        echo(f"{r.ev_id}  {slot}{display_name(r.original_name)}  {pages} {status}{dup}  {r.received_at:%Y-%m-%d %H:%M}")
         if r.note:
-            echo(f"      {r.note}")
+            echo(f"      {display_name(r.note)}")
 
 
 @click.command()

@@ -38,6 +38,7 @@ from markupsafe import Markup, escape
 
 from casefile.config import Workspace
 from casefile.errors import TemplateProblem
+from casefile.timelimit import TimeLimitExceeded, time_limit
 
 __all__ = [
     "PreparedTemplate",
@@ -114,6 +115,18 @@ def make_env() -> jinja2.Environment:
 
 
 _ENV = make_env()
+RENDER_SECONDS_VAR = "CASEFILE_RENDER_SECONDS"
+RENDER_SECONDS = 20.0  # one document; a shipped template renders in well under a second
+
+
+def render_seconds() -> float:
+    """The time one document may take to render (``CASEFILE_RENDER_SECONDS`` overrides)."""
+    import os
+
+    try:
+        return float(os.environ.get(RENDER_SECONDS_VAR) or RENDER_SECONDS)
+    except ValueError:
+        return RENDER_SECONDS
 
 
 # -- where templates live ---------------------------------------------------------------------------
@@ -349,16 +362,27 @@ class PreparedTemplate:
     def render(self, context: Mapping[str, Any]) -> bytes:
         """The rendered .docx as bytes. Raises TemplateProblem naming the paragraph."""
         rendered: dict[str, bytes] = {}
-        for member, part in self.parts.items():
-            try:
-                rendered[member] = self._render_part(part, context)
-            except Exception as exc:  # whatever a template does wrong is reported with its place
-                what, name = describe_jinja_error(exc)
-                lineno = getattr(exc, "lineno", None) if isinstance(exc, jinja2.TemplateSyntaxError) else None
-                lineno = lineno or _template_lineno(exc.__traceback__)
-                where = part.where.locate(lineno, name)
-                raise TemplateProblem(f"模板“{self.name}”{where}：{what}。") from exc
+        try:
+            with time_limit(render_seconds()):
+                for member, part in self.parts.items():
+                    rendered[member] = self._render_checked(member, part, context)
+        except TimeLimitExceeded:
+            raise TemplateProblem(
+                f"模板“{self.name}”渲染超过 {render_seconds():g} 秒仍未完成（模板中可能有嵌套的大循环），已停止，"
+                "案卷未作任何改动；请修改工作区 templates/ 中的该模板后重试。") from None
         return _write_zip([e.with_data(rendered[e.name]) if e.name in rendered else e for e in self.entries])
+
+    def _render_checked(self, member: str, part: _Part, context: Mapping[str, Any]) -> bytes:
+        try:
+            return self._render_part(part, context)
+        except TimeLimitExceeded:
+            raise
+        except Exception as exc:  # whatever a template does wrong is reported with its place
+            what, name = describe_jinja_error(exc)
+            lineno = getattr(exc, "lineno", None) if isinstance(exc, jinja2.TemplateSyntaxError) else None
+            lineno = lineno or _template_lineno(exc.__traceback__)
+            where = part.where.locate(lineno, name)
+            raise TemplateProblem(f"模板“{self.name}”{where}：{what}。") from exc
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> bytes:
         # The sequence below is DocxTemplate.render_xml_part + render(), step for step.

@@ -301,7 +301,11 @@ def quarantine_dir(root_fd: int, name: str, evicted: list[str] | None = None) ->
         except OSError as exc:
             if exc.errno not in PATH_CHANGED_ERRNOS:
                 raise
-            moved = _evict(root_fd, name, "被替换的符号链接" if exc.errno == errno.ELOOP else "被替换的文件")
+            try:
+                link = stat.S_ISLNK(os.stat(name, dir_fd=root_fd, follow_symlinks=False).st_mode)
+            except FileNotFoundError:
+                continue
+            moved = _evict(root_fd, name, "被替换的符号链接" if link else "被替换的文件")
             if evicted is not None:
                 evicted.append(moved)
             continue

@@ -281,6 +281,7 @@ class Ingest:
 
     def take(self, job: _Job) -> None:
         """The inbox file, through folder handles: checked, then copied once into staging."""
+        faults.point("evidence.take")
         try:
             with inbox_layout.parent_dir(self.inbox, job.path) as (dfd, name):
                 st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
@@ -847,13 +848,13 @@ def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: Act
             raise StorageError(f"磁盘空间不足或不可写，无法解锁证据 {rec.ev_id}（{result.detail}）；请清理空间后重试。")
         if not result.ok:
             if result.code == "wrong-password":
-                raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{rec.original_name}）。", code="wrong-password")
+                raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{_shown(rec.original_name)}）。", code="wrong-password")
             reason = _reason_for(result.code)
             raise EvidenceRejected(f"无法打开证据 {rec.ev_id}：{reason.text}（{result.detail}）", code=reason.code)
         data = result.data or {}
         status = TextStatus(data["status"])
         if status is TextStatus.NEEDS_PASSWORD:
-            raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{rec.original_name}）。", code="wrong-password")
+            raise EvidenceRejected(f"密码不正确，无法打开证据 {rec.ev_id}（{_shown(rec.original_name)}）。", code="wrong-password")
         text = "\f".join(data.get("page_texts") or []).strip("\f")
         with dossier.transaction(actor, now) as tx:
             target = next(e for e in tx.case.evidence if e.ev_id == rec.ev_id)

@@ -131,7 +131,10 @@ class Watcher:
                 if due is None and not self._ready and not self._inflight:
                     return
                 if due is not None and not self._inflight and not self._ready and now - started > once_limit:
-                    self.report.left_pending = [inbox_layout.relative(self.inbox, p) for p in self.tracker.pending()]
+                    from casefile.privacy import display_name
+
+                    self.report.left_pending = [display_name(inbox_layout.relative(self.inbox, p))
+                                                for p in self.tracker.pending()]
                     return
             wait = self.rescan - (time.monotonic() - last_full) if once_limit is None else 1.0
             if due is not None:
