@@ -35,9 +35,9 @@ ID_SPACED = "1409 3219 8512 3100 43"
 # == helpers =========================================================================================
 def new_ws(root: Path, **settings: object) -> tuple[Workspace, str]:
     from casefile import workflow
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace
 
-    ws = fast_settings(init_workspace(root / "ws", "pianguan"), max_ocr_pages=0, **settings)
+    ws = fast_settings(init_test_workspace(root / "ws", "pianguan"), max_ocr_pages=0, **settings)
     form = intake_form()
     form["claim"] = f"{form.get('claim', '')} 联系电话 138.3456.1234，身份证 {ID_SPACED}。"
     return ws, workflow.register(ws, form, NOW, "测试员").case_id
