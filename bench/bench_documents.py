@@ -9,6 +9,9 @@
    sequence, context, render, write .docx + data snapshot) against a docxtpl loop that only renders
    and saves precomputed contexts. Each side runs in its own process so peak RSS is its own.
    Goal: ≥ 3× the docs/second.
+3. ``--pdf``: a 20-document dossier (D01–D20 of the full case) converted to PDF by one warm LibreOffice
+   (casefile.documents.office, start-up included) against a cold ``soffice --convert-to`` per document,
+   in the same run; the text of every pair of PDFs must be identical. Goal: ≥ 5× the docs/second.
 """
 
 from __future__ import annotations
@@ -140,6 +143,44 @@ def batch_docxtpl(n: int) -> dict[str, float]:
     return {"docs": n, "seconds": elapsed}
 
 
+def pdf_dossier(n: int = 20) -> dict[str, Any]:
+    import subprocess as sp
+
+    from docfixtures import NOW, TEMPLATE_TYPES, WORKFLOW_EXTRA, full_case
+
+    from casefile.documents.context import build_context
+    from casefile.documents.engine import find_template, load_template
+    from casefile.documents.office import warm_office
+    from casefile.documents.pdf import convert_many
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ws = _workspace(root)
+        case = full_case()
+        docs = []
+        for t in TEMPLATE_TYPES[:n]:
+            ctx = build_context(ws, case, t, now=NOW, actor="bench", extra=WORKFLOW_EXTRA.get(t)).data
+            path = root / f"{t}.docx"
+            path.write_bytes(load_template(find_template(ws, t)).render(ctx))
+            docs.append(path)
+        start = time.perf_counter()
+        cold = [convert_many([d], root / "cold")[0] for d in docs]  # one soffice start per document
+        cold_s = time.perf_counter() - start
+        start = time.perf_counter()
+        with warm_office(root) as office:
+            if office is None:
+                raise SystemExit("no Python with uno (python3-uno): the warm path cannot run here")
+            ready_s = time.perf_counter() - start
+            warm = [convert_many([d], root / "warm")[0] for d in docs]
+        warm_s = time.perf_counter() - start
+
+        def text(p: Path) -> str:
+            return sp.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True, check=True).stdout
+
+        differ = [c.stem for c, w in zip(cold, warm, strict=True) if text(c) != text(w)]
+    return {"docs": len(docs), "cold_s": cold_s, "warm_s": warm_s, "ready_s": ready_s, "differ": differ}
+
+
 def _child(mode: str, n: int) -> None:
     result = batch_casefile(n) if mode == "casefile" else batch_docxtpl(n)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -157,9 +198,18 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--child", choices=["casefile", "docxtpl"])
+    parser.add_argument("--pdf", action="store_true", help="only part 3: warm against cold PDF conversion")
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.docs)
+        return
+    if args.pdf:
+        r = pdf_dossier()
+        cold_rate, warm_rate = r["docs"] / r["cold_s"], r["docs"] / r["warm_s"]
+        print(f"3. {r['docs']} 份文书转 PDF（PDF/A-2b，公文字体）")
+        print(f"冷启动（每份一次 soffice --convert-to）：{r['cold_s']:.1f} 秒，{cold_rate:.2f} 份/秒")
+        print(f"常驻 LibreOffice（含启动 {r['ready_s']:.1f} 秒）：{r['warm_s']:.1f} 秒，{warm_rate:.2f} 份/秒")
+        print(f"速度倍数 {warm_rate / cold_rate:.2f}×（目标 ≥ 5×）；文字不同的文书：{'、'.join(r['differ']) or '无'}")
         return
 
     print("1. 单份文书（中位数，毫秒）：casefile = 由案件生成上下文 + 从头准备模板 + 严格渲染；已准备 = 模板已缓存")

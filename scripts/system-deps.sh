@@ -7,12 +7,13 @@
 #   come in texlive-lang-chinese, whose ~100 TeX dependencies casefile does not need, so only the four
 #   Fandol .otf files are taken out of that package into /usr/local/share/fonts/casefile-fandol),
 #   方正小标宋简体 → Noto Serif CJK SC Bold, 黑体 → Noto Sans CJK SC Medium, 宋体 → Noto Serif CJK SC,
-#   Times New Roman → Liberation Serif (same metrics).
+#   Times New Roman → Liberation Serif (same metrics). The 档号 stamp of the archival PDF is drawn by
+#   reportlab, which embeds only TrueType outlines: AR PL UMing (a 明/宋 face) from fonts-arphic-uming.
 # python3-uno lets casefile keep one LibreOffice warm for a batch of conversions.
 set -euo pipefail
 PKGS=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2
-      fonts-wqy-zenhei fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim qpdf poppler-utils poppler-data
-      chromium postgresql)  # web: the browser tests drive Debian's chromium; tests start a real PostgreSQL
+      fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim qpdf poppler-utils
+      poppler-data chromium postgresql)  # web: the browser tests drive Debian's chromium; tests start a real PostgreSQL
 FANDOL_DIR=/usr/local/share/fonts/casefile-fandol
 FANDOL=(FandolFang-Regular.otf FandolKai-Regular.otf FandolSong-Regular.otf FandolHei-Regular.otf)
 

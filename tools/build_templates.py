@@ -165,6 +165,7 @@ def ppr_xml(
     *,
     style: str | None = None,
     keep_next: bool = False,
+    keep_lines: bool = False,
     pbdr: str = "",
     tabs: Sequence[tuple[str, int]] = (),
     snap: bool | None = None,
@@ -182,6 +183,8 @@ def ppr_xml(
         parts.append(f'<w:pStyle w:val="{style}"/>')
     if keep_next:
         parts.append("<w:keepNext/>")
+    if keep_lines:
+        parts.append("<w:keepLines/>")
     if pbdr:
         parts.append(f"<w:pBdr>{pbdr}</w:pBdr>")
     if tabs:
@@ -315,6 +318,7 @@ STYLES: list[StyleDef] = [
         {
             "jc": "center",
             "keep_next": True,
+            "keep_lines": True,
             "ind": {"left": chars(13.5), "leftChars": 1350, "right": 0, "firstLine": 0, "firstLineChars": 0},
         },
     ),
@@ -332,6 +336,7 @@ STYLES: list[StyleDef] = [
         {
             "jc": "right",
             "keep_next": True,
+            "keep_lines": True,
             "ind": {"left": 0, "right": chars(2), "rightChars": 200, "firstLine": 0, "firstLineChars": 0},
         },
     ),
@@ -353,6 +358,18 @@ STYLES: list[StyleDef] = [
             "line": 560,
             "jc": "both",
             "pbdr": border_xml("top", sz=8) + border_xml("bottom", sz=8),
+        },
+        {"size": 14},
+    ),
+    StyleDef(
+        "GwCopyLast",
+        "版记（印发机关和印发日期）",
+        {
+            "ind": {"left": 280, "right": 280, "firstLine": 0, "firstLineChars": 0},
+            "snap": False,
+            "line": 560,
+            "tabs": [("right", TEXT_W - 280)],
+            "pbdr": border_xml("top", sz=4) + border_xml("bottom", sz=8),
         },
         {"size": 14},
     ),
@@ -672,6 +689,7 @@ class Builder:
         self.letter = letter
         self.page_numbers = page_numbers
         self.body: list[str] = []
+        self.red = False  # a 版头 (red header) was set: the 版记 carries 印发机关 and 印发日期
 
     # -- body helpers ----------------------------------------------------------------------
     def p(self, text: Seg | Sequence[Seg] = "", style: str = "Normal", **ppr: Any) -> Builder:
@@ -712,6 +730,7 @@ class Builder:
     # -- recurring blocks ------------------------------------------------------------------
     def red_head(self, organ: str = "{{ office.name }}") -> Builder:
         """GB/T 9704 版头: organ mark, 发文字号 two lines below, red rule 4 mm under it, two blank lines."""
+        self.red = True
         self.p(organ, "GwMark")
         self.blank(2)
         self.p("{{ doc.wenhao }}", "GwRedRule")
@@ -722,7 +741,9 @@ class Builder:
 
     def recipient(self, text: str = "{{ doc.recipient }}：") -> Builder:
         self.blank()
-        return self.p(text, "GwRecipient")
+        self.tag("{%p if doc.recipient %}")
+        self.p(text, "GwRecipient")
+        return self.tag("{%p endif %}")
 
     def remedy_block(self, intro: str | None = None) -> Builder:
         if intro:
@@ -748,24 +769,47 @@ class Builder:
         return self.tag("{%p endif %}")
 
     def signature(self, organ: str = "{{ office.name }}", *, sealed: bool = True, gap: int = 3) -> Builder:
-        """署名 and 成文日期 (GB/T 9704 §7.3.5); `gap` blank lines leave room for the seal."""
+        """署名 and 成文日期 (GB/T 9704 §7.3.5); `gap` blank lines leave room for the seal.
+
+        The seal must share its page with text: the last body paragraph (and the 附件说明/更正说明 after
+        it) keep with the next paragraph, so a page break falls before them and body lines move over
+        with the 署名, as the standard describes, instead of the 署名 standing alone."""
+        self._keep_tail()
         self.blank(gap)
+        for i in range(len(self.body) - gap, len(self.body)):
+            self.body[i] = _keep_next(self.body[i])
         if sealed:
             self.p(organ, "GwSign")
             return self.p("{{ doc.date }}", "GwDate")
         self.p(organ, "GwSignU")
         return self.p("{{ doc.date }}", "GwDateU")
 
+    def _keep_tail(self) -> None:
+        for i in range(len(self.body) - 1, -1, -1):
+            xml = self.body[i]
+            if not xml.startswith("<w:p>"):
+                return  # a table ends the text
+            self.body[i] = _keep_next(xml)
+            if not any(mark in xml for mark in ("{%p", 'w:val="GwAttach"', 'w:val="GwBlank"', "更正说明")):
+                return  # the last real body paragraph
+
     def contact_note(self) -> Builder:
         """附注 under the date: contact person and telephone."""
-        return self.p("（联系人：{{ x.contact }}；联系电话：{{ office.phone }}）", "GwNote")
+        return self.p("（{% if x.contact %}联系人：{{ x.contact }}；{% endif %}联系电话：{{ office.phone }}）", "GwNote")
 
-    def copy_to(self) -> Builder:
-        """版记 with 抄送 only when there is one (GB/T 9704 §7.4.2)."""
-        self.tag("{%p if doc.copy_to %}")
+    def copy_to(self, organ: str = "{{ office.name }}") -> Builder:
+        """版记 (GB/T 9704 §7.4): 抄送 when there is one; a red-header document also carries 印发机关 and
+        印发日期 (the 成文日期). Letters (信函格式) print 抄送 only."""
+        if not self.red:
+            self.tag("{%p if doc.copy_to %}")
+            self.blank()
+            self.p("抄送：{{ doc.copy_to }}。", "GwCopy")
+            return self.tag("{%p endif %}")
         self.blank()
-        self.p("抄送：{{ doc.copy_to }}。", "GwCopy")
-        return self.tag("{%p endif %}")
+        self.tag("{%p if doc.copy_to %}")
+        self.p("抄送：{{ doc.copy_to }}。", "GwCopy", keep_next=True)
+        self.tag("{%p endif %}")
+        return self.p(f"{organ}\t{{{{ doc.date }}}}印发", "GwCopyLast")
 
     def enforcement_head(self, wenhao: bool = True) -> Builder:
         self.p("{{ office.name }}", "EnfOrgan")
@@ -824,9 +868,18 @@ class Builder:
         _normalise_zip(path)
 
 
+def _keep_next(xml: str) -> str:
+    """The paragraph with ``w:keepNext`` and ``w:keepLines`` (once)."""
+    if "<w:keepNext/>" in xml:
+        return xml
+    return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1<w:keepNext/><w:keepLines/>", xml, count=1)
+
+
 def _tune_settings(settings: Any) -> None:
     compat = settings.find(qn("w:compat"))
     if compat is not None:
+        # a line ending in a manual break (a claim typed with Enter) is not spread across the line
+        compat.insert(0, parse_xml(f"<w:doNotExpandShiftReturn {nsdecls('w')}/>"))
         for cs in compat.findall(qn("w:compatSetting")):
             if cs.get(qn("w:name")) == "compatibilityMode":
                 cs.set(qn("w:val"), "15")
@@ -945,17 +998,19 @@ def _normalise_zip(path: Path) -> None:
 # Shared text
 # ----------------------------------------------------------------------------------------------
 
-YOU = "你（单位）"
+#: 你 / 你单位 by the party's kind (``you`` of casefile.documents.context.party_dict)
+YOU = "{{ applicant.you }}"
+PAYER_YOU = "{{ x.payer.you }}"
 CONSEQUENCES_63 = (
     "逾期仍不缴纳或者补足的，本机关将依照《中华人民共和国社会保险法》第六十三条的规定，向银行和其他金融机构"
     "查询"
-    + YOU
+    + PAYER_YOU
     + "的存款账户，并可以申请县级以上有关行政部门作出划拨社会保险费的决定；账户余额少于应当缴纳的"
     "社会保险费的，可以要求"
-    + YOU
+    + PAYER_YOU
     + "提供担保，签订延期缴费协议；未足额缴纳且未提供担保的，可以申请人民法院扣押、"
     "查封、拍卖"
-    + YOU
+    + PAYER_YOU
     + "价值相当于应当缴纳社会保险费的财产，以拍卖所得抵缴社会保险费。逾期仍不缴纳的，由有关"
     "行政部门依照第八十六条的规定处欠缴数额一倍以上三倍以下的罚款。"
 )
@@ -1152,8 +1207,9 @@ def d01(b: Builder) -> None:
             [
                 L("涉及金额"),
                 C(
-                    "{% for m in case.amounts %}{{ m.name }}{{ m.amount }}元；{% endfor %}"
-                    "合计{{ case.total_amount }}元（大写：{{ case.total_amount_upper }}）",
+                    "{% if case.amounts %}{% for m in case.amounts %}{{ m.name }}{{ m.amount }}元；{% endfor %}"
+                    "合计{{ case.total_amount }}元（大写：{{ case.total_amount_upper }}）"
+                    "{% else %}反映人未提出具体金额{% endif %}",
                     span=3,
                 ),
             ]
@@ -1191,7 +1247,7 @@ def d02(b: Builder) -> None:
     b.p("{{ case.claim }}")
     b.h1("二、办理方式和期限")
     b.p(
-        "本事项由{{ case.intake_dept }}受理，按照{{ x.handling }}方式办理"
+        "本事项由{{ case.intake_dept }}受理{% if x.handling %}，按照{{ x.handling }}方式办理{% endif %}"
         "{% if case.lead_dept %}，主办部门为{{ case.lead_dept }}{% endif %}"
         "{% if case.co_depts %}，协办部门为{{ case.co_depts }}{% endif %}。"
         "{% if deadline %}本机关将于{{ deadline }}前将办理结果书面告知" + YOU + "；{% endif %}"
@@ -1218,7 +1274,8 @@ def d03(b: Builder) -> None:
     b.p("经审查，{{ x.reason }}")
     b.p(
         "根据《中华人民共和国社会保险法》第八十二条、《信访工作条例》第二十三条、第三十一条的规定，本机关对该事项"
-        "不予受理。请" + YOU + "向{{ x.competent_body }}反映（地址及联系电话：{{ x.competent_contact }}）。"
+        "不予受理。请" + YOU + "向{{ x.competent_body }}反映"
+        "{% if x.competent_contact %}（地址及联系电话：{{ x.competent_contact }}）{% endif %}。"
     )
     b.tag("{%p if x.transfer %}")
     b.p("{{ x.transfer }}")
@@ -1242,8 +1299,8 @@ def d04(b: Builder) -> None:
     )
     b.p("该事项涉及你单位职责。根据社会保险费征缴争议联合处置工作机制，现就以下问题征求你单位意见：")
     b.numbered("q", "x.questions", "{{ q }}")
-    b.p("请于{{ deadline }}前将书面意见（加盖单位印章）送本机关。")
-    b.p("联系人：{{ x.contact }}；联系电话：{{ office.phone }}。")
+    b.p("请{% if deadline %}于{{ deadline }}前{% else %}在收到本函后五个工作日内{% endif %}将书面意见（加盖单位印章）送本机关。")
+    b.p("{% if x.contact %}联系人：{{ x.contact }}；{% endif %}联系电话：{{ office.phone }}。")
     b.attachments()
     b.corrects()
     b.signature()
@@ -1434,18 +1491,23 @@ def d10(b: Builder) -> None:
     b.numbered("m", "x.participants", "{{ m }}")
     b.h1("五、有关要求")
     b.h2("（一）携带材料")
+    b.tag("{%p if x.materials %}")
     b.p("请参会单位携带以下材料：")
     b.numbered("m", "x.materials", "{{ m }}")
+    b.tag("{%p else %}")
+    b.p("请参会单位携带与本事项有关的政策依据和处理意见。")
+    b.tag("{%p endif %}")
     b.h2("（二）出席要求")
     b.p("请参会人员准时出席。因故不能参加的，请提前向会议召集单位请假并委托熟悉情况的人员参会。")
-    b.p("联系人：{{ x.contact }}；联系电话：{{ office.phone }}。")
+    b.p("{% if x.contact %}联系人：{{ x.contact }}；{% endif %}联系电话：{{ office.phone }}。")
     b.attachments()
     b.corrects()
     b.signature("{{ x.convener }}")
-    b.copy_to()
+    b.copy_to("{{ x.convener }}")
 
 
 def d11(b: Builder) -> None:
+    b.red = True
     b.p("{{ x.meeting_name }}纪要", "GwMark")
     b.p("{{ doc.wenhao }}", "GwWenhao", before=LINE_PITCH)
     b.blank()
@@ -1493,7 +1555,7 @@ def d11(b: Builder) -> None:
     b.tag("{%p endif %}")
     b.attachments()
     b.corrects()
-    b.copy_to()
+    b.copy_to("{{ x.convener }}")
 
 
 def d12(b: Builder) -> None:
@@ -1501,7 +1563,7 @@ def d12(b: Builder) -> None:
     b.title()
     b.recipient()
     b.p(
-        "{{ applicant.name }}于{{ case.received_at }}通过{{ case.channel }}反映的社会保险费征缴争议事项"
+        YOU + "于{{ case.received_at }}通过{{ case.channel }}反映的社会保险费征缴争议事项"
         "（案件编号：{{ case.number }}）"
         "{% if counterparty.name %}，对方当事人为{{ counterparty.name }}{% endif %}，"
         "本机关已依法受理并会同有关部门调查处理。现将处理意见告知如下："
@@ -1512,8 +1574,10 @@ def d12(b: Builder) -> None:
     b.p("{{ x.findings }}")
     b.h1("三、处理意见及依据")
     b.p("{{ x.opinion }}")
+    b.tag("{%p if x.basis %}")
     b.p("依据：")
     b.numbered("a", "x.basis", "{{ a }}")
+    b.tag("{%p endif %}")
     b.h1("四、当事人应当履行的事项")
     b.p("{{ x.obligations }}")
     b.tag("{%p if deadline %}")
@@ -1582,8 +1646,12 @@ def d14(b: Builder) -> None:
 def party_block(b: Builder, label: str, who: str) -> None:
     """当事人基本情况 for agreements: name, identity number, address, representative, telephone."""
     b.p([(f"{label}：", "LabelHei"), f"{{{{ {who}.name }}}}"], "GwRecipient")
+    b.tag(f"{{%p if {who}.id_value %}}")
     b.p(f"{{{{ {who}.id_label }}}}：{{{{ {who}.id_value }}}}", "GwParty")
+    b.tag("{%p endif %}")
+    b.tag(f"{{%p if {who}.address %}}")
     b.p(f"住所（地址）：{{{{ {who}.address }}}}", "GwParty")
+    b.tag("{%p endif %}")
     b.p(
         f"{{% if {who}.legal_rep %}}法定代表人（负责人）：{{{{ {who}.legal_rep }}}}；{{% endif %}}"
         f"联系电话：{{{{ {who}.mobile or {who}.phone }}}}",
@@ -1668,7 +1736,7 @@ def d16(b: Builder) -> None:
             [
                 "{{ x.payer.name }}：",
                 "经查，{{ x.facts }}根据《中华人民共和国社会保险法》第五十八条、第六十条的规定，用人单位应当自行申报、"
-                "按时足额缴纳社会保险费。现将" + YOU + "欠缴社会保险费情况通知如下（单位：元）：",
+                "按时足额缴纳社会保险费。现将" + PAYER_YOU + "欠缴社会保险费情况通知如下（单位：元）：",
             ],
             ENF_N,
         )
@@ -1678,9 +1746,9 @@ def d16(b: Builder) -> None:
     rows.append(
         text_cell(
             [
-                "请" + YOU + "于{{ deadline }}前足额缴纳上述社会保险费。",
+                "请" + PAYER_YOU + "于{{ deadline }}前足额缴纳上述社会保险费。",
                 "逾期仍未缴纳的，本机关将依照《中华人民共和国社会保险法》第六十三条、第八十六条的规定责令"
-                + YOU
+                + PAYER_YOU
                 + "限期缴纳或者补足，并自欠缴之日起按日加收万分之五的滞纳金；逾期仍不缴纳的，由有关行政部门处欠缴数额"
                 "一倍以上三倍以下的罚款，本机关并可以依法查询存款账户、申请划拨社会保险费、要求提供担保或者申请人民法院"
                 "扣押、查封、拍卖财产。",
@@ -1700,7 +1768,7 @@ def d17(b: Builder) -> None:
         text_cell(
             [
                 "{{ x.payer.name }}：",
-                "经查，{{ x.facts }}" + YOU + "未按时足额缴纳社会保险费，欠缴明细如下（单位：元）：",
+                "经查，{{ x.facts }}" + PAYER_YOU + "未按时足额缴纳社会保险费，欠缴明细如下（单位：元）：",
             ],
             ENF_N,
         )
@@ -1711,7 +1779,7 @@ def d17(b: Builder) -> None:
         text_cell(
             [
                 "根据《中华人民共和国社会保险法》第六十三条第一款、第八十六条的规定，现责令"
-                + YOU
+                + PAYER_YOU
                 + "于{{ deadline }}前"
                 "缴纳或者补足上述社会保险费，并自{{ x.late_fee_start }}起按日加收万分之五的滞纳金"
                 "{% if doc.attachments %}（计算明细见附件）{% endif %}。",
@@ -1742,11 +1810,11 @@ def d18(b: Builder) -> None:
             [
                 "{{ x.payer.name }}：",
                 "本机关已向"
-                + YOU
-                + "送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}），"
-                + YOU
+                + PAYER_YOU
+                + "送达《社会保险费责令限期缴纳通知书》{% if x.order_wenhao %}（{{ x.order_wenhao }}）{% endif %}，"
+                + PAYER_YOU
                 + "逾期仍未缴纳。经查：{{ x.facts }}",
-                "上述事实有以下证据证明：{{ x.evidence|join('；') }}。欠缴明细如下（单位：元）：",
+                "{% if x.evidence %}上述事实有以下证据证明：{{ x.evidence|join('；') }}。{% endif %}欠缴明细如下（单位：元）：",
             ],
             ENF_N,
         )
@@ -1757,13 +1825,13 @@ def d18(b: Builder) -> None:
         text_cell(
             [
                 "根据《中华人民共和国社会保险法》第六十三条、第八十六条的规定，本机关决定：",
-                "一、征收" + YOU + "欠缴的社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}）；",
+                "一、征收" + PAYER_YOU + "欠缴的社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}）；",
                 "二、加收滞纳金{{ x.late_fee_total }}元（大写：{{ x.late_fee_total_upper }}，计至{{ x.late_fee_until }}"
                 "{% if doc.attachments %}，计算明细见附件{% endif %}），此后至实际缴纳之日止的滞纳金依法另行计算；",
                 "以上合计{{ x.grand_total }}元（大写：{{ x.grand_total_upper }}）。",
                 "请"
-                + YOU
-                + "于{{ deadline }}前通过{{ x.pay_method }}缴纳。逾期不履行本决定的，本机关将依照《中华人民"
+                + PAYER_YOU
+                + "于{{ deadline }}前{{ x.pay_method }}。逾期不履行本决定的，本机关将依照《中华人民"
                 "共和国行政强制法》第五十三条、第五十四条的规定，催告后申请{{ office.court }}强制执行。",
             ],
             ENF_N,
@@ -1861,11 +1929,11 @@ def d20(b: Builder) -> None:
             [
                 "{{ x.payer.name }}：",
                 "本机关于{{ x.decision_date }}向"
-                + YOU
-                + "送达了《社会保险费征收决定书》（{{ x.decision_wenhao }}），"
-                + YOU
+                + PAYER_YOU
+                + "送达了《社会保险费征收决定书》{% if x.decision_wenhao %}（{{ x.decision_wenhao }}）{% endif %}，"
+                + PAYER_YOU
                 + "在决定的期限内未履行缴纳义务。根据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，现依法"
-                "催告" + YOU + "履行下列义务：",
+                "催告" + PAYER_YOU + "履行下列义务：",
             ],
             4,
         )
@@ -1881,10 +1949,10 @@ def d20(b: Builder) -> None:
         text_cell(
             [
                 "依照《中华人民共和国行政强制法》第三十六条的规定，"
-                + YOU
+                + PAYER_YOU
                 + "收到本催告书后有权进行陈述和申辩。"
                 "陈述、申辩可以自收到本催告书之日起三日内以书面或者口头形式向本机关提出；本机关将充分听取"
-                + YOU
+                + PAYER_YOU
                 + "的意见，对提出的事实、理由和证据进行记录、复核。",
                 "逾期仍不履行的，本机关将依照《中华人民共和国行政强制法》第五十三条、第五十四条的规定，申请"
                 "{{ office.court }}强制执行。",
@@ -1920,7 +1988,7 @@ def d21(b: Builder) -> None:
             [
                 L("申请执行的行政决定"),
                 C(
-                    "《社会保险费征收决定书》（{{ x.decision_wenhao }}），于{{ x.decision_date }}送达被申请人",
+                    "《社会保险费征收决定书》{% if x.decision_wenhao %}（{{ x.decision_wenhao }}）{% endif %}，于{{ x.decision_date }}送达被申请人",
                     span=3,
                 ),
             ]
@@ -1942,7 +2010,7 @@ def d21(b: Builder) -> None:
             [
                 L("催告情况"),
                 C(
-                    "本机关于{{ x.demand_date }}向被申请人送达《催告书》（{{ x.demand_wenhao }}），"
+                    "本机关于{{ x.demand_date }}向被申请人送达《催告书》{% if x.demand_wenhao %}（{{ x.demand_wenhao }}）{% endif %}，"
                     "催告期限届满后被申请人仍未履行。",
                     span=3,
                 ),
@@ -2014,12 +2082,18 @@ def d23(b: Builder) -> None:
     b.p([("甲方（征收机关）：", "LabelHei"), "{{ office.name }}"], "GwRecipient")
     b.p("地址：{{ office.address }}；联系电话：{{ office.phone }}", "GwParty")
     b.p([("乙方（缴费人）：", "LabelHei"), "{{ x.payer.name }}"], "GwRecipient")
+    b.tag("{%p if x.payer.id_value %}")
     b.p("{{ x.payer.id_label }}：{{ x.payer.id_value }}", "GwParty")
-    b.p("住所（地址）：{{ x.payer.address }}；法定代表人：{{ x.payer.legal_rep }}", "GwParty")
+    b.tag("{%p endif %}")
+    b.tag("{%p if x.payer.address or x.payer.legal_rep %}")
+    b.p("{% if x.payer.address %}住所（地址）：{{ x.payer.address }}{% endif %}"
+        "{% if x.payer.address and x.payer.legal_rep %}；{% endif %}"
+        "{% if x.payer.legal_rep %}法定代表人：{{ x.payer.legal_rep }}{% endif %}", "GwParty")
+    b.tag("{%p endif %}")
     b.blank()
     b.p(
         "乙方欠缴社会保险费{{ x.total_owed }}元（大写：{{ x.total_owed_upper }}），滞纳金{{ x.late_fee_total }}元。"
-        "甲方已向乙方送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}）。因乙方账户余额少于应当缴纳的社会"
+        "甲方已向乙方送达《社会保险费责令限期缴纳通知书》{% if x.order_wenhao %}（{{ x.order_wenhao }}）{% endif %}。因乙方账户余额少于应当缴纳的社会"
         "保险费，根据《中华人民共和国社会保险法》第六十三条第二款的规定，乙方提供担保，甲乙双方签订本延期缴费协议："
     )
     b.p(
@@ -2076,9 +2150,10 @@ def d23(b: Builder) -> None:
 
 def d24(b: Builder) -> None:
     letter_head(b)
-    b.p("{{ x.payer.name }}（{{ x.payer.id_label }}：{{ x.payer.id_value }}）{{ x.facts }}")
+    b.p("{{ x.payer.name }}{% if x.payer.id_value %}（{{ x.payer.id_label }}：{{ x.payer.id_value }}）{% endif %}"
+        "{{ x.facts }}")
     b.p(
-        "本机关已于{{ x.order_date }}向其送达《社会保险费责令限期缴纳通知书》（{{ x.order_wenhao }}），责令其于"
+        "本机关已于{{ x.order_date }}向其送达《社会保险费责令限期缴纳通知书》{% if x.order_wenhao %}（{{ x.order_wenhao }}）{% endif %}，责令其于"
         "{{ x.pay_by }}前缴纳。期限届满后，该缴费人仍未缴纳社会保险费{{ x.total_owed }}元（大写："
         "{{ x.total_owed_upper }}）。{{ x.proof }}"
     )
@@ -2087,7 +2162,7 @@ def d24(b: Builder) -> None:
         "限期缴纳或者补足，并自欠缴之日起，按日加收万分之五的滞纳金；逾期仍不缴纳的，由有关行政部门处欠缴数额一倍"
         "以上三倍以下的罚款”的规定，现将该线索移送你单位，请依法处理，并将处理结果函告本机关。"
     )
-    b.p("联系人：{{ x.contact }}；联系电话：{{ office.phone }}。")
+    b.p("{% if x.contact %}联系人：{{ x.contact }}；{% endif %}联系电话：{{ office.phone }}。")
     b.attachments()
     b.corrects()
     b.signature()
@@ -2242,7 +2317,9 @@ def d29(b: Builder) -> None:
     b.p("{{ x.lessons }}")
     b.blank()
     b.p(
-        "（本案例已脱敏。脱敏审核人：{{ x.reviewer }}；发布审批人：{{ x.approver }}；审批日期：{{ x.approved_date }}）",
+        "（本案例已脱敏{% if x.reviewer %}，脱敏审核人：{{ x.reviewer }}{% endif %}"
+        "{% if x.approver %}；发布审批人：{{ x.approver }}{% endif %}"
+        "{% if x.approved_date %}；审批日期：{{ x.approved_date }}{% endif %}。）",
         "GwNote",
     )
 

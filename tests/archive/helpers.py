@@ -45,7 +45,7 @@ def pdf_bytes(*pages: str) -> bytes:
     from casefile.archive.pdfpack import cjk_font
 
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=cjk_font(""))  # no unembedded Helvetica
     for text in pages:
         c.setFont(cjk_font(""), 14)
         c.drawString(72, 760, text)

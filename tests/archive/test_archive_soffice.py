@@ -53,3 +53,15 @@ def test_archive_with_libreoffice(ws) -> None:  # type: ignore[no-untyped-def]
         assert p.returncode == 0, p.stdout
     bagit.Bag(str(d.path)).validate()
     assert check_archive(d.path).ok
+    # PDF/A-2b: every font embedded, the document faces, an output intent and the pdfaid declaration
+    from casefile.archive.pdfpack import unembedded_fonts
+    from casefile.documents.fonts import pdf_font_names
+
+    assert unembedded_fonts(reader) == []
+    fonts = pdf_font_names(merged)
+    assert any(f.startswith("FandolFang") for f in fonts), fonts
+    assert not [f for f in fonts if f.startswith(("WenQuanYi", "DejaVu", "Helvetica"))], fonts
+    root = reader.trailer["/Root"]
+    assert "/OutputIntents" in root
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp

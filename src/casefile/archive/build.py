@@ -843,7 +843,10 @@ def archive_case(ws: Workspace, case_id: str, now: datetime, actor: ActorLike, *
                                        if g.code == "gap" else g.message for g in gaps])
     warnings: list[str] = []
     clean_scratch(ws)
-    with scratch_dir(ws, f"archive-{case.id}") as work:  # in the workspace: a kill leaves no copies in /tmp
+    from casefile.documents.office import warm_office
+
+    with (scratch_dir(ws, f"archive-{case.id}") as work,  # in the workspace: a kill leaves no copies in /tmp
+          warm_office(work)):  # one LibreOffice for the documents, the evidence and the D25–D27 of this run
         conv = convert_parts(ws, dossier, case, work, say)
         with dossier.lock():
             current = dossier.load()

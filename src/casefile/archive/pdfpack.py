@@ -1,6 +1,13 @@
 """The archival PDF: every part of the file merged in order, one bookmark per document, the 档号
 stamped on each page (a reportlab overlay with an embedded CJK font, so the stamp is text too),
-checked with ``qpdf --check`` and for extractable text."""
+checked with ``qpdf --check`` and for extractable text.
+
+The merged file is declared PDF/A-2b: casefile's own documents come from LibreOffice as PDF/A-2b (every
+font embedded), the stamp and placeholder pages embed their one font (reportlab's initial Helvetica is
+never referenced), and the merge adds the sRGB output intent taken from a LibreOffice part and XMP
+metadata with ``pdfaid:part=2``/``conformance=B``. :func:`unembedded_fonts` lists what would break the
+claim — a scanned or received evidence PDF with a font it does not carry; ``MergeResult.pdfa`` is then
+False and says why, and the declaration is left out rather than made falsely."""
 
 from __future__ import annotations
 
@@ -18,14 +25,16 @@ from typing import Any
 from casefile.errors import ArchiveProblem
 
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+#: TrueType faces reportlab can embed (the document faces are CFF-based OpenType, which it cannot);
+#: a 宋/明 face first, so the stamp matches the documents' serif style
 FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
     "C:/Windows/Fonts/simsun.ttc",
     "/System/Library/Fonts/PingFang.ttc",
 )
@@ -57,6 +66,8 @@ class MergeResult:
     pages: int
     body_pages: int
     parts: list[Part] = field(default_factory=list)
+    pdfa: bool = False  # declared PDF/A-2b (every font embedded, output intent, XMP)
+    pdfa_note: str = ""  # why not, when not
 
 
 # -- fonts ---------------------------------------------------------------------------------------------
@@ -114,7 +125,7 @@ def placeholder_page(title: str, lines: Sequence[str], font_file: str = "") -> b
 
     font = cjk_font(font_file)
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
+    c = canvas.Canvas(buf, pagesize=A4, pageCompression=1, initialFontName=font, initialFontSize=16)
     w, h = A4
     c.setFont(font, 16)
     c.drawCentredString(w / 2, h - 120, title)
@@ -137,7 +148,7 @@ def _stamps(sizes: Sequence[tuple[float, float]], dang_hao: str, numbers: Sequen
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pageCompression=1)
+    c = canvas.Canvas(buf, pageCompression=1, initialFontName=font, initialFontSize=8)
     label = f"档号：{dang_hao}"
     for (w, h), n in zip(sizes, numbers, strict=True):
         c.setPageSize((w, h))
@@ -172,6 +183,7 @@ def merge(parts: list[Part], out: Path, *, dang_hao: str, title: str, author: st
     """Merge ``parts`` into ``out`` (written and fsynced), bookmarked and stamped."""
     from pypdf import PdfReader, PdfWriter, Transformation
     from pypdf.errors import PdfReadError
+    from pypdf.generic import ArrayObject, NameObject
 
     writer = PdfWriter()
     body = 0
@@ -213,8 +225,23 @@ def merge(parts: list[Part], out: Path, *, dang_hao: str, title: str, author: st
 
     _outline(writer, parts, sections)
     _labels(writer, parts)
-    writer.add_metadata({"/Title": title, "/Subject": f"档号 {dang_hao}", "/Author": author,
-                         "/Keywords": dang_hao, "/Creator": "casefile"})
+    info = {"/Title": title, "/Subject": f"档号 {dang_hao}", "/Author": author, "/Keywords": dang_hao,
+            "/Creator": "casefile", "/Producer": "casefile"}
+    writer.add_metadata(info)
+    missing = unembedded_fonts(writer)
+    intent = _output_intent(parts)
+    pdfa, note = False, ""
+    if missing:
+        note = f"以下字体未嵌入：{'、'.join(missing[:5])}（来自原件）"
+    elif intent is None:
+        note = "没有可用的 sRGB 输出意图（未找到由 LibreOffice 生成的部分）"
+    else:
+        cloned = intent.clone(writer)
+        ref = cloned.indirect_reference or writer._add_object(cloned)
+        writer.root_object[NameObject("/OutputIntents")] = ArrayObject([ref])
+        writer.root_object[NameObject("/Metadata")] = writer._add_object(_xmp(info, dang_hao))
+        pdfa = True
+    writer.generate_file_identifiers()
     try:
         with out.open("xb") as f:
             writer.write(f)
@@ -223,7 +250,70 @@ def merge(parts: list[Part], out: Path, *, dang_hao: str, title: str, author: st
     except OSError:
         out.unlink(missing_ok=True)
         raise
-    return MergeResult(len(writer.pages), body, parts)
+    return MergeResult(len(writer.pages), body, parts, pdfa, note)
+
+
+def unembedded_fonts(pdf: Any) -> list[str]:
+    """Base names of the fonts a PDF (a PdfReader or PdfWriter) uses without embedding them."""
+    out: set[str] = set()
+    for page in pdf.pages:
+        res = page.get("/Resources")
+        fonts = res.get_object().get("/Font") if res is not None else None
+        for ref in (fonts.get_object().values() if fonts is not None else ()):
+            font = ref.get_object()
+            descs = [font.get("/FontDescriptor")]
+            for d in font.get("/DescendantFonts") or []:
+                descs.append(d.get_object().get("/FontDescriptor"))
+            descs = [d.get_object() for d in descs if d is not None]
+            if str(font.get("/Subtype")) == "/Type3":
+                continue
+            if not any(k in d for d in descs for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                out.add(str(font.get("/BaseFont", "?")).lstrip("/"))
+    return sorted(out)
+
+
+def _output_intent(parts: list[Part]) -> Any:
+    """The first part's /OutputIntents entry (LibreOffice's PDF/A export carries an sRGB one)."""
+    from pypdf import PdfReader
+
+    for part in parts:
+        if part.pdf is None:
+            continue
+        try:
+            root: Any = PdfReader(str(part.pdf), strict=False).trailer["/Root"].get_object()
+        except Exception:  # a damaged part has no intent to lend; merge() reports it
+            continue
+        intents = root.get("/OutputIntents")
+        if intents:
+            return intents.get_object()[0].get_object()
+    return None
+
+
+def _xmp(info: dict[str, str], dang_hao: str) -> Any:
+    from xml.sax.saxutils import escape
+
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"><pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance></rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(info["/Title"])}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{escape(info["/Author"])}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(info["/Subject"])}</rdf:li></rdf:Alt></dc:description>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"><pdf:Keywords>{escape(dang_hao)}</pdf:Keywords>
+<pdf:Producer>casefile</pdf:Producer></rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreatorTool>casefile</xmp:CreatorTool>
+</rdf:Description>
+</rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"""
+    stream = DecodedStreamObject()
+    stream.set_data(xml.encode("utf-8"))
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    return stream
 
 
 def _outline(writer: Any, parts: list[Part], sections: Sequence[str]) -> None:

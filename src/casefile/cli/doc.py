@@ -177,9 +177,12 @@ def templates() -> None:
 
 @templates.command("check")
 @click.argument("doc_types", nargs=-1, metavar="[文书类型…]")
+@click.option("--rendered", is_flag=True,
+              help="另用完整、最简、繁忙三组示例数据生成 PDF，逐页检查悬空标点、空括号、重复词、英文和代码、"
+                   "落款单独成页、字体和每行28字。")
 @json_option
 @pass_app
-def check(app: AppContext, doc_types: tuple[str, ...], as_json: bool) -> None:
+def check(app: AppContext, doc_types: tuple[str, ...], as_json: bool, rendered: bool) -> None:
     """检查内置模板和工作区 templates/ 中的覆盖模板：能否打开、语法、字段是否在约定之内、
     标签中的全角符号和中文引号、页面设置（A4，GB/T 9704 页边距），并试渲染。"""
     from casefile.documents.check import check_templates
@@ -207,5 +210,27 @@ def check(app: AppContext, doc_types: tuple[str, ...], as_json: bool) -> None:
                 echo(f"{'✗' if f.severity == 'error' else '!'} {f.template}：{f.message}")
         errors = len(report.errors)
         echo(f"共检查 {len(report.checked)} 个模板：{'全部通过' if report.ok else f'{errors} 处错误'}。")
+    if rendered:
+        _check_rendered(ws, [tf.doc_type for tf in report.checked if not report.of(tf.label)], as_json)
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+def _check_rendered(ws: Any, doc_types: list[str], as_json: bool) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from casefile.documents.rendercheck import check_rendered
+
+    with tempfile.TemporaryDirectory(prefix="casefile-rendercheck-") as tmp:
+        report = check_rendered(ws, doc_types, Path(tmp))
+    if as_json:
+        emit_json({"ok": report.ok, "rendered": [f"{t}-{v}" for t, v in report.checked],
+                   "findings": [{"type": f.doc_type, "variant": f.variant, "page": f.page, "code": f.code,
+                                 "message": f.message} for f in report.findings]})
+    else:
+        for f in report.findings:
+            echo(f"✗ {f}")
+        echo(f"生成并逐页检查 {len(report.checked)} 份 PDF：{'全部通过' if report.ok else f'{len(report.findings)} 处问题'}。")
     if not report.ok:
         raise click.exceptions.Exit(1)

@@ -65,7 +65,7 @@ CASE_FIELDS = ("id", "number", "received_at", "received_date", "channel", "chann
                "categories", "category_codes", "insurance_types", "periods", "claim", "attachments", "case_class",
                "risk", "route", "state", "amounts", "total_amount", "total_amount_upper")
 PARTY_FIELDS = ("kind_label", "name", "id_label", "id_value", "address", "mobile", "phone", "legal_rep",
-                "represents")
+                "represents", "you")
 AMOUNT_KEYS = ("name", "amount", "upper")
 LIST_FIELDS = {("doc", "attachments"), ("case", "attachments")}
 ROW_FIELDS = {("case", "amounts"): AMOUNT_KEYS}
@@ -102,6 +102,7 @@ AMOUNT_LABELS = {
     "refund": "退费金额",
     "benefit": "待遇金额",
     "base_difference": "缴费基数差额",
+    "disputed": "争议金额",
 }
 
 HANDLING = {CaseClass.OWN: "直接办理", CaseClass.GENERAL: "联合办理", CaseClass.MAJOR: "专案办理",
@@ -109,7 +110,7 @@ HANDLING = {CaseClass.OWN: "直接办理", CaseClass.GENERAL: "联合办理", Ca
 HANDLING_BY_RISK = {Risk.LOW: "直接办理", Risk.MEDIUM: "联合办理", Risk.HIGH: "专案办理"}
 DEFAULT_PAY_METHOD = "通过电子税务局、办税服务厅或商业银行等渠道缴纳"
 DEFAULT_BASIS_D21 = "《中华人民共和国社会保险法》第六十三条、第八十六条，《中华人民共和国行政强制法》第五十三条、第五十四条"
-DEFAULT_QUESTION = "该事项是否属于贵单位职责范围；如属于，请提出处理意见及其政策法律依据。"
+DEFAULT_QUESTION = "该事项是否属于你单位职责范围；如属于，请提出处理意见及其政策法律依据。"
 #: documents that agree or decide something: none may waive 社会保险费 or 滞纳金 (rules/waiver.py)
 WAIVER_CHECKED = frozenset({"D05", "D11", "D12", "D15", "D18", "D23"})
 ENFORCEMENT_STEP_OF = {"D16": "E1", "D17": "E2", "D18": "E3", "D20": "E5"}
@@ -190,11 +191,17 @@ def late_fee_settings(settings: Settings) -> LateFeeSettings:
                            pre2011_mode=cfg.pre2011_mode)
 
 
+def you(p: Party | None) -> str:
+    """How a letter addresses the party once greeted: 你单位 for a unit, 你 for a person (never 你（单位）)."""
+    return "你单位" if p is None or p.kind is PartyKind.UNIT else "你"
+
+
 def party_dict(p: Party | None) -> dict[str, str]:
     if p is None:
         return dict.fromkeys(PARTY_FIELDS, "")
     return {
         "kind_label": "单位" if p.kind is PartyKind.UNIT else "个人",
+        "you": you(p),
         "name": p.name,
         "id_label": p.id_label,
         "id_value": p.id_value or "",
@@ -414,7 +421,7 @@ class _Builder:
             "route": c.route,
             "state": c.state.label,
             "amounts": [
-                {"name": AMOUNT_LABELS.get(k, k), "amount": _amt(v), "upper": rmb_upper(v)}
+                {"name": AMOUNT_LABELS.get(k, "其他金额"), "amount": _amt(v), "upper": rmb_upper(v)}
                 for k, v in c.amounts.items()
             ],
             "total_amount": _amt(c.total_amount) if c.amounts else "",
@@ -749,7 +756,7 @@ class _Builder:
             return party_dict(c.counterparty)
         if enf.respondent == "applicant":
             return party_dict(c.applicant)
-        return {**party_dict(None), "name": enf.respondent}
+        return {**party_dict(None), "name": enf.respondent, "you": "你单位"}
 
     def arrears(self) -> list[ArrearsLine]:
         enf = self.case.enforcement
@@ -833,7 +840,7 @@ class _Builder:
 
     def x_D16(self) -> dict[str, Any]:
         lines = self.arrears()
-        return {**self.enforcement_common(lines), "facts": self.facts(lines, "你（单位）"), "contact": self.contact()}
+        return {**self.enforcement_common(lines), "facts": self.facts(lines, self.payer()["you"]), "contact": self.contact()}
 
     def x_D17(self) -> dict[str, Any]:
         lines = self.arrears()
@@ -842,7 +849,7 @@ class _Builder:
         starts = [payment_deadline(a.period, settings) + timedelta(days=1) for a in lines if a.owed > 0]
         return {
             **self.enforcement_common(lines),
-            "facts": self.facts(lines, "你（单位）"),
+            "facts": self.facts(lines, self.payer()["you"]),
             "late_fee_start": _d(min(starts)) if starts else "",
             "contact": self.contact(),
         }
@@ -856,7 +863,7 @@ class _Builder:
             **common,
             **self.with_fees(owed),
             "order_wenhao": self.cite(self.latest("D17")),
-            "facts": self.facts(lines, "你（单位）"),
+            "facts": self.facts(lines, self.payer()["you"]),
             "evidence": [e.original_name for e in self.case.evidence],
             "pay_method": DEFAULT_PAY_METHOD,
         }

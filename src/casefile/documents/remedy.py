@@ -82,7 +82,8 @@ def remedy_lines(doc_type: str, office: Office, case: Case, *, acts: Iterable[st
     if unknown:
         raise UsageError(f"未知的救济对象“{'、'.join(unknown)}”，应为 {'/'.join(get_args(ActKind))}。")
     lead = ("本告知书是对所反映事项协调处理情况的告知。当事人对有关行政机关作出的具体行为不服的，可以依法通过下列途径解决："
-            if doc_type == "D12" else "你（单位）反映的事项可以依法通过下列途径解决：")
+            if doc_type == "D12" else
+            f"{'你单位' if case.applicant.kind is PartyKind.UNIT else '你'}反映的事项可以依法通过下列途径解决：")
     lines = [lead]
     for act in chosen:
         if act == "tax":
