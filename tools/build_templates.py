@@ -728,12 +728,12 @@ class Builder:
         return self
 
     # -- recurring blocks ------------------------------------------------------------------
-    def red_head(self, organ: str = "{{ office.name }}") -> Builder:
+    def red_head(self, organ: str = "{{ office.name }}", number: str = "{{ doc.wenhao }}") -> Builder:
         """GB/T 9704 版头: organ mark, 发文字号 two lines below, red rule 4 mm under it, two blank lines."""
         self.red = True
         self.p(organ, "GwMark")
         self.blank(2)
-        self.p("{{ doc.wenhao }}", "GwRedRule")
+        self.p(number, "GwRedRule")
         return self.blank(2)
 
     def title(self, text: str = "{{ doc.title }}") -> Builder:
@@ -2290,9 +2290,8 @@ def d28(b: Builder) -> None:
 
 
 def d29(b: Builder) -> None:
-    b.blank()
+    b.red_head("社会保险费征缴争议典型案例", number="{{ office.name }}　{{ x.case_no }}")
     b.title("{{ x.case_title }}")
-    b.p("（案例编号：{{ x.case_no }}）", "GwSubtitle")
     b.blank()
     b.p(
         [
@@ -2306,15 +2305,15 @@ def d29(b: Builder) -> None:
     )
     b.p([("【关键词】", "LabelHei"), "{{ x.keywords }}"])
     b.h1("一、案情简介")
-    b.p("{{ x.summary }}")
+    b.loop("t", "x.summary", "{{ t }}")
     b.h1("二、争议焦点")
-    b.p("{{ x.issues }}")
+    b.numbered("t", "x.issues", "{{ t }}")
     b.h1("三、处理结果")
-    b.p("{{ x.result }}")
+    b.loop("t", "x.result", "{{ t }}")
     b.h1("四、法律依据")
     b.numbered("a", "x.basis", "{{ a }}")
     b.h1("五、经验启示")
-    b.p("{{ x.lessons }}")
+    b.loop("t", "x.lessons", "{{ t }}")
     b.blank()
     b.p(
         "（本案例已脱敏{% if x.reviewer %}，脱敏审核人：{{ x.reviewer }}{% endif %}"
@@ -2784,12 +2783,12 @@ SAMPLE_X: dict[str, dict[str, Any]] = {
     "D29": {
         "case_title": "某建材公司欠缴职工社会保险费争议联合处置案",
         "case_no": "DX-2026-003",
-        "summary": "职工张某反映某公司在其任职期间未为其缴纳社会保险费。受理部门登记后，会同人社、医保部门会商，"
-        "确认劳动关系后依法责令该公司限期缴纳。",
-        "issues": "劳动关系是否成立；欠缴费款的核定与征收主体。",
-        "result": "该公司在责令期限内补缴社会保险费及滞纳金，职工表示满意。",
+        "summary": ["职工张某反映某公司在其任职期间未为其缴纳社会保险费。受理部门登记后，会同人社、医保部门会商，"
+                    "确认劳动关系后依法责令该公司限期缴纳。"],
+        "issues": ["劳动关系是否成立。", "欠缴费款的核定与征收主体。"],
+        "result": ["该公司在责令期限内补缴社会保险费及滞纳金，职工表示满意。"],
         "basis": ["《中华人民共和国社会保险法》第五十八条、第六十条、第六十三条、第八十六条"],
-        "lessons": "联合会商可以快速确认劳动关系，避免职工“多头跑”。",
+        "lessons": ["联合会商可以快速确认劳动关系，避免职工“多头跑”。"],
         "keywords": "劳动关系、欠缴、联合会商",
         "reviewer": "赵某",
         "approver": "孙某",

@@ -57,6 +57,38 @@ TEMPLATE_TYPES = [t for t, s in DOC_TYPES.items() if s.layout not in ("report", 
 HOSTILE = "<&\"'{{ x }}{% if %}{_{ y }_}𠮷䶮〇"
 
 
+#: a typical-case write-up as the library stores it (Markdown sections, one of them a list)
+TYPICAL_DRAFT = """# 某建材公司少报缴费基数争议联合处置案
+
+## 案情简介
+
+某公司按最低缴费基数为17名职工申报养老保险和失业保险，职工反映实际工资约为申报基数的两倍。
+
+受理部门登记后，会同人社部门核实工资发放记录。
+
+## 争议焦点
+
+1. 缴费基数应按实际工资还是按申报数核定。
+2. 欠缴费款的核定与征收主体。
+
+## 处理结果
+
+该公司在责令期限内补缴社会保险费及滞纳金。
+
+## 法律依据
+
+- 《中华人民共和国社会保险法》第六十条、第六十三条
+
+## 经验启示
+
+工资发放记录是核定缴费基数的**关键证据**。
+
+## 关键词
+
+缴费基数、联合处置
+"""
+
+
 def _deadline(step: str, label: str, start: date, due: date, dept: str | None = None) -> Deadline:
     return Deadline(step=step, label=label, start=start, n=5, unit="working_days", base_due=due, due=due, dept=dept)
 
@@ -175,7 +207,7 @@ def full_case() -> Case:
         archive=ArchiveInfo(dang_hao="J001-SBZY·2026-Y-0001", fonds="J001", year=2026, retention=Retention.PERMANENT,
                             jian_hao=1, archived_at=datetime(2026, 4, 30, tzinfo=TZ), filer="档案员", checker="复核员",
                             bag="bag", pages=36),
-        typical=TypicalInfo(selected=True, draft="某公司少报缴费基数，经联合处置补缴到位。", reviewer="审核员",
+        typical=TypicalInfo(selected=True, draft=TYPICAL_DRAFT, reviewer="审核员",
                             approver="批准人", approved_at=datetime(2026, 5, 1, tzinfo=TZ), published_id="DX-2026-01"),
         closed_at=datetime(2026, 4, 29, tzinfo=TZ),
     )
@@ -195,9 +227,9 @@ def minimal_case(doc_type: str) -> Case:
         "D09": {"referral": Referral(sent_at=datetime(2026, 1, 6, tzinfo=TZ), to="县政府办", reason="职责不清",
                                      refusals=[{"dept": "RSJ", "reason": "不予办理"}])},
         "D10": {"meetings": [Meeting(title="会商会议", scheduled_at=datetime(2026, 1, 15, 9, tzinfo=TZ), place="会议室",
-                                     host="主持人")]},
+                                     host="县税务局副局长刘某")]},
         "D11": {"meetings": [Meeting(title="会商会议", scheduled_at=datetime(2026, 1, 15, 9, tzinfo=TZ), place="会议室",
-                                     host="主持人", held_at=datetime(2026, 1, 15, 9, tzinfo=TZ))]},
+                                     host="县税务局副局长刘某", held_at=datetime(2026, 1, 15, 9, tzinfo=TZ))]},
         "D12": {"decision": Decision(text="维持原核定。", decided_at=datetime(2026, 1, 25, tzinfo=TZ))},
         "D13": {"extensions": [Extension(step="hard_ceiling", days=10, reason="需补充材料", approver="局长",
                                          at=datetime(2026, 2, 1, tzinfo=TZ))],
@@ -209,7 +241,7 @@ def minimal_case(doc_type: str) -> Case:
         "D25": {"archive": ArchiveInfo(dang_hao="J001-SBZY·2026-Y-0001", fonds="J001", year=2026,
                                        retention=Retention.D30, jian_hao=1, archived_at=datetime(2026, 4, 30, tzinfo=TZ),
                                        filer="档案员", checker="复核员", bag="bag")},
-        "D29": {"typical": TypicalInfo(draft="某缴费人反映的问题得到解决。")},
+        "D29": {"typical": TypicalInfo(draft=TYPICAL_DRAFT)},
     }
     for t in ("D26", "D27", "D28"):
         needs[t] = needs["D25"]

@@ -186,11 +186,16 @@ def test_export_booklet(ws: Any, tmp_path: Path) -> None:
     assert report.cases == [tid_a, tid_b]
     d = docx.Document(report.path)
     texts = [p.text for p in d.paragraphs]
-    assert "社会保险费征缴争议典型案例汇编" in texts and "目  录" in texts
-    headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "目  录" and headings[1].startswith("一、") and headings[2].startswith("二、")
-    assert texts.index(headings[1]) > texts.index("目  录")
-    assert "案情简介" in [p.text for p in d.paragraphs if p.style.name == "Heading 2"]
+    assert "社会保险费征缴争议典型案例汇编" in texts and "目　　录" in texts
+    headings = [p.text for p in d.paragraphs if p.style.name == "案例标题"]
+    assert headings[0].startswith("一、") and headings[1].startswith("二、")
+    assert texts.index(headings[0]) > texts.index("目　　录")
+    assert [p.text for p in d.paragraphs if p.style.name == "目录条目"] == headings
+    assert "一、案情简介" in [p.text for p in d.paragraphs if p.style.name == "一级标题"]
+    assert not [t for t in texts if t.startswith(("#", "- ", "* "))]  # structure, not Markdown marks
+    section = d.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, not US Letter
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
     full = "\n".join(texts)
     assert "李建国" not in full and "140932198512310043" not in full
     assert "脱敏审核人：审核员甲" in full

@@ -1060,15 +1060,56 @@ class _Builder:
     def x_D29(self) -> dict[str, Any]:
         t = self.case.typical
         self.need((t and t.draft) or "summary" in self.x_over, "典型案例脱敏稿（typical.draft）")
-        if t is None:
+        if t is None or not t.draft:
             return {}
-        return {
-            "summary": t.draft or "",
-            "reviewer": t.reviewer or "",
-            "approver": t.approver or "",
-            "approved_date": _d(t.approved_at),
-            "case_no": t.published_id or "",
-        }
+        title, parts = writeup_sections(t.draft)
+        out: dict[str, Any] = {"case_title": title, "reviewer": t.reviewer or "", "approver": t.approver or "",
+                               "approved_date": _d(t.approved_at), "case_no": t.published_id or ""}
+        for key, name in D29_SECTIONS.items():
+            paras = parts.get(name, [])
+            self.need(paras or key in self.x_over, f"典型案例的“{name}”（在典型案例稿中补写后重新审核）")
+            out[key] = "、".join(paras) if key == "keywords" else paras
+        return out
+
+
+#: D29's x fields and the write-up sections they come from (every one must be written, no placeholder)
+D29_SECTIONS = {"summary": "案情简介", "issues": "争议焦点", "result": "处理结果", "basis": "法律依据",
+                "lessons": "经验启示", "keywords": "关键词"}
+
+
+def writeup_sections(markdown: str) -> tuple[str, dict[str, list[str]]]:
+    """(title, {section: paragraphs}) of a typical-case write-up: ``# 标题``, ``## 节名``; a blank line or a
+    list item (``- …``, ``1. …``) starts a paragraph; emphasis marks dropped; a section that only holds a
+    ``（待…）`` placeholder has no paragraphs."""
+    title = ""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"[*_`]{1,2}", "", "".join(buf)).strip()
+        if current is not None and text and not re.fullmatch(r"（待[^）]*）", text):
+            current.append(text)
+        buf.clear()
+
+    for raw in markdown.splitlines():
+        line = raw.strip()
+        if m := re.match(r"^#\s+(.+)$", line):
+            flush()
+            title = title or m.group(1).strip()
+        elif m := re.match(r"^##+\s+(.+)$", line):
+            flush()
+            current = sections.setdefault(m.group(1).strip(), [])
+        elif not line:
+            flush()
+        elif m := re.match(r"^(?:[-*+]|\d+[.、)）])\s*(.+)$", line):
+            flush()
+            buf.append(m.group(1))
+            flush()
+        else:
+            buf.append(line)
+    flush()
+    return title, sections
 
 
 def _texts(value: Any) -> list[str]:

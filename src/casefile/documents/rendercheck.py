@@ -277,7 +277,10 @@ def sample_contexts(doc_type: str) -> dict[str, dict[str, Any]]:
                     return []
                 many = 8 if value and isinstance(value[0], dict) else 3
                 many = 30 if variant == "busy" and "worker" in path else (many if variant == "busy" else 1)
-                return [fill(value[0], path) for _ in range(many)] if value else []
+                item = value[0] if value else None
+                if isinstance(item, str):  # list items (attachments, questions…) run to a line, not a paragraph
+                    return [_filler(next(counter), 20 if variant == "busy" else 6) for _ in range(many)]
+                return [fill(item, path) for _ in range(many)] if value else []
             if path in ("doc.type", "doc.title"):
                 return value
             return _value(path, next(counter), variant)
