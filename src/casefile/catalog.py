@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydanti
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "7"  # 6: involved departments; 7: free text and names stored masked
+SCHEMA_VERSION = "8"  # 6: involved departments; 7: free text and names stored masked; 8: reopened_from
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -39,10 +39,12 @@ CREATE TABLE IF NOT EXISTS cases (
   late_fee_total TEXT, enforcement_outcome TEXT, satisfaction TEXT, decision_outcome TEXT,
   flags TEXT, categories TEXT, insurance_types TEXT, next_due TEXT, dang_hao TEXT, retention TEXT,
   documents INTEGER, evidence INTEGER, text TEXT, version INTEGER, case_sha256 TEXT,
-  close_reason TEXT, enforcement_started_at TEXT, enforcement_paid_on TEXT, enforcement_owed TEXT
+  close_reason TEXT, enforcement_started_at TEXT, enforcement_paid_on TEXT, enforcement_owed TEXT,
+  reopened_from TEXT
 );
 CREATE INDEX IF NOT EXISTS cases_state ON cases(state);
 CREATE INDEX IF NOT EXISTS cases_received ON cases(received_date);
+CREATE INDEX IF NOT EXISTS cases_reopened_from ON cases(reopened_from);
 CREATE INDEX IF NOT EXISTS cases_received_at ON cases(received_at);
 CREATE INDEX IF NOT EXISTS cases_closed ON cases(closed_date);
 CREATE INDEX IF NOT EXISTS cases_next_due ON cases(next_due);
@@ -212,6 +214,7 @@ def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None
         "counterparty_key": person_key(case.counterparty.id_value or case.counterparty.name) if case.counterparty else None,
         "represents_count": case.applicant.represents_count,
         "received_at": case.received_at.isoformat(), "received_date": case.received_at.date().isoformat(),
+        "reopened_from": case.reopened_from,
         "registered_at": case.registered_at.isoformat() if case.registered_at else None,
         "decided_at": case.decision.decided_at.isoformat() if case.decision else None,
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,

@@ -97,7 +97,7 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
     _t("T16M", (S.SPECIAL,), (S.MEDIATION,), "联席会议决定调解", "meeting record --mediator", profiles=PIANGUAN),
     _t("T17", (S.DIRECT, S.DECIDED), (S.NOTIFIED,), "书面反馈争议双方", "notify"),
     # pianguan: a department that handled a low-risk matter itself reports the result to the 综治中心
-    _t("PG_REPORT", (S.NOTIFIED, S.FOLLOW_UP, S.REMEDY), (), "职能部门向综治中心反馈办理结果", "report-back",
+    _t("PG_REPORT", (S.NOTIFIED, S.FOLLOW_UP, S.REMEDY, S.CLOSED), (), "职能部门向综治中心反馈办理结果", "report-back",
        profiles=PIANGUAN),
     # pianguan: what the county cannot settle goes to the city's departments for coordination
     _t("PG_CITY", (S.JOINT, S.SPECIAL, S.MEDIATION, S.DECIDED), (), "提请市级部门协调", "escalate",

@@ -74,6 +74,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "mediation": _limit(15, "calendar_days", "调解"),
     "notify": _limit(5, "working_days", "书面反馈当事人"),
     "followup": _limit(10, "working_days", "首次跟踪回访"),
+    "center_report": _limit(5, "working_days", "职能部门向综治中心反馈办理结果"),
     "remedy_check": _limit(60, "calendar_days", "救济进展核查"),
     "archive": _limit(30, "calendar_days", "立卷归档"),
     "petition_notice": _limit(15, "calendar_days", "信访事项书面告知"),

@@ -551,6 +551,7 @@ def report_back(st: Step, *, text: str, dept: str | None = None, on: date | None
     if day > st.today:
         raise CasefileError(f"反馈日期：{date_cn(day)}晚于今天，请填写实际反馈的日期。")
     case.center_report = CenterReport(dept=code, reported_on=day, text=text.strip(), recorded_at=st.now)
+    st.done("center_report")
     st.move("PG_REPORT", dept=code, on=day.isoformat())
     return f"已记录{st.settings.dept_name(code)}向综治中心反馈办理结果（{date_cn(day)}）。"
 
@@ -779,6 +780,8 @@ def notify(st: Step, *, served_at: date | None = None, method: str = "直接送�
         st.serve(doc, case.counterparty.name, served, method)
     st.done("direct", "notify", "hard_ceiling", "petition_handling", "joint_decision", "special_decision")
     st.deadline("followup", start=served)
+    if _reports_back(case):
+        st.deadline("center_report", start=served, dept=case.lead_dept or case.intake_dept)
     st.move("T17", notice=doc.doc_id)
     return f"处理意见告知书已送达，请于{date_cn(case.deadline('followup').due)}前回访。"  # type: ignore[union-attr]
 
@@ -808,19 +811,23 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
         st.deadline("remedy_check")
         st.move("T20", remedy=filed.kind.value)
         return f"已记录回访：当事人申请{filed.kind.value}，转入救济跟踪。"
-    _require_center_report(st)
     case.closed_at, case.close_reason = st.now, "回访无异议"
     st.deadline("archive")
     st.move("T19")
-    return "已记录回访，当事人无异议，案件办结。"
+    return "已记录回访，当事人无异议，案件办结。" + _center_report_reminder(st)
 
 
-def _require_center_report(st: Step) -> None:
+def _reports_back(case: Case) -> bool:
+    """pianguan: a low-risk matter handled by a department directly is reported back to the 综治中心."""
+    return case.profile == "pianguan" and case.case_class is CaseClass.OWN
+
+
+def _center_report_reminder(st: Step) -> str:
     case = st.case
-    if case.profile == "pianguan" and case.case_class is CaseClass.OWN and case.center_report is None:
-        raise TransitionRefused(
-            f"办结：低风险事项由{st.settings.dept_name(case.lead_dept or case.intake_dept)}直接办理，"
-            f"办结前须向综治中心反馈办理结果；请先运行 casefile report-back {case.number} --text 办理结果。")
+    if not _reports_back(case) or case.center_report is not None:
+        return ""
+    return (f"{st.settings.dept_name(case.lead_dept or case.intake_dept)}尚未向综治中心反馈办理结果，"
+            f"请运行 casefile report-back {case.number} --text 办理结果（该事项列在台账中，反馈后销号）。")
 
 
 def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_at: date | None = None,

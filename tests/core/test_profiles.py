@@ -57,16 +57,27 @@ def test_pianguan_low_risk_department_reports_back_before_closing(ws) -> None:  
     step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="低", lead="人社局"))
     step(ws, cid, at(1), lambda s: wf.decide(s, text="已为反馈人补记缴费记录"))
     step(ws, cid, at(2), lambda s: wf.notify(s))
-    with pytest.raises(TransitionRefused, match="综治中心"):
-        step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
-    assert load(ws, cid).state is State.FOLLOW_UP or load(ws, cid).state is State.NOTIFIED
+    dl = load(ws, cid).deadline("center_report")
+    assert dl is not None and dl.done_at is None and dl.dept == "RSJ"  # on the 台账 until reported
     with pytest.raises(CasefileError, match="晚于今天"):
         step(ws, cid, at(3), lambda s: wf.report_back(s, text="已办结", on=date(2027, 1, 1)))
     step(ws, cid, at(3), lambda s: wf.report_back(s, text="已补记缴费记录并电话告知反映人"))
     case = load(ws, cid)
     assert case.center_report and case.center_report.dept == "RSJ"
-    step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
-    assert load(ws, cid).state is State.CLOSED
+    assert case.deadline("center_report").done_at is not None  # type: ignore[union-attr]
+    res = step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    assert load(ws, cid).state is State.CLOSED and "尚未向综治中心反馈" not in res.message
+
+
+def test_closing_without_report_back_says_so(ws) -> None:  # type: ignore[no-untyped-def]
+    cid = new_case(ws)
+    step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="低"))
+    step(ws, cid, at(1), lambda s: wf.decide(s, text="已核实"))
+    step(ws, cid, at(2), lambda s: wf.notify(s))
+    res = step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    assert "尚未向综治中心反馈" in res.message and "report-back" in res.message
+    step(ws, cid, at(6), lambda s: wf.report_back(s, text="已办结并告知"))  # still possible after closing
+    assert load(ws, cid).center_report is not None
 
 
 def test_joint_matters_are_not_reported_back(ws) -> None:  # type: ignore[no-untyped-def]

@@ -40,7 +40,7 @@ def test_future_month_is_refused(october: tuple[Any, dict[str, str]], tmp_path: 
 def test_report_month_writes_docx_and_xlsx(october: tuple[Any, dict[str, str]], tmp_path: Path) -> None:
     p = run(october[0], "report", "month", "2026-10", "--out", str(tmp_path / "out"))
     assert p.returncode == 0, p.stderr
-    assert "新受理 4 件，办结 3 件，月末在办 3 件（超期 1 件），按时办结率 76.92%" in p.stdout
+    assert "新受理 4 件，办结 3 件，月末在办 3 件（超期 1 件），按时办结率 100.00%" in p.stdout
     names = sorted(x.name for x in (tmp_path / "out").iterdir())
     assert names == ["D30_月度综合分析报告_2026-10.docx", "D30_月度综合分析报告_2026-10_统计表.xlsx"]
     assert p.stderr == ""  # the CJK font is found: no warning, no matplotlib noise

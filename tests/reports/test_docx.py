@@ -51,7 +51,7 @@ def test_figures_are_in_the_text(written: tuple[Any, Any]) -> None:
     rep, out = written
     text = all_text(Document(str(out.path)))
     for needle in ("2026年10月社会保险费征缴争议", "综合分析报告", "联席会议各成员单位：",
-                   "共受理社会保险费征缴争议案件4件", "退(抵)费类2件，占比50.00%", "按时办结率76.92%",
+                   "共受理社会保险费征缴争议案件4件", "退(抵)费类2件，占比50.00%", "按时办结率100.00%", "环节按期完成率76.92%",
                    "满意率50.00%", "10,175.00元", "表1  主要指标与上月、去年同月对比", "83.33%", "偏税社争〔2026〕5号",
                    "统计口径说明", rep.issuer, "2026年11月22日"):
         assert needle in text, needle

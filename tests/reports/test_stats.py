@@ -33,7 +33,8 @@ def test_counts_and_comparisons(report: Any) -> None:
     p = report.previous  # September: E, F received; E's notice due 09-21 was met on 09-16
     assert (p.month, p.new, p.closed, p.open_start, p.open_end, p.overdue_end) == ("2026-09", 2, 0, 0, 2, 0)
     # September limits: E register, triage, opinion, joint decision, notify; F register, triage, direct — all met
-    assert p.on_time_rate == D("100.00") and p.satisfaction_rate is None
+    assert p.step_on_time_rate == D("100.00") and p.satisfaction_rate is None
+    assert p.on_time_rate is None and p.closed_assessed == 0  # nothing closed in September
     y = report.last_year  # October 2025: G received and closed, one follow-up, satisfied
     assert (y.month, y.new, y.closed, y.open_end, y.satisfaction_rate) == ("2025-10", 1, 1, 0, D("100.00"))
     mom, yoy = report.change("new"), report.change("new", "last_year")
@@ -82,7 +83,10 @@ def test_timeliness(report: Any) -> None:
     o = report.timeliness_overall
     assert (o.due, o.on_time, o.rate, o.done, o.mean_days) == (13, 10, D("76.92"), 14, D("4.2"))
     assert o.median_days == D("1.0")  # 14 values: seven 0s, then 2 → (0 + 2) / 2
-    assert report.figures.on_time_rate == D("76.92")
+    assert report.figures.step_on_time_rate == D("76.92")
+    # 按时办结率 is over cases: A, E, F closed in October, each served its result within 办理总时限
+    f = report.figures
+    assert (f.closed_assessed, f.closed_on_time, f.on_time_rate) == (3, 3, D("100.00"))
     steps = {t.key: (t.due, t.on_time, t.done, t.mean_days, t.median_days) for t in report.timeliness_by_step}
     assert steps["register"] == (4, 4, 4, D("0.0"), D("0.0"))
     assert steps["triage"] == (4, 3, 4, D("1.3"), D("0.0"))  # 5/4 = 1.25 → 1.3 (half up)
@@ -129,10 +133,10 @@ def test_narrative_is_written_from_the_figures(report: Any) -> None:
     text = "\n".join(p for _, ps in report.sections for p in ps)
     assert next(h for h, _ in report.sections) == "一、总体情况"
     for needle in ("共受理社会保险费征缴争议案件4件，环比增加2件（增长100.00%），同比增加3件（增长300.00%）",
-                   "办结3件", "月末在办3件，其中超期在办1件", "按时办结率76.92%",
+                   "办结3件", "月末在办3件，其中超期在办1件", "按时办结率100.00%", "环节按期完成率76.92%",
                    "退(抵)费类2件，占比50.00%", "缴费基数申报类1件，占比25.00%", "满意率50.00%",
                    "实际缴纳入库10,175.00元", "计算滞纳金175.00元", "触发风险预警7条，涉及3件案件",
-                   "按时办结率最低的是县人社局（0.00%）"):
+                   "环节按期完成率最低的是县人社局（0.00%）"):
         assert needle in text, needle
 
 

@@ -30,7 +30,7 @@ def test_report_tables_round_trip(october: tuple[Any, dict[str, str]], tmp_path:
     rows = list(wb["总体情况"].iter_rows(values_only=True))
     assert rows[0][:6] == ("期间", "月份", "统计截至", "新受理", "办结", "其中告知另行办理")
     assert rows[1][:5] == ("本月", "2026-10", datetime(2026, 10, 31), 4, 3)
-    assert rows[1][9] == pytest.approx(76.92) and rows[2][0] == "上月" and rows[3][3] == 1
+    assert rows[1][9] == pytest.approx(100.0) and rows[2][0] == "上月" and rows[3][3] == 1
     cats = list(wb["争议事项"].iter_rows(values_only=True))
     assert cats[1] == ("C07_REFUND", "C07 退(抵)费", 2, pytest.approx(50.0))
     assert cats[-1][:3] == ("合计", "新受理案件", 4)

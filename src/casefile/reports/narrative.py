@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["DEFINITIONS", "ORDINALS", "fmt_money", "fmt_pct", "write_sections"]
 
 DEFINITIONS = [
-    "新受理指当月登记受理的案件；办结指当月办结的案件（含告知另行办理）。",
+    "新受理指当月登记受理的案件；办结指当月办结的案件（含告知另行办理）。重新办理的案件另起新版本的，"
+    "只在首次受理的月份计为新受理一次，办结也只计最新版本一次。",
     "在办指截至统计日已受理、尚未办结的案件；超期在办指其中有办理环节已过期限仍未完成的案件。",
-    "按时办结率＝当月到期的办理环节中按期完成的数量÷当月到期的办理环节数（缴费人缴款期限、法定等待期不计入）。",
+    "按时办结率＝当月办结的案件中在办理时限内（含经批准的延期）书面反馈处理结果的件数÷当月办结的件数（告知另行办理不计入）。",
+    "环节按期完成率＝当月到期的办理环节中按期完成的数量÷当月到期的办理环节数（缴费人缴款期限、法定等待期不计入）。",
     "办理天数＝环节完成日期－环节起算日期（自然日），按当月完成的环节统计。",
     "分类统计以当月新受理案件为基数；一案涉及多类争议事项的分别计入，占比合计可能超过100%。",
     "满意率＝（满意＋基本满意）÷当月回访人次。",
@@ -109,12 +111,16 @@ def _overview(r: MonthlyReport) -> list[str]:
     body = (f"{closed}；上月结转在办{f.open_start}件，月末在办{f.open_end}件，其中超期在办{f.overdue_end}件"
             + (f"（上月末{r.previous.overdue_end}件）" if r.previous.overdue_end != f.overdue_end else "") + "。")
     t = r.timeliness_overall
-    if t.due:
-        timely = (f"本月到期的办理环节{t.due}个，按期完成{t.on_time}个，按时办结率{fmt_pct(t.rate)}"
+    timely = ""
+    if f.closed_assessed:
+        timely = (f"本月办结的{f.closed_assessed}件案件中，{f.closed_on_time}件在办理时限内办结，按时办结率"
+                  f"{fmt_pct(f.on_time_rate)}"
                   + (f"（上月{fmt_pct(r.previous.on_time_rate)}）" if r.previous.on_time_rate is not None else "")
                   + "。")
+    if t.due:
+        timely += f"本月到期的办理环节{t.due}个，按期完成{t.on_time}个，环节按期完成率{fmt_pct(t.rate)}。"
     else:
-        timely = "本月无到期的办理环节。"
+        timely += "本月无到期的办理环节。"
     if t.done:
         timely += f"本月完成办理环节{t.done}个，平均办理{fmt_days(t.mean_days)}，中位数{fmt_days(t.median_days)}。"
     return [head + body, timely]
@@ -161,7 +167,7 @@ def _handling(r: MonthlyReport) -> list[str]:
         late = [t for t in depts if t.late]
         if late:
             worst = min(late, key=lambda t: (t.rate or Decimal(0), -t.late))
-            text += f"按时办结率最低的是{worst.label}（{fmt_pct(worst.rate)}），有{worst.late}个环节未按期完成。"
+            text += f"环节按期完成率最低的是{worst.label}（{fmt_pct(worst.rate)}），有{worst.late}个环节未按期完成。"
         else:
             text += "各部门均按期完成到期环节。"
         out.append(text)
@@ -243,7 +249,7 @@ def _advice(r: MonthlyReport) -> list[str]:
         out.append(f"对超期在办的{f.overdue_end}件案件，建议联席会议办公室逐件督办，明确办结时限，确需延期的依规办理延期手续。")
     low = [t.label for t in r.timeliness_by_dept if t.rate is not None and t.rate < 90]
     if low:
-        out.append(f"{'、'.join(low)}按时办结率低于90%，建议分析超期原因，压实办理责任。")
+        out.append(f"{'、'.join(low)}环节按期完成率低于90%，建议分析超期原因，压实办理责任。")
     unhappy = r.satisfaction.counts.get("不满意", 0)
     if unhappy or r.satisfaction.objections:
         out.append(f"对回访中表示不满意的{unhappy}人次及提出异议的{r.satisfaction.objections}人次，建议受理部门再次回访，"

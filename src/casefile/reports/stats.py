@@ -10,7 +10,13 @@ Definitions (printed in the report so a reader can check them):
 * 新受理 = cases received in the month; 办结 = cases closed in the month (including 告知另行办理).
 * 在办 = cases received by, and not closed on, the cut-off day; 超期在办 = those of them with an office
   time limit that lapsed before the cut-off day and was not met by it.
-* 按时办结率 = of the office time limits falling due in the month, the share met by their due date
+* A case reopened as a new version (after archiving) is one case: it counts as received once, in
+  the month of its first receipt (the later versions carry the same 来访时间 and are not new), and
+  as closed once, when its newest version closes.
+* 按时办结率 = of the cases closed in the month (告知另行办理 aside), the share whose handling limit
+  (办理总时限, or the 信访 limit; extensions granted included) was met: the written result served by
+  it, or the case closed by it where no result was served.
+* 环节按期完成率 = of the office time limits falling due in the month, the share met by their due date
   (limits due on the cut-off day of a running month are not counted yet). The payer's pay-by dates
   and statutory waiting periods are not office limits.
 * 办理天数 = completion date − start date of each step completed in the month (calendar days).
@@ -124,8 +130,11 @@ class PeriodFigures:
     open_start: int
     open_end: int
     overdue_end: int
-    on_time_rate: Decimal | None
+    on_time_rate: Decimal | None  # cases closed within their handling limit ÷ cases closed
     satisfaction_rate: Decimal | None
+    closed_assessed: int = 0
+    closed_on_time: int = 0
+    step_on_time_rate: Decimal | None = None  # office limits met ÷ office limits due in the month
 
 
 @dataclass(frozen=True)
@@ -289,10 +298,11 @@ class _Figures:
         )
         sat = self.satisfaction()
         due, met = on_time if on_time is not None else self.on_time()
+        assessed, in_time = self.closed_in_time()
         return PeriodFigures(
             month=self.month.key, as_of=self.as_of,
-            new=self.scalar("SELECT COUNT(*) FROM cases WHERE received_date BETWEEN :start AND :as_of"),
-            closed=self.scalar("SELECT COUNT(*) FROM cases WHERE closed_date BETWEEN :start AND :as_of"),
+            new=self.scalar(f"SELECT COUNT(*) FROM cases WHERE received_date BETWEEN :start AND :as_of AND {FIRST}"),
+            closed=self.scalar(f"SELECT COUNT(*) FROM cases c WHERE closed_date BETWEEN :start AND :as_of AND {NEWEST}"),
             redirected=self.scalar(
                 "SELECT COUNT(*) FROM cases WHERE closed_date BETWEEN :start AND :as_of AND state = 'REDIRECTED'"),
             open_start=self.scalar(
@@ -300,19 +310,33 @@ class _Figures:
                 "AND +c.received_date < :start AND c.state != 'REDIRECTED'"),
             open_end=self.scalar(f"SELECT COUNT(*) FROM cases c WHERE {OPEN_AT_SQL}"),
             overdue_end=overdue,
-            on_time_rate=percent(met, due),
+            on_time_rate=percent(in_time, assessed),
             satisfaction_rate=sat.rate,
+            closed_assessed=assessed, closed_on_time=in_time,
+            step_on_time_rate=percent(met, due),
         )
+
+    def closed_in_time(self) -> tuple[int, int]:
+        """(cases closed in the month with a handling limit, those closed by it)."""
+        row = self.con.execute(
+            # the handling limit ends when the written result is served (notify closes it); a case closed
+            # without that step is measured by its closing date
+            "SELECT COUNT(*), COALESCE(SUM(COALESCE(lim.done, c.closed_date) <= lim.due), 0) FROM cases c JOIN "
+            "(SELECT case_id, MAX(due) AS due, MAX(done_at) AS done FROM deadlines "
+            " WHERE step IN ('hard_ceiling', 'petition_handling') GROUP BY case_id) lim ON lim.case_id = c.id "
+            f"WHERE c.closed_date BETWEEN :start AND :as_of AND c.state != 'REDIRECTED' AND {NEWEST}",
+            self.p).fetchone()
+        return int(row[0]), int(row[1])
 
     # -- breakdowns of the month's new cases
     def breakdown(self, name: str, title: str, column: str, labels: Mapping[str, str], order: Iterable[str],
                   base: int, note: str = "") -> Breakdown:
         if name == "category":
             sql = ("SELECT k.category AS key, COUNT(*) AS n FROM case_categories k JOIN cases c ON c.id = k.case_id "
-                   "WHERE c.received_date BETWEEN :start AND :as_of GROUP BY k.category")
+                   f"WHERE c.received_date BETWEEN :start AND :as_of AND {FIRST_C} GROUP BY k.category")
         else:
             sql = (f"SELECT {column} AS key, COUNT(*) AS n FROM cases WHERE received_date BETWEEN :start AND :as_of "
-                   f"GROUP BY {column}")
+                   f"AND {FIRST} GROUP BY {column}")
         counts = {(r["key"] if r["key"] not in (None, "") else UNSET): int(r["n"])
                   for r in self.con.execute(sql, self.p)}
         rank = {k: i for i, k in enumerate(order)}
@@ -434,10 +458,10 @@ class _Figures:
         p = {"first": first.start.isoformat(), "as_of": self.p["as_of"]}
         new = {r[0]: int(r[1]) for r in self.con.execute(
             "SELECT substr(received_date, 1, 7), COUNT(*) FROM cases WHERE received_date BETWEEN :first AND :as_of "
-            "GROUP BY 1", p)}
+            f"AND {FIRST} GROUP BY 1", p)}
         closed = {r[0]: int(r[1]) for r in self.con.execute(
-            "SELECT substr(closed_date, 1, 7), COUNT(*) FROM cases WHERE closed_date BETWEEN :first AND :as_of "
-            "GROUP BY 1", p)}
+            "SELECT substr(closed_date, 1, 7), COUNT(*) FROM cases c WHERE closed_date BETWEEN :first AND :as_of "
+            f"AND {NEWEST} GROUP BY 1", p)}
         points = []
         for i in range(months):
             m = first.shift(i)
@@ -452,8 +476,18 @@ RESPONSIBLE_DEPT = ("CASE WHEN d.dept IS NOT NULL THEN d.dept WHEN d.step IN ('r
                     "ELSE COALESCE(c.coordinator_dept, c.intake_dept) END")
 
 
+# a reopened case's later versions are not new cases; its earlier (superseded) versions are not closures
+FIRST = "reopened_from IS NULL"
+FIRST_C = "c.reopened_from IS NULL"
+NEWEST = "NOT EXISTS (SELECT 1 FROM cases v WHERE v.reopened_from = c.id)"
+
+
+# a department's report to the 综治中心 is on the 台账 but is not a step of handling the case
+NOT_HANDLING_STEPS = ("center_report",)
+
+
 def _office_deadline(alias: str) -> str:
-    steps = ", ".join(f"'{s}'" for s in NOT_OFFICE_STEPS)
+    steps = ", ".join(f"'{s}'" for s in (*NOT_OFFICE_STEPS, *NOT_HANDLING_STEPS))
     return f"{alias}.step NOT IN ({steps}) AND COALESCE({alias}.dept, '') != '{PARTY_DEPT}'"
 
 

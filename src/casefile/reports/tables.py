@@ -48,7 +48,7 @@ def write_report_xlsx(report: MonthlyReport, path: Path) -> list[str]:
         b = r.breakdowns[key]
         add_sheet(wb, sheet, ["代码", b.title.removeprefix("按"), "件数", "占比(%)"], _breakdown_rows(b),
                   formats={3: PERCENT})
-    head = ["代码", "名称", "当月到期环节", "按期完成", "未按期", "按时办结率(%)", "当月完成环节", "平均办理天数", "中位办理天数"]
+    head = ["代码", "名称", "当月到期环节", "按期完成", "未按期", "环节按期完成率(%)", "当月完成环节", "平均办理天数", "中位办理天数"]
     add_sheet(wb, "时效-部门", head, _timeliness_rows([*r.timeliness_by_dept, r.timeliness_overall]),
               formats={5: PERCENT, 7: "0.0", 8: "0.0"})
     add_sheet(wb, "时效-环节", head, _timeliness_rows([*r.timeliness_by_step, r.timeliness_overall]),
