@@ -321,6 +321,8 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
     started = time.perf_counter()
     root = index_root(ws)
     root.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # the index holds case text: case data, readable by its owner only
+        os.chmod(root, 0o700)
     claimed = _claim_pending(ws)
     library = _library_state(ws)
     units = list(iter_units(ws))
