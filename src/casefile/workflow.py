@@ -536,6 +536,42 @@ def refer_urge(st: Step, *, on: date, text: str, dept: str | None = None) -> str
     return f"已登记第{n}次催办（{date_cn(on)}，{who}）。"
 
 
+# -- flags a person raises and clears -------------------------------------------------------------------
+MANUAL_FLAGS = (Flag.PUBLIC_OPINION, Flag.STABILITY, Flag.MASS, Flag.HISTORICAL_ARREARS)
+
+
+def set_flag(st: Step, flag: str, *, raise_: bool, reason: str) -> str:
+    """Raise or clear 舆情/涉访涉稳/群体性/历史欠费 at any step of an unarchived case, with the reason journaled."""
+    case = st.case
+    try:
+        f = Flag.parse(flag)
+    except ValueError as exc:
+        raise CasefileError(f"标记：{exc}。") from None
+    if f not in MANUAL_FLAGS:
+        names = "、".join(m.label for m in MANUAL_FLAGS)
+        raise CasefileError(f"标记：“{f.label}”由系统按期限和金额自动判断，不能手工设置；可手工设置的标记：{names}。")
+    if not reason.strip():
+        raise MissingData("理由：不能为空，请用 --reason 写明设置或解除标记的依据（如 网信办通报、信访局研判）。")
+    if case.state is State.ARCHIVED:
+        raise refused(case, f"设置“{f.label}”标记")
+    if raise_:
+        if f in case.flags:
+            raise CasefileError(f"标记：案件 {case.number} 已有“{f.label}”标记。")
+        case.flags.append(f)
+        st.tx.event("flag_raised", flag=f.value, label=f"标记{f.label}", reason=reason.strip())
+        extra = ""
+        if f is Flag.PUBLIC_OPINION and case.is_open and _known(st, "WXB") and "WXB" not in case.co_depts \
+                and case.lead_dept and case.lead_dept != "WXB":
+            case.co_depts.append("WXB")
+            extra = "，已将网信办列为协办部门"
+        return f"已标记“{f.label}”{extra}。"
+    if f not in case.flags:
+        raise CasefileError(f"标记：案件 {case.number} 没有“{f.label}”标记，无需解除。")
+    case.flags.remove(f)
+    st.tx.event("flag_cleared", flag=f.value, label=f"解除{f.label}标记", reason=reason.strip())
+    return f"已解除“{f.label}”标记。"
+
+
 # -- pianguan: report back to the 综治中心, city coordination -------------------------------------------
 def report_back(st: Step, *, text: str, dept: str | None = None, on: date | None = None) -> str:
     """A department that handled a low-risk matter itself tells the 综治中心 what it did (pianguan)."""
@@ -814,7 +850,19 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
     case.closed_at, case.close_reason = st.now, "回访无异议"
     st.deadline("archive")
     st.move("T19")
-    return "已记录回访，当事人无异议，案件办结。" + _center_report_reminder(st)
+    return "已记录回访，当事人无异议，案件办结。" + _center_report_reminder(st) + _hotline_reply(st)
+
+
+def _hotline_reply(st: Step) -> str:
+    """At 办结 of a 12345/12366 case: the reply to paste into the ticket (see casefile.hotline)."""
+    from casefile import hotline
+
+    case = st.case
+    if not hotline.is_hotline(case) or not case.channel_ref or case.closed_at is None:
+        return ""
+    st.tx.event("hotline_reply_ready", ticket=case.channel_ref)
+    reply = hotline.ticket_reply(case, st.settings.dept_name)
+    return f"\n{reply.hotline}热线工单回复（复制到工单系统；casefile hotline reply 可再次输出）：\n{reply.text}"
 
 
 def _reports_back(case: Case) -> bool:
@@ -850,7 +898,7 @@ def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_
         case.closed_at, case.close_reason = st.now, f"救济结果：{outcome}"
         st.deadline("archive")
         st.move("T21", outcome=outcome)
-        return "已登记救济结果，案件办结。"
+        return "已登记救济结果，案件办结。" + _hotline_reply(st)
     if status and case.remedies:
         case.remedies[-1].status = status
         st.tx.event("remedy_status", status=status)
@@ -1102,7 +1150,7 @@ def close(st: Step, reason: str | None = None) -> str:
         case.closed_at, case.close_reason = st.now, reason or f"执行完毕：{case.enforcement.outcome}"
         st.deadline("archive")
         st.move("T23")
-        return "执行完毕，案件办结。"
+        return "执行完毕，案件办结。" + _hotline_reply(st)
     if case.state is State.FOLLOW_UP:
         raise TransitionRefused("请用 followup 记录回访结果，回访无异议即办结。")
     if case.state is State.REMEDY:

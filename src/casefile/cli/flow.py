@@ -485,3 +485,22 @@ def escalate(app: AppContext, case_id: str, reason: str | None, to: str | None, 
     from casefile import workflow
 
     _run(app, case_id, lambda st: workflow.escalate(st, reason=reason, to=to, result=result), as_json)
+
+
+@click.command("flag")
+@CASE
+@click.option("--raise", "raise_", metavar="标记", help="设置标记：舆情、涉访涉稳、群体性、历史欠费。")
+@click.option("--clear", metavar="标记", help="解除标记。")
+@click.option("--reason", required=True, metavar="理由", help="设置或解除的依据（记入日志）。")
+@json_option
+@pass_app
+def flag(app: AppContext, case_id: str, raise_: str | None, clear: str | None, reason: str, as_json: bool) -> None:
+    """在任何办理环节设置或解除舆情、涉访涉稳等标记，理由记入日志。"""
+    from casefile import workflow
+    from casefile.errors import UsageError
+
+    if bool(raise_) == bool(clear):
+        raise UsageError("请给出 --raise 标记 或 --clear 标记 之一。")
+    name = raise_ or clear
+    assert name is not None
+    _run(app, case_id, lambda st: workflow.set_flag(st, name, raise_=bool(raise_), reason=reason), as_json)

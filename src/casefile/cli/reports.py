@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from casefile.cli.common import AppContext, echo, emit_json, json_option, pass_app, warn
+from casefile.cli.common import CASE_REF, AppContext, echo, emit_json, json_option, pass_app, warn
 
 
 @click.group()
@@ -131,3 +131,45 @@ def risks(app: AppContext, as_json: bool) -> None:
         echo(f"[{w.severity.label}] {w.label:<5} {w.number}（{w.case_id}）：{w.message}")
     cases = len({w.case_id for w in items})
     echo(f"共 {len(items)} 条预警，涉及 {cases} 件案件。")
+
+
+@click.group()
+def hotline() -> None:
+    """12345/12366 热线工单：办结后的回复文本与按日导出（热线系统无接口，供复制粘贴或导入）。"""
+
+
+@hotline.command("reply")
+@click.argument("case_id", metavar="案件ID或编号", type=CASE_REF)
+@json_option
+@pass_app
+def hotline_reply(app: AppContext, case_id: str, as_json: bool) -> None:
+    """输出已办结热线案件的工单回复文本（工单号、办理结果、回访满意度）。"""
+    from casefile.hotline import ticket_reply
+    from casefile.store import Dossier
+
+    d = Dossier(app.ws, case_id)
+    with d.reading():
+        case = d.load()
+    reply = ticket_reply(case, app.ws.dept_name)
+    if as_json:
+        emit_json(dict(zip(("hotline", "ticket", "number", "received", "closed", "dept", "result", "satisfaction",
+                            "text"), reply.row(), strict=True)))
+        return
+    echo(reply.text)
+
+
+@hotline.command("export")
+@click.option("--date", "day", metavar="日期", help="办结日期（YYYY-MM-DD，默认今天）。")
+@click.option("--output", "--out", "-o", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="文件", help="输出文件：.csv 或 .xlsx。")
+@pass_app
+def hotline_export(app: AppContext, day: str | None, output: Path) -> None:
+    """导出某日办结的热线工单回复（csv 或 xlsx），交热线办。"""
+    from casefile.app.flow import parse_date
+    from casefile.hotline import day_tickets, export
+
+    when = parse_date(day, "--date") if day else app.now.date()
+    assert when is not None
+    tickets = day_tickets(app.ws, when)
+    path = export(tickets, output, when)
+    echo(f"已导出{when.isoformat()}办结的热线工单{len(tickets)}件：{path}")
