@@ -56,7 +56,7 @@ def make_site(root: Path) -> Site:
     from casefile.web.config import configure
     from casefile.workspace import init_workspace
 
-    ws = init_workspace(root, "pianguan")
+    ws = init_workspace(root, "pianguan", purpose="test")
     configure(ws, database_url=database_url(), extra_hosts=("testserver",))
     for login, name, dept, roles in ACCOUNTS:
         accounts.add(ws, login, name, dept, roles, PASSWORD, must_change=False)

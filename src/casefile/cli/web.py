@@ -133,3 +133,20 @@ def user_list(app: AppContext, as_json: bool) -> None:
         echo("还没有账号。用 casefile user add 登录名 --name 姓名 --dept 部门 --roles admin 创建第一个管理员。")
     for r in rows:
         _show(r, False)
+
+
+@user.command("demo")
+@pass_app
+def user_demo(app: AppContext) -> None:
+    """为演示工作区创建演示账号（税务局每种角色一个、各协办部门联络员各一个），并打印登录名与密码。"""
+    from casefile.web.demo import DEMO_PASSWORD, create_demo_accounts
+
+    if (app.ws.raw.get("workspace") or {}).get("purpose") not in ("demo", "test"):
+        from casefile.errors import UsageError
+
+        raise UsageError("演示账号只能在演示工作区（casefile demo 生成）中创建；正式工作区请用 casefile user add。")
+    _setup(app)
+    rows = create_demo_accounts(app.ws)
+    echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for login, name, dept, roles in rows:
+        echo(f"  {login:<12} {name}  {dept}  {roles}")

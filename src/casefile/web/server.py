@@ -75,7 +75,8 @@ def serve(ws: Workspace, *, host: str, port: int, watcher: bool, threads: int = 
     from casefile import clock
 
     app = make_app(ws, extra_hosts=(host,) if host not in ("0.0.0.0", "::") else ())
-    supervisor = WatcherSupervisor(ws, clock.now, say) if watcher else None
+    pinned_ok = clock.pinning_allowed(ws.raw)
+    supervisor = WatcherSupervisor(ws, lambda: clock.now(pinned_ok=pinned_ok), say) if watcher else None
     if supervisor is not None:
         supervisor.start()
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="casefile",

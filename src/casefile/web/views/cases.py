@@ -98,7 +98,7 @@ def due(request: HttpRequest) -> HttpResponse:
     perms.require_role(request, "officer", "liaison", "head", "archivist")
     today = now().date()
     days = _int(request.GET.get("days"), 7, 1, 60)
-    report = due_register(ws(), today, days=days, limit=200, dept=request.user.dept)  # type: ignore[union-attr]
+    report = due_register(ws(), today, days=days, limit=50, dept=request.user.dept)  # type: ignore[union-attr]
     return render(request, "web/due.html", {"report": report, "days": days, "today": today, "nav": "due",
                                             "groups": [("overdue", "已超期"), ("today", "今日到期"), ("soon", f"{days}日内到期")]})
 

@@ -18,9 +18,10 @@ PENDING = "pending_form"
 
 
 def now() -> datetime:
+    """The clock; CASEFILE_NOW pins it only in a test or demo workspace, as for the CLI."""
     from casefile import clock
 
-    return clock.now()
+    return clock.now(pinned_ok=clock.pinning_allowed(ws().raw))
 
 
 def ws() -> Any:
