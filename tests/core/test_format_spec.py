@@ -94,6 +94,14 @@ def test_every_event_the_code_writes_is_documented_with_its_keys() -> None:
             assert not extra, f"{path}:{line}: {name} payload keys {sorted(extra)} are not in docs/format.md"
 
 
+def test_every_transition_payload_key_is_documented() -> None:
+    """Step.move(code, **payload) writes a ``transition`` event with those keys."""
+    documented = spec_event_table()["transition"]
+    for path, line, _code, keys in _calls("move"):
+        extra = (keys or set()) - documented - COMMON_KEYS - {"to"}  # ``to`` is the target state argument
+        assert not extra, f"{path}:{line}: transition payload keys {sorted(extra)} are not in docs/format.md"
+
+
 def test_every_preservation_event_is_documented() -> None:
     documented = spec_preservation_types()
     used = {name for _, _, name, _ in _calls("append") if name}
