@@ -259,7 +259,8 @@ def parse_form(data: Any, settings: Settings, today: date, warnings: list[str] |
     if findings:
         labels = {label_path(tuple(k.split("."))) for k in converted}
         findings = [Finding(f.field, f.message + "（已将全角字符按半角处理，仍不正确）", f.code)
-                    if any(f.field.startswith(lb) for lb in labels) else f for f in findings]
+                    if any(f.field.startswith(lb) or lb.startswith(f.field) for lb in labels if f.field) else f
+                    for f in findings]
         raise ValidationFailed(findings, subject="受理登记表")
     assert form is not None
     return form

@@ -176,7 +176,11 @@ class Category(StrEnum):
         for c in cls:
             if t.upper() in (c.value, c.short) or t == CATEGORY_LABELS[c]:
                 return c
-        raise ValueError(f"未知的争议类别“{t}”，应为 C01–C10 或 P1–P4")
+        from casefile.rules.text import did_you_mean
+
+        near = did_you_mean(t, CATEGORY_LABELS.values())
+        hint = f"，是不是“{'”或“'.join(near)}”？" if near else "，"
+        raise ValueError(f"未知的争议类别“{t}”{hint}可填类别名称或代码（C01–C10、P1–P4）")
 
 
 CATEGORY_LABELS: dict[Category, str] = {
