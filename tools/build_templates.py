@@ -98,6 +98,10 @@ def mm(v: float) -> int:
 
 PAGE_W, PAGE_H = mm(210), mm(297)  # A4
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), mm(26)
+#: landscape registers (D28): the portrait page turned a quarter to the left as it lies in a bound volume,
+#: so the 订口 (28 mm) is at the bottom and the 天头 (37 mm) at the left
+LANDSCAPE = {"w": PAGE_H, "h": PAGE_W, "top": mm(26), "bottom": mm(28), "left": mm(37), "right": mm(35)}
+LANDSCAPE_TYPES = {"D28"}
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 版心 width 156 mm = 8844 twips
 LINE_PITCH = 579  # 28.95 pt: 22 lines in the 225 mm 版心
 CONDENSE = -5  # 1/20 pt: 16 pt characters at 15.75 pt, 28 to the 156 mm 版心
@@ -839,7 +843,7 @@ class Builder:
             for node in el(xml):
                 sect.addprevious(node)
         section = doc.sections[0]
-        _page_setup(section)
+        _page_setup(section, landscape=self.spec.type in LANDSCAPE_TYPES)
         doc.settings.odd_and_even_pages_header_footer = True
         if self.page_numbers:
             _page_number(section.footer, odd=True)
@@ -887,16 +891,24 @@ def _tune_settings(settings: Any) -> None:
         settings.remove(rs)
 
 
-def _page_setup(section: Any) -> None:
+def _page_setup(section: Any, landscape: bool = False) -> None:
     sect = section._sectPr
     for tag in ("w:pgSz", "w:pgMar", "w:docGrid", "w:cols"):
         for old in sect.findall(qn(tag)):
             sect.remove(old)
-    pgsz = parse_xml(f'<w:pgSz {nsdecls("w")} w:w="{PAGE_W}" w:h="{PAGE_H}"/>')
-    pgmar = parse_xml(
-        f'<w:pgMar {nsdecls("w")} w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-        f'w:left="{MARGIN_LEFT}" w:header="{mm(15)}" w:footer="{FOOTER_DIST}" w:gutter="0"/>'
-    )
+    if landscape:
+        g = LANDSCAPE
+        pgsz = parse_xml(f'<w:pgSz {nsdecls("w")} w:w="{g["w"]}" w:h="{g["h"]}" w:orient="landscape"/>')
+        pgmar = parse_xml(
+            f'<w:pgMar {nsdecls("w")} w:top="{g["top"]}" w:right="{g["right"]}" w:bottom="{g["bottom"]}" '
+            f'w:left="{g["left"]}" w:header="{mm(12)}" w:footer="{mm(14)}" w:gutter="0"/>'
+        )
+    else:
+        pgsz = parse_xml(f'<w:pgSz {nsdecls("w")} w:w="{PAGE_W}" w:h="{PAGE_H}"/>')
+        pgmar = parse_xml(
+            f'<w:pgMar {nsdecls("w")} w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
+            f'w:left="{MARGIN_LEFT}" w:header="{mm(15)}" w:footer="{FOOTER_DIST}" w:gutter="0"/>'
+        )
     cols = parse_xml(f'<w:cols {nsdecls("w")} w:space="425"/>')
     grid = parse_xml(
         f'<w:docGrid {nsdecls("w")} w:type="lines" w:linePitch="{LINE_PITCH}"/>'
@@ -2259,7 +2271,7 @@ def d27(b: Builder) -> None:
 
 def d28(b: Builder) -> None:
     b.form_head("全宗名称：{{ x.fonds_name }}", "年度：{{ x.year }}　保管期限：{{ x.retention }}")
-    w = [500, 1800, 1300, 1000, 1944, 1000, 450, 450, 400]
+    w = [650, 2650, 1900, 1800, 3106, 1150, 650, 650, 2200]  # the landscape 版心: 225 mm = 12756 twips
     rows = [
         Row(
             [
@@ -3062,15 +3074,18 @@ def check_template(path: Path, spec: DocSpec) -> list[str]:
     from docx.shared import Mm
 
     d = Document(str(path))
+    land = spec.type in LANDSCAPE_TYPES
     for s in d.sections:
-        if abs((s.page_width or 0) - Mm(210)) > Mm(0.5) or abs((s.page_height or 0) - Mm(297)) > Mm(0.5):
-            problems.append("page is not A4")
-        for name, want in (
+        w, h = (297, 210) if land else (210, 297)
+        if abs((s.page_width or 0) - Mm(w)) > Mm(0.5) or abs((s.page_height or 0) - Mm(h)) > Mm(0.5):
+            problems.append("page is not A4" + (" landscape" if land else ""))
+        margins = (("top_margin", 26), ("bottom_margin", 28), ("left_margin", 37), ("right_margin", 35)) if land else (
             ("top_margin", 37),
             ("bottom_margin", 35),
             ("left_margin", 28),
             ("right_margin", 26),
-        ):
+        )
+        for name, want in margins:
             if abs(getattr(s, name) - Mm(want)) > Mm(0.1):
                 problems.append(f"{name} is not {want} mm")
         grid = s._sectPr.find(qn("w:docGrid"))

@@ -65,3 +65,21 @@ def test_archive_with_libreoffice(ws) -> None:  # type: ignore[no-untyped-def]
     assert "/OutputIntents" in root
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+
+
+def test_catalogue_of_the_year_in_landscape(ws, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from casefile.archive.handover import write_catalogue
+    from casefile.errors import ArchiveProblem
+
+    with pytest.raises(ArchiveProblem, match="没有已归档的案卷"):
+        write_catalogue(ws, 2026, tmp_path, ARCHIVED_AT, pdf=False)
+    cid = closed_joint_case(ws)
+    res = archive_case(ws, cid, ARCHIVED_AT, ACTOR)
+    rep = write_catalogue(ws, ARCHIVED_AT.year, tmp_path / "目录", ARCHIVED_AT)
+    assert rep.count == 1 and rep.docx.endswith("归档文件目录_2026.docx")
+    page = PdfReader(rep.pdf).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape: nine columns without breaking
+    text = page.extract_text()
+    assert res.dang_hao in text.replace(" ", "") and "归档文件目录" in text

@@ -210,3 +210,43 @@ def transfer(ws: Workspace, year: int, destination: Path, *, now: datetime, acto
                                                   "ok": i.ok} for i in report.items])
     _ = load_meta
     return report
+
+
+# -- 归档文件目录 (D28) as a document --------------------------------------------------------------------------
+@dataclass
+class CatalogueReport:
+    year: int
+    count: int
+    docx: str
+    pdf: str
+
+
+def write_catalogue(ws: Workspace, year: int, out_dir: Path, now: datetime, *, pdf: bool = True) -> CatalogueReport:
+    """The year's 归档文件目录 (D28) in landscape as ``归档文件目录_<year>.docx`` (and ``.pdf``) in ``out_dir``,
+    one row per archived case in 件号 order; refuses a year with no archived case."""
+    from casefile.documents.context import OFFICE_FIELDS, sample_context
+    from casefile.documents.engine import find_template, load_template
+    from casefile.documents.fields import DOC_TYPES
+    from casefile.rules.dates import date_cn
+    from casefile.store import atomic_write
+
+    rows = archive_catalogue(ws, year)
+    if not rows:
+        raise ArchiveProblem(f"{year}年度没有已归档的案卷，无法生成归档文件目录；请检查 --year。", code="no-archives")
+    office = ws.settings.office
+    ctx = sample_context("D28", filled=False)
+    ctx["office"] = {k: str(getattr(office, k, "") or "") for k in OFFICE_FIELDS}
+    ctx["doc"].update({"type": "D28", "title": DOC_TYPES["D28"].title, "date": date_cn(local_date(now))})
+    retentions = list(dict.fromkeys(str(r["备注"]).split("；")[0] for r in rows))
+    ctx["x"] = {"fonds_name": getattr(office, "fonds_name", "") or office.name, "year": str(year),
+                "retention": "、".join(retentions), "entries": catalogue_entries(rows)}
+    data = load_template(find_template(ws, "D28")).render(ctx)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docx = out_dir / f"归档文件目录_{year}.docx"
+    atomic_write(docx, data)
+    made = ""
+    if pdf:
+        from casefile.documents.pdf import convert_to_pdf
+
+        made = str(convert_to_pdf(docx, out_dir))
+    return CatalogueReport(year, len(rows), str(docx), made)

@@ -68,13 +68,34 @@ def _pct(value: Any) -> str:
               help="导出 Excel 台账（含冻结表头、筛选；有归档模块时附“归档文件目录”）。")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="导出 CSV 台账（UTF-8 带 BOM，Excel 可直接打开）。")
+@click.option("--catalogue", is_flag=True,
+              help="另生成该年度的归档文件目录（D28，横向）的 .docx 和 PDF，须同时给出 --year。")
+@click.option("--catalogue-dir", type=click.Path(file_okay=False, path_type=Path), metavar="目录",
+              help="归档文件目录的保存位置（默认当前目录）。")
 @json_option
 @pass_app
-def ledger(app: AppContext, year: int | None, xlsx_path: Path | None, csv_path: Path | None, as_json: bool) -> None:
+def ledger(app: AppContext, year: int | None, xlsx_path: Path | None, csv_path: Path | None, catalogue: bool,
+           catalogue_dir: Path | None, as_json: bool) -> None:
     """导出工作台账（D31）：每件案件的关键日期、状态、责任部门、期限和办理结果。
 
     未给出 --xlsx 或 --csv 时，在当前目录生成“工作台账_年度.xlsx”。"""
     from casefile.reports.ledger import build_ledger, write_ledger_csv, write_ledger_xlsx
+
+    if catalogue:
+        from casefile.archive.handover import write_catalogue
+        from casefile.errors import UsageError
+
+        if year is None:
+            raise UsageError("生成归档文件目录须指定年度：casefile ledger --year 年度 --catalogue。")
+        rep = write_catalogue(app.ws, year, catalogue_dir or Path.cwd(), app.now)
+        if as_json:
+            emit_json({"year": rep.year, "count": rep.count, "docx": rep.docx, "pdf": rep.pdf})
+        else:
+            echo(f"{year}年度归档文件目录：共 {rep.count} 卷。")
+            echo(f"已生成 docx：{rep.docx}")
+            echo(f"已生成 PDF：{rep.pdf}")
+        if xlsx_path is None and csv_path is None:
+            return
 
     today = app.now.date()
     book = build_ledger(app.ws, today, year=year)

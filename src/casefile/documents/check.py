@@ -54,6 +54,9 @@ Severity = Literal["error", "warning"]
 #: GB/T 9704 §5.2: A4, 天头 37 mm, 订口 28 mm (derived: bottom 35 mm, right 26 mm), ±1 mm.
 PAGE_MM = {"width": 210.0, "height": 297.0}
 MARGIN_MM = {"top": 37.0, "bottom": 35.0, "left": 28.0, "right": 26.0}
+#: a landscape register (D28) is the portrait page turned a quarter to the left in the bound volume
+LANDSCAPE_PAGE_MM = {"width": 297.0, "height": 210.0}
+LANDSCAPE_MARGIN_MM = {"top": 26.0, "bottom": 28.0, "left": 37.0, "right": 35.0}
 TWIPS_PER_MM = 1440 / 25.4
 JINJA_GLOBALS = {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none",
                  "True", "False", "None"}
@@ -421,7 +424,8 @@ def _page_setup(root: etree._Element, label: str) -> list[TemplateFinding]:
                 raw = el.get(f"{_W}{attr}") if el is not None else None
                 if raw is not None:
                     got[name] = abs(int(raw)) / TWIPS_PER_MM
-        for name, want in {**PAGE_MM, **MARGIN_MM}.items():
+        landscape = size is not None and size.get(f"{_W}orient") == "landscape"
+        for name, want in ({**LANDSCAPE_PAGE_MM, **LANDSCAPE_MARGIN_MM} if landscape else {**PAGE_MM, **MARGIN_MM}).items():
             have = got.get(name)
             if have is None or abs(have - want) > 1.0:
                 shown = f"{have:.1f}mm" if have is not None else "未设置"
