@@ -139,7 +139,7 @@ def test_large_amount(rows: Rows) -> None:
     got = current_risks(rows.ws, TODAY)
     assert fired(got, "LARGE_AMOUNT") == {at, owed}
     assert below not in fired(got, "LARGE_AMOUNT")
-    assert "欠缴金额¥150,000.00" in next(w.message for w in got if w.case_id == owed)
+    assert "欠缴金额15万元" in next(w.message for w in got if w.case_id == owed)
 
 
 def test_public_opinion_and_stability(rows: Rows) -> None:

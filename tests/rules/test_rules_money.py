@@ -214,3 +214,15 @@ def test_parse_amount_rejects_floats_even_nan() -> None:
 )
 def test_format_amount(amount: str, text: str) -> None:
     assert format_amount(Decimal(amount)) == text
+
+
+def test_report_figures_read_as_a_report_writes_them() -> None:
+    from casefile.rules.money import money_report, percent_report
+
+    assert money_report(Decimal("100000.00")) == "10万元"
+    assert money_report(Decimal("186782.40")) == "18.68万元"
+    assert money_report(Decimal("10175.00")) == "1.02万元"
+    assert money_report(Decimal("3456.78")) == "3,456.78元"
+    assert percent_report(Decimal("200.00")) == "200%"
+    assert percent_report(Decimal("12.50")) == "12.5%"
+    assert percent_report(Decimal("76.92")) == "76.92%"

@@ -138,7 +138,7 @@ def _category(report: MonthlyReport) -> bytes:
         ax.set_xlabel("件数")
         ax.grid(axis="x", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
-    ax.set_title(f"图1  {report.month.label}争议事项分布", fontsize=11)
+    ax.set_title(f"图2  {report.month.label}争议事项分布", fontsize=11)
     return _png(fig)
 
 
@@ -158,7 +158,7 @@ def _trend(report: MonthlyReport) -> bytes:
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.legend(frameon=False, fontsize=9, loc="upper left")
-    ax.set_title(f"图2  近{len(labels)}个月受理与办结趋势", fontsize=11)
+    ax.set_title(f"图1  近{len(labels)}个月受理与办结趋势", fontsize=11)
     return _png(fig)
 
 

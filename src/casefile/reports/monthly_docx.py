@@ -160,6 +160,24 @@ class _Writer:
         else:
             self._run(p, text)
 
+    def masthead(self) -> None:
+        """版头 as the office's reports carry it: the issuing office in red 小标宋, the period under it, a red
+        rule across the 版心 (GB/T 9704 §7.2)."""
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+        from docx.shared import Pt, RGBColor
+
+        p = self.para(indent=False, align="center")
+        p.paragraph_format.line_spacing = Pt(40)
+        p.paragraph_format.space_before = Pt(40)
+        self._run(p, self.r.issuer, FONTS["title"], 26).font.color.rgb = RGBColor(0xFF, 0, 0)
+        self.para(indent=False)
+        q = self.para(indent=False, align="center")
+        self._run(q, f"{self.r.month.label}综合分析")
+        q._p.get_or_add_pPr().insert(0, parse_xml(  # pBdr precedes spacing, ind and jc in pPr
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="11" w:color="FF0000"/></w:pBdr>'))
+        self.para(indent=False)
+
     def title(self) -> None:
         from docx.shared import Pt
 
@@ -250,7 +268,7 @@ def _change_cell(c: Change, unit: str = "") -> str:
     sign = "+" if c.delta > 0 else ""
     text = f"{sign}{c.delta}{unit}"
     if c.pct is not None:
-        text += f"（{'+' if c.pct > 0 else ''}{c.pct}%）"
+        text += f"（{'增长' if c.pct > 0 else '下降'}{fmt_pct(abs(c.pct))}）"
     return text
 
 
@@ -265,6 +283,8 @@ def write_report_docx(report: MonthlyReport, path: Path, *, charts: ChartSet | N
     chart_set = charts if charts is not None else render_charts(report)
     w = _Writer(report)
     r = report
+    if r.issuer:
+        w.masthead()
     w.title()
     w.para(f"{r.addressee}：", indent=False)
     intro = (f"根据社会保险费征缴争议联合处置机制“按月综合分析”的要求，现将{r.month.label}社会保险费征缴争议"

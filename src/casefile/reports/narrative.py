@@ -33,11 +33,17 @@ ORDINALS = "一二三四五六七八九十"
 
 
 def fmt_pct(value: Decimal | None) -> str:
-    return f"{value}%" if value is not None else "—"
+    """``12.5%``, ``200%`` (no trailing zeros, as a report writes it); ``—`` when there is no base."""
+    from casefile.rules.money import percent_report
+
+    return percent_report(value) if value is not None else "—"
 
 
 def fmt_money(value: Decimal) -> str:
-    return f"{value:,.2f}元"
+    """``10万元``, ``18.68万元``, ``3,456.78元``."""
+    from casefile.rules.money import money_report
+
+    return money_report(value)
 
 
 def fmt_days(value: Decimal | None) -> str:
@@ -54,7 +60,7 @@ def _change(c: Change, word: str, unit: str = "件") -> str:
     text = f"{word}{'增加' if grow else '减少'}{amount}{unit}"
     if c.pct is not None:
         pct = c.pct if grow else -c.pct
-        text += f"（{'增长' if grow else '下降'}{pct}%）"
+        text += f"（{'增长' if grow else '下降'}{fmt_pct(pct)}）"
     elif c.previous == 0:
         text += f"（{'上月' if word == '环比' else '去年同月'}为0{unit}）"
     return text
@@ -244,7 +250,7 @@ def _advice(r: MonthlyReport) -> list[str]:
                    "加强政策宣传和靶向辅导，从源头减少同类争议。")
     mom = r.change("new")
     if mom.pct is not None and mom.pct >= 20:
-        out.append(f"本月受理量环比增长{mom.pct}%，建议联席会议办公室分析增长原因，提前做好研判应对。")
+        out.append(f"本月受理量环比增长{fmt_pct(mom.pct)}，建议联席会议办公室分析增长原因，提前做好研判应对。")
     if f.overdue_end:
         out.append(f"对超期在办的{f.overdue_end}件案件，建议联席会议办公室逐件督办，明确办结时限，确需延期的依规办理延期手续。")
     low = [t.label for t in r.timeliness_by_dept if t.rate is not None and t.rate < 90]

@@ -29,6 +29,7 @@ from casefile.models.enums import FLAG_LABELS, STATE_LABELS, Flag, State
 from casefile.privacy import mask_text
 from casefile.reports.period import minus_months
 from casefile.rules.dates import date_cn
+from casefile.rules.money import money_report
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -242,7 +243,8 @@ def risks_as_of(con: sqlite3.Connection, th: Thresholds, as_of: date, *, case_id
         if big >= th.large_amount or LARGE_AMOUNT in c.flags:
             what = "欠缴金额" if c.owed > c.amount else "争议金额"
             if big >= th.large_amount:
-                text = f"{what}¥{big:,.2f}，达到大额预警线¥{th.large_amount:,.2f}，请加强法律审核与稳妥处置"
+                text = (f"{what}{money_report(big)}，达到大额预警线{money_report(th.large_amount)}，"
+                        "请加强法律审核与稳妥处置")
             else:
                 text = "已标记为大额争议，请加强法律审核与稳妥处置"
             warn(c, LARGE_AMOUNT, text, Severity.MEDIUM)

@@ -306,3 +306,22 @@ def parse_rmb_upper(text: str) -> Decimal:
     if cleaned not in _accepted_forms(value):
         raise ValueError(f"大写金额写法不规范：{original}（规范写法为“{rmb_upper(value)}”）")
     return value
+
+
+def money_report(value: Decimal) -> str:
+    """An amount as a report writes it: ``10万元``, ``18.68万元`` from ten thousand yuan, else ``3,456.78元``
+    (never ``¥``)."""
+    if abs(value) >= 10000:
+        wan = (value / Decimal(10000)).quantize(Decimal("0.01"))
+        text = format(wan.normalize(), "f") if wan == wan.to_integral() else f"{wan}".rstrip("0").rstrip(".")
+        return f"{text}万元"
+    return f"{value:,.2f}元"
+
+
+def percent_report(value: Decimal) -> str:
+    """A percentage without trailing zeros: ``200%``, ``12.5%``."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
