@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from casefile.reports import monthly_report
 from casefile.reports.monthly_docx import write_report_docx
@@ -58,13 +58,16 @@ def test_figures_are_in_the_text(written: tuple[Any, Any]) -> None:
 
 
 def test_official_layout(written: tuple[Any, Any]) -> None:
-    _, out = written
+    rep, out = written
     doc = Document(str(out.path))
     sec = doc.sections[0]
     mm = [round(v.mm) for v in (sec.page_width, sec.page_height, sec.top_margin, sec.bottom_margin, sec.left_margin,
                                 sec.right_margin)]
     assert mm == [210, 297, 37, 35, 28, 26]  # A4; 天头 37, bottom 35, 订口 28, right 26 (stored in twips)
-    title = next(p for p in doc.paragraphs if p.text)
+    masthead = next(p for p in doc.paragraphs if p.text)  # 版头: the issuing office in red 小标宋
+    assert masthead.runs[0].font.color.rgb == RGBColor(0xFF, 0, 0) and east_asia(masthead.runs[0]) == "方正小标宋简体"
+    assert masthead.text == rep.issuer
+    title = next(p for p in doc.paragraphs if p.text.endswith("社会保险费征缴争议"))
     assert title.runs[0].font.size == Pt(22) and east_asia(title.runs[0]) == "方正小标宋简体"
     body = next(p for p in doc.paragraphs if p.text.startswith("2026年10月，共受理"))
     assert body.runs[0].font.size == Pt(16) and east_asia(body.runs[0]) == "仿宋_GB2312"
