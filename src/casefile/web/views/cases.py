@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import shutil
 import tempfile
@@ -168,8 +169,15 @@ def _case_context(request: HttpRequest, case: Any, access: perms.CaseAccess, *, 
     entries, _ = Dossier(ws(), case.id).journal()
     events = list(reversed(timeline(entries)))
     for e, entry in zip(events, reversed(entries), strict=True):
-        e["login"] = entry.payload.get("login") or ""
-        e["dept"] = ws().dept_name(entry.payload.get("dept") or "") if entry.payload.get("dept") else ""
+        try:  # the identity keys (login, dept, via, address) sit beside the payload in the journal line
+            line = json.loads(entry.raw) if entry.raw else {}
+        except ValueError:
+            line = {}
+        dept = line.get("dept") or entry.payload.get("dept")
+        e["login"] = line.get("login") or entry.payload.get("login") or ""
+        e["dept"] = ws().dept_name(dept) if dept else ""
+        e["web"] = line.get("via") == "web"
+        e["address"] = line.get("address") or ""
     try:
         from casefile.reports.risks import case_risks
 
