@@ -177,3 +177,22 @@ def test_cli_check_exits_1_and_lists_each_finding(ws: Any, capsys: pytest.Captur
     report = json.loads(out.out)
     assert report["ok"] is False and any("周大勇" in f for f in report["findings"])
     assert any("身份证号码" in f for f in report["findings"])
+
+
+def test_a_branch_its_parent_and_a_cut_short_mention_are_one_company(ws: Any) -> None:
+    """One company however the record names it: the branch, its parent's full name, and a mention
+    the segmenter cut short all get the same pseudonym, and no generic word becomes a name."""
+    case = make_case(
+        ws, 8, categories=("C03",),
+        applicant={"kind": "person", "name": "何建新", "mobile": "13834561234"},
+        counterparty={"kind": "unit", "name": "忻州市华瑞物业服务有限公司偏关分公司"},
+        claim="职工反映忻州市华瑞物业服务有限公司偏关分公司少报缴费基数，总公司忻州市华瑞物业服务有限公司未答复。"
+              "另，偏关县惠民超市连锁有限公司的职工也反映，惠民超市连锁有限公司同样如此。",
+    )
+    m = library.build_mapping(case, ws.settings)
+    branch = m.companies["忻州市华瑞物业服务有限公司偏关分公司"]
+    assert m.companies["忻州市华瑞物业服务有限公司"] == m.companies["华瑞公司"] == branch
+    assert m.companies["惠民超市连锁有限公司"] == m.companies["偏关县惠民超市连锁有限公司"] != branch
+    assert not [k for k in m.companies if k.startswith("市") or k in ("连锁", "连锁有限公司")], m.companies
+    text = library.deidentify_text(case.claim, m)
+    assert "华瑞" not in text and "惠民" not in text and "忻州" not in text, text

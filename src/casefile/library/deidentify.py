@@ -34,7 +34,8 @@ _INDUSTRIES = (
 _REGION_PREFIX_RE = re.compile(
     r"^(?:(?:内蒙古|广西|西藏|宁夏|新疆)(?:自治区)?|[\u4e00-\u9fa5]{2,3}省|北京|天津|上海|重庆|河北|山西|辽宁|吉林|"
     r"黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾)?"
-    r"(?:[\u4e00-\u9fa5]{1,4}?(?:市|盟|州))?(?:[\u4e00-\u9fa5]{1,4}?(?:县|区|旗))?"
+    r"(?:[\u4e00-\u9fa5]{1,4}?市|[\u4e00-\u9fa5]{1,4}?盟|[\u4e00-\u9fa5]{1,4}?州(?!市))?"  # 忻州市, not 忻州 + 市…
+    r"(?:[\u4e00-\u9fa5]{1,4}?(?:县|区|旗))?"
 )
 
 
@@ -51,13 +52,19 @@ def surname_of(name: str) -> str:
 def company_core(name: str) -> str:
     """山西晋北建材有限公司 → 晋北建材, 太原华晋商贸有限公司 → 华晋商贸 (place prefix and legal form removed)."""
     core = name.strip()
+    branch = re.match(r"^(.+?(?:股份有限公司|有限责任公司|有限公司|集团公司))[\u4e00-\u9fa5]{1,8}分公司$", core)
+    if branch:  # 忻州市华瑞物业服务有限公司偏关分公司: people name the branch by its parent
+        return company_core(branch.group(1))
     for suffix in _LEGAL_SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix):
             core = core[: -len(suffix)]
             break
     core = re.sub(r"[（(][^）)]*[）)]$", "", core)
-    stripped = _REGION_PREFIX_RE.sub("", core, count=1)
-    core = stripped if len(stripped) >= 2 else core
+    prefix = _REGION_PREFIX_RE.match(core)
+    # only a real place (惠民超市连锁: 超市 is no 市, 惠民 no place)
+    if prefix and prefix.group(0) and all(f == "ns" for _i, _w, f in mentions.tagged(prefix.group(0))):
+        stripped = core[prefix.end():]
+        core = stripped if len(stripped) >= 2 else core
     # A place name without 省/市/县 (太原, 晋北) is left by the regex; drop it unless only the
     # industry would remain (晋北建材 stays: 建材 alone names no company).
     tagged = mentions.tagged(core)
@@ -165,18 +172,30 @@ def build_mapping(case: Case, settings: Settings | None = None) -> Mapping:
             for i, name in enumerate(names):
                 m.persons[name] = f"{surname}某{'甲乙丙丁戊己庚辛壬癸'[i] if i < 10 else i + 1}"
     distinct: list[str] = []
-    known: set[str] = set()
+    known: dict[str, str] = {}  # a name (full or short) → the distinct company it belongs to
+    aliases: dict[str, str] = {}
     for unit in dict.fromkeys(u.strip() for u in units if u and u.strip()):
-        if unit not in known and not any(unit.endswith(k) for k in known if len(k) >= 4):
-            # not a short form of a company already listed, nor one with words glued in front
-            distinct.append(unit)
-            known.update([unit, *short_names(unit)])
+        # a short form of a company already listed, one with words glued in front, its branch or its
+        # parent, or a mention cut short by the segmenter (连锁有限公司 of 惠民超市连锁有限公司)
+        owner = known.get(unit) or next((o for k, o in known.items() if len(k) >= 4 and len(unit) >= 4 and (
+            unit.endswith(k) or unit.startswith(k) or k.endswith(unit) or k.startswith(unit))), None)
+        if owner is not None:
+            aliases[unit] = owner
+            continue
+        distinct.append(unit)
+        for name in (unit, *short_names(unit)):
+            known.setdefault(name, unit)
+    labels: dict[str, str] = {}
     for i, unit in enumerate(distinct):
         ind = industry_of(unit)
-        label = f"某{ind}公司" if len(distinct) == 1 else f"{_letter(i)}{ind}公司"
-        m.companies[unit] = label
+        labels[unit] = f"某{ind}公司" if len(distinct) == 1 else f"{_letter(i)}{ind}公司"
+        m.companies[unit] = labels[unit]
         for short in short_names(unit):
-            m.companies.setdefault(short, label)
+            m.companies.setdefault(short, labels[unit])
+    for alias, owner in aliases.items():
+        m.companies.setdefault(alias, labels[owner])
+        for short in short_names(alias):
+            m.companies.setdefault(short, labels[owner])
     for name, role in officials:
         n = (name or "").strip()
         if n and n not in m.persons and _looks_like_person(n):

@@ -43,6 +43,7 @@ _ORG_STOP_FLAGS = ("p", "c", "u", "x", "r", "m", "q", "y", "e", "o")
 _ORG_STOP_WORDS = frozenset({"责令", "要求", "督促", "通知", "告知", "认定", "称", "反映", "投诉", "举报", "起诉", "经",
                              "由", "对", "向", "与", "和", "及", "将", "被", "让", "请", "令", "据", "原告", "被告",
                              "职工", "员工", "工人", "会计", "出纳", "经理", "股东", "法定代表人", "负责人"})
+_ADVERBS = frozenset({"已经", "一直", "仍然", "同样", "曾经", "长期", "多次", "始终", "至今", "随后", "目前"})
 _PLACE_AFTER_RE = re.compile(r"(?:[村庄屯镇乡沟堡营街路巷县区市省州旗里寨湾坪峪坡]|小区|花园|家园|公寓|新村|苑|大厦|广场)")
 
 # Addresses below county level: a named village (with its group), a street with a house number, a
@@ -136,26 +137,31 @@ def persons(text: str) -> list[Mention]:
 
 
 def companies(text: str) -> list[Mention]:
-    """Company names that end in a legal form: the words before it back to a verb, a preposition,
-    punctuation or the start (责令山西宏远煤业有限公司补缴 → 山西宏远煤业有限公司)."""
+    """Company names that end in a legal form: the words before it back to a preposition, a
+    particle, punctuation or the start, less the verbs that open the span (责令/拖欠 山西宏远煤业有限公司
+    → 山西宏远煤业有限公司). Verbs inside a name stay (惠民 超市(v) 连锁 有限公司)."""
     out: list[Mention] = []
     matches = list(_ORG_RE.finditer(text))
     if not matches:
         return out
     tokens = tagged(text)
     for m in matches:
+        span: list[tuple[int, str, str]] = []
         start = m.start()
         for i, word, flag in reversed(tokens):
             if i >= m.start():
                 continue
-            if (i + len(word) != start or flag.startswith(_ORG_STOP_FLAGS) or flag in ("v", "vd", "ad") or word in _ORG_STOP_WORDS
-                    or not re.fullmatch(r"[\u4e00-\u9fa5]+", word)):
+            if (i + len(word) != start or flag.startswith(_ORG_STOP_FLAGS) or word in _ORG_STOP_WORDS
+                    or not re.fullmatch(r"[\u4e00-\u9fa5]+", word) or m.start() - i > 24):
                 break
-            if m.start() - i > 24:
-                break
+            span.insert(0, (i, word, flag))
             start = i
+        while span and (span[0][2] in ("v", "vd", "ad") or span[0][1] in _ADVERBS
+                        or (len(span[0][1]) == 1 and not span[0][2].startswith("n"))):
+            span.pop(0)  # 大同 (tagged d) in 大同恒泰运输有限公司 stays
+        start = span[0][0] if span else m.start()
         # A place name starts a company's name (山西…, 太原…): words before it belong to the sentence.
-        place = next((i for i, _w, flag in tokens if start <= i < m.start() and flag == "ns"), start)
+        place = next((i for i, _w, flag in span if flag == "ns"), start)
         start = place if m.start() - place >= 2 else start
         if m.start() - start >= 2:
             out.append(Mention("company", start, m.end(), text[start:m.end()]))
