@@ -320,7 +320,7 @@ def _flat(entries: list[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def check_workspace(s: Subject, *, repair: bool = True) -> list[str]:
     """Every invariant of a workspace at rest; returns the problems found (empty: consistent)."""
-    from casefile.evidence.inbox import FAILED_DIR, REASON_SUFFIX
+    from casefile.evidence.inbox import FAILED_DIR, REASON_SUFFIX, quarantine_name
     from casefile.models.enums import State
     from casefile.store import iter_dossiers, read_journal, sha256_file
     from casefile.workspace import fsck
@@ -450,7 +450,7 @@ def check_workspace(s: Subject, *, repair: bool = True) -> list[str]:
             if n.endswith(REASON_SUFFIX) and n[: -len(REASON_SUFFIX)] not in files:
                 problems.append(f"_failed/{n} 是孤立的原因说明")
         for rel in s.bad:
-            base = Path(rel).name
+            base = quarantine_name(Path(rel).name)  # as the watcher names it: printable, not too long
             hits = [n for n in files if n.endswith(base) or Path(n).stem.startswith(Path(base).stem)]
             still = (ws.inbox_dir / rel).exists()
             if len(hits) + still != 1:

@@ -28,7 +28,7 @@ PLANTED_ACCOUNT = "6222021234567890123"
 
 def _env(root: Path, soffice: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-    env.update({"CASEFILE_HOME": str(root), "CASEFILE_NOW": NOW.isoformat(), "CASEFILE_USER": "测试员",
+    env.update({"CASEFILE_HOME": str(root), "CASEFILE_NOW": NOW.isoformat(), "CASEFILE_USER": "王晓梅",
                 "CASEFILE_SOFFICE": str(soffice)})  # the converter is not what is tested here
     return env
 

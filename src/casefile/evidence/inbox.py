@@ -269,7 +269,7 @@ def is_undecodable(name: str) -> bool:
         return True
 
 
-def _target_name(name: str) -> str:
+def quarantine_name(name: str) -> str:
     """The name a set-aside file gets: readable text, no control or bidi characters (they would
     spoof a listing), short enough for a reason file beside it."""
     text = "".join("_" if (not c.isprintable() or c in "/\\") else c for c in readable(name)).strip() or "file"
@@ -353,7 +353,7 @@ def remove_stale_temps(inbox: Path) -> list[str]:
                     with contextlib.suppress(OSError):
                         if stat.S_ISREG(os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode):
                             os.unlink(name, dir_fd=fd)
-                            removed.append(f"{folder}/{readable(name)}")
+                            removed.append(f"{folder}/{escape_name(readable(name))}")
             finally:
                 os.close(fd)
     finally:
@@ -426,7 +426,7 @@ def set_aside(inbox: Path, path: Path, reason: Reason, detail: str, now: datetim
         try:
             shown = readable(name)
             prefix = f"{case_id}_" if case_id and len(parts_of(inbox, path)) > 1 and not shown.upper().startswith(case_id) else ""
-            target = _unique(qfd, _target_name(f"{prefix}{shown}"))
+            target = _unique(qfd, quarantine_name(f"{prefix}{shown}"))
             lines = [
                 f"reason: {reason.code}",
                 f"原因：{reason.text}",

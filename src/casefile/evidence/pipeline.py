@@ -685,6 +685,8 @@ def _new_staging(ws: Workspace) -> Path:
         if stat.S_ISLNK(os.lstat(root).st_mode):
             raise StorageError(f"临时目录 {root} 被替换为符号链接，已停止处理；请检查工作区的权限。")
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise StorageError(f"磁盘空间不足或不可写，无法创建临时目录 {root}（{exc.strerror}），文件保持原样") from None
         raise StorageError(f"无法创建临时目录 {root}：{exc.strerror}") from None
     return staging
 
@@ -839,8 +841,7 @@ def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: Act
     if rec.text_status != TextStatus.NEEDS_PASSWORD.value:
         raise EvidenceRejected(f"证据 {rec.ev_id} 没有加密（文字状态：{_status_label(rec.text_status)}），无需解锁。",
                                code="not-encrypted")
-    staging = ws.state_dir / STAGING_DIR / uuid.uuid4().hex
-    staging.mkdir(parents=True, exist_ok=True)
+    staging = _new_staging(ws)
     try:
         result = parse_file(ws, dossier.safe_path(rec.file), rec.original_name, staging, password=password,
                             detect_cover=False)

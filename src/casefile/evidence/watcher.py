@@ -198,8 +198,8 @@ class Watcher:
         import shutil
 
         root = self.ws.state_dir / STAGING_DIR
-        if not root.is_dir():
-            return
+        if not root.is_dir() or root.is_symlink():
+            return  # a link is replaced (never followed) when the next file needs the folder
         horizon = time.time() - 2 * self.ws.settings.evidence.parse_timeout_seconds - 60
         for child in root.iterdir():
             with contextlib.suppress(OSError):
