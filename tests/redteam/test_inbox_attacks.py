@@ -430,7 +430,8 @@ def test_names_are_masked_and_escaped_in_every_output(tmp_path: Path) -> None:
     assert len(evidence_shas(ws, case_id)) == 4
     for label, args in {"evidence list": ("evidence", "list", case_id), "evidence list --json": ("evidence", "list", case_id, "--json"),
                         "show": ("show", case_id), "show --json": ("show", case_id, "--json"),
-                        "list": ("list",)}.items():
+                        "list": ("list",), "index update": ("index", "update"),
+                        "search": ("search", "工资条", "--kind", "evidence", "--per-page", "50")}.items():
         r = casefile(ws, *args)
         assert r.returncode == 0, (label, r.stderr)
         outputs[label] = r.stdout + r.stderr
@@ -440,7 +441,7 @@ def test_names_are_masked_and_escaped_in_every_output(tmp_path: Path) -> None:
         assert "3100 43" not in text and "138.3456.1234" not in text, label
         assert RTL not in text, label
         assert not any(line.startswith("第二行") for line in text.splitlines()), (label, text)
-    assert "140932********0043" in outputs["evidence list"]
+    assert "140932********0043" in outputs["evidence list"] and "140932********0043" in outputs["search"]
     assert "\\u202e" in outputs["evidence list"] and "第一行\\n第二行" in outputs["show"]
     # the catalog (a derived store outside the dossiers) holds masked text only
     catalog = (ws.indexes_dir / "catalog.sqlite").read_bytes()

@@ -124,9 +124,12 @@ def _run_visible(engine: Engine, built: BuiltQuery, filters: Sequence[Filter], p
 def _hit(stored: dict[str, Any], score: float, needles: Sequence[str], mask: Callable[[str], str] | None) -> Hit:
     body = str(stored.get("body", ""))
     snippet = make_snippet(body, needles, width=SNIPPET_WIDTH, transform=mask)
+    from casefile.privacy import escape_controls
+
     title = str(stored.get("title", ""))
     if mask is not None:
         title = mask(title)
+    title = escape_controls(title)  # a file name with a line break or U+202E must not spoof the list
     return Hit(
         id=str(stored["id"]), kind=str(stored.get("kind", "")), title=title, score=score,
         snippet=snippet.marked(), snippet_plain=snippet.text, spans=snippet.spans, ref=str(stored.get("ref", "")),
