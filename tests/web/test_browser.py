@@ -106,6 +106,8 @@ def browser(server: str) -> Iterator[Any]:
 class Session:
     def __init__(self, browser: Any, base: str) -> None:
         self.ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+        self.ctx.set_default_timeout(120_000)  # a loaded CI machine: LibreOffice, the first search
+        self.ctx.set_default_navigation_timeout(120_000)
         self.page = self.ctx.new_page()
         self.base = base
         self.errors: list[str] = []

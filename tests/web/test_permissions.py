@@ -129,3 +129,18 @@ def test_anonymous_gets_the_login_page(case_id: str) -> None:
 
     r = Client().get(f"/cases/{case_id}/")
     assert r.status_code == 302 and r["Location"].startswith("/login/")
+
+
+def test_ledger_export_holds_only_the_departments_cases(as_user: Any, case_id: str) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    def ids(login: str) -> str:
+        r = as_user(login).get("/archive/ledger.xlsx")
+        assert r.status_code == 200
+        book = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
+        return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
+
+    assert case_id in ids(ARCHIVIST)
+    assert case_id not in ids("zhaoyb")  # an archivist of a department that was never involved

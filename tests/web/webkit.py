@@ -25,6 +25,7 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
     ("sunli", "孙丽", "SW", "reader"),
     ("lirs", "李红（人社）", "RSJ", "liaison"),
     ("wangyb", "王芳（医保）", "YBJ", "liaison"),
+    ("zhaoyb", "赵兰（医保档案）", "YBJ", "archivist"),
 ]
 
 PG_VAR = "CASEFILE_TEST_PG_URL"

@@ -68,6 +68,17 @@ class WatcherSupervisor:
             pause = min(pause * 2, 300.0)
 
 
+def _warm_search(ws: Workspace) -> None:
+    """Bring the search index up to date at start, so the first search of the day is not the one
+    that waits for it."""
+    try:
+        from casefile import search
+
+        search.update(ws)
+    except Exception:  # a damaged index is rebuilt by the first search, which reports it
+        log.warning("search index warm-up failed", exc_info=True)
+
+
 def serve(ws: Workspace, *, host: str, port: int, watcher: bool, threads: int = 8,
           say: Callable[[str], None] = print) -> None:
     import waitress
@@ -77,6 +88,7 @@ def serve(ws: Workspace, *, host: str, port: int, watcher: bool, threads: int = 
     app = make_app(ws, extra_hosts=(host,) if host not in ("0.0.0.0", "::") else ())
     pinned_ok = clock.pinning_allowed(ws.raw)
     supervisor = WatcherSupervisor(ws, lambda: clock.now(pinned_ok=pinned_ok), say) if watcher else None
+    threading.Thread(target=_warm_search, args=(ws,), name="casefile-search-warm", daemon=True).start()
     if supervisor is not None:
         supervisor.start()
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="casefile",

@@ -183,6 +183,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
     perms.require_role(request, "archivist", "head")
     year = request.GET.get("year")
     book = build_ledger(ws(), now().date(), year=int(year) if year and year.isdigit() else None)
+    # an export is checked like a page: only the cases this department is or was involved in
+    col = book.headers.index("案件ID")
+    visible = perms.visible_case_ids(request.user.dept, [str(r[col]) for r in book.rows])  # type: ignore[union-attr]
+    kept = [r for r in book.rows if str(r[col]) in visible]
+    if len(kept) != len(book.rows):
+        book.rows = [[i, *r[1:]] for i, r in enumerate(kept, 1)]
+        book.archive_rows = []  # the 归档文件目录 lists other departments' files too
     tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads")) / "ledger.xlsx"
     write_ledger_xlsx(book, tmp)
     return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"工作台账_{year or '全部'}.xlsx")
