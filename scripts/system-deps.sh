@@ -13,7 +13,8 @@
 set -euo pipefail
 PKGS=(libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-noto-cjk-extra fonts-liberation2
       fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei tesseract-ocr tesseract-ocr-chi-sim qpdf poppler-utils
-      poppler-data chromium postgresql)  # web: the browser tests drive Debian's chromium; tests start a real PostgreSQL
+      poppler-data chromium postgresql  # web: the browser tests drive Debian's chromium; tests start a real PostgreSQL
+      graphviz)  # tools/import_graph.py draws docs/import-graph.svg
 FANDOL_DIR=/usr/local/share/fonts/casefile-fandol
 FANDOL=(FandolFang-Regular.otf FandolKai-Regular.otf FandolSong-Regular.otf FandolHei-Regular.otf)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import casefile.app  # noqa: F401  (as every front end does: derived data follows each commit)
 from testkit import CORPUS, FIXTURES, NOW, SHARED, corpus_or_skip, env_for, have
 
 __all__ = ["CORPUS", "FIXTURES", "NOW", "SHARED", "corpus_or_skip", "env_for", "have"]

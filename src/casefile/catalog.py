@@ -124,7 +124,7 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
     On a read-only medium (an archive volume) it is opened read-only as it is; writing through
     such a connection fails, as every write to that medium does."""
     path = catalog_path(ws)
-    from casefile.medium import on_read_only_medium
+    from casefile.fsio import on_read_only_medium
 
     if on_read_only_medium(path.parent if path.parent.exists() else ws.root):
         con = _read_only(path)
@@ -550,7 +550,7 @@ def check_agreement(ws: Workspace) -> list[str]:
     path = catalog_path(ws)
     if not path.exists():
         return ["案件目录（catalog.sqlite）不存在，将在下次使用时自动重建"]
-    from casefile.medium import on_read_only_medium
+    from casefile.fsio import on_read_only_medium
 
     try:
         con = _read_only(path) if on_read_only_medium(path.parent) else _connect(path)

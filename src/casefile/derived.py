@@ -3,6 +3,7 @@ catalog row refreshed. Both are disposable, so a failure here never undoes the c
 fsck repairs a stale catalog (and queues its cases for the index) and `catalog rebuild` /
 `index rebuild` rebuild them from the dossiers.
 
+:func:`refresh` is the commit hook the application layer registers (:mod:`casefile.events`).
 The index is queued first: a process killed in between leaves the catalog stale, which fsck sees,
 rather than the index, which it cannot.
 """
@@ -14,21 +15,24 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
-    from casefile.store import Dossier
 
 log = logging.getLogger(__name__)
 
 
-def refresh(ws: Workspace, dossier: Dossier) -> None:
+def refresh(ws: Workspace, case_id: str) -> None:
     from casefile import catalog
+    from casefile.search import notify_change
+    from casefile.store import Dossier
 
     try:
-        from casefile.search import notify_change
-
-        notify_change(ws, dossier.case_id)
+        notify_change(ws, case_id)
     except Exception as exc:
-        log.warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", dossier.case_id, exc)
+        log.warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", case_id, exc)
     try:
-        catalog.upsert(ws, dossier.load())
+        dossier = Dossier(ws, case_id)
+        if dossier.exists():
+            catalog.upsert(ws, dossier.load())
+        else:  # taken back (a registration that failed half-way)
+            catalog.remove(ws, case_id)
     except Exception as exc:
-        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", dossier.case_id, exc)
+        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", case_id, exc)

@@ -11,12 +11,13 @@ Pure: no I/O, no pydantic at import time (a case is any object with the model's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from casefile.errors import TransitionRefused
-from casefile.models.enums import OPEN_STATES, EnforcementStep, State
+from casefile.models.enums import OPEN_STATES, EnforcementStep, Flag, State
 
 if TYPE_CHECKING:
     from casefile.models.case import Case
@@ -111,7 +112,7 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
     _t("T22", (S.DECIDED, S.NOTIFIED, S.MEDIATION), (S.ENFORCEMENT,), "转入征缴执法", "enforce start"),
     _t("T23", (S.ENFORCEMENT,), (S.CLOSED,), "执行完毕，办结", "close", "enforcement"),
     _t("T24", (S.CLOSED, S.REDIRECTED), (S.ARCHIVED,), "立卷归档", "archive"),
-    # the calendar, not a command: an open case whose deadline passed carries OVERDUE (rules/flags.py)
+    # the calendar, not a command: an open case whose deadline passed carries OVERDUE (derive_flags below)
     _t("T25", OPEN_STATES, (), "期限届满，标记超期", ""),
     # a closed case goes back to the state it was closed from; an archived one continues as a new
     # version (new id) in that state, its sealed bag untouched
@@ -245,6 +246,33 @@ def enter_step(case: Case, step: EnforcementStep) -> None:
     if not TRANSITIONS[step.value].parallel:
         assert case.enforcement is not None
         case.enforcement.step = step
+
+
+# -- T25: the calendar's flags ---------------------------------------------------------------------------
+OVERDUE = Flag.OVERDUE.value
+DUE_SOON = Flag.DUE_SOON.value
+_OPEN = frozenset(s.value for s in OPEN_STATES)
+
+
+def is_open_state(state: str) -> bool:
+    return str(state) in _OPEN
+
+
+def derive_flags(stored: Sequence[str], state: str, open_dues: Iterable[date | str], today: date,
+                 due_soon_days: int | None = None) -> list[str]:
+    """The stored flags plus OVERDUE (T25) and, when ``due_soon_days`` is given, DUE_SOON: one rule for
+    every reader (``show``, ``list``, the web pages, reports), on plain values (state codes, ISO dates
+    or ``date``s) so the catalog's rows and a case record ask the same question. ``open_dues`` are the
+    due dates of the deadlines not yet done; a case that is not open is never overdue."""
+    flags = [str(f) for f in stored]
+    if not is_open_state(state):
+        return flags
+    dues = [d if isinstance(d, date) else date.fromisoformat(d) for d in open_dues]
+    if any(d < today for d in dues) and OVERDUE not in flags:
+        flags.append(OVERDUE)
+    if due_soon_days is not None and DUE_SOON not in flags and any(0 <= (d - today).days <= due_soon_days for d in dues):
+        flags.append(DUE_SOON)
+    return flags
 
 
 def creation_state(code: str = "T1") -> State:

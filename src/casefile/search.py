@@ -50,27 +50,11 @@ Progress = Callable[[int, int], None]
 # -- paths and the change queue (no heavy imports below this line until the engine is needed) -------
 @contextlib.contextmanager
 def _locked(ws: Workspace, timeout: float = 60.0) -> Iterator[None]:
-    """The index lock: the same file as ``store.locked(ws, LOCK_NAME)``, without importing store (and
-    with it every pydantic model), which would cost a query in a fresh process about 0.1–0.3 s."""
-    from filelock import FileLock, Timeout
+    """The index lock (``store.locked(ws, LOCK_NAME)``, through casefile.fsio: no models loaded)."""
+    from casefile.fsio import locked
 
-    from casefile.errors import LockTimeout
-
-    lock_dir = ws.state_dir / "locks"
-    try:
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_dir / f"{LOCK_NAME}.lock"), timeout=timeout)
-        lock.acquire()
-    except Timeout:
-        raise LockTimeout("检索索引正被另一个操作更新，请稍后重试。") from None
-    except OSError as exc:  # a read-only or full disk
-        from casefile.errors import StorageError
-
-        raise StorageError(f"无法更新检索索引：{lock_dir} 所在磁盘为只读或已满（{exc.strerror}）。") from None
-    try:
+    with locked(ws.state_dir, LOCK_NAME, timeout, busy="检索索引正被另一个操作更新，请稍后重试。"):
         yield
-    finally:
-        lock.release()
 
 
 def index_root(ws: Workspace) -> Path:
@@ -196,7 +180,7 @@ def _read_meta(ws: Workspace) -> dict[str, Any] | None:
 
 
 def _write_meta(ws: Workspace, meta: dict[str, Any]) -> None:
-    from casefile.store import atomic_write
+    from casefile.fsio import atomic_write
 
     atomic_write(index_root(ws) / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
 
@@ -315,6 +299,7 @@ def rebuild(
 def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | None, reason: str) -> RebuildReport:
     import multiprocessing
 
+    from casefile.library.writeup import search_doc
     from casefile.search_engines.analysis import dictionary_fingerprint, segmenter
     from casefile.search_engines.sources import Prepared, init_worker, iter_units, prepare
 
@@ -357,11 +342,11 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
             # fork needs no re-import of __main__, unlike spawn.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             pool_ctx = multiprocessing.get_context(method)
-            with pool_ctx.Pool(n_workers, initializer=init_worker, initargs=(ws, engine_cls)) as pool:
+            with pool_ctx.Pool(n_workers, initializer=init_worker, initargs=(ws, engine_cls, search_doc)) as pool:
                 engine = engine_cls.create(root / new_dir)
                 consume(engine, pool.imap(prepare, units, chunksize=4))
         else:
-            init_worker(ws, engine_cls)
+            init_worker(ws, engine_cls, search_doc)
             engine = engine_cls.create(root / new_dir)
             consume(engine, (prepare(u) for u in units))
         engine.close()  # the last segment is written here: a full disk shows here too
@@ -437,7 +422,7 @@ def _open_or_rebuild(ws: Workspace, notices: list[str], progress: Progress | Non
             return _engine_class(str(meta["engine"])).open(index_root(ws) / str(meta["dir"]))
         except EngineError as exc:
             reason = f"检索索引已损坏或被锁定（{exc}）"
-    from casefile.medium import on_read_only_medium
+    from casefile.fsio import on_read_only_medium
 
     if on_read_only_medium(index_root(ws) if index_root(ws).exists() else ws.root):
         from casefile.errors import StorageError
@@ -473,7 +458,7 @@ def _catch_up(ws: Workspace, engine: Engine, notices: list[str], progress: Progr
     has_pending = (root / PENDING_FILE).exists() or any(root.glob("pending-*.claimed"))
     if not has_pending and library == meta.get("library"):
         return engine
-    from casefile.medium import on_read_only_medium
+    from casefile.fsio import on_read_only_medium
 
     if on_read_only_medium(root):
         notices.append("工作区位于只读介质上，检索索引无法更新，本次结果可能不含最新变更。")
@@ -500,6 +485,7 @@ def _open_current(ws: Workspace) -> Engine:
 
 
 def _apply_changes(ws: Workspace, engine: Engine, library: dict[str, list[int]], report: UpdateReport) -> None:
+    from casefile.library.writeup import search_doc
     from casefile.search_engines.sources import init_worker, prepare, typical_files
 
     meta = _read_meta(ws) or {}
@@ -508,7 +494,7 @@ def _apply_changes(ws: Workspace, engine: Engine, library: dict[str, list[int]],
     library_changed = library != meta.get("library")
     if not cases and not library_changed:
         return
-    init_worker(ws, type(engine))
+    init_worker(ws, type(engine), search_doc)
     with engine.writer() as w:
         for case_id in cases:
             prepared = prepare(("case", case_id))
@@ -727,12 +713,11 @@ def search(
 
 def _record_reveals(ws: Workspace, case_ids: Sequence[str], actor: ActorLike, now: datetime, purpose: str) -> None:
     from casefile.store import Dossier
-    from casefile.workflow import record_reveal
 
     for case_id in dict.fromkeys(c for c in case_ids if c):
         dossier = Dossier(ws, case_id)
         if dossier.exists():
-            record_reveal(ws, dossier, now, actor, purpose)
+            dossier.record_read(actor, now, "revealed", purpose=purpose)
 
 
 def similar(

@@ -10,7 +10,6 @@ transaction forward or back, so a kill -9 at any instant leaves the old state or
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
@@ -22,79 +21,40 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-from pydantic import ValidationError
-
-from casefile import faults
+from casefile import events, faults
 from casefile.config import Workspace
 from casefile.errors import (
     CaseArchived,
     CaseNotFound,
     CorruptRecord,
     InvalidCaseId,
-    LockTimeout,
-    StorageError,
     TamperDetected,
 )
+from casefile.fsio import LOCK_TIMEOUT as LOCK_TIMEOUT
+from casefile.fsio import atomic_write as atomic_write
+from casefile.fsio import fsync_dir as fsync_dir
+from casefile.fsio import locked as fsio_locked
+from casefile.fsio import on_read_only_medium, storage_error
 from casefile.identity import Actor, ActorLike, actor_name
-from casefile.medium import on_read_only_medium
-from casefile.models.case import Case
 from casefile.models.enums import State
 from casefile.models.events import event_type
+
+if TYPE_CHECKING:  # the models (pydantic) load only when a record is parsed: reads of raw records stay fast
+    from casefile.models.case import Case
 
 CASE_ID_RE = re.compile(r"^[A-Z]{2,8}-\d{6}-(\d{4})-\d{4,6}$")
 CASE_FILE = "case.json"
 JOURNAL_FILE = "journal.jsonl"
 NEXT_FILE = ".case.json.next"
 INTENT_FILE = ".tx-intent.json"
+ACCESS_LOG = "access.jsonl"  # in the workspace state folder: reads of archived (sealed) cases
 GENESIS = "0" * 64
-LOCK_TIMEOUT = 60.0
 
 
-# -- low-level durable writes ------------------------------------------------------------------
-def _storage_error(exc: OSError, what: Path) -> StorageError:
-    if exc.errno == errno.ENOSPC:
-        msg = f"磁盘空间不足，无法写入 {what.name}；原有记录未受影响，请清理空间后重试。"
-    elif exc.errno == errno.EROFS:
-        msg = f"{what.parent} 所在磁盘为只读，无法写入；原有记录未受影响。"
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        msg = f"没有写入 {what} 的权限；原有记录未受影响。"
-    else:
-        msg = f"写入 {what} 失败（{exc.strerror}）；原有记录未受影响。"
-    return StorageError(msg)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Temp file in the same folder, fsync, rename, fsync the folder."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        try:
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
-            faults.point("atomic.before_fsync")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        faults.point("atomic.before_rename")
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise _storage_error(exc, path) from None
+# -- low-level durable writes: casefile.fsio (shared with the read paths, which must not load models) --
+_storage_error = storage_error
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -164,22 +124,8 @@ def clean_scratch(ws: Workspace) -> list[str]:
 # -- locks ---------------------------------------------------------------------------------------
 @contextlib.contextmanager
 def locked(ws: Workspace, name: str, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    lock_dir = ws.state_dir / "locks"
-    try:
-        lock_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _storage_error(exc, lock_dir) from None
-    lock = FileLock(str(lock_dir / f"{name}.lock"), timeout=timeout)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LockTimeout(f"“{name}”正被另一个操作占用，请稍后重试。") from None
-    except OSError as exc:  # the lock file cannot be created: a read-only or full disk
-        raise _storage_error(exc, lock_dir / f"{name}.lock") from None
-    try:
+    with fsio_locked(ws.state_dir, name, timeout):
         yield
-    finally:
-        lock.release()
 
 
 # -- case ids --------------------------------------------------------------------------------
@@ -376,22 +322,32 @@ class Dossier:
             except OSError:
                 return False
         shutil.rmtree(aside, ignore_errors=True)
+        events.committed(self.ws, self.case_id)
         return True
 
     # reading
     def load(self) -> Case:
-        if not self.path.is_dir():
-            raise CaseNotFound(f"找不到案件 {self.case_id}。")
-        try:
-            raw = self.case_path.read_bytes()
-        except FileNotFoundError:
-            raise CorruptRecord(f"案件 {self.case_id} 缺少 case.json，请运行 casefile fsck。") from None
+        from pydantic import ValidationError
+
+        from casefile.models.case import Case
+
+        raw = self.read_raw()
         try:
             return Case.model_validate_json(raw)
         except ValidationError as exc:
             raise CorruptRecord(
                 f"案件 {self.case_id} 的 case.json 已损坏（{exc.error_count()}处不符合格式），请运行 casefile fsck。"
             ) from None
+
+    def read_raw(self) -> bytes:
+        """The bytes of case.json, for readers that display a record without building the model."""
+        if not self.path.is_dir():
+            raise CaseNotFound(f"找不到案件 {self.case_id}。")
+        try:
+            raw = self.case_path.read_bytes()
+        except FileNotFoundError:
+            raise CorruptRecord(f"案件 {self.case_id} 缺少 case.json，请运行 casefile fsck。") from None
+        return raw
 
     def journal(self) -> tuple[list[JournalEntry], list[ChainProblem]]:
         return read_journal(self.journal_path)
@@ -450,6 +406,25 @@ class Dossier:
             return
         with self.lock():
             yield
+
+    def record_read(self, actor: ActorLike, now: datetime, type_: str = "revealed", **payload: Any) -> None:
+        """Who read what and why (a reveal of personal data, a download): a journal line, or for an
+        archived case, whose journal is sealed, a line in the workspace's access log."""
+        if self.load().state is State.ARCHIVED:
+            log = self.ws.state_dir / ACCESS_LOG
+            try:
+                log.parent.mkdir(parents=True, exist_ok=True)
+                with log.open("ab") as f:
+                    who = actor.journal_fields() if isinstance(actor, Actor) else {}
+                    f.write(encode_entry({"time": now.isoformat(), "actor": actor_name(actor), **who,
+                                          "case": self.case_id, "type": type_, **payload}) + b"\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                raise _storage_error(exc, log) from None
+            return
+        with self.transaction(actor, now) as tx:
+            tx.event(type_, **payload)
 
     # recovery
     def recover(self) -> list[str]:
@@ -524,7 +499,9 @@ class Dossier:
     # writing
     @contextlib.contextmanager
     def transaction(self, actor: ActorLike, now: datetime, *, allow_archived: bool = False) -> Iterator[Transaction]:
-        """Yield a mutable copy of the case; commit it (one journal line) if the block succeeds."""
+        """Yield a mutable copy of the case; commit it (one journal line) if the block succeeds, then
+        tell the commit hooks (:mod:`casefile.events`) once the lock is released."""
+        done = False
         with self.lock():
             case = self.load()
             self.verify_before_write()
@@ -541,11 +518,14 @@ class Dossier:
                 raise
             if tx.events:
                 self._commit(tx)
+                done = True
             elif tx.new_files:
                 self._rollback(tx)
             for p in tx.cleanups:
                 with contextlib.suppress(OSError):
                     p.unlink()
+        if done:
+            events.committed(self.ws, self.case_id)
 
     def _rollback(self, tx: Transaction) -> None:
         for rel in tx.new_files:
@@ -643,6 +623,7 @@ class Dossier:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        events.committed(ws, case.id)
         return d
 
 

@@ -5,110 +5,146 @@ Personal identifiers are masked unless ``reveal`` is set (docs/domain.md §9, in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from casefile.models.case import Case
-from casefile.models.enums import FLAG_LABELS, Flag
-from casefile.models.party import Party
+from casefile.machine import derive_flags
+from casefile.models.enums import (
+    CATEGORY_LABELS,
+    ENFORCEMENT_LABELS,
+    FLAG_LABELS,
+    STATE_LABELS,
+    Category,
+    Flag,
+    State,
+)
+from casefile.models.enums import EnforcementStep as Step
 from casefile.privacy import escape_controls, mask_bank, mask_id_number, mask_mobile, mask_text, mask_uscc
-from casefile.rules.flags import derive_flags
-from casefile.store import JournalEntry
+
+if TYPE_CHECKING:
+    from casefile.models.case import Case
+    from casefile.models.party import Party
+    from casefile.store import JournalEntry
+
+# The views read the record as it is stored (case.json, the model's JSON form), so showing a case
+# never builds the pydantic model (most of ``casefile show``'s start-up otherwise). A model passed in
+# is turned into that form first; tests check both give the same view.
+Record = Mapping[str, Any]
 
 
-def party_view(p: Party | None, reveal: bool) -> dict[str, Any] | None:
+def record_of(case: Any) -> Record:
+    """The stored (JSON) form of a case or party given as a model or already as a mapping."""
+    if isinstance(case, Mapping):
+        return case
+    return json.loads(case.model_dump_json())  # type: ignore[no-any-return]
+
+
+def party_view(p: Party | Record | None, reveal: bool) -> dict[str, Any] | None:
     if p is None:
         return None
-    d = p.model_dump(mode="json", exclude_none=True)
+    d = {k: v for k, v in record_of(p).items() if v is not None}
     for key in ("name", "legal_rep", "address"):  # typed by people: a line break or U+202E must not spoof a line
         if isinstance(d.get(key), str):
             d[key] = escape_controls(d[key])
     if not reveal:
-        if p.id_number:
-            d["id_number"] = mask_id_number(p.id_number)
-        if p.credit_code:
-            d["credit_code"] = mask_uscc(p.credit_code)
-        if p.mobile:
-            d["mobile"] = mask_mobile(p.mobile)
-        if p.bank_account:
-            d["bank_account"] = mask_bank(p.bank_account)
+        for key, mask in (("id_number", mask_id_number), ("credit_code", mask_uscc), ("mobile", mask_mobile),
+                          ("bank_account", mask_bank)):
+            if d.get(key):
+                d[key] = mask(d[key])
     return d
 
 
-def derived_flags(case: Case, today: date, due_soon_days: int | None = None) -> list[str]:
-    return derive_flags([f.value for f in case.flags], case.state.value, [d.due for d in case.open_deadlines()],
-                        today, due_soon_days)
+def derived_flags(case: Case | Record, today: date, due_soon_days: int | None = None) -> list[str]:
+    r = record_of(case)
+    return derive_flags(list(r.get("flags") or []), r["state"],
+                        [d["due"] for d in r.get("deadlines") or [] if d.get("done_at") is None], today, due_soon_days)
 
 
-def case_view(case: Case, today: date, *, reveal: bool = False, dept_name: Callable[[str], str] | None = None,
-              due_soon_days: int | None = None) -> dict[str, Any]:
-    """``dept_name`` turns department codes into names and ``due_soon_days`` adds DUE_SOON; both come
-    from casefile.toml (``Workspace.dept_name``, the ``[risk]`` table), read without pydantic."""
+def _money(value: Any) -> str:
+    return str(Decimal(str(value)))
+
+
+def _enforcement(e: Record | None) -> dict[str, Any] | None:
+    if not e:
+        return None
+    owed = sum((Decimal(str(a["due"])) - Decimal(str(a.get("paid") or "0.00")) for a in e.get("arrears") or []),
+               Decimal("0.00"))
+    step = Step(e["step"])
+    return {"step": e["step"], "label": ENFORCEMENT_LABELS[step], "step_text": step.text, "respondent": e.get("respondent"),
+            "total_owed": str(owed), "pay_by": e.get("pay_by"), "collected": _money(e.get("collected") or "0.00")}
+
+
+def case_view(case: Case | Record, today: date, *, reveal: bool = False,
+              dept_name: Callable[[str], str] | None = None, due_soon_days: int | None = None) -> dict[str, Any]:
+    """The case as shown (masked unless ``reveal``). ``case`` is the model or the stored record
+    (``json.loads`` of case.json). ``dept_name`` turns department codes into names and
+    ``due_soon_days`` adds DUE_SOON; both come from casefile.toml (``Workspace.dept_name``, the
+    ``[risk]`` table), read without pydantic."""
+    r = record_of(case)
     dept = dept_name or (lambda c: c)
     text = (lambda s: s) if reveal else mask_text
 
     def name(s: str | None) -> str | None:  # file names: masked, and never spoofing a line
         return escape_controls(text(s)) if s else s
 
-    flags = derived_flags(case, today, due_soon_days)
+    flags = derived_flags(r, today, due_soon_days)
+    state = State(r["state"])
+    is_open = state not in (State.REDIRECTED, State.CLOSED, State.ARCHIVED)
+    decision = r.get("decision")
     return {
-        "id": case.id,
-        "number": case.number,
-        "state": case.state.value,
-        "state_label": case.state.label,
+        "id": r["id"],
+        "number": r["number"],
+        "state": state.value,
+        "state_label": STATE_LABELS[state],
         "flags": flags,
         "flag_labels": [FLAG_LABELS[Flag(f)] for f in flags],
-        "profile": case.profile,
-        "channel": case.channel.value,
-        "channel_ref": case.channel_ref,
-        "received_at": case.received_at.isoformat(),
-        "first_handler": case.first_handler,
-        "intake_dept": dept(case.intake_dept),
-        "lead_dept": dept(case.lead_dept) if case.lead_dept else None,
-        "co_depts": [dept(c) for c in case.co_depts],
-        "jurisdiction": case.jurisdiction.model_dump(),
-        "applicant": party_view(case.applicant, reveal),
-        "counterparty": party_view(case.counterparty, reveal),
-        "payer_group": case.payer_group.value,
-        "categories": [c.value for c in case.categories],
-        "category_labels": [c.label for c in case.categories],
-        "insurance_types": [i.value for i in case.insurance_types],
-        "periods": case.periods,
-        "amounts": {k: str(v) for k, v in case.amounts.items()},
-        "claim": text(case.claim),
-        "class": case.case_class.value if case.case_class else None,
-        "risk": case.risk.value if case.risk else None,
-        "decision": text(case.decision.text) if case.decision else None,
-        "enforcement": {
-            "step": case.enforcement.step.value, "label": case.enforcement.step.label,
-            "step_text": case.enforcement.step.text,
-            "respondent": case.enforcement.respondent, "total_owed": str(case.enforcement.total_owed),
-            "pay_by": case.enforcement.pay_by.isoformat() if case.enforcement.pay_by else None,
-            "collected": str(case.enforcement.collected),
-        } if case.enforcement else None,
+        "profile": r.get("profile"),
+        "channel": r["channel"],
+        "channel_ref": r.get("channel_ref"),
+        "received_at": r["received_at"],
+        "first_handler": r["first_handler"],
+        "intake_dept": dept(r["intake_dept"]),
+        "lead_dept": dept(r["lead_dept"]) if r.get("lead_dept") else None,
+        "co_depts": [dept(c) for c in r.get("co_depts") or []],
+        "jurisdiction": dict(r["jurisdiction"]),
+        "applicant": party_view(r["applicant"], reveal),
+        "counterparty": party_view(r.get("counterparty"), reveal),
+        "payer_group": r.get("payer_group"),
+        "categories": list(r.get("categories") or []),
+        "category_labels": [CATEGORY_LABELS[Category(c)] for c in r.get("categories") or []],
+        "insurance_types": list(r.get("insurance_types") or []),
+        "periods": list(r.get("periods") or []),
+        "amounts": {k: _money(v) for k, v in (r.get("amounts") or {}).items()},
+        "claim": text(r["claim"]),
+        "class": r.get("case_class"),
+        "risk": r.get("risk"),
+        "decision": text(decision["text"]) if decision else None,
+        "enforcement": _enforcement(r.get("enforcement")),
         "deadlines": [
-            {"step": d.step, "label": d.label, "dept": dept(d.dept) if d.dept else None, "start": d.start.isoformat(),
-             "due": d.due.isoformat(), "done_at": d.done_at.isoformat() if d.done_at else None,
-             "overdue": d.done_at is None and d.due < today and case.is_open, "explanation": d.explanation}
-            for d in case.deadlines
+            {"step": d["step"], "label": d["label"], "dept": dept(d["dept"]) if d.get("dept") else None,
+             "start": d["start"], "due": d["due"], "done_at": d.get("done_at"),
+             "overdue": d.get("done_at") is None and date.fromisoformat(d["due"]) < today and is_open,
+             "explanation": list(d.get("explanation") or [])}
+            for d in r.get("deadlines") or []
         ],
         "documents": [
-            {"doc_id": d.doc_id, "type": d.doc_type, "title": d.title, "wenhao": d.wenhao, "file": d.file,
-             "pdf": d.pdf, "sha256": d.sha256, "issued_at": d.issued_at.isoformat(), "recipient": d.recipient,
-             "superseded_by": d.superseded_by, "corrects": d.corrects}
-            for d in case.documents
+            {"doc_id": d["doc_id"], "type": d["doc_type"], "title": d["title"], "wenhao": d.get("wenhao"),
+             "file": d["file"], "pdf": d.get("pdf"), "sha256": d["sha256"], "issued_at": d["issued_at"],
+             "recipient": d.get("recipient"), "superseded_by": d.get("superseded_by"), "corrects": d.get("corrects")}
+            for d in r.get("documents") or []
         ],
         "evidence": [
-            {"ev_id": e.ev_id, "original_name": name(e.original_name), "file": name(e.file), "sha256": e.sha256,
-             "size": e.size, "pages": e.pages, "slot": name(e.slot), "text_status": e.text_status,
-             "source": name(e.source),
-             "received_at": e.received_at.isoformat()}
-            for e in case.evidence
+            {"ev_id": e["ev_id"], "original_name": name(e["original_name"]), "file": name(e["file"]),
+             "sha256": e["sha256"], "size": e["size"], "pages": e.get("pages"), "slot": name(e.get("slot")),
+             "text_status": e["text_status"], "source": name(e["source"]), "received_at": e["received_at"]}
+            for e in r.get("evidence") or []
         ],
-        "archive": case.archive.model_dump(mode="json") if case.archive else None,
-        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-        "version": case.version,
+        "archive": r.get("archive"),
+        "closed_at": r.get("closed_at"),
+        "version": r.get("version"),
     }
 
 

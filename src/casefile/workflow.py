@@ -185,21 +185,13 @@ def _result(st: Step, message: str) -> ActionResult:
 
 def run(ws: Workspace, case_id: str, now: datetime, actor: ActorLike, action: Callable[[Step], str],
         *, allow_archived: bool = False) -> ActionResult:
-    """Run one action in one transaction, then refresh the derived catalog and search queue."""
+    """Run one action in one transaction (derived data follows through the store's commit hook)."""
     dossier = Dossier(ws, case_id)
     with dossier.transaction(actor, now, allow_archived=allow_archived) as tx:
         st = Step(ws, tx, now, tx.actor)
         message = action(st)
         result = _result(st, message)
-    after_commit(ws, dossier)
     return result
-
-
-def after_commit(ws: Workspace, dossier: Dossier) -> None:
-    """Derived data (search index, catalog) follows the dossier; see :mod:`casefile.derived`."""
-    from casefile.derived import refresh
-
-    refresh(ws, dossier)
 
 
 # -- intake (T1–T4, T2) ---------------------------------------------------------------------------
@@ -1171,26 +1163,6 @@ def reopen(st: Step, reason: str) -> str:
         st.tx.event("reopened", reason=reason, **{"from": "CLOSED", "to": back.value})
         return f"案件已重新办理，回到“{back.label}”。"
     raise refused(case, "重新办理")
-
-
-def record_reveal(ws: Workspace, dossier: Dossier, now: datetime, actor: ActorLike, purpose: str) -> None:
-    """Who looked at the unmasked personal data, and why: in the journal, or for an archived
-    (immutable) case in the workspace access log."""
-    if dossier.load().state is State.ARCHIVED:
-        from casefile.store import encode_entry
-
-        log = ws.state_dir / "access.jsonl"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("ab") as f:
-            f.write(encode_entry({"time": now.isoformat(), "actor": actor, "case": dossier.case_id,
-                                  "type": "revealed", "purpose": purpose}) + b"\n")
-        return
-
-    def _reveal(st: Step) -> str:
-        st.tx.event("revealed", purpose=purpose)
-        return "已记录查看完整个人信息。"
-
-    run(ws, dossier.case_id, now, actor, _reveal)
 
 
 def load_form(path: Path) -> Any:

@@ -115,7 +115,7 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
 
     report = FsckReport()
     when = now or datetime.now().astimezone()
-    from casefile.medium import on_read_only_medium
+    from casefile.fsio import on_read_only_medium
 
     if repair and on_read_only_medium(ws.root):
         repair = False  # nothing can be repaired there, and nothing can be half-written either

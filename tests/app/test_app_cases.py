@@ -10,7 +10,7 @@ import pytest
 from casefile import workflow as wf
 from casefile.app.cases import CaseQuery, case_page, list_cases
 from casefile.errors import CasefileError, InvalidFilters
-from casefile.rules.flags import derive_flags
+from casefile.machine import derive_flags
 from factories import form
 
 T0 = datetime.fromisoformat("2026-10-12T09:00:00+08:00")

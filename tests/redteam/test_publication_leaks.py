@@ -91,7 +91,7 @@ def test_the_library_never_names_the_source_case(ws: Any) -> None:
     case = attack_case(ws)
     tid = library.draft(ws, case.id, "王晓梅", NOW).typical_id
     sign_off_and_publish(ws, tid)
-    from casefile.search_engines.sources import typical_doc
+    from casefile.library.writeup import search_doc as typical_doc
 
     indexed = json.dumps(dataclasses.asdict(typical_doc(ws.library_dir / f"{tid}.md")), ensure_ascii=False, default=str)
     for where in (body_of(ws, tid), indexed):

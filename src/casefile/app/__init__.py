@@ -8,3 +8,9 @@ can cause are :class:`casefile.errors.CasefileError` subclasses.
 * :mod:`casefile.app.cases` — case lists (filters, derived flags) and the case page (``show``)
 * :mod:`casefile.app.flow` — workflow actions that need more than one library call (reopen, arrears)
 """
+
+from casefile import derived, events
+
+# Derived data (catalog, search queue) follows every committed change: registered here, once, for
+# every front end; the store fires it (casefile.events).
+events.on_commit(derived.refresh)

@@ -88,8 +88,8 @@ def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | Non
     Without ``q.limit`` at most ``screenful`` are returned (``None``: all) and ``more`` tells that
     there are others. Flags include OVERDUE by the same rule as the case page."""
     from casefile import catalog
+    from casefile.machine import derive_flags
     from casefile.privacy import display_name
-    from casefile.rules.flags import derive_flags
 
     shown = q.limit or screenful
     f = catalog_filter(ws, q, today)
@@ -117,22 +117,35 @@ def case_page(ws: Workspace, case_id: str, now: datetime, actor: ActorLike = "",
     from casefile.store import Dossier
 
     d = Dossier(ws, case_id)
-    if reveal:
-        from casefile.workflow import record_reveal
-
-        record_reveal(ws, d, now, actor, purpose)
+    if reveal:  # recorded (who, when, why) before anything is shown
+        d.record_read(actor, now, "revealed", purpose=purpose)
     with d.reading():
-        case = d.load()
+        record = _parse(d.case_id, d.read_raw())
         entries, _ = d.journal()
         problems = d.integrity_problems()  # shown as warnings: a read never hides tampering
     today = now.date()
-    view = views.case_view(case, today, reveal=reveal, dept_name=ws.dept_name,
+    view = views.case_view(record, today, reveal=reveal, dept_name=ws.dept_name,
                            due_soon_days=Thresholds.of(ws).due_soon_days)
     view["timeline"] = views.timeline(entries)
     view["journal_problems"] = problems
-    view["risks"] = [r.as_dict() for r in case_risks(ws, case, today)]
+    view["risks"] = [r.as_dict() for r in case_risks(ws, case_id, today)]
     from casefile.rules.calendar import coverage_gaps
 
-    years = {today.year} | {y for dl in case.open_deadlines() for y in range(dl.start.year, dl.due.year + 1)}
+    years = {today.year} | {y for dl in record.get("deadlines") or [] if dl.get("done_at") is None
+                            for y in range(int(dl["start"][:4]), int(dl["due"][:4]) + 1)}
     view["calendar_warnings"] = coverage_gaps(years, ws.root / "holidays.toml")
     return view
+
+
+def _parse(case_id: str, raw: bytes) -> dict[str, Any]:
+    """The stored record for display. Not validated here (that costs the models' start-up): a file
+    that is not even JSON, or lacks what the page shows, is reported like a model error would be."""
+    from casefile.errors import CorruptRecord
+
+    try:
+        record = json.loads(raw)
+        if not isinstance(record, dict) or not {"id", "state", "number", "applicant"} <= record.keys():
+            raise ValueError
+    except ValueError:
+        raise CorruptRecord(f"案件 {case_id} 的 case.json 已损坏，请运行 casefile fsck。") from None
+    return record

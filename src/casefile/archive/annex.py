@@ -20,7 +20,7 @@ import contextlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -28,6 +28,7 @@ from typing import ClassVar
 from casefile.archive.findings import Changed, Finding, Property, Unexpected, Writable
 from casefile.config import Workspace
 from casefile.errors import StorageError
+from casefile.fsio import owner_writable
 from casefile.store import atomic_write, fsync_dir, sha256_file
 
 TYPICAL_DIR = "typical"
@@ -61,20 +62,6 @@ class Unrecorded(Finding):
 
 
 # -- writing ----------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def _owner_writable(path: Path) -> Iterator[None]:
-    """Lift the owner's write bit for the duration of one change, and put the mode back."""
-    mode = stat.S_IMODE(os.lstat(path).st_mode)
-    if mode & stat.S_IWUSR:
-        yield
-        return
-    os.chmod(path, mode | stat.S_IRWXU)
-    try:
-        yield
-    finally:
-        os.chmod(path, mode)
-
-
 def write_map(root: Path, name: str, data: bytes) -> str:
     """Write ``typical/<name>`` (0600, atomically) in the archived folder ``root``; return its
     folder-relative path. The caller holds the dossier's lock."""
@@ -87,10 +74,10 @@ def write_map(root: Path, name: str, data: bytes) -> str:
             raise StorageError(f"案卷目录 {root.name} 中的 {TYPICAL_DIR} 不是普通目录，无法保存脱敏对照表；请核实后移走。")
         if not folder.is_dir():
             # The bag's root is read-only; it is writable only while the annex folder is made.
-            with _owner_writable(root):
+            with owner_writable(root):
                 folder.mkdir(mode=0o700)
                 fsync_dir(root)
-        with _owner_writable(folder):
+        with owner_writable(folder):
             atomic_write(folder / name, data, mode=0o600)
     except OSError as exc:
         raise StorageError(f"无法在已归档案卷 {root.name} 中保存脱敏对照表 {rel}（{exc.strerror}）。") from None
@@ -99,7 +86,7 @@ def write_map(root: Path, name: str, data: bytes) -> str:
 
 def remove_map(root: Path, rel: str) -> None:
     """Best effort: take back a map whose write-up was not recorded."""
-    with contextlib.suppress(OSError), _owner_writable(root / TYPICAL_DIR):
+    with contextlib.suppress(OSError), owner_writable(root / TYPICAL_DIR):
         (root / rel).unlink()
 
 

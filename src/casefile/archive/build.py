@@ -16,13 +16,10 @@ idempotent and finished by :func:`recover` if the process dies in between.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import json
 import os
 import shutil
-import stat
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from casefile import __version__, faults
+from casefile import __version__, events, faults
 from casefile.archive import preservation
 from casefile.archive.arrange import FU, ZHENG, Item, arrange
 from casefile.archive.bag import (
@@ -67,6 +64,7 @@ from casefile.archive.rules import (
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, ExternalToolError, StorageError
+from casefile.fsio import exchange, make_readonly, make_writable
 from casefile.identity import Actor, ActorLike, actor_name
 from casefile.machine import allowed_steps, allows
 from casefile.machine import apply as apply_transition
@@ -95,8 +93,6 @@ OFFICE_SUFFIXES = frozenset({".doc", ".docx", ".odt", ".rtf", ".wps", ".xls", ".
                              ".pptx", ".odp", ".txt", ".csv"})
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".heic"})
 STAGING = "archiving"
-RENAME_EXCHANGE = 2
-AT_FDCWD = -100
 
 
 class ArchiveRefused(ArchiveProblem):
@@ -276,26 +272,9 @@ def _image_pdf(src: Path, out: Path) -> Path | None:
 
 
 # -- the atomic swap -------------------------------------------------------------------------------------------------
-def _renameat2(a: Path, b: Path) -> bool:
-    """Exchange two directories atomically; False where the system or file system cannot."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    rc = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
-    if rc == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
 def swap_in(staging: Path, target: Path) -> None:
     """Make ``staging`` the case folder; afterwards ``staging`` holds the previous folder."""
-    if not _renameat2(staging, target):
+    if not exchange(staging, target):
         # Two renames; a crash between them leaves no folder under the case id, and recover()
         # renames the complete staging folder into place.
         aside = staging.with_name(staging.name + "-prev")
@@ -303,35 +282,6 @@ def swap_in(staging: Path, target: Path) -> None:
         os.rename(staging, target)
         os.rename(aside, staging)
     fsync_dir(target.parent)
-
-
-def make_readonly(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        for name in filenames:
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p):
-                os.chmod(p, stat.S_IMODE(os.lstat(p).st_mode) & ~0o222)
-        for name in dirnames:
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p):
-                os.chmod(p, stat.S_IMODE(os.lstat(p).st_mode) & ~0o222)
-    os.chmod(root, stat.S_IMODE(os.lstat(root).st_mode) & ~0o222)
-
-
-def make_writable(root: Path) -> None:
-    """Undo :func:`make_readonly` for the owner (before deleting a folder)."""
-    if not root.exists():
-        return
-    os.chmod(root, stat.S_IMODE(os.lstat(root).st_mode) | 0o700)
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames:
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p):
-                os.chmod(p, stat.S_IMODE(os.lstat(p).st_mode) | 0o700)
-        for name in filenames:
-            p = os.path.join(dirpath, name)
-            if not os.path.islink(p):
-                os.chmod(p, stat.S_IMODE(os.lstat(p).st_mode) | 0o200)
 
 
 def remove_tree(root: Path) -> None:
@@ -901,7 +851,7 @@ def archive_case(ws: Workspace, case_id: str, now: datetime, actor: ActorLike, *
                 _settle_records(ws, archived, now=now, actor=actor, recovered=False)
             except CasefileError as exc:
                 warnings.append(exc.message)
-    _after_commit(ws, dossier)
+    events.committed(ws, case.id)  # the swap was this protocol's commit
     assert dh is not None
     return _result(ws, dossier, archived,
                    f"案件 {case.id} 已归档，档号 {dh}，保管期限{decision.explanation}。", warnings)
@@ -912,12 +862,6 @@ def _disk_error(exc: OSError, case: Case) -> CasefileError:
         return StorageError(f"磁盘空间不足，归档未完成；案件 {case.id} 仍为“{case.state.label}”状态，未作任何改动，"
                             "请清理空间后重试。")
     return StorageError(f"写入归档文件失败（{exc.strerror}）；案件 {case.id} 未作任何改动。")
-
-
-def _after_commit(ws: Workspace, dossier: Dossier) -> None:
-    from casefile.derived import refresh
-
-    refresh(ws, dossier)  # never raises: derived data is repaired by fsck / rebuild
 
 
 def _result(ws: Workspace, dossier: Dossier, case: Case, message: str, warnings: list[str]) -> ArchiveResult:

@@ -103,12 +103,6 @@ def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, act
         }, files=files)
     preservation.append(ws, a.year, "reopened", now=now, actor=actor, case_id=old.id, dang_hao=a.dang_hao,
                         new_case=new_id, reason=reason.strip())
-    try:
-        from casefile.workflow import after_commit
-
-        after_commit(ws, Dossier(ws, new_id))
-    except Exception:
-        pass
     return ReopenResult(new_id, old.id, a.dang_hao, closed_from.value,
                         f"已归档案件 {old.id}（档号 {a.dang_hao}）保持不变；已另立新版本 {new_id}（{new.number}），"
                         f"回到“{closed_from.label}”继续办理，办结后可再次归档。")

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+import casefile.app  # noqa: F401  (registers the after-commit refresh of derived data; imports nothing heavy)
 from casefile.cli import i18n
 from casefile.cli.common import DEBUG_VAR, USER_VAR, AppContext
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from casefile.clock import local_date
 from casefile.config import Workspace
-from casefile.derived import refresh
 from casefile.documents.context import DocContext, build_context
 from casefile.documents.engine import PreparedTemplate, TemplateFile, find_template, load_template
 from casefile.documents.fields import DOC_TYPES, DocSpec
@@ -244,7 +243,6 @@ def produce_document(
         with dossier.transaction(actor, now) as tx:
             record, ctx = _issue(tx, ws, spec.type, extra=extra, recipient=recipient, corrects=correct,
                                  reason=reason)
-        refresh(ws, dossier)  # the new document is listed and searchable at once
         outcome_warnings.extend(ctx.warnings)
     docx = verified_file(dossier, record)
     pdf_path = attach_pdf(ws, case_id, record.doc_id, actor=actor, now=now, timeout=pdf_timeout) if pdf else None
@@ -289,5 +287,4 @@ def attach_pdf(ws: Workspace, case_id: str, doc_id: str, *, actor: ActorLike, no
                 tx.copy_file(rel, made)
                 rec.pdf = rel
                 tx.event("document_pdf", doc_id=doc_id, file=rel, sha256=sha256_file(made))
-        refresh(ws, dossier)
     return dossier.safe_path(rel)

@@ -29,6 +29,16 @@ from pathlib import Path
 from casefile.documents.fonts import soffice_env
 from casefile.errors import ExternalToolError
 
+SOFFICE_VAR = "CASEFILE_SOFFICE"
+
+
+def find_soffice() -> str | None:
+    """``CASEFILE_SOFFICE``, else ``soffice`` or ``libreoffice`` on PATH."""
+    explicit = os.environ.get(SOFFICE_VAR)
+    if explicit:
+        return explicit if Path(explicit).is_file() else shutil.which(explicit)
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
 __all__ = ["UNO_PYTHON_VAR", "WarmOffice", "current_office", "uno_python", "warm_office"]
 
 UNO_PYTHON_VAR = "CASEFILE_UNO_PYTHON"
@@ -159,8 +169,6 @@ def warm_office(scratch: Path | None = None) -> Iterator[WarmOffice | None]:
     if outer is not None:
         yield outer
         return
-    from casefile.documents.pdf import find_soffice
-
     exe, python = find_soffice(), uno_python()
     if exe is None or python is None:
         yield None

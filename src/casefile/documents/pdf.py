@@ -33,24 +33,16 @@ from pathlib import Path
 from typing import Any
 
 from casefile.documents.fonts import require_faces, soffice_env
+from casefile.documents.office import SOFFICE_VAR, find_soffice
 from casefile.errors import ExternalToolError
 
 __all__ = ["SOFFICE_VAR", "convert_many", "convert_to_pdf", "find_soffice", "libreoffice_copy"]
 
-SOFFICE_VAR = "CASEFILE_SOFFICE"
 DEFAULT_TIMEOUT = 120.0
 #: PDF/A-2b through the command line (JSON filter options, LibreOffice ≥ 7.4)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 #: ``w:charSpace`` of a ``w:docGrid`` (the only element that carries it), when negative
 _NEGATIVE_CHAR_SPACE = re.compile(rb'(<w:docGrid\b[^>]*?\bw:charSpace=")-\d+(")')
-
-
-def find_soffice() -> str | None:
-    """``CASEFILE_SOFFICE``, else ``soffice`` or ``libreoffice`` on PATH."""
-    explicit = os.environ.get(SOFFICE_VAR)
-    if explicit:
-        return explicit if Path(explicit).is_file() else shutil.which(explicit)
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def convert_to_pdf(docx: Path, out_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> Path:

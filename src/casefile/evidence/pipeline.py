@@ -491,7 +491,6 @@ class Ingest:
         if not job.manual and not self._remove_source(job):
             result.warnings.append("已归档，但无法从收件目录删除原文件（目录只读？）；下次处理时会识别为已归档")
         faults.point("evidence.after_commit")
-        _after_commit(self.ws, dossier)
         raise _Done(result)
 
     def _remove_source(self, job: _Job) -> bool:
@@ -577,7 +576,6 @@ class Ingest:
         res = IngestResult(Outcome.DUPLICATE, job.name, job.case_id, ev_id=existing.ev_id)
         if not job.manual and not self._remove_source(job):
             res.warnings.append("无法从收件目录删除重复的原文件（目录只读？）")
-        _after_commit(self.ws, dossier)
         raise _Done(res)
 
 
@@ -773,12 +771,6 @@ def _without_case_prefix(name: str, case_id: str | None) -> str:
     return name
 
 
-def _after_commit(ws: Workspace, dossier: Dossier) -> None:
-    from casefile.derived import refresh
-
-    refresh(ws, dossier)
-
-
 def clean_staging(ws: Workspace) -> None:
     """Remove what an interrupted run left in the staging area."""
     shutil.rmtree(ws.state_dir / STAGING_DIR, ignore_errors=True)
@@ -876,7 +868,6 @@ def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: Act
             updated = target.model_copy()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _after_commit(ws, dossier)
     return updated
 
 

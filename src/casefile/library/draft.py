@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from casefile.identity import ActorLike, actor_name, require_entitled
 from casefile.library.deidentify import Mapping, build_mapping, deidentify_text
 from casefile.library.leakcheck import LeakFinding, leak_check
-from casefile.library.recording import after_commit, draft_sealed, drafted_from, is_sealed
+from casefile.library.recording import draft_sealed, drafted_from, is_sealed
 from casefile.library.writeup import MAP_DIR, TypicalRefused, WriteUp, save
 
 if TYPE_CHECKING:
@@ -178,11 +178,8 @@ def draft(ws: Workspace, case_id: str, actor: ActorLike, now: datetime) -> Draft
             path = save(ws, writeup(tid))
             tx.case.typical = TypicalInfo(selected=True, draft=body)
             tx.event("typical_drafted", typical_id=tid, map_file=map_rel, label=f"起草典型案例 {tid}")
-    after_commit(ws, dossier)
     return DraftReport(tid, case.id, str(path), map_rel, findings, warnings)
 
 
 def _outcome(case: Case) -> str:
-    from casefile.search_engines.sources import case_outcome
-
-    return case_outcome(case)
+    return case.outcome

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile import events
 from casefile.identity import ActorLike, actor_name
 from casefile.library.writeup import MAP_DIR, TYPICAL_ID_RE, TypicalRefused, WriteUp, save
 
@@ -33,6 +34,7 @@ def log_sealed(ws: Workspace, case: Case, type_: str, actor: ActorLike, now: dat
     a = case.archive
     assert a is not None
     preservation.append(ws, a.year, type_, now=now, actor=actor, case_id=case.id, dang_hao=a.dang_hao, **data)
+    events.committed(ws, case.id)  # the preservation log is a sealed case's journal
 
 
 def draft_sealed(ws: Workspace, dossier: Any, case: Case, writeup: Callable[[str], WriteUp],
@@ -55,12 +57,6 @@ def draft_sealed(ws: Workspace, dossier: Any, case: Case, writeup: Callable[[str
             raise
         path = save(ws, w)
     return tid, path, map_rel
-
-
-def after_commit(ws: Workspace, dossier: Any) -> None:
-    from casefile.derived import refresh
-
-    refresh(ws, dossier)
 
 
 def source_of(ws: Workspace, w: WriteUp) -> tuple[Any, Case]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from casefile.errors import PrivacyLeak, UsageError
 from casefile.identity import ActorLike, actor_name, require_entitled, same_person
 from casefile.library.leakcheck import LeakFinding, check_against
-from casefile.library.recording import after_commit, is_sealed, log_sealed, source_of
+from casefile.library.recording import is_sealed, log_sealed, source_of
 from casefile.library.writeup import STAGE_LABELS, TypicalRefused, WriteUp, load, save
 
 if TYPE_CHECKING:
@@ -78,7 +78,6 @@ def review(ws: Workspace, typical_id: str, reviewer: ActorLike, actor: ActorLike
             tx.event("typical_reviewed", typical_id=w.id, reviewer=by, content_sha256=sha,
                      label=f"典型案例 {w.id} 脱敏审核")
             save(ws, w)
-    after_commit(ws, dossier)
     return StepReport(w.id, "reviewed", by, f"典型案例 {w.id} 已由 {by} 完成脱敏审核，待发布审批。")
 
 
@@ -112,7 +111,6 @@ def approve(ws: Workspace, typical_id: str, approver: ActorLike, actor: ActorLik
             tx.event("typical_approved", typical_id=w.id, approver=by, content_sha256=sha,
                      label=f"典型案例 {w.id} 发布审批")
             save(ws, w)
-    after_commit(ws, dossier)
     return StepReport(w.id, "approved", by, f"典型案例 {w.id} 已由 {by} 批准，可以发布。")
 
 
@@ -143,7 +141,6 @@ def publish(ws: Workspace, typical_id: str, actor: ActorLike, now: datetime) -> 
             tx.case.typical = info.model_copy(update={"published_id": w.id, "draft": w.body})
             tx.event("typical_published", typical_id=w.id, content_sha256=sha, label=f"发布典型案例 {w.id}")
             save(ws, w)
-    after_commit(ws, dossier)
     return StepReport(w.id, "published", actor_name(actor), f"典型案例 {w.id} 已发布。")
 
 

@@ -188,3 +188,16 @@ def list_writeups(ws: Workspace) -> list[WriteUp]:
                 continue
     return out
 
+
+
+def search_doc(path: Path) -> Any:
+    """The search-index document (:class:`casefile.search_engines.base.SearchDoc`) of a write-up file."""
+    from casefile.search_engines.base import SearchDoc
+
+    w = read_writeup(path)
+    body = re.sub(r"^#+\s*", "", w.body, flags=re.MULTILINE)
+    return SearchDoc(
+        id=f"typical:{w.id}", kind="typical", title=w.title, body=body, category=tuple(w.category),
+        year=w.year, outcome=w.outcome, risk=w.risk, status=STAGE_LABELS.get(w.status, w.status),
+        ref=path.name,
+    )

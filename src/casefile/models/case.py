@@ -226,6 +226,26 @@ class Case(BaseModel):
         return names
 
     @property
+    def outcome(self) -> str:
+        """How the matter ended, in a small stable vocabulary (the search ``outcome`` filter and facet,
+        typical cases)."""
+        from casefile.models.enums import EnforcementStep, State
+
+        if self.state is State.REDIRECTED:
+            return "告知另行办理"
+        if self.enforcement is not None and self.enforcement.step is EnforcementStep.E_DONE:
+            return "执行完毕"
+        if self.mediation is not None and self.mediation.agreed is True:
+            return "调解成功"
+        if self.mediation is not None and self.mediation.agreed is False:
+            return "调解不成"
+        if self.decision is not None:
+            return "已形成处理意见"
+        if self.state in (State.CLOSED, State.ARCHIVED):
+            return "办结"
+        return "办理中"
+
+    @property
     def total_amount(self) -> Decimal:
         return sum(self.amounts.values(), Decimal("0.00"))
 

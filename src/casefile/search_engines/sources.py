@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,25 +153,6 @@ def docx_text(path: Path) -> str:
 
 
 # -- cases --------------------------------------------------------------------------------------
-def case_outcome(case: Case) -> str:
-    """A small stable vocabulary for the ``outcome`` filter and facet."""
-    from casefile.models.enums import EnforcementStep, State
-
-    if case.state is State.REDIRECTED:
-        return "告知另行办理"
-    if case.enforcement is not None and case.enforcement.step is EnforcementStep.E_DONE:
-        return "执行完毕"
-    if case.mediation is not None and case.mediation.agreed is True:
-        return "调解成功"
-    if case.mediation is not None and case.mediation.agreed is False:
-        return "调解不成"
-    if case.decision is not None:
-        return "已形成处理意见"
-    if case.state in (State.CLOSED, State.ARCHIVED):
-        return "办结"
-    return "办理中"
-
-
 _COUNTY_RE = re.compile(r"^(.+?(?:县|旗|市|区))(?=.)")
 
 
@@ -246,7 +227,7 @@ def case_docs(case: Case, dossier_dir: Path, settings: Settings | None) -> tuple
     common: dict[str, Any] = {
         "case_id": case.id,
         "category": tuple(dict.fromkeys(c.short for c in case.categories)),
-        "outcome": case_outcome(case),
+        "outcome": case.outcome,
         "dept": dept_codes([case.intake_dept, case.coordinator_dept, case.lead_dept, *case.co_depts], settings),
         "region": region_values(case.jurisdiction.name),
         "risk": case.risk.value if case.risk else "",
@@ -286,19 +267,6 @@ def case_docs(case: Case, dossier_dir: Path, settings: Settings | None) -> tuple
     return docs, problems
 
 
-# -- typical-case write-ups ---------------------------------------------------------------------------
-def typical_doc(path: Path) -> SearchDoc:
-    from casefile.library.writeup import STAGE_LABELS, read_writeup
-
-    w = read_writeup(path)
-    body = re.sub(r"^#+\s*", "", w.body, flags=re.MULTILINE)
-    return SearchDoc(
-        id=f"typical:{w.id}", kind="typical", title=w.title, body=body, category=tuple(w.category),
-        year=w.year, outcome=w.outcome, risk=w.risk, status=STAGE_LABELS.get(w.status, w.status),
-        ref=path.name,
-    )
-
-
 # -- analysis (runs in worker processes during a rebuild) ------------------------------------------
 def index_doc(doc: SearchDoc, seg: Segmenter | None = None) -> IndexedDoc:
     seg = seg or segmenter()
@@ -316,12 +284,18 @@ class Prepared:
 
 _WS: Workspace | None = None
 _ENGINE: type[Engine] | None = None
+# How a typical-case file becomes a search document is the library's business
+# (casefile.library.writeup.search_doc); the caller hands it in, so this package never imports the
+# library (which itself uses the segmenter of this package).
+_TYPICAL: Callable[[Path], SearchDoc] | None = None
 
 
-def init_worker(ws: Workspace | None, engine: type[Engine] | None = None) -> None:
-    global _WS, _ENGINE
+def init_worker(ws: Workspace | None, engine: type[Engine] | None = None,
+                typical_doc: Callable[[Path], SearchDoc] | None = None) -> None:
+    global _WS, _ENGINE, _TYPICAL
     _WS = ws
     _ENGINE = engine
+    _TYPICAL = typical_doc
     segmenter()  # load the dictionary once per process
 
 
@@ -337,8 +311,8 @@ def prepare(unit: tuple[str, str]) -> Prepared:
         elif kind == "case":
             docs, out.problems = _case_unit(key)
         elif kind == "typical":
-            assert _WS is not None
-            docs = [typical_doc(_WS.library_dir / key)]
+            assert _WS is not None and _TYPICAL is not None
+            docs = [_TYPICAL(_WS.library_dir / key)]
         else:
             raise ValueError(kind)
         indexed = [index_doc(d) for d in docs]

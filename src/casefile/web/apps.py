@@ -8,4 +8,5 @@ class WebConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import casefile.app  # noqa: F401  (registers the after-commit refresh of derived data)
         from casefile.web import signals  # noqa: F401  (login records)

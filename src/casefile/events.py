@@ -1,0 +1,44 @@
+"""What happens after a dossier change is committed: one list of hooks, fired by the store.
+
+The store (and the two commit protocols beside it: archiving's directory swap and the preservation
+log of a sealed case) calls :func:`committed` once per committed change; the application layer
+registers the refresh of derived data (catalog, search queue) once, at import
+(:mod:`casefile.app`). A hook that fails never undoes the committed change: it is logged, and
+``casefile fsck`` / the rebuild commands repair derived data.
+
+Tiny and import-free, so the fast read paths can import it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from casefile.config import Workspace
+
+log = logging.getLogger(__name__)
+
+CommitHook = Callable[["Workspace", str], None]
+_hooks: list[CommitHook] = []
+
+
+def on_commit(hook: CommitHook) -> CommitHook:
+    """Register ``hook(ws, case_id)`` to run after every committed change (once, however often called)."""
+    if hook not in _hooks:
+        _hooks.append(hook)
+    return hook
+
+
+def committed(ws: Workspace, case_id: str) -> None:
+    """Tell every hook that ``case_id`` changed; never raises."""
+    for hook in list(_hooks):
+        try:
+            hook(ws, case_id)
+        except Exception as exc:  # derived data only: the committed change stands, fsck repairs the rest
+            log.warning("提交后的处理未完成（%s，%s）：%s", case_id, getattr(hook, "__name__", hook), exc)
+
+
+def hooks() -> tuple[CommitHook, ...]:
+    return tuple(_hooks)
