@@ -13,6 +13,23 @@ from testkit import CORPUS, FIXTURES, NOW, SHARED, corpus_or_skip, env_for, have
 __all__ = ["CORPUS", "FIXTURES", "NOW", "SHARED", "corpus_or_skip", "env_for", "have"]
 
 
+# What the quick lane (``scripts/test.sh --quick`` = ``-m "not slow"``) leaves out besides tests marked
+# slow by hand: every run of LibreOffice, tesseract or the shared corpus, and the reliability harness.
+SLOW_MARKERS = ("soffice", "ocr", "corpus")
+SLOW_DIRS = ("reliability",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        try:
+            top = Path(str(item.fspath)).relative_to(here).parts[0]
+        except ValueError:
+            top = ""
+        if top in SLOW_DIRS or any(item.get_closest_marker(m) for m in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("CASEFILE_HOME", "CASEFILE_NOW", "CASEFILE_USER", "CASEFILE_DEBUG", "CASEFILE_FAULT"):

@@ -1174,7 +1174,9 @@ def load_form(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CasefileError(f"无法读取表单文件 {path}：{getattr(exc, 'strerror', None) or '不是 UTF-8 文本'}。") from None
+        why = ("文件不存在" if isinstance(exc, FileNotFoundError) else "没有读取权限" if isinstance(exc, PermissionError)
+               else "不是 UTF-8 文本" if isinstance(exc, UnicodeDecodeError) else "读取出错")
+        raise CasefileError(f"无法读取表单文件 {path}：{why}，请检查路径后重试。") from None
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)

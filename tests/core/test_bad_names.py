@@ -1,5 +1,6 @@
-"""Every command that takes a department, a category or a state, given one that does not exist:
-one Chinese sentence naming the value, exit 1, no traceback, nothing written.
+"""Every command that takes a department, a category or a state, given one that does not exist, and
+commands run by a user who is not on the staff list: one Chinese sentence naming the value, exit 1,
+no traceback, nothing written.
 
 The table below must name every such option: a new option with metavar 部门/类别/状态 fails
 ``test_every_name_option_is_covered`` until it is added here.
@@ -17,10 +18,12 @@ import pytest
 from casefile import workflow as wf
 from casefile.cli.main import COMMANDS, cli, main
 from factories import T0, at, new_case, step
-from testkit import NOW
+from testkit import FIXTURES, NOW
+
+FORM = FIXTURES / "forms" / "intake-unit.yaml"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-BAD_DEPT, BAD_CAT, BAD_STATE = "不存在的局", "C99", "NOPE"
+BAD_DEPT, BAD_CAT, BAD_STATE, BAD_USER = "不存在的局", "C99", "NOPE", "不存在的人"
 NAME_METAVARS = {"部门", "类别", "状态"}
 
 # (command words, option) -> arguments; {triage}/{joint}/{referred} are case ids in those states
@@ -68,9 +71,9 @@ def test_every_name_option_is_covered() -> None:
 
 @pytest.fixture(scope="module")
 def naiman(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str]]:
-    from casefile.workspace import init_workspace
+    from testkit import init_test_workspace
 
-    ws = init_workspace(tmp_path_factory.mktemp("bad") / "ws", "naiman")
+    ws = init_test_workspace(tmp_path_factory.mktemp("bad") / "ws", "naiman")
     ids = {"triage": new_case(ws, T0), "joint": new_case(ws, T0), "referred": new_case(ws, T0)}
     step(ws, ids["joint"], at(0.2), lambda s: wf.triage(s, case_class="一般"))
     step(ws, ids["referred"], at(0.2), lambda s: wf.triage(s, case_class="职责不清"))
@@ -106,3 +109,24 @@ def test_bad_name_is_one_chinese_sentence_and_exit_1(key: tuple[str, str], naima
     assert line.startswith("错误：") and bad in line and CJK.search(line) and line.endswith("。"), line
     assert len(line.splitlines()) == 1, line
     assert _versions(ws.root) == before  # nothing written
+
+
+# commands that act (or may reveal, like show) ask who is acting; pure listings (list, due) do not
+@pytest.mark.parametrize("args", [["show", "{joint}"], ["triage", "{triage}", "--class", "一般"],
+                                  ["opinion", "{joint}", "--dept", "县人社局", "--text", "同意"],
+                                  ["enforce", "step", "{joint}", "E2"], ["new", "--form", str(FORM)]],
+                         ids=lambda a: a[0])
+def test_unknown_user_is_one_chinese_sentence_and_exit_1(args: list[str], naiman: Any, capsys: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    ws, ids = naiman
+    monkeypatch.setenv("CASEFILE_HOME", str(ws.root))
+    monkeypatch.setenv("CASEFILE_NOW", NOW.isoformat())
+    before = _versions(ws.root)
+    with pytest.raises(SystemExit) as exc:
+        main(["--user", BAD_USER, *(a.format(**ids) for a in args)])
+    out, err = capsys.readouterr()
+    line = err.strip()
+    assert exc.value.code == 1, (args, out, err)
+    assert "Traceback" not in out + err and "内部错误" not in err, err
+    assert line.startswith("错误：") and BAD_USER in line and line.endswith("。"), line
+    assert _versions(ws.root) == before

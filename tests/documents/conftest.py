@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from docfixtures import NOW
 
 from casefile.config import Workspace
 from casefile.models.case import Case
 from casefile.store import Dossier
+from documents.docfixtures import NOW
 
 
 @pytest.fixture

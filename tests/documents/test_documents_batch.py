@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from docfixtures import CASE_ID, NOW, full_case
 
 from casefile.config import Workspace
 from casefile.documents.batch import plan_batch
@@ -19,6 +18,7 @@ from casefile.errors import ValidationFailed
 from casefile.models.case import Case
 from casefile.rules.ids import uscc_check_char
 from casefile.store import Dossier, Sequence
+from documents.docfixtures import CASE_ID, NOW, full_case
 
 HEADER = ["缴费人名称", "统一社会信用代码", "地址", "法定代表人", "险种", "所属期", "人数", "缴费基数", "应缴金额",
           "已缴金额", "限缴日期"]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import docx
 import pytest
-from docfixtures import TEMPLATE_TYPES
 
 from casefile.config import Workspace
 from casefile.documents.check import check_template_bytes, check_templates
 from casefile.documents.engine import find_template, list_templates, shipped_templates_dir
+from documents.docfixtures import TEMPLATE_TYPES
 
 
 def test_every_shipped_template_passes() -> None:

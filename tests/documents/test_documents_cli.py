@@ -9,13 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
-from docfixtures import CASE_ID, full_case, minimal_case, pythonpath_env
 
 from casefile.config import Workspace
 from casefile.documents.engine import shipped_templates_dir
 from casefile.models.case import Case
 from casefile.rules.ids import uscc_check_char
 from casefile.store import Dossier
+from documents.docfixtures import CASE_ID, full_case, minimal_case, pythonpath_env
 
 
 def run(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:

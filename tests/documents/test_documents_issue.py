@@ -12,7 +12,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from docfixtures import CASE_ID, NOW, full_case, minimal_case, pythonpath_env, squash
 
 from casefile.config import Workspace
 from casefile.documents.engine import docx_text, find_template
@@ -23,6 +22,7 @@ from casefile.models.enums import Flag
 from casefile.rules.dates import date_cn
 from casefile.rules.wenhao import validate_wenhao
 from casefile.store import Dossier, Sequence, sha256_bytes
+from documents.docfixtures import CASE_ID, NOW, full_case, minimal_case, pythonpath_env, squash
 
 
 def issue(ws: Workspace, case_id: str, doc_type: str, **kw: object) -> object:

@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docfixtures import (
+from pypdf import PdfReader
+
+from casefile.config import Workspace
+from casefile.documents.context import build_context
+from casefile.documents.engine import docx_text, find_template, load_template
+from casefile.documents.pdf import SOFFICE_VAR, convert_many, convert_to_pdf, find_soffice, libreoffice_copy
+from casefile.errors import ExternalToolError
+from casefile.models.case import Case
+from casefile.store import Dossier
+from documents.docfixtures import (
     CASE_ID,
     NOW,
     TAG_RE,
@@ -25,15 +34,6 @@ from docfixtures import (
     minimal_case,
     squash,
 )
-from pypdf import PdfReader
-
-from casefile.config import Workspace
-from casefile.documents.context import build_context
-from casefile.documents.engine import docx_text, find_template, load_template
-from casefile.documents.pdf import SOFFICE_VAR, convert_many, convert_to_pdf, find_soffice, libreoffice_copy
-from casefile.errors import ExternalToolError
-from casefile.models.case import Case
-from casefile.store import Dossier
 
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 

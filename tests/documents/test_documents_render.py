@@ -8,7 +8,15 @@ import zipfile
 from typing import Any
 
 import pytest
-from docfixtures import (
+from docx.shared import Mm
+
+from casefile.config import Workspace
+from casefile.documents.context import build_context, sample_context, x_shapes
+from casefile.documents.engine import clean_text, docx_text, find_template, load_template, make_env, prepare
+from casefile.documents.fields import DOC_TYPES
+from casefile.errors import MissingData, TemplateProblem, UsageError
+from casefile.models.enums import Flag
+from documents.docfixtures import (
     HOSTILE,
     MINIMAL_EXTRA,
     NOW,
@@ -21,14 +29,6 @@ from docfixtures import (
     minimal_case,
     open_docx,
 )
-from docx.shared import Mm
-
-from casefile.config import Workspace
-from casefile.documents.context import build_context, sample_context, x_shapes
-from casefile.documents.engine import clean_text, docx_text, find_template, load_template, make_env, prepare
-from casefile.documents.fields import DOC_TYPES
-from casefile.errors import MissingData, TemplateProblem, UsageError
-from casefile.models.enums import Flag
 
 
 def render(ws: Workspace, doc_type: str, case: Any, extra: dict[str, Any] | None = None) -> tuple[bytes, dict[str, Any]]:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from evfixtures import NOW, fast_settings, make_case
 
 from casefile.config import Workspace
 from casefile.evidence.pipeline import Ingest
 from casefile.evidence.watcher import Watcher, WatchReport
 from casefile.evidence.worker import WorkerPool
+from evidence.evfixtures import NOW, fast_settings, make_case
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -19,9 +18,10 @@ from typing import Any
 import yaml
 
 from casefile.config import Workspace
+from testkit import NOW as NOW
+from testkit import env_for as env_for
 from testkit import text_pdf as text_pdf  # shared with the reliability harness
 
-NOW = datetime.fromisoformat("2026-11-22T10:00:00+08:00")
 INTAKE = Path(__file__).resolve().parents[1] / "fixtures" / "forms" / "intake-unit.yaml"
 SHARED_INTAKE = Path(__file__).resolve().parents[3] / "shared" / "domain" / "examples" / "intake-minimal.yaml"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -60,10 +60,7 @@ def make_case(ws: Workspace, now: datetime = NOW) -> str:
     engine is unavailable in this checkout)."""
     from casefile import workflow
 
-    try:
-        return workflow.register(ws, intake_form(), now, "测试员").case_id
-    except ImportError:
-        return bare_case(ws, now)
+    return workflow.register(ws, intake_form(), now, "测试员").case_id
 
 
 def bare_case(ws: Workspace, now: datetime = NOW, seq: int | None = None) -> str:
@@ -239,13 +236,6 @@ def word97_doc() -> bytes:
 
 
 # -- subprocess helpers ----------------------------------------------------------------------------------
-def env_for(workspace: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEFILE_")}
-    env.update({"CASEFILE_HOME": str(workspace), "CASEFILE_NOW": NOW.isoformat(), "CASEFILE_USER": "测试员"})
-    env.update(extra)
-    return env
-
-
 def by_name(results: list[Any]) -> dict[str, Any]:
     return {r.name: r for r in results}
 

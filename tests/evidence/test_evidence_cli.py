@@ -7,9 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
-from evfixtures import NOW, cli, docx_with_merged_table, encrypt_ooxml, load_case, rasterise, text_pdf
 
 from casefile.config import Workspace
+from evidence.evfixtures import (
+    NOW,
+    cli,
+    docx_with_merged_table,
+    encrypt_ooxml,
+    load_case,
+    rasterise,
+    text_pdf,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -72,7 +80,7 @@ def test_unlock_with_a_hidden_prompt(ews: Workspace, case_id: str, tmp_path: Pat
     import subprocess
     import sys
 
-    from evfixtures import env_for
+    from evidence.evfixtures import env_for
 
     wrong = subprocess.run([sys.executable, "-m", "casefile.cli.main", "evidence", "unlock", case_id, "E001"],
                            input="nope\n", env=env_for(ews.root), capture_output=True, text=True, timeout=120)
@@ -89,9 +97,8 @@ def test_unlock_with_a_hidden_prompt(ews: Workspace, case_id: str, tmp_path: Pat
 
 def test_coversheet_and_watch_once(ews: Workspace, case_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
-    from evfixtures import scan_like
-
     from casefile.evidence.coversheet import decode_cover
+    from evidence.evfixtures import scan_like
 
     out_pdf = tmp_path / "封面.pdf"
     code, out, _ = run(monkeypatch, capsys, ews, "coversheet", case_id.lower(), "--slot", "银行流水", "--out", str(out_pdf))

@@ -12,13 +12,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from evfixtures import NOW, fast_settings, load_case, make_case, read_text, text_pdf
 
 from casefile.config import Workspace
 from casefile.errors import EvidenceRejected
 from casefile.evidence.codes import Outcome, TextStatus
 from casefile.evidence.pipeline import IngestResult, unlock
 from casefile.evidence.watcher import Watcher
+from evidence.evfixtures import NOW, fast_settings, load_case, make_case, read_text, text_pdf
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 pytestmark = [pytest.mark.corpus, pytest.mark.slow,

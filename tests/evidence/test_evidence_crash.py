@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from evfixtures import cli, env_for, fast_settings, load_case, make_case, text_pdf
 
 from casefile.config import Workspace
 from casefile.store import Dossier, sha256_bytes, sha256_file
+from evidence.evfixtures import cli, env_for, fast_settings, load_case, make_case, text_pdf
 
 pytestmark = pytest.mark.slow
 

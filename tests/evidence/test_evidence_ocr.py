@@ -8,13 +8,22 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from evfixtures import NOW, image_bytes, load_case, rasterise, read_text, scan_like, text_image, text_pdf
 
 from casefile.config import Workspace
 from casefile.evidence import ocr
 from casefile.evidence.codes import Outcome, TextStatus
 from casefile.evidence.extract import _render_scale
 from casefile.evidence.pipeline import Ingest
+from evidence.evfixtures import (
+    NOW,
+    image_bytes,
+    load_case,
+    rasterise,
+    read_text,
+    scan_like,
+    text_image,
+    text_pdf,
+)
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 needs_ocr = pytest.mark.skipif(not ocr.available(), reason=f"OCR 不可用：{ocr.unavailable_reason()}")
@@ -79,8 +88,9 @@ def test_photo_variants_black_white_transparent_and_rotated() -> None:
 
 @needs_ocr
 def test_scanned_pages_and_garbage_text_layers_are_ocrd(ews: Workspace, case_id: str, ingest: Ingest) -> None:
-    from evfixtures import fast_settings
     from PIL import Image
+
+    from evidence.evfixtures import fast_settings
 
     ews = fast_settings(ews, ocr_dpi=200, max_ocr_pages=3)
     ingest = Ingest(ews, "测试员", lambda: NOW, pool=ingest.pool)

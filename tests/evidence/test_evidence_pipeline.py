@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from evfixtures import (
+
+from casefile.config import Workspace
+from casefile.errors import EvidenceRejected
+from casefile.evidence import inbox as inbox_layout
+from casefile.evidence.codes import Outcome, Reason, TextStatus
+from casefile.evidence.pipeline import Ingest, add_files, list_evidence, read_text, unlock
+from casefile.evidence.watcher import Watcher
+from casefile.store import Dossier, sha256_bytes, sha256_file
+from evidence.evfixtures import (
     NOW,
     by_name,
     docx_with_merged_table,
@@ -30,14 +38,6 @@ from evfixtures import (
     word97_doc,
     xlsx_bytes,
 )
-
-from casefile.config import Workspace
-from casefile.errors import EvidenceRejected
-from casefile.evidence import inbox as inbox_layout
-from casefile.evidence.codes import Outcome, Reason, TextStatus
-from casefile.evidence.pipeline import Ingest, add_files, list_evidence, read_text, unlock
-from casefile.evidence.watcher import Watcher
-from casefile.store import Dossier, sha256_bytes, sha256_file
 
 Drop = Callable[[str, bytes], Path]
 
@@ -401,9 +401,8 @@ def test_images_get_a_lossless_archive_pdf(ews: Workspace, case_id: str, drop: D
 def test_cover_sheet_round_trip_through_a_scanner(ews: Workspace, case_id: str, drop: Drop) -> None:
     """Generate the cover, print it to PDF, scan it with the pages behind it (200 dpi, a little
     rotation and noise), drop the scan anywhere: filed under case and slot, cover page gone."""
-    from evfixtures import rasterise, scan_like
-
     from casefile.evidence.coversheet import coversheet_for_case, decode_cover
+    from evidence.evfixtures import rasterise, scan_like
 
     ews = fast_settings(ews, max_ocr_pages=0)  # OCR is not what this test is about
     cover_pdf = coversheet_for_case(ews, case_id, "工资条", NOW)
@@ -422,7 +421,7 @@ def test_cover_sheet_round_trip_through_a_scanner(ews: Workspace, case_id: str, 
     assert "已去掉封面页" in (ev.note or "")
     filed = Dossier(ews, case_id).safe_path(ev.file)
     assert ev.sha256 == sha256_file(filed)
-    from evfixtures import pdf_pages
+    from evidence.evfixtures import pdf_pages
 
     assert pdf_pages(filed) == 2
     assert decode_cover(rasterise(filed.read_bytes(), 150)[0]) is None  # page 1 is content, not the cover
@@ -434,9 +433,8 @@ def test_cover_sheet_round_trip_through_a_scanner(ews: Workspace, case_id: str, 
 
 def test_cover_conflicting_with_the_folder_is_unmatched(ews: Workspace, case_id: str, drop: Drop,
                                                          ingest: Ingest) -> None:
-    from evfixtures import rasterise, scan_like
-
     from casefile.evidence.coversheet import coversheet_for_case
+    from evidence.evfixtures import rasterise, scan_like
 
     other = make_case(ews)
     cover = coversheet_for_case(ews, other, None, NOW)

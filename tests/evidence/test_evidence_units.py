@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 
 import pytest
-from evfixtures import word97_doc
 
 from casefile.evidence import inbox
 from casefile.evidence.codes import Outcome, Reason, TextStatus
@@ -15,6 +14,7 @@ from casefile.evidence.formats import Kind, sniff
 from casefile.evidence.pipeline import safe_name
 from casefile.evidence.stability import FileStabilityTracker, Signature
 from casefile.evidence.textcheck import assess, normalise, repair_gbk_mojibake
+from evidence.evfixtures import word97_doc
 
 
 # -- FileStabilityTracker ----------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_codes_are_stable_and_chinese() -> None:
 
 # -- type by magic bytes -------------------------------------------------------------------------------
 def test_sniff_by_content_not_by_name(tmp_path: Path) -> None:
-    from evfixtures import (
+    from evidence.evfixtures import (
         docx_with_merged_table,
         encrypt_ooxml,
         image_bytes,

@@ -116,12 +116,10 @@ def visible_case_ids(dept: str, case_ids: list[str]) -> set[str]:
 
 def actor_for(request: HttpRequest) -> Any:
     """The journal's actor for this request: a casefile.identity.Actor with login, department and
-    client address where the library has it, else the account's name."""
+    client address."""
     user = request.user
     address = str(request.META.get("REMOTE_ADDR", "")) or None
-    try:
-        from casefile.identity import Actor
-    except ImportError:
-        return str(user)
+    from casefile.identity import Actor
+
     return Actor(name=str(user), dept=user.dept, roles=frozenset(user.role_set),  # type: ignore[union-attr]
                  login=user.username, via="web", address=address)  # type: ignore[union-attr]
