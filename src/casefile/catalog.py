@@ -525,7 +525,7 @@ def open_for_check(ws: Workspace) -> sqlite3.Connection | None:
     path = catalog_path(ws)
     if not path.exists():
         return None
-    from casefile.medium import on_read_only_medium
+    from casefile.fsio import on_read_only_medium
 
     try:
         con = _read_only(path) if on_read_only_medium(path.parent) else _connect(path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from docfixtures import MINIMAL_EXTRA, NOW, TEMPLATE_TYPES, WORKFLOW_EXTRA, busy_case, full_case, minimal_case
 
 from casefile.config import Workspace
 from casefile.documents.context import build_context
@@ -13,6 +12,15 @@ from casefile.documents.engine import find_template, load_template
 from casefile.documents.office import warm_office
 from casefile.documents.pdf import convert_many, find_soffice
 from casefile.documents.rendercheck import RenderFinding, check_pages, check_pdf, check_rendered
+from documents.docfixtures import (
+    MINIMAL_EXTRA,
+    NOW,
+    TEMPLATE_TYPES,
+    WORKFLOW_EXTRA,
+    busy_case,
+    full_case,
+    minimal_case,
+)
 
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 FACES = ["FandolFang-Regular", "NotoSerifCJKjp-Bold-VKana", "LiberationSerif"]

@@ -191,10 +191,21 @@ def pdf_pages(pdf: Path) -> list[str]:
         if proc.returncode == 0:
             pages = proc.stdout.decode("utf-8", "replace").split("\f")
             return pages[:-1] if pages and not pages[-1].strip() else pages
-    from casefile.archive.pdfpack import pdf_text
+    import pypdfium2 as pdfium  # no pdftotext: pdfium's text layer (documents do not import the archive)
 
-    n, texts = pdf_text(pdf)
-    return [texts.get(i, "").replace("\r\n", "\n") for i in range(n)]
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        out = []
+        for page in doc:
+            tp = page.get_textpage()
+            try:
+                out.append(tp.get_text_range().replace("\r\n", "\n"))
+            finally:
+                tp.close()
+                page.close()
+        return out
+    finally:
+        doc.close()
 
 
 def check_pdf(pdf: Path, *, doc_type: str, variant: str) -> list[RenderFinding]:
