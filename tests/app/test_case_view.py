@@ -68,3 +68,24 @@ def test_record_view_equals_model_view(ws: Any, target: State, reveal: bool) -> 
     record = json.loads(d.read_raw())
     for today in (T0.date(), T0.date() + timedelta(days=90)):
         assert views.case_view(record, today, reveal=reveal) == _model_view(d.load(), today, reveal)
+
+
+def test_show_does_not_build_models(ws: Any) -> None:
+    """``casefile show`` reads the stored record: no pydantic, no settings model, no workflow (the
+    start-up budget of bench/bench_cli.py: show within 2× a bare ``import click``)."""
+    import os
+    import subprocess
+    import sys
+
+    from testkit import NOW
+
+    cid = to_state(ws, State.JOINT)
+    env = {**os.environ, "CASEFILE_HOME": str(ws.root), "CASEFILE_NOW": NOW.isoformat(), "CASEFILE_USER": "测试员"}
+    subprocess.run([sys.executable, "-m", "casefile.cli.main", "list"], capture_output=True, timeout=120, env=env)
+    code = (f"import sys\nfrom casefile.cli.main import main\nsys.argv = ['casefile', 'show', {cid!r}]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print(sorted(m for m in ('pydantic', 'casefile.models.case', 'casefile.settings', 'casefile.workflow',"
+            " 'whoosh', 'tantivy') if m in sys.modules), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.strip().splitlines()[-1] == "[]", out.stderr

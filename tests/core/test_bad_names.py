@@ -36,6 +36,9 @@ CASES: dict[tuple[str, str], list[str]] = {
     ("triage", "--suggest"): ["triage", "{triage}", "--class", "职责不清", "--suggest", BAD_DEPT],
     ("refer send", "--suggest"): ["refer", "send", "{triage}", "--reason", "职责不清", "--suggest", BAD_DEPT],
     ("refer reply", "--dept"): ["refer", "reply", "{referred}", "--dept", BAD_DEPT, "--text", "已办理"],
+    ("refer urge", "--dept"): ["refer", "urge", "{referred}", "--on", "2026-10-14", "--text", "电话催办",
+                               "--dept", BAD_DEPT],
+    ("report-back", "--dept"): ["report-back", "{pg_notified}", "--text", "已办理并告知当事人", "--dept", BAD_DEPT],
     ("refer refuse", "--dept"): ["refer", "refuse", "{referred}", "--dept", BAD_DEPT, "--reason", "拒不处理"],
     ("opinion", "--dept"): ["opinion", "{joint}", "--dept", BAD_DEPT, "--text", "同意"],
     ("meeting schedule", "--participant"): ["meeting", "schedule", "{joint}", "--at", "2026-10-20T09:30",
@@ -77,6 +80,14 @@ def naiman(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str
     ids = {"triage": new_case(ws, T0), "joint": new_case(ws, T0), "referred": new_case(ws, T0)}
     step(ws, ids["joint"], at(0.2), lambda s: wf.triage(s, case_class="一般"))
     step(ws, ids["referred"], at(0.2), lambda s: wf.triage(s, case_class="职责不清"))
+    # a pianguan workspace for the steps only that profile has (report-back after a direct handling)
+    pg = init_test_workspace(ws.root.parent / "ws-pianguan", "pianguan")
+    direct = new_case(pg, T0)
+    step(pg, direct, at(0.2), lambda s: wf.triage(s, risk="低"))
+    step(pg, direct, at(1), lambda s: wf.decide(s, text="已核实，依法办理"))
+    step(pg, direct, at(2), lambda s: wf.notify(s))
+    ids["pg_notified"] = direct
+    ids["pg_root"] = str(pg.root)
     with pytest.MonkeyPatch.context() as mp:  # an account whose department the test then gets wrong
         mp.setenv("CASEFILE_HOME", str(ws.root))
         with pytest.raises(SystemExit) as done:
@@ -94,11 +105,12 @@ def _versions(root: Path) -> dict[str, bytes]:
 def test_bad_name_is_one_chinese_sentence_and_exit_1(key: tuple[str, str], naiman: Any, capsys: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     ws, ids = naiman
-    monkeypatch.setenv("CASEFILE_HOME", str(ws.root))
+    root = Path(ids["pg_root"]) if any("{pg_" in a for a in CASES[key]) else ws.root
+    monkeypatch.setenv("CASEFILE_HOME", str(root))
     monkeypatch.setenv("CASEFILE_NOW", NOW.isoformat())
     monkeypatch.setenv("CASEFILE_USER", "测试员")
     args = [a.format(**ids) for a in CASES[key]]
-    before = _versions(ws.root)
+    before = _versions(root)
     with pytest.raises(SystemExit) as exc:
         main(args)
     out, err = capsys.readouterr()
@@ -108,7 +120,7 @@ def test_bad_name_is_one_chinese_sentence_and_exit_1(key: tuple[str, str], naima
     line = err.strip()
     assert line.startswith("错误：") and bad in line and CJK.search(line) and line.endswith("。"), line
     assert len(line.splitlines()) == 1, line
-    assert _versions(ws.root) == before  # nothing written
+    assert _versions(root) == before  # nothing written
 
 
 # commands that act (or may reveal, like show) ask who is acting; pure listings (list, due) do not
