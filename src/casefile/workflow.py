@@ -513,6 +513,7 @@ def refer_refuse(st: Step, dept: str, reason: str) -> str:
 def refer_urge(st: Step, *, on: date, text: str, dept: str | None = None) -> str:
     """催办 (naiman): the date the receiving department really pressed the 承办部门 is given, never assumed."""
     case = st.case
+    named = st.dept_code(dept) if dept else None  # a misspelt name is named before anything else
     st.expect("NM_URGE")
     assert case.referral is not None
     if not text.strip():
@@ -521,7 +522,7 @@ def refer_urge(st: Step, *, on: date, text: str, dept: str | None = None) -> str
         raise CasefileError(f"催办日期：{date_cn(on)}晚于今天，请填写实际催办的日期。")
     if on < case.referral.sent_at.date():
         raise CasefileError(f"催办日期：{date_cn(on)}早于报送日期{date_cn(case.referral.sent_at.date())}，请核对。")
-    code = st.dept_code(dept) if dept else case.referral.handling_dept or case.referral.suggested_dept
+    code = named or case.referral.handling_dept or case.referral.suggested_dept
     case.referral.urges.append(Urge(on=on, dept=code, text=text.strip(), recorded_at=st.now))
     st.move("NM_URGE", dept=code, on=on.isoformat(), text=text.strip())
     n = len(case.referral.urges)
@@ -569,13 +570,14 @@ def set_flag(st: Step, flag: str, *, raise_: bool, reason: str) -> str:
 def report_back(st: Step, *, text: str, dept: str | None = None, on: date | None = None) -> str:
     """A department that handled a low-risk matter itself tells the 综治中心 what it did (pianguan)."""
     case = st.case
+    named = st.dept_code(dept) if dept else None  # a misspelt name is named before anything else
     st.expect("PG_REPORT")
     if case.case_class is not CaseClass.OWN:
         raise TransitionRefused("向综治中心反馈：只有由职能部门直接办理的低风险事项需要反馈；"
                                 "联合处置的事项由综治中心告知当事人。")
     if not text.strip():
         raise MissingData("反馈内容：不能为空，请用 --text 写明办理结果和告知当事人的情况。")
-    code = st.dept_code(dept) if dept else case.lead_dept or case.intake_dept
+    code = named or case.lead_dept or case.intake_dept
     day = on or st.today
     if day > st.today:
         raise CasefileError(f"反馈日期：{date_cn(day)}晚于今天，请填写实际反馈的日期。")
