@@ -68,8 +68,14 @@ def build(root: Path, n: int) -> tuple[str, str]:
 
 class Client:
     def __init__(self, port: int) -> None:
+        self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
+
+    def reconnect(self) -> None:
+        """After a timeout the connection is in an unknown state: a new one, same session cookies."""
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
@@ -148,8 +154,9 @@ def main() -> None:
                     t = time.perf_counter()
                     try:
                         status, _ = c.request("GET", path)
-                    except OSError:
+                    except (OSError, http.client.HTTPException):
                         status = 0
+                        c.reconnect()
                     dt = time.perf_counter() - t
                     with lock:
                         times[name].append(dt)
