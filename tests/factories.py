@@ -88,7 +88,7 @@ def to_state(ws: Any, target: Any) -> str:
         step(ws, cid, at(1), lambda s: wf.mediate_start(s, "刘芳"))
         return cid
     for dept in Dossier(ws, cid).load().co_depts:
-        step(ws, cid, at(2), lambda s, d=dept: wf.record_opinion(s, d, "同意"))
+        step(ws, cid, at(2), lambda s, d=dept: wf.record_opinion(s, d, "同意", facts="情况属实"))
     step(ws, cid, at(3), lambda s: wf.decide(s, text="责令限期补缴", basis=["社会保险法第六十三条"]))
     if target is State.DECIDED:
         return cid
@@ -103,5 +103,6 @@ def to_state(ws: Any, target: Any) -> str:
                                                    objection=True, remedy="复议", body="忻州市税务局"))
         return cid
     step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="赵志刚", satisfaction="满意"))
     assert target is State.CLOSED
     return cid

@@ -1259,7 +1259,8 @@ def d02(b: Builder) -> None:
     b.p("{{ case.claim }}")
     b.h1("二、办理方式和期限")
     b.p(
-        "本事项由{{ case.intake_dept }}受理{% if x.handling %}，按照{{ x.handling }}方式办理{% endif %}"
+        "本事项由{{ case.intake_dept }}受理{% if x.handling %}，按照{{ x.handling }}方式办理{% else %}，"
+        "经审核分类后确定办理方式{% endif %}"
         "{% if case.lead_dept %}，主办部门为{{ case.lead_dept }}{% endif %}"
         "{% if case.co_depts %}，协办部门为{{ case.co_depts }}{% endif %}。"
         "{% if deadline %}本机关将于{{ deadline }}前将办理结果书面告知" + YOU + "；{% endif %}"
@@ -1461,8 +1462,9 @@ def d09(b: Builder) -> None:
         "（案件编号：{{ case.number }}），主要内容为：{{ case.claim }}"
     )
     b.p(
-        "经审核，该事项属于{{ x.dept }}职责范围。本机关已于{{ x.reported_date }}按照规定报送办理，"
-        "并于{{ x.urged_dates }}催办，{{ x.dept }}至今未予办理。具体情况如下：{{ x.refusal }}"
+        "经审核，该事项属于{{ x.dept }}职责范围。本机关已于{{ x.reported_date }}按照规定报送办理"
+        "{% if x.urged_dates %}，并于{{ x.urged_dates }}催办{% endif %}，{{ x.dept }}至今未予办理。"
+        "具体情况如下：{{ x.refusal }}"
     )
     b.p(
         "根据社会保险费征缴争议联合处置工作机制关于“无正当理由且拒不处理属于本职能部门的社会保险费征缴争议，"
@@ -1612,7 +1614,7 @@ def d13(b: Builder) -> None:
     b.p(
         YOU
         + "反映的社会保险费征缴争议事项（案件编号：{{ case.number }}），本机关已于{{ case.received_date }}"
-        "受理，原定办理期限为{{ x.old_deadline }}。因{{ x.reason }}，经{{ x.approver }}批准，办理期限延长至"
+        "受理，原定办理期限为{{ x.old_deadline }}。因{{ x.reason }}，经本机关批准，办理期限延长至"
         "{{ deadline }}。"
     )
     b.p(
@@ -1747,7 +1749,7 @@ def d16(b: Builder) -> None:
         text_cell(
             [
                 "{{ x.payer.name }}：",
-                "经查，{{ x.facts }}根据《中华人民共和国社会保险法》第五十八条、第六十条的规定，用人单位应当自行申报、"
+                "经查，{{ x.facts }}根据{{ x.duty_basis }}的规定，用人单位应当自行申报、"
                 "按时足额缴纳社会保险费。现将" + PAYER_YOU + "欠缴社会保险费情况通知如下（单位：元）：",
             ],
             ENF_N,
@@ -1944,7 +1946,8 @@ def d20(b: Builder) -> None:
                 + PAYER_YOU
                 + "送达了《社会保险费征收决定书》{% if x.decision_wenhao %}（{{ x.decision_wenhao }}）{% endif %}，"
                 + PAYER_YOU
-                + "在决定的期限内未履行缴纳义务。根据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，现依法"
+                + "在决定规定的期限（{{ x.decision_pay_by }}）届满后仍未履行缴纳义务。根据《中华人民共和国行政强制法》"
+                "第三十五条、第五十四条的规定，现依法"
                 "催告" + PAYER_YOU + "履行下列义务：",
             ],
             4,
@@ -1960,6 +1963,7 @@ def d20(b: Builder) -> None:
     rows.append(
         text_cell(
             [
+                "{% if x.late_fee_note %}{{ x.late_fee_note }}{% endif %}"
                 "依照《中华人民共和国行政强制法》第三十六条的规定，"
                 + PAYER_YOU
                 + "收到本催告书后有权进行陈述和申辩。"

@@ -164,6 +164,19 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
         con.close()
 
 
+@contextlib.contextmanager
+def one_row_per_case(con: sqlite3.Connection) -> Iterator[None]:
+    """While open, ``cases`` on this connection lists each case once: an archived version that a reopened
+    case continues is left out (the new version stands for it), so warnings never pair a case with its own
+    earlier version. A temporary view shadows the table on this connection only and is dropped after."""
+    con.execute("CREATE TEMP VIEW IF NOT EXISTS cases AS SELECT * FROM main.cases WHERE id NOT IN "
+                "(SELECT reopened_from FROM main.cases WHERE reopened_from IS NOT NULL)")
+    try:
+        yield
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.cases")
+
+
 def _disk_problem(exc: sqlite3.DatabaseError) -> bool:
     text = str(exc).lower()
     return any(s in text for s in ("disk is full", "disk i/o error", "readonly database", "unable to open database"))

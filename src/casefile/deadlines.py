@@ -59,7 +59,8 @@ def find_open(case: Case, text: str) -> Deadline:
     raise CasefileError(f"时限：案件 {case.id} 没有进行中的“{text.strip()}”时限，请填写进行中的时限名称之一：{names}。")
 
 
-def extend(case: Case, step: str, days: int, reason: str) -> Deadline:
+def extend(case: Case, step: str, days: int, reason: str, *, cal: HolidayCalendar | None = None) -> Deadline:
+    """Extend by ``days``; a new due date that falls on a rest day moves to the next working day."""
     d = find_open(case, step)
     if days <= 0:
         raise CasefileError("延期天数应为正整数。")
@@ -69,7 +70,12 @@ def extend(case: Case, step: str, days: int, reason: str) -> Deadline:
         )
     d.extended_days += days
     d.due = d.base_due + timedelta(days=d.extended_days + d.paused_days)
-    d.explanation.append(f"经批准延期{days}日（{reason}），期限至{date_cn(d.due)}")
+    line = f"经批准延期{days}日（{reason}），期限至{date_cn(d.due)}"
+    if cal is not None and not cal.is_workday(d.due):
+        moved = cal.first_workday_from(d.due)
+        line += f"；该日为{cal.rest_day_label(d.due) or '休息日'}，顺延至{date_cn(moved)}"
+        d.due = moved
+    d.explanation.append(line)
     return d
 
 

@@ -22,6 +22,7 @@ from casefile.config import Workspace
 from casefile.errors import CasefileError
 from casefile.models.enums import State
 from casefile.rules.ids import USCC_ALPHABET, id_check_char, uscc_check_char
+from casefile.store import Dossier
 from casefile.workspace import init_workspace
 
 ACTORS = ["王晓梅", "张磊", "刘芳", "赵建军", "陈静"]
@@ -151,7 +152,15 @@ SCENARIOS = [
 
 
 def _opinion(st: workflow.Step, *, dept: str, text: str) -> str:
-    return workflow.record_opinion(st, dept, text, basis="《中华人民共和国社会保险法》第六十三条", will_act=dept == "SW")
+    return workflow.record_opinion(st, dept, text, basis="《中华人民共和国社会保险法》第六十三条", will_act=dept == "SW",
+                                   facts="经核查本部门业务系统记录，反映人所述参保缴费情况属实。")
+
+
+def _respondent(party: Any) -> str:
+    """Who answers a follow-up call: a person themself, a unit through its legal representative."""
+    if party is None:
+        return ""
+    return str(party.legal_rep or party.name) if party.kind.value == "unit" or party.legal_rep else str(party.name)
 
 
 class DemoBuilder:
@@ -296,7 +305,8 @@ class DemoBuilder:
         t += timedelta(days=rng.randint(3, 9))
         if scenario.startswith("remedy"):
             if not self.act(cid, t, lambda st: workflow.followup(
-                    st, method="电话", respondent="当事人本人", satisfaction="不满意", objection=True, remedy="复议",
+                    st, method="电话", respondent=_respondent(st.case.applicant), satisfaction="不满意", objection=True,
+                    remedy="复议",
                     body=self.ws.settings.office.superior_tax)):
                 return cid
             if scenario == "remedy_open":
@@ -305,8 +315,14 @@ class DemoBuilder:
             self.act(cid, t, lambda st: workflow.remedy(st, outcome="复议机关维持原处理决定"))
             return cid
         sat = rng.choice(["满意", "满意", "满意", "基本满意"])
-        self.act(cid, t, lambda st: workflow.followup(st, method=rng.choice(["电话", "网络", "上门"]),
-                                                       respondent="当事人本人", satisfaction=sat))
+        method = rng.choice(["电话", "网络", "上门"])
+        self.act(cid, t, lambda st: workflow.followup(st, method=method, respondent=_respondent(st.case.applicant),
+                                                       satisfaction=sat, party="申请人"))
+        # 争议双方: the other party is followed up too before the case closes
+        if Dossier(self.ws, cid).load().state is State.FOLLOW_UP:
+            self.act(cid, t, lambda st: workflow.followup(
+                st, method=method, respondent=_respondent(st.case.counterparty), satisfaction="满意",
+                party="对方当事人"))
         return cid
 
     def _enforce(self, cid: str, t: datetime, scenario: str) -> str:
@@ -328,13 +344,19 @@ class DemoBuilder:
         for step in steps:
             t += timedelta(days=gaps[step])
             note = "法院裁定准予强制执行" if step == "E7" else None
-            if not self.act(cid, t, partial(workflow.enforce_step, step=step, note=note)):
+            more: dict[str, Any] = {"head": "赵振华", "party_views": "被申请人在催告期间未提出陈述、申辩。"} \
+                if step == "E6" else {}
+            if not self.act(cid, t, partial(workflow.enforce_step, step=step, note=note, **more)):
                 return cid
         if scenario == "enforcement_open":
             return cid
         t += timedelta(days=rng.randint(5, 15))
         total = sum((a.owed for a in arrears), Decimal("0.00"))
-        if not self.act(cid, t, lambda st: workflow.enforce_paid(st, t.date(), total, "足额补缴本金，滞纳金另行缴纳")):
+        if not self.act(cid, t, lambda st: workflow.enforce_paid(st, t.date(), principal=total)):
+            return cid
+        t += timedelta(days=rng.randint(1, 5))
+        if not self.act(cid, t, lambda st: workflow.enforce_paid(
+                st, t.date(), late_fee=workflow.outstanding(st, t.date())[1], outcome="社会保险费和滞纳金已缴清")):
             return cid
         self.act(cid, t + timedelta(days=1), lambda st: workflow.close(st))
         return cid

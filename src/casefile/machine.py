@@ -117,6 +117,11 @@ TRANSITIONS: dict[str, Transition] = {t.code: t for t in (
     # a closed case goes back to the state it was closed from; an archived one continues as a new
     # version (new id) in that state, its sealed bag untouched
     _t("reopen", (S.CLOSED, S.ARCHIVED), tuple(s for s in State if s in OPEN_STATES), "重新办理", "reopen"),
+    # a decision, an agreement or an enforcement step found wrong is redone: the case goes back to the step
+    # that produced it (the documents issued from then on supersede the old ones, as numbered corrections)
+    _t("redo", (S.DECIDED, S.NOTIFIED, S.FOLLOW_UP, S.REMEDY, S.ENFORCEMENT, S.CLOSED),
+       (S.DIRECT, S.JOINT, S.SPECIAL, S.REFERRED, S.MEDIATION, S.ENFORCEMENT), "重新办理（更正处理意见、调解协议或执法步骤）",
+       "reopen --step"),
     _e(E.E1, (), "enforce start"),
     _e(E.E2, (E.E1, E.E_LIT), "enforce step E2"),
     _e(E.E3, (E.E2, E.E4, E.E_LIT, E.E_FINE), "enforce step E3"),
@@ -246,6 +251,18 @@ def enter_step(case: Case, step: EnforcementStep) -> None:
     if not TRANSITIONS[step.value].parallel:
         assert case.enforcement is not None
         case.enforcement.step = step
+
+
+def rewind_step(case: Case, step: EnforcementStep) -> None:
+    """Put the ladder back at ``step`` (one it has passed) so that the step after it can be taken again:
+    reopening an enforcement step that was wrong (``redo``)."""
+    enf = case.enforcement
+    if enf is None or (not allows(case, "redo") and case.state is not S.ENFORCEMENT):
+        raise refused(case, "重新办理执法步骤")
+    passed = {h.step for h in enf.history} | {E.E1}
+    if step not in passed or TRANSITIONS[step.value].parallel or step is E.E_DONE:
+        raise TransitionRefused(f"执法程序未经过 {step.value}（{step.label}），不能退回该步骤。")
+    enf.step = step
 
 
 # -- T25: the calendar's flags ---------------------------------------------------------------------------

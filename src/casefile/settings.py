@@ -83,6 +83,9 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "e2_pay": _limit(15, "calendar_days", "责令限期缴纳期限"),
     "e3_pay": _limit(15, "calendar_days", "征收决定书缴款期限"),
     "e5_wait": _limit(10, "calendar_days", "催告书送达后等待期"),
+    # dated by the meeting or the decision itself; the numbers are only the default when none is given
+    "agreed_item": _limit(15, "calendar_days", "会议议定事项"),
+    "obligation": _limit(15, "calendar_days", "当事人履行事项"),
 }
 
 MAX_EXTENSION_DAYS = 30

@@ -7,6 +7,7 @@ is not allowed now is refused with the current state and the steps that are allo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from casefile.errors import (
     TransitionRefused,
     UnknownDepartment,
     ValidationFailed,
+    WaiverRefused,
 )
 from casefile.identity import ActorLike
 from casefile.machine import TRANSITIONS, refused
@@ -60,7 +62,9 @@ from casefile.models.records import (
     FollowUp,
     Mediation,
     Meeting,
+    Obligation,
     Opinion,
+    Payment,
     Referral,
     Remedy,
     Service,
@@ -69,6 +73,7 @@ from casefile.models.records import (
 from casefile.models.validation import findings_from
 from casefile.rules.calendar import HolidayCalendar
 from casefile.rules.dates import date_cn, parse_period
+from casefile.rules.fines import fine_departments
 from casefile.rules.waiver import refuse_waivers
 from casefile.rules.wenhao import format_wenhao
 from casefile.store import Dossier, Transaction
@@ -99,6 +104,15 @@ ROUTING: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 MEDICAL = {InsuranceType.MEDICAL, InsuranceType.RESIDENT_MEDICAL}
 
+
+
+#: documents a redone step issues anew: each supersedes the one it replaces (a numbered correction)
+SUPERSEDING = frozenset({"D12", "D15", "D16", "D17", "D18", "D19", "D20", "D21", "D23", "D24"})
+#: what `reopen --step` may redo, by the words a user types
+REDO_KINDS = {"处理意见": "decision", "决定": "decision", "decision": "decision", "调解": "mediation",
+              "调解协议": "mediation", "mediation": "mediation", "执法": "enforcement", "执法步骤": "enforcement",
+              "enforcement": "enforcement", "回访": "followup", "followup": "followup"}
+REDO_LABELS = {"decision": "处理意见", "mediation": "调解协议", "enforcement": "执法步骤", "followup": "回访"}
 
 
 # -- the step context ------------------------------------------------------------------------------
@@ -138,9 +152,26 @@ class Step:
     def issue(self, doc_type: str, *, extra: dict[str, Any] | None = None, recipient: str | None = None) -> DocumentRecord:
         from casefile.documents.issue import issue_document
 
-        rec = issue_document(self.tx, self.ws, doc_type, extra=extra, recipient=recipient)
+        old = self.superseded(doc_type, recipient)
+        redo = self.case.redo or {}
+        rec = issue_document(self.tx, self.ws, doc_type, extra=extra, recipient=recipient,
+                             corrects=old.doc_id if old else None,
+                             reason=f"重新办理：{redo.get('reason')}" if old else None)
+        if old is not None:
+            self.case.corrections.append({"doc": rec.doc_id, "corrects": old.doc_id, "doc_type": doc_type,
+                                          "reason": redo.get("reason"), "at": self.now.isoformat()})
         self.issued.append(rec)
         return rec
+
+    def superseded(self, doc_type: str, recipient: str | None) -> DocumentRecord | None:
+        """While a step is redone, the document of the same type (and addressee) issued before the reopening."""
+        redo = self.case.redo
+        if not redo or doc_type not in SUPERSEDING:
+            return None
+        since = datetime.fromisoformat(str(redo["at"]))
+        olds = [d for d in self.case.documents_of(doc_type) if d.issued_at < since
+                and (recipient is None or d.recipient in (None, recipient))]
+        return olds[-1] if olds else None
 
     def serve(self, doc: DocumentRecord, recipient: str, served_at: date | None = None, method: str = "直接送达",
               place: str | None = None) -> Service:
@@ -160,6 +191,8 @@ class Step:
     def move(self, code: str, *, to: State | None = None, **payload: Any) -> None:
         """Make transition ``code`` (the table checks it) and record it in the journal."""
         before, after = machine.apply(self.case, code, to)
+        if after is State.CLOSED and self.case.redo is not None:
+            self.case.redo = None  # the redone step is finished: later documents are ordinary ones again
         self.tx.event("transition", transition=code, label=machine.label(code, self.case.profile),
                       **{"from": before.value, "to": after.value}, documents=[d.doc_id for d in self.issued],
                       **payload)
@@ -348,7 +381,7 @@ def _register_and_triage_start(st: Step) -> str:
                                     served_at=st.today))
     st.move("T3", number=case.number)
     st.move("T4")
-    return f"已受理登记，案件编号 {case.number}，等待审核分类（{st.case.deadline('triage').due.isoformat()} 前）。"  # type: ignore[union-attr]
+    return f"已受理登记，案件编号 {case.number}，等待审核分类（{date_cn(st.case.deadline('triage').due)}前）。"  # type: ignore[union-attr]
 
 
 def _redirect(st: Step, to: str, reason: str, route: str = "") -> str:
@@ -390,7 +423,8 @@ def default_route(case: Case, settings: Settings) -> tuple[str, list[str]]:
 
 
 def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, lead: str | None = None,
-           co: Sequence[str] = (), note: str | None = None, suggest: str | None = None) -> str:
+           co: Sequence[str] = (), note: str | None = None, suggest: str | None = None,
+           requirements: str | None = None) -> str:
     case = st.case
     if case.state is State.INTAKE:
         _register_and_triage_start(st)
@@ -416,8 +450,13 @@ def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, 
         case.coordinator_dept = st.dept_code(st.settings.routing.medium_risk_organiser) \
             if _known(st, st.settings.routing.medium_risk_organiser) else case.coordinator_dept
     st.done("triage")
+    from casefile.documents.context import major_reasons
+
+    if cls is CaseClass.MAJOR and not (note and note.strip()) and not major_reasons(case):
+        raise MissingData("重大疑难（高风险）事项须写明理由：请用 --note 说明其重大、复杂、疑难之处（重大疑难事项报告单）。")
     if cls is CaseClass.OWN:
         st.deadline("direct", dept=case.lead_dept)  # printed in D08
+        case.requirements = requirements.strip() if requirements and requirements.strip() else None
         if case.lead_dept != case.intake_dept:
             st.issue("D08", extra={"dept": case.lead_dept}, recipient=st.settings.dept_name(case.lead_dept))
         st.move("T5", case_class=cls.value, risk=rk.value if rk else None, lead=case.lead_dept)
@@ -445,6 +484,132 @@ def triage(st: Step, *, case_class: str | None = None, risk: str | None = None, 
     return _refer_send(st, reason=note or "职责不清", suggest=suggest)
 
 
+def _dept_or_name(st: Step, text: str) -> str:
+    try:
+        return st.settings.dept(text).code
+    except ValueError:
+        return text.strip()
+
+
+def _dated_deadline(st: Step, step: str, due: date, *, label: str, dept: str | None = None) -> Deadline:
+    """A time limit whose date was set by a meeting or a decision (not counted from a rule): on `due`
+    like every other deadline until it is ticked off."""
+    if due < st.today:
+        raise CasefileError(f"“{label}”的完成时限{date_cn(due)}早于今天，请核对日期。")
+    why = [f"{label}：时限由会议或处理意见确定，至{date_cn(due)}"]
+    if not st.cal.is_workday(due):  # a date a document sets lands on a working day
+        moved = st.cal.first_workday_from(due)
+        why.append(f"{date_cn(due)}为{st.cal.rest_day_label(due) or '休息日'}，顺延至{date_cn(moved)}")
+        due = moved
+    n = max((due - st.today).days, 1)
+    d = Deadline(step=step, label=label, start=st.today, n=n, unit="calendar_days", base_due=due, due=due, dept=dept,
+                 explanation=why)
+    st.case.deadlines.append(d)
+    return d
+
+
+def _tick(case: Case, step: str, label: str, today: date) -> None:
+    for d in case.deadlines:
+        if d.step == step and d.label == label and d.done_at is None:
+            d.done_at = today
+
+
+def parse_obligations(raw: Sequence[str], case: Case, source: str) -> list[Obligation]:
+    """``当事人|事项[|YYYY-MM-DD]``: the party by name or by 申请人/对方当事人."""
+    out: list[Obligation] = []
+    findings: list[Finding] = []
+    for n, item in enumerate(raw, start=1):
+        parts = [p.strip() for p in item.replace("｜", "|").split("|")]
+        where = f"当事人应当履行的事项（--obligation）第{n}项"
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            findings.append(Finding(where, "应为“当事人|事项[|YYYY-MM-DD]”"))
+            continue
+        key = PARTY_WORDS.get(parts[0])
+        party = (case.applicant if key == "applicant" else case.counterparty) if key else None
+        name = party.name if party is not None else parts[0]
+        if name not in [p.name for p in (case.applicant, case.counterparty) if p is not None]:
+            findings.append(Finding(where, f"“{parts[0]}”不是本案当事人"))
+            continue
+        due: date | None = None
+        if len(parts) > 2 and parts[2]:
+            try:
+                due = date.fromisoformat(parts[2])
+            except ValueError:
+                findings.append(Finding(where, f"期限“{parts[2]}”应为 YYYY-MM-DD"))
+                continue
+        out.append(Obligation(party=name, text=parts[1], due=due, source=source))
+    if findings:
+        raise ValidationFailed(findings, subject=source)
+    return out
+
+
+def _set_obligations(st: Step, obligations: Sequence[Obligation], source: str) -> None:
+    """Record what a decision or agreement requires of the parties; one from an earlier version of the
+    same source (a corrected agreement or decision) is replaced."""
+    case = st.case
+    refuse_waivers(source, *(o.text for o in obligations))
+    for old in [o for o in case.obligations if o.source == source and not o.settled]:
+        _tick(case, "obligation", f"{old.party}：{old.text}", st.today)
+        case.obligations.remove(old)
+    for o in obligations:
+        case.obligations.append(o)
+        if o.due is not None:
+            _dated_deadline(st, "obligation", o.due, label=f"{o.party}：{o.text}", dept="当事人")
+
+
+def obligation_done(st: Step, index: int, note: str | None = None, waived_by: str | None = None,
+                    reason: str | None = None) -> str:
+    """Tick off an obligation (``index`` from 1) as done, or as waived by the party it benefits."""
+    case = st.case
+    if not case.is_open:
+        raise refused(case, "登记履行情况")
+    if not 1 <= index <= len(case.obligations):
+        raise CasefileError(f"本案共有{len(case.obligations)}项当事人应当履行的事项，没有第{index}项。")
+    o = case.obligations[index - 1]
+    if o.settled:
+        raise CasefileError(f"第{index}项（{o.text}）已登记为{'已履行' if o.done_at else '已放弃'}。")
+    if waived_by is not None:
+        from casefile.rules.waiver import find_waivers
+
+        if not reason or not reason.strip():
+            raise MissingData("放弃履行须写明理由（--reason）。")
+        if waived_by.strip() == o.party:
+            raise CasefileError(f"“{o.text}”是{o.party}应当履行的事项，只能由受益的一方放弃，不能由{o.party}自己放弃。")
+        if find_waivers([f"放弃{o.text}"]):
+            raise WaiverRefused(f"“{o.text}”涉及社会保险费或滞纳金的缴纳，依法不能放弃（社会保险法第六十条、第八十六条）。")
+        o.waived_by, o.waived_reason = waived_by.strip(), reason.strip()
+        what = f"已登记{o.waived_by}放弃要求{o.party}履行“{o.text}”（理由：{o.waived_reason}）"
+    else:
+        o.done_at, o.done_note = st.today, note
+        what = f"已登记{o.party}履行“{o.text}”"
+    _tick(case, "obligation", f"{o.party}：{o.text}", st.today)
+    st.tx.event("obligation", index=index, done=o.done_at is not None, waived_by=o.waived_by, reason=o.waived_reason)
+    left = unsettled(case)
+    return what + (f"；尚有{len(left)}项未履行完毕。" if left else "；全部约定事项已履行完毕。")
+
+
+def agreed_item_done(st: Step, index: int, note: str | None = None, meeting: int | None = None) -> str:
+    """Tick off the ``index``-th 议定事项 (from 1) of a meeting (default the latest held)."""
+    case = st.case
+    if not case.is_open:
+        raise refused(case, "登记议定事项办理情况")
+    held = [m for m in case.meetings if m.held_at is not None]
+    if not held:
+        raise CasefileError("本案没有已召开的会议，没有议定事项。")
+    if meeting is not None and not 1 <= meeting <= len(held):
+        raise CasefileError(f"本案共召开{len(held)}次会议，没有第{meeting}次。")
+    m = held[(meeting or len(held)) - 1]
+    if not 1 <= index <= len(m.items):
+        raise CasefileError(f"该会议共有{len(m.items)}项议定事项，没有第{index}项。")
+    item = m.items[index - 1]
+    if item.done_at is not None:
+        raise CasefileError(f"议定事项“{item.text}”已于{date_cn(item.done_at)}登记办结。")
+    item.done_at, item.done_note = st.today, note
+    _tick(case, "agreed_item", f"议定事项：{item.text}", st.today)
+    st.tx.event("agreed_item_done", text=item.text, unit=item.unit, note=note)
+    return f"议定事项“{item.text}”（{item.unit}）已登记办结。"
+
+
 def _known(st: Step, text: str) -> bool:
     try:
         st.settings.dept(text)
@@ -468,7 +633,7 @@ def _refer_send(st: Step, reason: str, suggest: str | None) -> str:
     doc = st.issue("D07", recipient=to)
     case.referral.doc_id = doc.doc_id
     st.move("T9", referred_to=to)
-    return f"已填写报送单报送{to}，承办反馈期限 {case.referral.reply_due}。"
+    return f"已填写报送单报送{to}，承办反馈期限{date_cn(case.referral.reply_due) if case.referral.reply_due else '未定'}。"
 
 
 def refer_send(st: Step, reason: str, suggest: str | None = None) -> str:
@@ -492,7 +657,7 @@ def refer_reply(st: Step, dept: str, text: str, hotline_ref: str | None = None) 
     return f"已登记{st.settings.dept_name(case.lead_dept)}的承办反馈。"
 
 
-def refer_refuse(st: Step, dept: str, reason: str) -> str:
+def refer_refuse(st: Step, dept: str, reason: str, evidence: Sequence[str] = ()) -> str:
     case = st.case
     st.expect("T11")
     assert case.referral is not None
@@ -501,7 +666,8 @@ def refer_refuse(st: Step, dept: str, reason: str) -> str:
         raise TransitionRefused(
             f"承办部门：{st.settings.dept_name(code)}尚未被催办，移交纪委监委前须先催办；请先运行 "
             f"casefile refer urge {case.number} --dept {st.settings.dept_name(code)} --on 催办日期 --text 催办内容。")
-    case.referral.refusals.append({"dept": code, "reason": reason, "at": st.now.isoformat()})
+    case.referral.refusals.append({"dept": code, "reason": reason, "at": st.now.isoformat(),
+                                   "evidence": [e for e in evidence if e.strip()]})
     if Flag.DISCIPLINE_REFERRAL not in case.flags:
         case.flags.append(Flag.DISCIPLINE_REFERRAL)
     st.issue("D09", extra={"dept": code, "reason": reason},
@@ -611,7 +777,8 @@ def escalate(st: Step, *, reason: str | None = None, to: str | None = None, resu
 
 # -- opinions, meetings, decisions -----------------------------------------------------------------
 def record_opinion(st: Step, dept: str, text: str | None, *, basis: str | None = None, will_act: bool = False,
-                   handler: str | None = None, lapsed: bool = False, received: date | None = None) -> str:
+                   handler: str | None = None, lapsed: bool = False, received: date | None = None,
+                   facts: str | None = None) -> str:
     case = st.case
     if case.state not in (State.JOINT, State.SPECIAL, State.SPECIAL_REQ):
         raise refused(case, "登记部门书面意见")
@@ -630,8 +797,11 @@ def record_opinion(st: Step, dept: str, text: str | None, *, basis: str | None =
     else:
         if not text:
             raise MissingData("请用 --text 填写部门书面意见。")
-        refuse_waivers("部门书面意见", text)
+        if not facts or not facts.strip():
+            raise MissingData("请用 --facts 填写该部门查明的事实（部门书面意见回复单“查明的事实”一栏）。")
+        refuse_waivers("部门书面意见", text, facts)
         op.received_at, op.text, op.basis, op.will_act, op.handler = received or st.today, text, basis, will_act, handler
+        op.facts = facts.strip()
         doc = st.issue("D05", extra={"dept": code}, recipient=st.settings.dept_name(case.coordinator_dept))
         op.doc_id = doc.doc_id
         st.tx.event("opinion_received", dept=code, doc=doc.doc_id)
@@ -672,7 +842,8 @@ def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion:
                    items: Sequence[AgreedItem] = (), observers: Sequence[str] = (), absent: Sequence[str] = (),
                    policy_basis: str | None = None, public_opinion_risk: str | None = None,
                    litigation_risk: str | None = None, decision: str | None = None,
-                   basis: Sequence[str] = (), mediator: str | None = None) -> str:
+                   basis: Sequence[str] = (), mediator: str | None = None,
+                   held_at: datetime | None = None) -> str:
     case = st.case
     if case.state not in (State.JOINT, State.SPECIAL):
         raise refused(case, "记录会议纪要")
@@ -684,10 +855,21 @@ def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion:
     if not attendees:
         raise MissingData("请用 --attendee 填写出席人员。")
     refuse_waivers("会议纪要", summary, opinion, decision, *(i.text for i in items))
+    incomplete = [i.text for i in items if not i.unit or i.due is None]
+    if incomplete:
+        raise MissingData(f"议定事项须写明责任单位和完成时限：{'、'.join(incomplete)}；"
+                          "请用 --item “事项|责任单位|YYYY-MM-DD”逐项填写。")
     m = pending[-1]
-    m.held_at, m.attendees, m.observers, m.absent = st.now, list(attendees), list(observers), list(absent)
+    # the minutes record when the meeting sat (the notice's time unless told otherwise), not when they were typed
+    held = held_at or m.scheduled_at
+    if held > st.now:
+        raise CasefileError(f"会议定于{held:%Y-%m-%d %H:%M}召开，尚未召开，不能记录会议纪要；如会议改期请用 --held-at 写明实际召开时间。")
+    m.held_at, m.attendees, m.observers, m.absent = held, list(attendees), list(observers), list(absent)
     m.summary, m.opinion, m.policy_basis = summary, opinion, policy_basis
     m.public_opinion_risk, m.litigation_risk, m.items = public_opinion_risk, litigation_risk, list(items)
+    for i in m.items:
+        assert i.unit is not None and i.due is not None
+        _dated_deadline(st, "agreed_item", i.due, label=f"议定事项：{i.text}", dept=_dept_or_name(st, i.unit))
     doc = st.issue("D11")
     m.minutes_doc = doc.doc_id
     if case.state is State.SPECIAL and mediator:
@@ -708,13 +890,15 @@ def record_meeting(st: Step, *, attendees: Sequence[str], summary: str, opinion:
 
 
 def decide(st: Step, *, text: str, findings: str | None = None, basis: Sequence[str] = (),
-           obligations: str | None = None) -> str:
+           obligations: str | None = None, duties: Sequence[Obligation] = ()) -> str:
     case = st.case
     if not text.strip():
         raise MissingData("请用 --text 填写处理意见。")
     refuse_waivers("处理意见", text, findings, obligations)
     decision = Decision(text=text, findings=findings, basis=list(basis), obligations=obligations, decided_at=st.now,
                         source=st.settings.dept_name(case.lead_dept or case.intake_dept))
+    if case.state in (State.DIRECT, State.JOINT):
+        _set_obligations(st, duties, "处理意见")
     if case.state is State.DIRECT:
         case.decision = decision
         st.tx.event("decision_recorded")
@@ -746,12 +930,14 @@ def mediate_start(st: Step, mediator: str, organisation: str | None = None) -> s
     return f"已转入调解，调解员{mediator}。"
 
 
-def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None) -> str:
+def mediate_agree(st: Step, terms: Sequence[str], performance: str | None = None,
+                  duties: Sequence[Obligation] = ()) -> str:
     case = st.case
     st.expect("T13")
     if not terms:
         raise MissingData("请用 --term 逐条填写协议条款。")
     refuse_waivers("调解协议", *terms, performance)
+    _set_obligations(st, duties, "调解协议")
     m = case.mediation
     assert m is not None
     m.ended_at, m.agreed, m.terms, m.performance = st.now, True, list(terms), performance
@@ -817,16 +1003,75 @@ def notify(st: Step, *, served_at: date | None = None, method: str = "直接送�
     return f"处理意见告知书已送达，请于{date_cn(case.deadline('followup').due)}前回访。"  # type: ignore[union-attr]
 
 
+PARTY_WORDS = {"applicant": "applicant", "申请人": "applicant", "缴费人": "applicant", "反映人": "applicant",
+               "counterparty": "counterparty", "对方": "counterparty", "对方当事人": "counterparty",
+               "被申请人": "counterparty", "用人单位": "counterparty"}
+
+
+def _which_party(case: Case, party: str | None, respondent: str) -> str:
+    if party:
+        key = PARTY_WORDS.get(party.strip())
+        if key is None:
+            for p, k in ((case.applicant, "applicant"), (case.counterparty, "counterparty")):
+                if p is not None and party.strip() in (p.name, p.legal_rep):
+                    key = k
+        if key is None or (key == "counterparty" and case.counterparty is None):
+            raise CasefileError(f"回访对象“{party}”不是本案当事人；请用 --party 申请人 或 --party 对方当事人。")
+        return key
+    if case.counterparty is not None and respondent.strip() in (case.counterparty.name, case.counterparty.legal_rep):
+        return "counterparty"
+    return "applicant"
+
+
+def _followup_content(fu: FollowUp, who: str) -> str:
+    said = "有异议" if fu.objection else "无异议"
+    return f"{fu.method}回访{who}（受访人：{fu.respondent}），对处理结果{fu.satisfaction.value}，{said}。"
+
+
+def parties_to_follow(case: Case) -> list[str]:
+    """Both parties of the dispute are followed up (争议双方); a matter with one party, that party."""
+    return ["applicant", "counterparty"] if case.counterparty is not None else ["applicant"]
+
+
+def followed_up(case: Case) -> set[str]:
+    """Parties followed up since the last written notice (a reopened case is followed up again)."""
+    notices = [d.issued_at for d in case.documents if d.doc_type == "D12"]
+    since = max(notices) if notices else None
+    return {f.party or "applicant" for f in case.followups if since is None or f.at >= since}
+
+
+def unsettled(case: Case) -> list[str]:
+    """What an agreement, a decision or a meeting still requires, in words, for a refusal to close."""
+    out = [f"{o.party}：{o.text}" + (f"（{date_cn(o.due)}前）" if o.due else "") for o in case.obligations
+           if not o.settled]
+    for m in case.meetings:
+        out += [f"{i.unit or '责任单位未定'}：{i.text}" + (f"（{date_cn(i.due)}前）" if i.due else "")
+                for i in m.items if i.done_at is None]
+    return out
+
+
+def _close_guard(case: Case) -> None:
+    left = unsettled(case)
+    if left:
+        raise TransitionRefused(
+            f"尚有未履行完毕的事项：{'；'.join(left)}；请在履行后用 obligation done / meeting item-done 登记"
+            "（受益方放弃的用 obligation waive --by --reason 登记），再办结。")
+
+
 def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objection: bool = False,
              remedy: str | None = None, body: str | None = None, filed_at: date | None = None,
-             suggestions: str | None = None) -> str:
+             suggestions: str | None = None, content: str | None = None, party: str | None = None) -> str:
     case = st.case
     if case.state is State.NOTIFIED:
         st.move("T18")
     st.expect("T19", "T20", what="跟踪回访")
+    who_key = _which_party(case, party, respondent)
+    who_party = case.applicant if who_key == "applicant" else case.counterparty
+    assert who_party is not None
     fu = FollowUp(at=st.now, method=method, by=st.actor, respondent=respondent,
                   satisfaction=Satisfaction(satisfaction), objection=objection,
-                  remedy=RemedyKind(remedy) if remedy else None, suggestions=suggestions)
+                  remedy=RemedyKind(remedy) if remedy else None, suggestions=suggestions, party=who_key)
+    fu.content = content or _followup_content(fu, who_party.name)
     filed: Remedy | None = None
     if objection:
         if fu.remedy is None or not body:
@@ -837,15 +1082,25 @@ def followup(st: Step, *, method: str, respondent: str, satisfaction: str, objec
         case.remedies.append(filed)  # D14 prints the remedy and the body that received it
     doc = st.issue("D14")
     fu.doc_id = doc.doc_id
-    st.done("followup")
     if filed is not None:
+        st.done("followup")
         st.deadline("remedy_check")
-        st.move("T20", remedy=filed.kind.value)
-        return f"已记录回访：当事人申请{filed.kind.value}，转入救济跟踪。"
+        st.move("T20", remedy=filed.kind.value, party=who_key)
+        return f"已记录对{who_party.name}的回访：申请{filed.kind.value}，转入救济跟踪。"
+    waiting = [k for k in parties_to_follow(case) if k not in followed_up(case)]
+    if waiting:
+        st.tx.event("followup", party=who_key, doc=doc.doc_id)
+        other = case.counterparty if waiting[0] == "counterparty" else case.applicant
+        return f"已记录对{who_party.name}的回访；还须回访{other.name if other else '另一方当事人'}（争议双方均须回访）。"
+    st.done("followup")
+    if unsettled(case):
+        st.tx.event("followup", party=who_key, doc=doc.doc_id)
+        return (f"已记录对{who_party.name}的回访，双方均无异议；尚有未履行完毕的事项（{'；'.join(unsettled(case))}），"
+                "履行后用 close 办结。")
     case.closed_at, case.close_reason = st.now, "回访无异议"
     st.deadline("archive")
-    st.move("T19")
-    return "已记录回访，当事人无异议，案件办结。" + _center_report_reminder(st) + _hotline_reply(st)
+    st.move("T19", party=who_key)
+    return "已记录回访，争议双方均无异议，案件办结。" + _center_report_reminder(st) + _hotline_reply(st)
 
 
 def _hotline_reply(st: Step) -> str:
@@ -887,6 +1142,7 @@ def remedy(st: Step, *, kind: str | None = None, body: str | None = None, filed_
         st.expect("T21")
         if not case.remedies:
             raise refused(case, "登记救济结果")
+        _close_guard(case)
         r = case.remedies[-1]
         r.outcome, r.closed_at, r.status = outcome, closed_at or st.today, status or "已结束"
         st.done("remedy_check")
@@ -982,22 +1238,38 @@ def _enter(st: Step, step: EnforcementStep, note: str | None = None, **extra: An
     elif step is E.E3:
         st.done("e2_pay")
         pay_by = _pay_deadline(st, "e3_pay")
-        enf.pay_by = pay_by
+        enf.pay_by = enf.decision_pay_by = pay_by
+        # what the decision claims is fixed here: the 催告书 and the application to the court repeat it
+        principal, fee = outstanding(st, st.today)
+        enf.decided_principal, enf.decided_late_fee, enf.decided_fee_until = principal, fee, st.today
         issue_served("D18")
         docs.append(st.issue("D19").doc_id)
     elif step is E.E4:
-        docs.append(st.issue("D23", extra=extra or None).doc_id)
+        enf.schedule = []
+        for row in extra.get("schedule") or []:
+            r = dict(row)
+            with contextlib.suppress(ValueError, TypeError):  # an instalment date lands on a working day
+                r["due"] = st.cal.first_workday_from(date.fromisoformat(str(r.get("due")))).isoformat()
+            enf.schedule.append(r)
+        enf.guarantee = extra.get("guarantee") or None
+        if not enf.schedule or not enf.guarantee:
+            raise MissingData("延期缴费协议须写明分期计划（--instalment 日期,金额[,说明]，可多次给出）和担保情况（--guarantee）"
+                              "（社会保险法第六十三条第二款）。")
+        docs.append(st.issue("D23").doc_id)
     elif step is E.E5:
         st.done("e3_pay")
+        # the 催告书 sets its own 履行期限 (行政强制法第三十五条): ten days from service, on a working day
+        pay_by = st.deadline("e5_wait", label="催告书履行期限（送达满十日后方可申请强制执行）").due
+        enf.pay_by = pay_by
         issue_served("D20")
-        st.deadline("e5_wait", label="催告书送达满十日后方可申请强制执行")
     elif step is E.E6:
         court = extra.get("court") or st.settings.office.court
         enf.court = court
         docs.append(st.issue("D21", recipient=court).doc_id)
     elif step is E.E_FINE:
-        dept = extra.get("dept") or "RSJ"
-        docs.append(st.issue("D24", extra={"dept": dept}, recipient=st.settings.dept_name(dept)).doc_id)
+        depts = [extra["dept"]] if extra.get("dept") else fine_departments(a.insurance_type for a in enf.arrears if a.owed > 0)
+        for dept in depts:
+            docs.append(st.issue("D24", extra={"dept": dept}, recipient=st.settings.dept_name(dept)).doc_id)
     enf.history.append(EnforcementEvent(step=step, at=st.now, note=note, doc_ids=docs, pay_by=pay_by))
     st.tx.event("enforcement", step=step.value, label=step.label, documents=docs, note=note)
 
@@ -1015,6 +1287,13 @@ def enforce_step(st: Step, step: str, *, note: str | None = None, **extra: Any) 
     today = st.today
     if target in (E.E2, E.E3) and enf.pay_by and today <= enf.pay_by:
         raise TransitionRefused(f"缴款期限{date_cn(enf.pay_by)}尚未届满，不能进入下一步（{target.label}）。")
+    if target is E.E5:
+        if enf.decision_pay_by is None:
+            raise TransitionRefused("尚未作出社会保险费征收决定（E3），不能催告（行政强制法第五十四条）。")
+        if today <= enf.decision_pay_by:
+            raise TransitionRefused(
+                f"征收决定书规定的缴纳期限{date_cn(enf.decision_pay_by)}尚未届满，不能催告；"
+                f"请于{date_cn(enf.decision_pay_by + timedelta(days=1))}以后再进入催告（行政强制法第五十四条）。")
     if target is E.E6:
         served = _served_on(case, "D20")
         if served is None:
@@ -1035,6 +1314,14 @@ def enforce_step(st: Step, step: str, *, note: str | None = None, **extra: Any) 
                 )
             if today > closes:
                 raise TransitionRefused(f"申请强制执行的期限已于{date_cn(closes)}届满（行政强制法第53条：起诉期限届满之日起三个月内）。")
+    if target is E.E6:
+        head = extra.pop("head", None) or enf.head
+        views = extra.pop("party_views", None) or enf.party_views
+        missing = [m for m, v in (("机关负责人（--head）", head), ("当事人的意见（--party-views，未陈述申辩的写明“未提出陈述申辩”）", views))
+                   if not v]
+        if missing:
+            raise MissingData(f"强制执行申请书须由机关负责人签名并写明当事人的意见，缺少：{'、'.join(missing)}（行政强制法第五十五条）。")
+        enf.head, enf.party_views = head, views
     _enter(st, target, note, **extra)
     return f"已进入执法步骤“{target.text}”。"
 
@@ -1045,27 +1332,86 @@ def _served_on(case: Case, doc_type: str) -> date | None:
     return max(dates) if dates else None
 
 
-def enforce_paid(st: Step, paid_on: date, amount: Decimal, outcome: str | None = None) -> str:
+def _fee_portions(enf: Enforcement, until: date) -> list[tuple[ArrearsLine, Decimal, date]]:
+    """Each line's principal cut into the portions paid on one day (oldest 所属期 paid first), with the
+    day its late fee stops; what is still unpaid runs until ``until``."""
+    zero = Decimal("0.00")
+    left = {id(a): a.owed for a in enf.arrears}
+    portions: list[tuple[ArrearsLine, Decimal, date]] = []
+    lines = sorted((a for a in enf.arrears if a.owed > 0), key=lambda a: a.period)
+    for pay in sorted(enf.payments, key=lambda p: p.on):
+        amount = pay.principal
+        for a in lines:
+            if amount <= zero:
+                break
+            take = min(amount, left[id(a)])
+            if take > zero:
+                portions.append((a, take, pay.on))
+                left[id(a)] -= take
+                amount -= take
+    portions.extend((a, left[id(a)], until) for a in lines if left[id(a)] > zero)
+    return portions
+
+
+def outstanding(st: Step, until: date) -> tuple[Decimal, Decimal]:
+    """(principal still owed, late fee due up to ``until`` less what was paid on it)."""
+    from casefile.documents.context import late_fee_settings
+    from casefile.rules.latefee import ArrearsItem, compute_late_fees
+
+    enf = st.case.enforcement
+    assert enf is not None
+    settings = late_fee_settings(st.settings)
+    fee = Decimal("0.00")
+    for line, amount, end in _fee_portions(enf, until):
+        fee += compute_late_fees([ArrearsItem(line.insurance_type, line.period, amount)], end, settings).total_fee
+    return enf.total_owed - enf.paid_principal, fee - enf.paid_late_fee
+
+
+def enforce_paid(st: Step, paid_on: date, amount: Decimal | None = None, outcome: str | None = None, *,
+                 principal: Decimal | None = None, late_fee: Decimal | None = None) -> str:
+    """Record a payment, principal and late fee apart. Enforcement ends (E_DONE) only when both are
+    settled; until then the case stays at its step with the part still owed on record.
+
+    ``amount`` alone is a payment not split on the receipt: it settles the principal first."""
     case = st.case
     machine.check_step(case, E.E_DONE, what="登记缴纳")
     enf = case.enforcement
     assert enf is not None
-    from casefile.documents.context import late_fee_settings
-    from casefile.rules.latefee import ArrearsItem, compute_late_fees
-
-    items = [ArrearsItem(insurance_type=a.insurance_type, period=a.period, principal=a.owed) for a in enf.arrears]
-    fees = compute_late_fees(items, paid_on, late_fee_settings(st.settings))
-    enf.paid_on, enf.collected = paid_on, amount
-    enf.late_fee_total = fees.total_fee
-    enf.outcome = outcome or ("足额缴纳" if amount >= enf.total_owed + fees.total_fee else "部分缴纳")
-    if fees.review_required and Flag.LATE_FEE_GE_PRINCIPAL not in case.flags:
+    if paid_on > st.today:
+        raise CasefileError(f"缴纳日期{date_cn(paid_on)}晚于今天，请填写实际缴纳日期（--on）。")
+    zero = Decimal("0.00")
+    owed_principal, _ = outstanding(st, paid_on)
+    if amount is not None:
+        principal = min(amount, owed_principal) if principal is None else principal
+        late_fee = amount - principal if late_fee is None else late_fee
+    principal, late_fee = principal or zero, late_fee or zero
+    if principal < zero or late_fee < zero or principal + late_fee <= zero:
+        raise CasefileError("请填写实际缴纳的社会保险费（--principal）和/或滞纳金（--late-fee），金额应大于零。")
+    if principal > owed_principal:
+        raise CasefileError(f"缴纳的社会保险费{principal:,}元超过尚欠的{owed_principal:,}元，请核对（--principal）。")
+    enf.payments.append(Payment(on=paid_on, principal=principal, late_fee=late_fee, at=st.now, note=outcome))
+    enf.collected = enf.paid_principal + enf.paid_late_fee
+    left_principal, left_fee = outstanding(st, paid_on)
+    enf.late_fee_total = left_fee + enf.paid_late_fee
+    if left_principal <= zero and enf.paid_on is None:
+        enf.paid_on = paid_on  # the late fee stopped running on the day the last principal came in
+    if enf.late_fee_total >= enf.total_owed > zero and Flag.LATE_FEE_GE_PRINCIPAL not in case.flags:
         case.flags.append(Flag.LATE_FEE_GE_PRINCIPAL)
+    st.tx.event("payment", paid_on=paid_on.isoformat(), principal=str(principal), late_fee=str(late_fee),
+                principal_left=str(left_principal), late_fee_left=str(max(left_fee, zero)))
+    if left_principal > zero or left_fee > zero:
+        enf.outcome = (f"部分缴纳：尚欠社会保险费{max(left_principal, zero):,}元、"
+                       f"滞纳金{max(left_fee, zero):,}元（滞纳金计至{date_cn(paid_on)}）")
+        return (f"已登记缴纳社会保险费{principal:,}元、滞纳金{late_fee:,}元。{enf.outcome}，"
+                f"执法程序继续（{enf.step.label}）。")
+    enf.outcome = outcome or "足额缴纳"
     st.done("e1_pay", "e2_pay", "e3_pay", "e5_wait")
     enf.history.append(EnforcementEvent(step=E.E_DONE, at=st.now, note=enf.outcome))
     machine.enter_step(case, E.E_DONE)
-    st.tx.event("enforcement", step="E_DONE", paid_on=paid_on.isoformat(), amount=str(amount),
-                late_fee=str(fees.total_fee))
-    return f"已登记缴纳 ¥{amount:,}（滞纳金计至{date_cn(paid_on)}，合计 ¥{fees.total_fee:,}），可用 close 办结。"
+    st.tx.event("enforcement", step="E_DONE", paid_on=paid_on.isoformat(), principal=str(enf.paid_principal),
+                late_fee=str(enf.paid_late_fee))
+    return (f"社会保险费{enf.paid_principal:,}元、滞纳金{enf.paid_late_fee:,}元均已缴清，执法完毕，"
+            "可用 close 办结。")
 
 
 # -- extension, closing, reopening --------------------------------------------------------------------
@@ -1075,9 +1421,9 @@ def extend(st: Step, *, step: str, days: int, reason: str, approver: str) -> str
     case = st.case
     if not case.is_open:
         raise refused(case, "延期")
-    d = deadlines.extend(case, step, days, reason)
+    d = deadlines.extend(case, step, days, reason, cal=st.cal)
     step = d.step
-    doc = st.issue("D13", extra={"step": step, "days": days, "reason": reason, "approver": approver},
+    doc = st.issue("D13", extra={"step": step, "days": days, "reason": reason},
                    recipient=case.applicant.name)
     case.extensions.append(Extension(step=step, days=days, reason=reason, approver=approver, at=st.now,
                                      doc_id=doc.doc_id))
@@ -1142,29 +1488,106 @@ def close(st: Step, reason: str | None = None) -> str:
     if case.state is State.ENFORCEMENT:
         if case.enforcement is None or case.enforcement.step is not E.E_DONE:
             raise TransitionRefused("征缴执法尚未完毕（需先用 enforce paid 登记缴纳或执行结果）。")
+        _close_guard(case)
         case.closed_at, case.close_reason = st.now, reason or f"执行完毕：{case.enforcement.outcome}"
         st.deadline("archive")
         st.move("T23")
         return "执行完毕，案件办结。" + _hotline_reply(st)
     if case.state is State.FOLLOW_UP:
-        raise TransitionRefused("请用 followup 记录回访结果，回访无异议即办结。")
+        waiting = [k for k in parties_to_follow(case) if k not in followed_up(case)]
+        if waiting:
+            names = "、".join((case.applicant if k == "applicant" else case.counterparty).name  # type: ignore[union-attr]
+                             for k in waiting)
+            raise TransitionRefused(f"尚未回访{names}：请用 followup 记录回访结果（争议双方均须回访）。")
+        _close_guard(case)
+        case.closed_at, case.close_reason = st.now, reason or "回访无异议，约定事项已履行"
+        st.deadline("archive")
+        st.move("T19")
+        return "争议双方均已回访且无异议，约定事项已履行，案件办结。" + _center_report_reminder(st) + _hotline_reply(st)
     if case.state is State.REMEDY:
         raise TransitionRefused("请用 remedy --outcome 登记救济结果后办结。")
     raise refused(case, "办结")
 
 
-def reopen(st: Step, reason: str) -> str:
+def reopen(st: Step, reason: str, step: str | None = None, *, enforcement_step: str | None = None,
+           mediator: str | None = None, arrears: Sequence[ArrearsLine] = ()) -> str:
+    """Reopen a case. Without ``step`` a closed case goes back to where it was closed from (回访). With
+    ``step`` (处理意见 / 调解协议 / 执法步骤) the case goes back to the step that produced what was wrong; the
+    documents issued from then on supersede the old ones as numbered corrections citing them."""
     case = st.case
     if not reason.strip():
         raise MissingData("请用 --reason 写明重新办理的理由。")
-    if case.state is State.CLOSED:
-        back = case.previous_state if case.previous_state and case.previous_state is not State.CLOSED else State.FOLLOW_UP
-        machine.apply(case, "reopen", back)
-        case.closed_at = None
+    kind = REDO_KINDS.get(step.strip()) if step else "followup"
+    if kind is None:
+        raise CasefileError(f"重新办理的环节“{step}”不正确，应为：处理意见、调解协议、执法步骤或回访（--step）。")
+    if kind == "followup":
+        if case.state is State.CLOSED:
+            back = case.previous_state if case.previous_state and case.previous_state is not State.CLOSED \
+                else State.FOLLOW_UP
+            machine.apply(case, "reopen", back)
+            case.closed_at = None
+            st.done("archive")
+            st.tx.event("reopened", reason=reason, **{"from": "CLOSED", "to": back.value})
+            return f"案件已重新办理，回到“{back.label}”。"
+        raise refused(case, "重新办理")
+    st.expect("redo", what=f"重新办理{REDO_LABELS[kind]}")
+    before = case.state
+    deadline = None
+    if kind == "decision":
+        if case.decision is None:
+            raise CasefileError("本案尚未形成处理意见，无可更正；请按当前环节继续办理。")
+        target = {CaseClass.OWN: State.DIRECT, CaseClass.GENERAL: State.JOINT, CaseClass.MAJOR: State.SPECIAL,
+                  CaseClass.UNCLEAR: State.REFERRED}.get(case.case_class or CaseClass.OWN, State.DIRECT)
+        if target is State.REFERRED and case.referral is not None:
+            case.referral.replied_at = None
+        deadline = {State.DIRECT: "direct", State.JOINT: "joint_decision", State.SPECIAL: "special_decision",
+                    State.REFERRED: "referral_reply"}[target]
+    elif kind == "mediation":
+        old = case.mediation
+        if old is None or not old.agreed:
+            raise CasefileError("本案没有已签订的调解协议，无可更正。")
+        target = State.MEDIATION
+        case.mediation = Mediation(started_at=st.now, mediator=mediator or old.mediator, organisation=old.organisation)
+        deadline = "mediation"
+    else:
+        enf = case.enforcement
+        if enf is None:
+            raise CasefileError("本案没有征缴执法程序，无可更正。")
+        try:
+            redo_step = EnforcementStep((enforcement_step or "").strip().upper())
+        except ValueError:
+            raise MissingData("请用 --enforcement-step 写明要重新办理的执法步骤（E2、E3、E5 或 E6）。") from None
+        ladder = [h.step for h in enf.history if not machine.TRANSITIONS[h.step.value].parallel
+                  and h.step is not E.E_DONE]
+        if redo_step not in ladder or redo_step is E.E1:
+            raise CasefileError(f"执法程序未进入过 {redo_step.value}（{redo_step.label}），或该步骤不能重新办理"
+                                "（可重新办理 E2、E3、E5、E6）。")
+        prior = ladder[:ladder.index(redo_step)] or [E.E1]
+        target = State.ENFORCEMENT
+        if arrears:
+            enf.arrears = list(arrears)
+        machine.rewind_step(case, prior[-1])
+        prev_event = next((h for h in reversed(enf.history) if h.step is prior[-1]), None)
+        enf.pay_by = prev_event.pay_by if prev_event else None
+        if redo_step in (E.E2, E.E3):
+            enf.decided_principal = enf.decided_late_fee = enf.decided_fee_until = enf.decision_pay_by = None
+        if enf.paid_on is not None and enf.paid_principal < enf.total_owed:
+            enf.paid_on = None
+        enf.outcome = None
+    case.redo = {"kind": kind, "reason": reason.strip(), "at": st.now.isoformat(), "from": before.value,
+                 "enforcement_step": enforcement_step}
+    if before is State.CLOSED:
+        case.closed_at, case.close_reason = None, None
         st.done("archive")
-        st.tx.event("reopened", reason=reason, **{"from": "CLOSED", "to": back.value})
-        return f"案件已重新办理，回到“{back.label}”。"
-    raise refused(case, "重新办理")
+    st.done("notify", "followup", "remedy_check")
+    if deadline:
+        st.deadline(deadline)
+    st.move("redo", to=target, reason=reason.strip(), redo=kind, enforcement_step=enforcement_step)
+    what = {"decision": "重新形成处理意见（decide / meeting record / refer reply）",
+            "mediation": "重新调解并签订调解协议（mediate agree）",
+            "enforcement": f"重新进入执法步骤 {enforcement_step}（enforce step）"}[kind]
+    return (f"案件已重新办理，回到“{target.label}”：请{what}；此后出具的文书将作为更正文书，"
+            "注明所更正的原文书并使其作废。")
 
 
 def load_form(path: Path) -> Any:

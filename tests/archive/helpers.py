@@ -103,6 +103,7 @@ def closed_direct_case(ws: Any, *, evidence: bool = True, at: datetime = T0) -> 
     step(ws, cid, at + timedelta(days=1), lambda s: wf.decide(s, text="责令限期补缴", basis=["社会保险法第六十三条"]))
     step(ws, cid, at + timedelta(days=2), lambda s: wf.notify(s))
     step(ws, cid, at + timedelta(days=5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    step(ws, cid, at + timedelta(days=5), lambda s: wf.followup(s, method="电话", respondent="赵志刚", satisfaction="满意", party="对方当事人"))
     return cid
 
 
@@ -117,10 +118,11 @@ def closed_joint_case(ws: Any, *, lapse: str | None = None, at: datetime = T0) -
         if dept == lapse:
             step(ws, cid, at + timedelta(days=12), lambda s, d=dept: wf.record_opinion(s, d, None, lapsed=True))
         else:
-            step(ws, cid, at + timedelta(days=2), lambda s, d=dept: wf.record_opinion(s, d, "同意"))
+            step(ws, cid, at + timedelta(days=2), lambda s, d=dept: wf.record_opinion(s, d, "同意", facts="情况属实"))
     step(ws, cid, at + timedelta(days=13), lambda s: wf.decide(s, text="责令限期补缴", basis=["社会保险法第六十三条"]))
     step(ws, cid, at + timedelta(days=14), lambda s: wf.notify(s))
     step(ws, cid, at + timedelta(days=16), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    step(ws, cid, at + timedelta(days=16), lambda s: wf.followup(s, method="电话", respondent="赵志刚", satisfaction="满意", party="对方当事人"))
     return cid
 
 

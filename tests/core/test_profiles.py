@@ -45,7 +45,7 @@ def test_naiman_has_no_meeting_ordered_mediation(naiman_ws) -> None:  # type: ig
     data = form("intake-minimal", intake_dept="旗税务局", jurisdiction={"name": "奈曼旗八仙筒镇", "code": "150525"},
                 received_at=T0.isoformat())
     cid = wf.register(ws, data, T0, ACTOR).case_id
-    step(ws, cid, at(0.2), lambda s: wf.triage(s, case_class="重大疑难"))
+    step(ws, cid, at(0.2), lambda s: wf.triage(s, case_class="重大疑难", note="涉及多部门政策性问题"))
     step(ws, cid, at(1), lambda s: wf.schedule_meeting(s, at=at(3), place="会议室", host="副旗长", topics=["议题"],
                                                        approved_by="副旗长"))
     with pytest.raises(TransitionRefused):
@@ -65,7 +65,9 @@ def test_pianguan_low_risk_department_reports_back_before_closing(ws) -> None:  
     case = load(ws, cid)
     assert case.center_report and case.center_report.dept == "RSJ"
     assert case.deadline("center_report").done_at is not None  # type: ignore[union-attr]
-    res = step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    res = step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="赵志刚", satisfaction="满意",
+                                                     party="对方当事人"))  # 争议双方 are both followed up
     assert load(ws, cid).state is State.CLOSED and "尚未向综治中心反馈" not in res.message
 
 
@@ -74,7 +76,9 @@ def test_closing_without_report_back_says_so(ws) -> None:  # type: ignore[no-unt
     step(ws, cid, at(0.2), lambda s: wf.triage(s, risk="低"))
     step(ws, cid, at(1), lambda s: wf.decide(s, text="已核实"))
     step(ws, cid, at(2), lambda s: wf.notify(s))
-    res = step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    res = step(ws, cid, at(5), lambda s: wf.followup(s, method="电话", respondent="赵志刚", satisfaction="满意",
+                                                     party="对方当事人"))
     assert "尚未向综治中心反馈" in res.message and "report-back" in res.message
     step(ws, cid, at(6), lambda s: wf.report_back(s, text="已办结并告知"))  # still possible after closing
     assert load(ws, cid).center_report is not None

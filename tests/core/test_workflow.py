@@ -85,7 +85,7 @@ def test_joint_decision_waits_for_every_opinion_or_lapse(ws) -> None:  # type: i
     with pytest.raises(TransitionRefused, match="尚有部门未回复"):
         step(ws, cid, at(1), lambda s: wf.decide(s, text="x"))
     first, *rest = case.co_depts
-    step(ws, cid, at(1), lambda s: wf.record_opinion(s, first, "同意"))
+    step(ws, cid, at(1), lambda s: wf.record_opinion(s, first, "同意", facts="情况属实"))
     with pytest.raises(CasefileError, match="尚未届满"):
         step(ws, cid, at(2), lambda s: wf.record_opinion(s, rest[0], None, lapsed=True))
     for d in rest:
@@ -139,9 +139,16 @@ def test_enforcement_ladder_guards_and_documents(ws) -> None:  # type: ignore[no
         step(ws, cid, at(95), lambda s: wf.enforce_step(s, "E6"))
     with pytest.raises(TransitionRefused, match="起诉期限"):
         step(ws, cid, at(110), lambda s: wf.enforce_step(s, "E6"))
-    step(ws, cid, at(250), lambda s: wf.enforce_step(s, "E6"))
+    with pytest.raises(CasefileError, match="--head"):
+        step(ws, cid, at(250), lambda s: wf.enforce_step(s, "E6"))
+    step(ws, cid, at(250), lambda s: wf.enforce_step(s, "E6", head="赵振华", party_views="未提出陈述申辩"))
     step(ws, cid, at(260), lambda s: wf.enforce_step(s, "E7", note="裁定准予执行"))
-    step(ws, cid, at(270), lambda s: wf.enforce_paid(s, at(270).date(), Decimal("4680.00")))
+    step(ws, cid, at(270), lambda s: wf.enforce_paid(s, at(270).date(), principal=Decimal("4680.00")))
+    with pytest.raises(TransitionRefused, match="尚未完毕"):
+        step(ws, cid, at(271), lambda s: wf.close(s))
+    fee = Dossier(ws, cid).load().enforcement.late_fee_total  # type: ignore[union-attr]
+    assert fee is not None and fee > 0
+    step(ws, cid, at(271), lambda s: wf.enforce_paid(s, at(271).date(), late_fee=fee))
     step(ws, cid, at(271), lambda s: wf.close(s))
     case = Dossier(ws, cid).load()
     assert case.state is State.CLOSED

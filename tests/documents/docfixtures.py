@@ -171,7 +171,9 @@ def full_case() -> Case:
         referral=Referral(sent_at=datetime(2026, 1, 6, 10, tzinfo=TZ), to="县政府办", reason="职责交叉",
                           suggested_dept="RSJ", hotline_ref="12345-0001", reply_due=date(2026, 1, 13),
                           handling_dept="RSJ", refusals=[{"dept": "RSJ", "reason": "称不属本部门职责",
-                                                          "at": "2026-01-14T10:00:00+08:00"}]),
+                                                          "at": "2026-01-14T10:00:00+08:00",
+                                                          "urged_at": "2026-01-12",
+                                                          "evidence": ["职责不清事项报送单", "催办记录"]}]),
         mediation=Mediation(started_at=datetime(2026, 1, 20, 9, tzinfo=TZ), mediator="周调解",
                             organisation="偏关县人民调解委员会", agreed=True,
                             terms=["公司于2026年3月31日前为17名职工补办参保登记", "公司按实际工资申报缴费基数"],
@@ -193,6 +195,11 @@ def full_case() -> Case:
             arrears=arrears_lines(), pay_by=date(2026, 5, 23),
             history=[EnforcementEvent(step=EnforcementStep.E2, at=datetime(2026, 3, 20, tzinfo=TZ),
                                       pay_by=date(2026, 4, 4))],
+            decided_principal=sum((a.owed for a in arrears_lines()), Decimal("0.00")),
+            decided_late_fee=Decimal("1234.56"), decided_fee_until=date(2026, 4, 9),
+            decision_pay_by=date(2026, 4, 24), head="赵振华", party_views="当事人未在期限内提出陈述、申辩。",
+            schedule=[{"due": "2026-06-30", "amount": "10,000.00", "note": "第一期"}],
+            guarantee="由晋北建材集团提供连带责任保证",
         ),
         documents=[
             _doc(f"{CASE_ID}-D04-01", "D04", "偏税社函〔2026〕3号", "县人社局"),
@@ -222,10 +229,11 @@ def minimal_case(doc_type: str) -> Case:
     needs: dict[str, dict[str, Any]] = {
         "D03": {"redirect": {"to": "县仲裁委", "reason": "属于劳动争议"}},
         "D05": {"opinions": [Opinion(dept="RSJ", requested_at=d0, due=d0, text="同意")]},
+        "D06": {"triage_note": "涉及职工人数众多，存在舆情风险"},
         "D07": {"referral": Referral(sent_at=datetime(2026, 1, 6, tzinfo=TZ), to="县政府办", reason="职责不清")},
         "D08": {"lead_dept": "RSJ"},
         "D09": {"referral": Referral(sent_at=datetime(2026, 1, 6, tzinfo=TZ), to="县政府办", reason="职责不清",
-                                     refusals=[{"dept": "RSJ", "reason": "不予办理"}])},
+                                     refusals=[{"dept": "RSJ", "reason": "不予办理", "evidence": ["报送单"]}])},
         "D10": {"meetings": [Meeting(title="会商会议", scheduled_at=datetime(2026, 1, 15, 9, tzinfo=TZ), place="会议室",
                                      host="县税务局副局长刘某")]},
         "D11": {"meetings": [Meeting(title="会商会议", scheduled_at=datetime(2026, 1, 15, 9, tzinfo=TZ), place="会议室",
@@ -245,8 +253,16 @@ def minimal_case(doc_type: str) -> Case:
     }
     for t in ("D26", "D27", "D28"):
         needs[t] = needs["D25"]
-    for t in ("D16", "D17", "D18", "D19", "D20", "D21", "D23", "D24"):
+    for t in ("D16", "D17", "D18", "D19", "D24"):
         needs[t] = {"enforcement": enforcement}
+    decided = enforcement.model_copy(update={
+        "decided_principal": Decimal("1000.00"), "decided_late_fee": Decimal("0.00"),
+        "decided_fee_until": date(2026, 4, 9), "decision_pay_by": date(2026, 4, 24)})
+    needs["D20"] = {"enforcement": decided,
+                    "documents": [_doc(f"{CASE_ID}-D18-01", "D18", "偏税社征决〔2026〕2号", "张三")]}
+    needs["D21"] = {"enforcement": decided.model_copy(update={"head": "局长", "party_views": "未提出陈述申辩。"})}
+    needs["D23"] = {"enforcement": enforcement.model_copy(update={
+        "schedule": [{"due": "2026-06-30", "amount": "1,000.00", "note": ""}], "guarantee": "保证人张四"})}
     return base_case(**needs.get(doc_type, {}))
 
 
@@ -256,14 +272,15 @@ WORKFLOW_EXTRA: dict[str, dict[str, Any]] = {
     "D05": {"dept": "RSJ"},
     "D08": {"dept": "RSJ"},
     "D09": {"dept": "RSJ", "reason": "称不属本部门职责"},
-    "D13": {"step": "hard_ceiling", "days": 15, "reason": "需等待劳动关系认定结果", "approver": "刘局长"},
+    "D13": {"step": "hard_ceiling", "days": 15, "reason": "需等待劳动关系认定结果"},
     "D22": {"service_of": f"{CASE_ID}-D17-01", "recipient": "山西晋北建材有限公司", "method": "直接送达",
             "place": "公司办公室", "served_at": "2026-03-21"},
     "D23": {"schedule": [{"due": "2026年6月30日", "amount": "10,000.00", "note": "第一期"},
                          {"due": "2026年7月31日", "amount": "22,345.67", "note": "第二期"}],
             "guarantee": "由晋北建材集团提供连带责任保证"},
 }
-MINIMAL_EXTRA: dict[str, dict[str, Any]] = {"D04": {"dept": "RSJ"}, "D22": {"service_of": f"{CASE_ID}-D12-01"}}
+MINIMAL_EXTRA: dict[str, dict[str, Any]] = {"D04": {"dept": "RSJ"},
+                                             "D22": {"service_of": f"{CASE_ID}-D12-01", "place": "偏关县新关镇"}}
 
 
 def pythonpath_env() -> dict[str, str]:

@@ -281,7 +281,7 @@ def test_followup_sheet_prints_the_remedy_it_records(ws: Workspace) -> None:
 
     run(0, lambda st: wf.triage(st, risk="中"))
     for dept in Dossier(ws, cid).load().co_depts:
-        run(2, lambda st, d=dept: wf.record_opinion(st, d, "同意"))  # type: ignore[misc]
+        run(2, lambda st, d=dept: wf.record_opinion(st, d, "同意", facts="情况属实"))  # type: ignore[misc]
     run(3, lambda st: wf.decide(st, text="责令限期补缴", basis=["社会保险法第六十三条"]))
     run(4, wf.notify)
     with pytest.raises(MissingData, match="--body"):

@@ -116,7 +116,9 @@ def _cases(s: Subject, tag: str) -> dict[str, str]:
     ids["closed"] = workflow.register(s.ws, form("intake-unit"), NOW, ACTOR).case_id
     for fn in (lambda st: workflow.triage(st, risk="低"), lambda st: workflow.decide(st, text="责令限期补缴"),
                lambda st: workflow.notify(st),
-               lambda st: workflow.followup(st, method="电话", respondent="李建国", satisfaction="满意")):
+               lambda st: workflow.followup(st, method="电话", respondent="李建国", satisfaction="满意"),
+               lambda st: workflow.followup(st, method="电话", respondent="赵志刚", satisfaction="满意",
+                                            party="对方当事人")):
         workflow.run(s.ws, ids["closed"], NOW, ACTOR, fn)
     s.drop(ids["triage"], f"{ids['triage']}/扫描{tag}.pdf", evidence_pdf(f"收件目录中的扫描件 {tag}"))
     return ids

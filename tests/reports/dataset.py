@@ -92,7 +92,7 @@ def build(ws: Any) -> dict[str, str]:
                  counterparty=unit("偏关县顺通建筑安装工程有限公司", "52140932MJ00000009"),
                  categories=["C09"], claim="单位拖欠2026年8月养老保险费。", **common)
     step(ws, e, "09-07 10:00", lambda s: wf.triage(s, risk="中", co=["县人社局"]))
-    step(ws, e, "09-09 10:00", lambda s: wf.record_opinion(s, "RSJ", "确认劳动关系，欠缴属实。"))
+    step(ws, e, "09-09 10:00", lambda s: wf.record_opinion(s, "RSJ", "确认劳动关系，欠缴属实。", facts="劳动合同与工资发放记录一致"))
     step(ws, e, "09-15 10:00", lambda s: wf.decide(s, text="责令限期补缴。", basis=["社会保险法第六十三条"]))
     step(ws, e, "09-16 10:00", lambda s: wf.enforce_start(s, wf.parse_arrears(["基本养老,202608,10000.00,0"])))
     step(ws, e, "10-09 10:00", lambda s: wf.enforce_step(s, "E2"))
@@ -124,7 +124,8 @@ def build(ws: Any) -> dict[str, str]:
     # B — October, joint handling, still open at the month end (the fixture form as it is: 17 workers)
     b = register(ws, "10-13 09:00", periods=["202401-202609"])
     step(ws, b, "10-13 10:00", lambda s: wf.triage(s, risk="中", co=["县人社局"]))
-    step(ws, b, "10-22 10:00", lambda s: wf.record_opinion(s, "RSJ", "建议按实际工资核定缴费基数。"))
+    step(ws, b, "10-22 10:00", lambda s: wf.record_opinion(s, "RSJ", "建议按实际工资核定缴费基数。",
+                                                                     facts="申报基数低于实际工资"))
     step(ws, b, "11-05 10:00", lambda s: wf.decide(s, text="责令单位按实际工资补缴。"))
     ids["B"] = b
 

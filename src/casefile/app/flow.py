@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from casefile.workflow import ActionResult
 
 
-def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: ActorLike) -> ActionResult | ReopenResult:
-    """Reopen a closed case in place, or continue an archived one as a new version (the sealed bag
-    is never touched)."""
+def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: ActorLike, *, step: str | None = None,
+           enforcement_step: str | None = None, mediator: str | None = None,
+           arrears: Sequence[str] = ()) -> ActionResult | ReopenResult:
+    """Reopen a closed case in place, redo a step that was wrong (``step``), or continue an archived one
+    as a new version (the sealed bag is never touched; redo the step on the new version)."""
     from casefile import workflow
     from casefile.archive.lifecycle import reopen_archived
     from casefile.models.enums import State
@@ -28,7 +30,9 @@ def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: Actor
     case = Dossier(ws, case_id).load()
     if case.state is State.ARCHIVED:
         return reopen_archived(ws, case_id, reason, now, actor)
-    return workflow.run(ws, case_id, now, actor, lambda st: workflow.reopen(st, reason))
+    lines = read_arrears(arrears) if arrears else []
+    return workflow.run(ws, case_id, now, actor, lambda st: workflow.reopen(
+        st, reason, step, enforcement_step=enforcement_step, mediator=mediator, arrears=lines))
 
 
 def read_arrears(lines: Sequence[str], csv_file: Path | None = None) -> list[ArrearsLine]:
@@ -78,10 +82,35 @@ def agreed_items(raw: Sequence[str]) -> list[AgreedItem]:
     return out
 
 
+def parse_instalments(raw: Sequence[str]) -> list[dict[str, str]]:
+    """Instalments written ``YYYY-MM-DD,金额[,说明]``, every bad one named at once."""
+    from casefile.errors import Finding, ValidationFailed
+    from casefile.rules.money import parse_amount
+
+    rows: list[dict[str, str]] = []
+    findings: list[Finding] = []
+    for i, item in enumerate(raw, start=1):
+        parts = [p.strip() for p in item.replace("，", ",").split(",")]
+        try:
+            if len(parts) < 2:
+                raise ValueError("应为“日期,金额[,说明]”")
+            day = date.fromisoformat(parts[0])
+            amount = parse_amount(parts[1])
+        except ValueError as exc:
+            findings.append(Finding(f"分期计划（--instalment）第{i}期", str(exc)))
+            continue
+        rows.append({"due": day.isoformat(), "amount": f"{amount:,.2f}", "note": parts[2] if len(parts) > 2 else ""})
+    if findings:
+        raise ValidationFailed(findings, subject="延期缴费协议")
+    return rows
+
+
 def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: ActorLike, *, note: str | None = None,
-                 court: str | None = None, dept: str | None = None) -> ActionResult:
+                 court: str | None = None, dept: str | None = None, head: str | None = None,
+                 party_views: str | None = None, instalments: Sequence[str] = (),
+                 guarantee: str | None = None) -> ActionResult:
     """Take the next enforcement step (by its code or Chinese name); ``dept`` (E_FINE) may be a code,
-    name or alias."""
+    name or alias; ``head``/``party_views`` (E6) and ``instalments``/``guarantee`` (E4) go on the record."""
     from casefile import workflow
     from casefile.errors import CasefileError
     from casefile.models.enums import EnforcementStep
@@ -96,4 +125,12 @@ def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: A
         extra["court"] = court
     if dept:
         extra["dept"] = ws.settings.dept(dept).code
+    if head:
+        extra["head"] = head
+    if party_views:
+        extra["party_views"] = party_views
+    if instalments:
+        extra["schedule"] = parse_instalments(instalments)
+    if guarantee:
+        extra["guarantee"] = guarantee
     return workflow.run(ws, case_id, now, actor, lambda st: workflow.enforce_step(st, step, note=note, **extra))

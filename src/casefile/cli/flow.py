@@ -65,16 +65,18 @@ def redirect(app: AppContext, case_id: str, to: str, reason: str, route: str, as
 @click.option("--lead", metavar="部门", help="主办部门；默认按争议类别确定。")
 @click.option("--co", multiple=True, metavar="部门", help="协办部门（可多次给出）；默认按争议类别确定。")
 @click.option("--suggest", metavar="部门", help="职责不清事项：建议的承办部门。")
-@click.option("--note", metavar="说明", help="分类理由。")
+@click.option("--note", metavar="说明", help="分类理由（重大疑难/高风险事项写明其重大、复杂、疑难之处）。")
+@click.option("--requirements", metavar="要求", help="直接办理：转办单的办理要求（默认：依职责办理、书面告知当事人并反馈）。")
 @json_option
 @pass_app
 def triage(app: AppContext, case_id: str, case_class: str | None, risk: str | None, lead: str | None,
-           co: tuple[str, ...], suggest: str | None, note: str | None, as_json: bool) -> None:
+           co: tuple[str, ...], suggest: str | None, note: str | None, requirements: str | None,
+           as_json: bool) -> None:
     """审核分类、风险初判并分流：直接办理、联办、专案报批或报送办理。"""
     from casefile import workflow
 
     _run(app, case_id, lambda st: workflow.triage(st, case_class=case_class, risk=risk, lead=lead, co=co,
-                                                  note=note, suggest=suggest), as_json)
+                                                  note=note, suggest=suggest, requirements=requirements), as_json)
 
 
 @click.group()
@@ -129,19 +131,22 @@ def refer_urge(app: AppContext, case_id: str, on: str, text: str, dept: str | No
 @CASE
 @click.option("--dept", required=True, metavar="部门", help="拒不处理的部门。")
 @click.option("--reason", required=True, metavar="情况", help="报送、催办及拒绝的情况。")
+@click.option("--evidence", multiple=True, metavar="材料", help="证据材料（可多次给出；默认列出报送单等已出具文书）。")
 @json_option
 @pass_app
-def refer_refuse(app: AppContext, case_id: str, dept: str, reason: str, as_json: bool) -> None:
+def refer_refuse(app: AppContext, case_id: str, dept: str, reason: str, evidence: tuple[str, ...],
+                 as_json: bool) -> None:
     """承办部门无正当理由拒不处理：出具线索移交函，移交纪委监委（T11）。"""
     from casefile import workflow
 
-    _run(app, case_id, lambda st: workflow.refer_refuse(st, dept, reason), as_json)
+    _run(app, case_id, lambda st: workflow.refer_refuse(st, dept, reason, evidence), as_json)
 
 
 @click.command()
 @CASE
 @click.option("--dept", required=True, metavar="部门", help="回复意见的部门。")
-@click.option("--text", metavar="意见", help="书面意见内容（查明事实与处理意见）。")
+@click.option("--text", metavar="意见", help="书面意见（处理意见）。")
+@click.option("--facts", metavar="事实", help="该部门查明的事实。")
 @click.option("--basis", metavar="依据", help="政策、法律依据。")
 @click.option("--will-act", is_flag=True, help="该部门将自行依职权处理。")
 @click.option("--handler", metavar="经办人", help="经办人。")
@@ -149,14 +154,14 @@ def refer_refuse(app: AppContext, case_id: str, dept: str, reason: str, as_json:
 @click.option("--received", metavar="日期", help="收到日期（默认今天）。")
 @json_option
 @pass_app
-def opinion(app: AppContext, case_id: str, dept: str, text: str | None, basis: str | None, will_act: bool,
-            handler: str | None, lapsed: bool, received: str | None, as_json: bool) -> None:
+def opinion(app: AppContext, case_id: str, dept: str, text: str | None, facts: str | None, basis: str | None,
+            will_act: bool, handler: str | None, lapsed: bool, received: str | None, as_json: bool) -> None:
     """登记联办部门的书面意见（部门书面意见回复单），或记录逾期未复。"""
     from casefile import workflow
 
     _run(app, case_id, lambda st: workflow.record_opinion(
         st, dept, text, basis=basis, will_act=will_act, handler=handler, lapsed=lapsed,
-        received=_date(received, "--received")), as_json)
+        received=_date(received, "--received"), facts=facts), as_json)
 
 
 @click.group()
@@ -201,21 +206,70 @@ def meeting_schedule(app: AppContext, case_id: str, at: str, place: str, host: s
 @click.option("--lit-risk", metavar="分析", help="复议、诉讼风险分析预估。")
 @click.option("--decision", metavar="意见", help="专案的最终处理意见（默认同 --opinion）。")
 @click.option("--mediator", metavar="调解员", help="偏关模式：联席会议决定先行调解时的调解员（会商→调解→调查核实）。")
+@click.option("--held-at", metavar="时间", help="会议实际召开时间（默认为通知的时间），如 2026-11-25T09:30。")
 @json_option
 @pass_app
 def meeting_record(app: AppContext, case_id: str, attendees: tuple[str, ...], observers: tuple[str, ...],
                    absent: tuple[str, ...], summary: str, opinion_: str, basis: tuple[str, ...],
                    items: tuple[str, ...], po_risk: str | None, lit_risk: str | None, decision: str | None,
-                   mediator: str | None, as_json: bool) -> None:
+                   mediator: str | None, held_at: str | None, as_json: bool) -> None:
     """记录会议情况，形成会议纪要。"""
     from casefile import workflow
-    from casefile.app.flow import agreed_items
+    from casefile.app.flow import agreed_items, parse_datetime
 
     agreed = agreed_items(items)
+    held = parse_datetime(held_at, "--held-at") if held_at else None
     _run(app, case_id, lambda st: workflow.record_meeting(
         st, attendees=attendees, summary=summary, opinion=opinion_, items=agreed, observers=observers,
         absent=absent, policy_basis="；".join(basis) or None, public_opinion_risk=po_risk,
-        litigation_risk=lit_risk, decision=decision, basis=basis, mediator=mediator), as_json)
+        litigation_risk=lit_risk, decision=decision, basis=basis, mediator=mediator, held_at=held), as_json)
+
+
+@meeting.command("item-done")
+@CASE
+@click.argument("index", type=click.IntRange(min=1), metavar="序号")
+@click.option("--meeting", "meeting_no", type=click.IntRange(min=1), metavar="会次", help="第几次会议（默认最近一次）。")
+@click.option("--note", metavar="说明", help="办理情况。")
+@json_option
+@pass_app
+def meeting_item_done(app: AppContext, case_id: str, index: int, meeting_no: int | None, note: str | None,
+                      as_json: bool) -> None:
+    """登记会议议定事项已办结（序号从1起，见会议纪要）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.agreed_item_done(st, index, note, meeting_no), as_json)
+
+
+@click.group()
+def obligation() -> None:
+    """当事人应当履行的事项（处理意见、调解协议）：登记履行，或由受益方放弃。"""
+
+
+@obligation.command("done")
+@CASE
+@click.argument("index", type=click.IntRange(min=1), metavar="序号")
+@click.option("--note", metavar="说明", help="履行情况。")
+@json_option
+@pass_app
+def obligation_done(app: AppContext, case_id: str, index: int, note: str | None, as_json: bool) -> None:
+    """登记当事人已履行第 N 项事项。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.obligation_done(st, index, note), as_json)
+
+
+@obligation.command("waive")
+@CASE
+@click.argument("index", type=click.IntRange(min=1), metavar="序号")
+@click.option("--by", "waived_by", required=True, metavar="受益方", help="放弃要求履行的一方（须为该事项的受益方）。")
+@click.option("--reason", required=True, metavar="理由", help="放弃的理由。")
+@json_option
+@pass_app
+def obligation_waive(app: AppContext, case_id: str, index: int, waived_by: str, reason: str, as_json: bool) -> None:
+    """登记受益方放弃要求履行第 N 项事项（社会保险费、滞纳金不能放弃）。"""
+    from casefile import workflow
+
+    _run(app, case_id, lambda st: workflow.obligation_done(st, index, waived_by=waived_by, reason=reason), as_json)
 
 
 @click.group()
@@ -240,13 +294,20 @@ def mediate_start(app: AppContext, case_id: str, mediator: str, org: str | None,
 @CASE
 @click.option("--term", "terms", multiple=True, required=True, metavar="条款", help="协议条款（可多次给出）。")
 @click.option("--performance", metavar="方式期限", help="履行方式、期限。")
+@click.option("--obligation", "duties", multiple=True, metavar="当事人|事项|期限",
+              help="协议要求当事人履行的事项，格式“当事人|事项|YYYY-MM-DD”（可多次给出）。")
 @json_option
 @pass_app
-def mediate_agree(app: AppContext, case_id: str, terms: tuple[str, ...], performance: str | None, as_json: bool) -> None:
-    """达成调解协议，出具调解协议书（不得约定减免社会保险费）。"""
+def mediate_agree(app: AppContext, case_id: str, terms: tuple[str, ...], performance: str | None,
+                  duties: tuple[str, ...], as_json: bool) -> None:
+    """达成调解协议，出具调解协议书（不得约定减免社会保险费或滞纳金）。"""
     from casefile import workflow
 
-    _run(app, case_id, lambda st: workflow.mediate_agree(st, terms, performance), as_json)
+    def act(st: Any) -> str:
+        items = workflow.parse_obligations(duties, st.case, "调解协议")
+        return workflow.mediate_agree(st, terms, performance, items)
+
+    _run(app, case_id, act, as_json)
 
 
 @mediate.command("fail")
@@ -267,16 +328,22 @@ def mediate_fail(app: AppContext, case_id: str, next_step: str, as_json: bool) -
 @click.option("--text", required=True, metavar="意见", help="处理意见。")
 @click.option("--finding", metavar="事实", help="调查查明的事实。")
 @click.option("--basis", multiple=True, metavar="依据", help="法律政策依据（可多次给出）。")
-@click.option("--obligations", metavar="义务", help="各方应履行的事项及期限。")
+@click.option("--obligations", metavar="义务", help="各方应履行的事项及期限（说明文字）。")
+@click.option("--obligation", "duties", multiple=True, metavar="当事人|事项|期限",
+              help="当事人应当履行的事项，格式“当事人|事项|YYYY-MM-DD”（当事人可写申请人/对方当事人；可多次给出）；"
+                   "未履行或未经受益方放弃的，案件不能办结。")
 @json_option
 @pass_app
 def decide(app: AppContext, case_id: str, text: str, finding: str | None, basis: tuple[str, ...],
-           obligations: str | None, as_json: bool) -> None:
+           obligations: str | None, duties: tuple[str, ...], as_json: bool) -> None:
     """形成处理意见（联办 T15；直接办理先记录意见再 notify）。"""
     from casefile import workflow
 
-    _run(app, case_id, lambda st: workflow.decide(st, text=text, findings=finding, basis=basis,
-                                                  obligations=obligations), as_json)
+    def act(st: Any) -> str:
+        items = workflow.parse_obligations(duties, st.case, "处理意见")
+        return workflow.decide(st, text=text, findings=finding, basis=basis, obligations=obligations, duties=items)
+
+    _run(app, case_id, act, as_json)
 
 
 @click.command()
@@ -306,17 +373,20 @@ def notify(app: AppContext, case_id: str, served_at: str | None, method: str, as
 @click.option("--body", metavar="机关", help="有异议时：受理救济的机关。")
 @click.option("--filed-at", metavar="日期", help="有异议时：申请日期。")
 @click.option("--suggestions", metavar="意见", help="意见建议。")
+@click.option("--content", metavar="情况", help="回访情况（默认按回访方式、受访人、满意度和有无异议写明）。")
+@click.option("--party", metavar="当事人", help="回访的是哪一方：申请人 或 对方当事人（默认按受访人判断）；争议双方均须回访。")
 @json_option
 @pass_app
 def followup(app: AppContext, case_id: str, method: str, respondent: str, satisfaction: str, objection: bool,
              remedy_kind: str | None, body: str | None, filed_at: str | None, suggestions: str | None,
-             as_json: bool) -> None:
+             content: str | None, party: str | None, as_json: bool) -> None:
     """跟踪回访：无异议即办结（T19），有异议转入救济跟踪（T20）。"""
     from casefile import workflow
 
     _run(app, case_id, lambda st: workflow.followup(
         st, method=method, respondent=respondent, satisfaction=satisfaction, objection=objection,
-        remedy=remedy_kind, body=body, filed_at=_date(filed_at, "--filed-at"), suggestions=suggestions), as_json)
+        remedy=remedy_kind, body=body, filed_at=_date(filed_at, "--filed-at"), suggestions=suggestions,
+        content=content, party=party), as_json)
 
 
 @click.command()
@@ -367,10 +437,16 @@ def enforce_start(app: AppContext, case_id: str, arrears: tuple[str, ...], arrea
 @click.argument("step", metavar="步骤")
 @click.option("--note", metavar="说明", help="说明（如法院裁定、复议情况）。")
 @click.option("--court", metavar="法院", help="E6：受理强制执行申请的法院（默认配置中的法院）。")
-@click.option("--dept", metavar="部门", help="E_FINE：罚款线索移送的部门（默认人社局）。")
+@click.option("--dept", metavar="部门", help="E_FINE：罚款线索移送的部门（默认按险种：医疗保险移送医保局，其余移送人社局）。")
+@click.option("--head", metavar="负责人", help="E6：签署强制执行申请书的机关负责人。")
+@click.option("--party-views", metavar="意见", help="E6：当事人的意见（陈述、申辩情况；未提出的写明）。")
+@click.option("--instalment", "instalments", multiple=True, metavar="日期,金额[,说明]",
+              help="E4：分期计划，每期一条，如 2026-12-31,10000.00,第一期（可多次给出）。")
+@click.option("--guarantee", metavar="担保", help="E4：担保情况（担保人、担保方式、担保财产）。")
 @json_option
 @pass_app
 def enforce_step(app: AppContext, case_id: str, step: str, note: str | None, court: str | None, dept: str | None,
+                 head: str | None, party_views: str | None, instalments: tuple[str, ...], guarantee: str | None,
                  as_json: bool) -> None:
     """进入下一执法步骤（自动出具相应文书并记录送达）。
 
@@ -380,29 +456,40 @@ def enforce_step(app: AppContext, case_id: str, step: str, note: str | None, cou
     """
     from casefile.app.flow import enforce_step as take_step
 
-    _show(take_step(app.ws, case_id, step, app.now, app.actor, note=note, court=court, dept=dept), as_json)
+    _show(take_step(app.ws, case_id, step, app.now, app.actor, note=note, court=court, dept=dept, head=head,
+                    party_views=party_views, instalments=instalments, guarantee=guarantee), as_json)
 
 
 @enforce.command("paid")
 @CASE
 @click.option("--on", "paid_on", required=True, metavar="日期", help="实际缴纳日期。")
-@click.option("--amount", required=True, metavar="金额", help="实际缴纳金额（元）。")
+@click.option("--principal", metavar="金额", help="本次缴纳的社会保险费（元）。")
+@click.option("--late-fee", metavar="金额", help="本次缴纳的滞纳金（元）。")
+@click.option("--amount", metavar="金额", help="未分列的缴款金额（先抵缴社会保险费，余额计入滞纳金）。")
 @click.option("--outcome", metavar="结果", help="执行结果说明。")
 @json_option
 @pass_app
-def enforce_paid(app: AppContext, case_id: str, paid_on: str, amount: str, outcome: str | None, as_json: bool) -> None:
-    """登记缴纳（计算滞纳金至缴纳之日），执法完毕。"""
+def enforce_paid(app: AppContext, case_id: str, paid_on: str, principal: str | None, late_fee: str | None,
+                 amount: str | None, outcome: str | None, as_json: bool) -> None:
+    """登记缴纳：社会保险费与滞纳金分别登记；两者均缴清才执法完毕，否则记为部分缴纳。"""
     from casefile import workflow
     from casefile.errors import UsageError
     from casefile.rules.money import parse_amount
 
-    try:
-        value: Decimal = parse_amount(amount)
-    except ValueError as exc:
-        raise UsageError(f"--amount {exc}") from None
+    def money(value: str | None, name: str) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            return parse_amount(value)
+        except ValueError as exc:
+            raise UsageError(f"{name} {exc}") from None
+
+    if principal is None and late_fee is None and amount is None:
+        raise UsageError("请用 --principal 和/或 --late-fee 写明本次缴纳的社会保险费和滞纳金。")
     day = _date(paid_on, "--on")
     assert day is not None
-    _run(app, case_id, lambda st: workflow.enforce_paid(st, day, value, outcome), as_json)
+    p, f, a = money(principal, "--principal"), money(late_fee, "--late-fee"), money(amount, "--amount")
+    _run(app, case_id, lambda st: workflow.enforce_paid(st, day, a, outcome, principal=p, late_fee=f), as_json)
 
 
 @click.command()
@@ -447,14 +534,22 @@ def close(app: AppContext, case_id: str, reason: str | None, as_json: bool) -> N
 
 @click.command()
 @CASE
-@click.option("--reason", required=True, metavar="理由", help="重新办理的理由。")
+@click.option("--reason", required=True, metavar="理由", help="重新办理的理由（记入办理记录，并印在更正文书上）。")
+@click.option("--step", metavar="环节", help="要重新办理的环节：处理意见、调解协议、执法步骤（默认：回到回访）。")
+@click.option("--enforcement-step", metavar="步骤", help="执法步骤：要重新办理的步骤（E2、E3、E5 或 E6）。")
+@click.option("--mediator", metavar="调解员", help="调解协议：重新调解的调解员（默认原调解员）。")
+@click.option("--arrears", "arrears", multiple=True, metavar="明细",
+              help="执法步骤：更正后的欠费明细“险种,所属期,应缴[,已缴[,人数[,基数]]]”（可多次给出）。")
 @json_option
 @pass_app
-def reopen(app: AppContext, case_id: str, reason: str, as_json: bool) -> None:
-    """重新办理已办结的案件；已归档案件另起新版本，归档包不被修改。"""
+def reopen(app: AppContext, case_id: str, reason: str, step: str | None, enforcement_step: str | None,
+           mediator: str | None, arrears: tuple[str, ...], as_json: bool) -> None:
+    """重新办理：更正有误的处理意见、调解协议或执法步骤（此后出具的文书为更正文书）；已办结案件回到回访；
+    已归档案件另起新版本，归档包不被修改。"""
     from casefile.app.flow import reopen as reopen_case
 
-    _show(reopen_case(app.ws, case_id, reason, app.now, app.actor), as_json)
+    _show(reopen_case(app.ws, case_id, reason, app.now, app.actor, step=step, enforcement_step=enforcement_step,
+                      mediator=mediator, arrears=arrears), as_json)
 
 
 @click.command("report-back")

@@ -38,6 +38,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "escalate": ("casefile.cli.flow:escalate", "偏关模式：县级无法解决的事项提请市级部门协调。"),
     "flag": ("casefile.cli.flow:flag", "设置或解除舆情、涉访涉稳等标记（任何环节，理由记入日志）。"),
     "hotline": ("casefile.cli.reports:hotline", "12345/12366热线工单：办结回复文本、按日导出（csv/xlsx）。"),
+    "obligation": ("casefile.cli.flow:obligation", "当事人应当履行的事项：登记履行或受益方放弃。"),
     "close": ("casefile.cli.flow:close", "办结案件。"),
     "reopen": ("casefile.cli.flow:reopen", "重新办理已办结或已归档的案件（归档案卷不被修改，另起新版本）。"),
     "due": ("casefile.cli.cases:due", "台账：已超期、今日到期、本周到期的事项。"),

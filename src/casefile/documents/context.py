@@ -30,6 +30,7 @@ from casefile.models.enums import CaseClass, Channel, Flag, PartyKind, Risk
 from casefile.models.party import Party
 from casefile.models.records import ArrearsLine, DocumentRecord, FollowUp, Meeting
 from casefile.rules.dates import date8, date_cn
+from casefile.rules.fines import fine_department, fine_departments
 from casefile.rules.latefee import (
     ArrearsItem,
     LateFeeResult,
@@ -541,7 +542,8 @@ class _Builder:
         if self.extra.get("dept"):
             return self.dept_code(str(self.extra["dept"]))
         if self.type == "D24":
-            return "RSJ"
+            enf = self.case.enforcement
+            return fine_departments(a.insurance_type for a in enf.arrears if a.owed > 0)[0] if enf else "RSJ"
         if self.type == "D08":
             return self.case.lead_dept
         if self.type == "D04" and len(self.case.co_depts) == 1:
@@ -582,6 +584,7 @@ class _Builder:
         return {
             "dept": self.dept_name(op.dept),
             "request_wenhao": self.cite(request),
+            "facts": op.facts or "",
             "opinion": op.text or "",
             "basis": op.basis or "",
             "will_act": "是，由本部门直接办理" if op.will_act else "否",
@@ -590,8 +593,10 @@ class _Builder:
 
     def x_D06(self) -> dict[str, Any]:
         sa = self.case.special_approval or {}
+        reasons = [r for r in (sa.get("reason"), self.case.triage_note) if r] or major_reasons(self.case)
+        self.need(reasons or "reason" in self.x_over, "属于重大疑难事项的理由（triage --note）")
         return {
-            "reason": str(sa.get("reason") or self.case.triage_note or ""),
+            "reason": "；".join(str(r) for r in reasons),
             "office_opinion": str(sa.get("office_opinion") or ""),
             "leader_opinion": str(sa.get("leader_opinion") or ("同意" if sa.get("approved_by") else "")),
             "leader": str(sa.get("approved_by") or ""),
@@ -606,8 +611,14 @@ class _Builder:
                 "ticket_no": r.hotline_ref or ""}
 
     def x_D08(self) -> dict[str, Any]:
-        self.need(self.target_dept(), "承办部门（extra.dept 或 lead_dept）")
-        return {}
+        dept = self.target_dept()
+        self.need(dept, "承办部门（extra.dept 或 lead_dept）")
+        c = self.case
+        due = self.due_of("direct")
+        report_to = self.dept_name(c.coordinator_dept or c.intake_dept)
+        default = (f"请依职责直接办理{f'，于{date_cn(due)}前办结' if due else ''}，将处理结果书面告知当事人，"
+                   f"并将办理结果反馈{report_to}。")
+        return {"requirements": c.requirements or default}
 
     def x_D09(self) -> dict[str, Any]:
         r = self.case.referral
@@ -621,11 +632,17 @@ class _Builder:
         # the dates the receiving department really urged (refer urge), never the refusal's own date
         urged = [_d(u.on) for u in r.urges if not dept or not u.dept or u.dept == dept] or \
                 [_d(_as_date(f.get("urged_at"))) for f in refusals if f.get("urged_at")]
+        evidence = [str(e) for f in refusals for e in (f.get("evidence") or [])]
+        if not evidence:
+            evidence = [f"{d.title}（{d.wenhao}）" if d.wenhao else d.title
+                        for d in self.case.documents if d.doc_type in ("D07", "D08") and d.superseded_by is None]
+        self.need(evidence or "evidence" in self.x_over, "证据材料（refer refuse --evidence）")
         return {
             "dept": self.dept_name(dept),
             "reported_date": _d(r.sent_at),
-            "urged_dates": "、".join(u for u in urged if u),
+            "urged_dates": "、".join(dict.fromkeys(u for u in urged if u)),
             "refusal": reason,
+            "evidence": evidence,
         }
 
     def meeting(self, held: bool) -> Meeting | None:
@@ -684,8 +701,12 @@ class _Builder:
         self.need(d, "处理意见（decision）")
         if d is None:
             return {"contact": self.contact()}
+        duties = [f"{o.party}应当{o.text}" + (f"，于{date_cn(o.due)}前履行完毕" if o.due else "")
+                  + ("（已履行）" if o.done_at else "") for o in self.case.obligations if o.waived_by is None]
+        text = "；".join([t for t in ([d.obligations] if d.obligations else []) + duties if t])
         return {"findings": d.findings or "", "opinion": d.text, "basis": list(d.basis),
-                "obligations": d.obligations or "", "contact": self.contact()}
+                "obligations": (text + "。") if text and not text.endswith("。") else
+                (text or "本处理意见不要求当事人另行履行其他事项。"), "contact": self.contact()}
 
     def x_D13(self) -> dict[str, Any]:
         c = self.case
@@ -701,7 +722,7 @@ class _Builder:
                 old = _d(dl.due - timedelta(days=int(days)))
             except (TypeError, ValueError):
                 raise UsageError("参数 days 应为整数。") from None
-        return {"reason": reason, "old_deadline": old, "approver": ext.approver if ext else ""}
+        return {"reason": reason, "old_deadline": old}
 
     def x_D14(self) -> dict[str, Any]:
         fus = self.case.followups
@@ -719,6 +740,8 @@ class _Builder:
             "method": fu.method,
             "visitor": fu.by,
             "respondent": fu.respondent,
+            "content": fu.content or (f"{fu.method}回访{fu.respondent}，对处理结果{fu.satisfaction.value}，"
+                                      f"{'有' if fu.objection else '无'}异议。"),
             "satisfaction": fu.satisfaction.value,
             "objection": "是" if fu.objection else "否",
             "remedy_kind": fu.remedy.value if fu.remedy else "",
@@ -840,7 +863,8 @@ class _Builder:
 
     def x_D16(self) -> dict[str, Any]:
         lines = self.arrears()
-        return {**self.enforcement_common(lines), "facts": self.facts(lines, self.payer()["you"]), "contact": self.contact()}
+        return {**self.enforcement_common(lines), "facts": self.facts(lines, self.payer()["you"]), "contact": self.contact(),
+                "duty_basis": duty_basis(a.insurance_type for a in lines)}
 
     def x_D17(self) -> dict[str, Any]:
         lines = self.arrears()
@@ -854,19 +878,75 @@ class _Builder:
             "contact": self.contact(),
         }
 
+    def decided(self) -> tuple[Decimal, Decimal, date] | None:
+        """What the 征收决定 claimed (principal, late fee, late fee counted until), once it is on record."""
+        enf = self.case.enforcement
+        if enf is None or enf.decided_principal is None or enf.decided_late_fee is None or enf.decided_fee_until is None:
+            return None
+        return enf.decided_principal, enf.decided_late_fee, enf.decided_fee_until
+
+    def decided_amounts(self, owed: Decimal) -> dict[str, str]:
+        dec = self.decided()
+        if dec is None:
+            return self.with_fees(owed)
+        principal, fee, until = dec
+        return {
+            "late_fee_until": _d(until),
+            "late_fee_total": _amt(fee),
+            "late_fee_total_upper": rmb_upper(fee),
+            "grand_total": _amt(principal + fee),
+            "grand_total_upper": rmb_upper(principal + fee),
+        }
+
+    def late_fee_since(self, short: bool = False) -> str:
+        """The late fee that ran on after the decision, stated apart from the decided amounts."""
+        dec = self.decided()
+        fees = self.fees()
+        if dec is None or fees is None:
+            return ""
+        _, fee, until = dec
+        end = self.fee_end()
+        more = fees.total_fee - fee
+        if end <= until or more <= 0:
+            return ""
+        if short:
+            return (f"征收决定书所列滞纳金计至{date_cn(until)}，此后依法继续加收的滞纳金（至{date_cn(end)}为{_amt(more)}元）"
+                    "不在本次金额之内。")
+        return (f"上述滞纳金为征收决定书计至{date_cn(until)}的数额；自{date_cn(until + timedelta(days=1))}起，"
+                f"依照《中华人民共和国社会保险法》第八十六条继续按日加收万分之五的滞纳金，至{date_cn(end)}为{_amt(more)}元，"
+                "不在本次金额之内，以实际缴纳之日计算。")
+
     def x_D18(self) -> dict[str, Any]:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
         common = self.enforcement_common(lines)
         del common["total_due"], common["total_paid"]
+        dec = self.decided()
+        if dec is not None:
+            common["total_owed"], common["total_owed_upper"] = _amt(dec[0]), rmb_upper(dec[0])
         return {
             **common,
-            **self.with_fees(owed),
+            **self.decided_amounts(owed),
             "order_wenhao": self.cite(self.latest("D17")),
             "facts": self.facts(lines, self.payer()["you"]),
-            "evidence": [e.original_name for e in self.case.evidence],
+            "evidence": self.decision_evidence(),
             "pay_method": DEFAULT_PAY_METHOD,
         }
+
+    def decision_evidence(self) -> list[str]:
+        """The evidence a 征收决定 rests on: the files on record, the opinions of the departments that
+        confirmed the facts, and the notices already served with their proofs of service."""
+        c = self.case
+        out = [e.original_name for e in c.evidence]
+        out += [f"{self.dept_name(o.dept)}书面意见" for o in c.opinions if o.text]
+        served = {s.doc_id for s in c.services}
+        out += [f"{d.title}（{d.wenhao}）及送达回证" if d.wenhao else f"{d.title}及送达回证"
+                for d in c.documents if d.doc_type in ("D16", "D17") and d.superseded_by is None and d.doc_id in served]
+        enf = c.enforcement
+        if enf and enf.arrears:
+            out.append("社会保险费欠费明细（" + "、".join(dict.fromkeys(a.insurance_type for a in enf.arrears)) + "）")
+        self.need(out or "evidence" in self.x_over, "证据（evidence add 登记的证据材料）")
+        return out
 
     def x_D19(self) -> dict[str, Any]:
         lines = self.arrears()
@@ -908,15 +988,21 @@ class _Builder:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
         decision = self.latest("D18")
-        fees = self.with_fees(owed)
+        enf = self.case.enforcement
+        self.need(decision and enf and enf.decision_pay_by, "社会保险费征收决定书及其缴纳期限（先进入 E3）")
+        dec = self.decided()
+        principal = dec[0] if dec else owed
+        fees = self.decided_amounts(owed)
         del fees["late_fee_until"]
         return {
             "payer": self.payer(),
             "decision_wenhao": self.cite(decision),
             "decision_date": _d(self.served_on(decision)),
-            "total_owed": _amt(owed),
-            "total_owed_upper": rmb_upper(owed),
+            "decision_pay_by": _d(enf.decision_pay_by if enf else None),
+            "total_owed": _amt(principal),
+            "total_owed_upper": rmb_upper(principal),
             **fees,
+            "late_fee_note": self.late_fee_since(),
             "pay_method": DEFAULT_PAY_METHOD,
         }
 
@@ -924,20 +1010,30 @@ class _Builder:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
         decision, demand = self.latest("D18"), self.latest("D20")
-        fees = self.with_fees(owed)
+        enf = self.case.enforcement
+        dec = self.decided()
+        principal = dec[0] if dec else owed
+        fees = self.decided_amounts(owed)
+        note = self.late_fee_since(short=True)
+        head = enf.head if enf else None
+        views = enf.party_views if enf else None
+        self.need(head or "head" in self.x_over, "机关负责人（enforce step E6 --head）")
+        self.need(views or "party_views" in self.x_over, "当事人的意见（enforce step E6 --party-views）")
         return {
             "payer": self.payer(),
             "decision_wenhao": self.cite(decision),
             "decision_date": _d(self.served_on(decision)),
             "facts": self.facts(lines, "被申请人",
-                                "，经本机关责令限期缴纳、作出征收决定并依法催告，至今仍未履行缴纳义务"),
+                                "，经本机关责令限期缴纳、作出征收决定并依法催告，至今仍未履行缴纳义务") + note,
             "basis": DEFAULT_BASIS_D21,
+            "party_views": views or "",
             "demand_wenhao": self.cite(demand),
             "demand_date": _d(self.served_on(demand)),
-            "total_owed": _amt(owed),
+            "total_owed": _amt(principal),
             "late_fee_total": fees["late_fee_total"],
             "grand_total": fees["grand_total"],
             "grand_total_upper": fees["grand_total_upper"],
+            "head": head or "",
         }
 
     def served_docs(self) -> list[DocumentRecord]:
@@ -960,9 +1056,17 @@ class _Builder:
         self.need(docs or "served" in self.x_over, "被送达的文书（extra.service_of）")
         svc = next((s for s in reversed(self.case.services) if docs and s.doc_id == docs[-1].doc_id), None)
         method = str(self.extra.get("method") or (svc.method if svc else "") or "")
+        place = str(self.extra.get("place") or (svc.place if svc and svc.place else "") or "")
+        if not place:
+            who = str(self.extra.get("recipient") or (svc.recipient if svc else "") or (docs[-1].recipient if docs else ""))
+            party = next((p for p in (self.case.applicant, self.case.counterparty) if p is not None and p.name == who),
+                         None)
+            place = party.address or "" if party else ""
+            if party is not None:
+                self.need(place or "place" in self.x_over, f"受送达人{who}的地址（当事人信息中的 address）")
         return {
             "served": [{"title": d.title, "wenhao": d.wenhao or ""} for d in docs],
-            "place": str(self.extra.get("place") or (svc.place if svc and svc.place else "") or ""),
+            "place": place,
             "method": method,
             "server": self.actor,
         }
@@ -971,16 +1075,26 @@ class _Builder:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
         fees = self.fees()
+        enf = self.case.enforcement
+        schedule = [{"due": _d(_as_date(r.get("due"))) or str(r.get("due", "")), "amount": str(r.get("amount", "")),
+                     "note": str(r.get("note", ""))} for r in (enf.schedule if enf else [])]
+        self.need(schedule or "schedule" in self.x_over, "分期计划（enforce step E4 --instalment）")
+        self.need((enf and enf.guarantee) or "guarantee" in self.x_over, "担保情况（enforce step E4 --guarantee）")
         return {
             "payer": self.payer(),
             "order_wenhao": self.cite(self.latest("D17")),
             "total_owed": _amt(owed),
             "total_owed_upper": rmb_upper(owed),
             "late_fee_total": _amt(fees.total_fee if fees else Decimal("0.00")),
+            "schedule": schedule,
+            "guarantee": (enf.guarantee if enf else None) or "",
         }
 
     def x_D24(self) -> dict[str, Any]:
         lines = self.arrears()
+        dept = self.target_dept()
+        if dept in ("RSJ", "YBJ"):
+            lines = [a for a in lines if fine_department(a.insurance_type) == dept] or lines
         _, _, owed = self.totals(lines)
         order = self.latest("D17")
         return {
@@ -1110,6 +1224,35 @@ def writeup_sections(markdown: str) -> tuple[str, dict[str, list[str]]]:
             buf.append(line)
     flush()
     return title, sections
+
+
+#: 社会保险法 articles that put the duty to pay each 险种 on the employer (and worker)
+DUTY_ARTICLES = {"基本养老": "第十条", "基本医疗": "第二十三条", "工伤": "第三十三条", "失业": "第四十四条",
+                 "生育": "第五十三条"}
+ARTICLE_ORDER = ("第十条", "第二十三条", "第三十三条", "第四十四条", "第五十三条", "第六十条")
+
+
+def major_reasons(case: Case) -> list[str]:
+    """Why a matter is 重大疑难 / 高风险, from what is on record (flags and figures)."""
+    out = []
+    if Flag.MASS in case.flags:
+        n = case.applicant.represents_count
+        out.append(f"涉及职工{n}人，属群体性争议" if n else "属群体性争议")
+    if Flag.PUBLIC_OPINION in case.flags:
+        out.append("存在较大舆情风险")
+    if Flag.STABILITY in case.flags:
+        out.append("容易引发影响社会稳定的风险")
+    if Flag.LARGE_AMOUNT in case.flags:
+        out.append(f"争议金额较大（{case.total_amount:,}元）")
+    if Flag.HISTORICAL_ARREARS in case.flags:
+        out.append("涉及历史欠费")
+    return out
+
+
+def duty_basis(insurance_types: Iterable[str]) -> str:
+    """The articles that create the duty to pay: one per 险种 owed, and 第六十条 (申报、按时足额缴纳)."""
+    arts = {DUTY_ARTICLES[t] for t in insurance_types if t in DUTY_ARTICLES} | {"第六十条"}
+    return "《中华人民共和国社会保险法》" + "、".join(a for a in ARTICLE_ORDER if a in arts)
 
 
 def _texts(value: Any) -> list[str]:

@@ -243,7 +243,6 @@ DOC_TYPES: dict[str, DocSpec] = {
             x_fields={
                 "reason": "延期理由",
                 "old_deadline": "原办理期限",
-                "approver": "批准人",
             },
         ),
         DocSpec(
@@ -298,6 +297,7 @@ DOC_TYPES: dict[str, DocSpec] = {
             x_fields={
                 "payer": _PAYER,
                 "facts": "事实（欠缴情况概述）",
+                "duty_basis": "缴费义务的法律依据（按险种引用社会保险法条文，如“《中华人民共和国社会保险法》第十条、第六十条”）",
                 "arrears": _ARREARS,
                 "total_due": "应缴合计",
                 "total_paid": "已缴合计",
@@ -382,6 +382,8 @@ DOC_TYPES: dict[str, DocSpec] = {
                 "payer": _PAYER,
                 "decision_wenhao": "征收决定书文号",
                 "decision_date": "征收决定书送达日期",
+                "decision_pay_by": "征收决定书规定的缴纳期限（已届满的那一日）",
+                "late_fee_note": "决定作出后继续加收的滞纳金说明（可为空；不计入本次金额）",
                 "total_owed": "社会保险费（小写）",
                 "total_owed_upper": "社会保险费（大写）",
                 "late_fee_total": "滞纳金（小写）",
@@ -412,7 +414,7 @@ DOC_TYPES: dict[str, DocSpec] = {
                 "late_fee_total": "申请执行的滞纳金（小写）",
                 "grand_total": "申请执行标的合计（小写）",
                 "grand_total_upper": "申请执行标的合计（大写）",
-                "head": "机关负责人（可为空，手签）",
+                "head": "机关负责人",
             },
         ),
         DocSpec(

@@ -61,6 +61,10 @@ def underlying_acts(case: Case) -> list[ActKind]:
     return kinds or ["tax"]
 
 
+#: 行政复议法第二十条、行政诉讼法第四十六条: the period runs from when the party knew or should have known of the act
+KNEW = "知道或者应当知道该行政行为"
+
+
 def _review_or_sue(subject: str, body: str, court: str, since: str) -> str:
     return (f"{subject}，可以自{since}之日起六十日内依法向{body}申请行政复议，"
             f"或者自{since}之日起六个月内依法向{court}提起行政诉讼。")
@@ -81,22 +85,22 @@ def remedy_lines(doc_type: str, office: Office, case: Case, *, acts: Iterable[st
     unknown = [a for a in chosen if a not in get_args(ActKind)]
     if unknown:
         raise UsageError(f"未知的救济对象“{'、'.join(unknown)}”，应为 {'/'.join(get_args(ActKind))}。")
-    lead = ("本告知书是对所反映事项协调处理情况的告知。当事人对有关行政机关作出的具体行为不服的，可以依法通过下列途径解决："
+    lead = ("本告知书是对所反映事项协调处理情况的告知。当事人对有关行政机关作出的行政行为不服的，可以依法通过下列途径解决："
             if doc_type == "D12" else
             f"{'你单位' if case.applicant.kind is PartyKind.UNIT else '你'}反映的事项可以依法通过下列途径解决：")
     lines = [lead]
     for act in chosen:
         if act == "tax":
             lines.append(_review_or_sue("对税务机关作出的社会保险费征收、缴费检查、欠费追缴、滞纳金加收等行为不服的",
-                                        office.superior_tax, office.court, "知道该行为"))
+                                        office.superior_tax, office.court, KNEW))
         elif act == "hrss":
             lines.append(_review_or_sue("对人力资源社会保障部门作出的社会保险登记、核定、待遇支付等行为不服的",
-                                        office.county_gov, office.court, "知道该行为"))
+                                        office.county_gov, office.court, KNEW))
         elif act == "medical":
             lines.append(_review_or_sue("对医疗保障部门作出的医疗保险登记、核定、待遇支付等行为不服的",
-                                        office.county_gov, office.court, "知道该行为"))
+                                        office.county_gov, office.court, KNEW))
         elif act == "labour":
-            lines.append(f"职工与用人单位之间因社会保险发生的争议，可以依法申请调解，或者自知道或应当知道其权利被侵害之日起"
+            lines.append(f"职工与用人单位之间因社会保险发生的争议，可以依法申请调解，或者自知道或者应当知道其权利被侵害之日起"
                          f"一年内向{office.arbitration}申请劳动人事争议仲裁。")
         elif act == "petition" and doc_type == "D12":
             body = recheck_body or office.superior_tax

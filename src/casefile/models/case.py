@@ -35,6 +35,7 @@ from casefile.models.records import (
     Jurisdiction,
     Mediation,
     Meeting,
+    Obligation,
     Opinion,
     Pause,
     Referral,
@@ -164,6 +165,8 @@ class Case(BaseModel):
     referral: Referral | None = None
     mediation: Mediation | None = None
     decision: Decision | None = None
+    obligations: list[Obligation] = Field(default_factory=list)
+    requirements: str | None = None  # 办理要求 of a 转办单 (D08)
     services: list[Service] = Field(default_factory=list)
     followups: list[FollowUp] = Field(default_factory=list)
     remedies: list[Remedy] = Field(default_factory=list)
@@ -177,6 +180,10 @@ class Case(BaseModel):
     archive: ArchiveInfo | None = None
     typical: TypicalInfo | None = None
     reopened_from: str | None = None
+    # a step being redone after `reopen --step` (kind, reason, at, from): documents issued while it is set
+    # supersede the ones of the same type as numbered corrections; cleared when the case closes again
+    redo: dict[str, Any] | None = None
+    corrections: list[dict[str, Any]] = Field(default_factory=list)
     version: int = 0
     updated_at: datetime | None = None
 

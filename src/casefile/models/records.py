@@ -72,14 +72,39 @@ class Opinion(Record):
     basis: str | None = None
     will_act: bool = False
     handler: str | None = None
+    facts: str | None = None
     lapsed: bool = False
     doc_id: str | None = None
 
 
 class AgreedItem(Record):
+    """议定事项 of a meeting: what a department must do and by when, ticked off when done."""
+
     text: str
     unit: str | None = None
     due: date | None = None
+    done_at: date | None = None
+    done_note: str | None = None
+
+
+class Obligation(Record):
+    """What an agreement or a decision requires of a party (当事人应当履行的事项).
+
+    The case cannot close while one is neither done nor waived by the party it benefits (with a reason).
+    """
+
+    party: str
+    text: str
+    due: date | None = None
+    source: str = "处理意见"
+    done_at: date | None = None
+    done_note: str | None = None
+    waived_by: str | None = None
+    waived_reason: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        return self.done_at is not None or self.waived_by is not None
 
 
 class Meeting(Record):
@@ -192,6 +217,8 @@ class FollowUp(Record):
     objection: bool = False
     remedy: RemedyKind | None = None
     suggestions: str | None = None
+    content: str | None = None
+    party: str | None = None  # "applicant" | "counterparty": both parties are followed up
     doc_id: str | None = None
 
 
@@ -225,6 +252,16 @@ class EnforcementEvent(Record):
     pay_by: date | None = None
 
 
+class Payment(Record):
+    """One payment, principal and late fee apart (a receipt shows both)."""
+
+    on: date
+    principal: Decimal = Decimal("0.00")
+    late_fee: Decimal = Decimal("0.00")
+    at: datetime | None = None
+    note: str | None = None
+
+
 class Enforcement(Record):
     step: EnforcementStep = EnforcementStep.E1
     started_at: datetime
@@ -232,15 +269,35 @@ class Enforcement(Record):
     arrears: list[ArrearsLine] = Field(default_factory=list)
     history: list[EnforcementEvent] = Field(default_factory=list)
     pay_by: date | None = None
-    paid_on: date | None = None
+    paid_on: date | None = None  # the day the principal was settled in full
     collected: Decimal = Decimal("0.00")
-    late_fee_total: Decimal | None = None
+    late_fee_total: Decimal | None = None  # late fee due up to paid_on (or last computed)
     outcome: str | None = None
     court: str | None = None
+    payments: list[Payment] = Field(default_factory=list)
+    # what the 征收决定 (E3, D18) decided: D20 and D21 claim exactly these amounts
+    decided_principal: Decimal | None = None
+    decided_late_fee: Decimal | None = None
+    decided_fee_until: date | None = None
+    decision_pay_by: date | None = None
+    # E6 (D21): the agency head who signs and what the party said when it was heard (陈述申辩)
+    head: str | None = None
+    party_views: str | None = None
+    # E4 (D23): instalments and guarantee
+    schedule: list[dict[str, str]] = Field(default_factory=list)
+    guarantee: str | None = None
 
     @property
     def total_owed(self) -> Decimal:
         return sum((a.owed for a in self.arrears), Decimal("0.00"))
+
+    @property
+    def paid_principal(self) -> Decimal:
+        return sum((p.principal for p in self.payments), Decimal("0.00"))
+
+    @property
+    def paid_late_fee(self) -> Decimal:
+        return sum((p.late_fee for p in self.payments), Decimal("0.00"))
 
 
 class DocumentRecord(Record):

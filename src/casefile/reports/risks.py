@@ -226,6 +226,14 @@ class _Others:
 def risks_as_of(con: sqlite3.Connection, th: Thresholds, as_of: date, *, case_ids: Iterable[str] | None = None,
                 dept_name: Namer | None = None) -> list[RiskWarning]:
     """Evaluate every rule for the cases open on ``as_of`` (or only ``case_ids`` among them)."""
+    from casefile.catalog import one_row_per_case
+
+    with one_row_per_case(con):  # a reopened case and its archived version are one case: no warning about itself
+        return _risks_as_of(con, th, as_of, case_ids, dept_name)
+
+
+def _risks_as_of(con: sqlite3.Connection, th: Thresholds, as_of: date, case_ids: Iterable[str] | None,
+                 dept_name: Namer | None) -> list[RiskWarning]:
     cases = _open_cases(con, as_of, case_ids)
     if not cases:
         return []

@@ -134,7 +134,8 @@ def _b_opinion(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
 
     return lambda st: workflow.record_opinion(st, v["dept"], v.get("text"), basis=v.get("basis"),
                                               will_act=v.get("will_act", False), handler=v.get("handler"),
-                                              lapsed=v.get("lapsed", False), received=v.get("received"))
+                                              lapsed=v.get("lapsed", False), received=v.get("received"),
+                                              facts=v.get("facts"))
 
 
 def _b_schedule(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
@@ -200,7 +201,8 @@ def _b_followup(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
 
     return lambda st: workflow.followup(st, method=v["method"], respondent=v["respondent"],
                                         satisfaction=v["satisfaction"], objection=v.get("objection", False),
-                                        remedy=v.get("remedy"), body=v.get("body"), suggestions=v.get("suggestions"))
+                                        remedy=v.get("remedy"), body=v.get("body"), suggestions=v.get("suggestions"),
+                                        content=v.get("content"), party=v.get("party"))
 
 
 def _b_remedy(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
@@ -262,7 +264,8 @@ STEPS: tuple[StepForm, ...] = (
         Field("hotline_ref", "12345 工单号"),
     )),
     StepForm("opinion", "代为登记部门书面意见", _s("JOINT", "SPECIAL", "SPECIAL_REQ"), _b_opinion, (
-        Field("dept", "回复意见的部门", "dept", required=True), Field("text", "书面意见（查明事实与处理意见）", "textarea"),
+        Field("dept", "回复意见的部门", "dept", required=True), Field("facts", "查明的事实", "textarea"),
+        Field("text", "书面意见（处理意见）", "textarea"),
         Field("basis", "政策、法律依据"), Field("handler", "经办人"), Field("received", "收到日期", "date"),
         Field("will_act", "该部门将自行依职权处理", "bool"), Field("lapsed", "答复期限届满仍未回复，记为逾期未复", "bool"),
     )),
@@ -303,11 +306,13 @@ STEPS: tuple[StepForm, ...] = (
     )),
     StepForm("followup", "跟踪回访（T18–T20）", _s("NOTIFIED", "FOLLOW_UP"), _b_followup, (
         Field("method", "回访方式", "choice", required=True, choices=("电话", "上门", "书面", "短信")),
+        Field("party", "回访对象（争议双方均须回访）", "choice", choices=("申请人", "对方当事人")),
         Field("respondent", "受访人", required=True),
         Field("satisfaction", "满意度", "choice", required=True, choices=("满意", "基本满意", "不满意")),
         Field("objection", "当事人有异议并申请救济", "bool"),
         Field("remedy", "救济途径", "choice", choices=("调解", "复议", "仲裁", "诉讼", "复查")),
         Field("body", "受理机关"), Field("suggestions", "意见建议", "textarea"),
+        Field("content", "回访情况", "textarea"),
     )),
     StepForm("remedy", "登记救济结果，办结（T21）", _s("REMEDY"), _b_remedy, (
         Field("outcome", "救济结果", "textarea", required=True), Field("status", "状态"),

@@ -337,7 +337,8 @@ def reply(request: HttpRequest, case_id: str) -> HttpResponse:
                     message = workflow.record_opinion(
                         st, dept, text, basis=request.POST.get("basis", "").strip() or None,
                         will_act=request.POST.get("will_act") == "on",
-                        handler=request.POST.get("handler", "").strip() or str(request.user))
+                        handler=request.POST.get("handler", "").strip() or str(request.user),
+                        facts=request.POST.get("facts", "").strip() or text)  # the form asks 查明的事实与处理意见 in one
                     web_event(st, request, "reply_opinion")
                     return message
             elif kind in ("ack", "progress"):
