@@ -44,7 +44,9 @@ def test_derived_flags_are_not_set_by_hand(ws) -> None:  # type: ignore[no-untyp
 
 def test_hotline_reply_at_closing_and_day_export(ws, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cid = to_state(ws, State.NOTIFIED)
-    res = step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
+    res = step(ws, cid, at(8), lambda s: wf.followup(s, method="电话", respondent="赵志刚", satisfaction="满意",
+                                                     party="对方当事人"))  # both parties are followed up
     assert "12345热线工单回复" in res.message and "工单号：GD20261103-0417" in res.message
     case = Dossier(ws, cid).load()
     reply = hotline.ticket_reply(case, ws.dept_name)
