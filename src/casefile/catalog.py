@@ -190,13 +190,15 @@ def _discard(path: Path) -> None:
 
 def dept_resolver(ws: Workspace) -> Callable[[str], str | None]:
     """Department name, alias or code → code, from the raw casefile.toml (no pydantic on this path)."""
-    table: dict[str, str] = {}
-    for d in ws.raw.get("departments", []):
-        code = str(d.get("code", ""))
-        for key in (code, d.get("name"), *d.get("aliases", [])):
-            if key:
-                table.setdefault(str(key), code)
-    return lambda text: table.get(text.strip())
+    from casefile.tables import find_department
+
+    departments = ws.raw.get("departments", [])
+
+    def code_of(text: str) -> str | None:
+        d = find_department(departments, text)
+        return str(d["code"]) if d is not None else None
+
+    return code_of
 
 
 def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None = None

@@ -54,10 +54,11 @@ class Workspace:
         return tomllib.loads(self.config_path.read_text(encoding="utf-8"))
 
     def dept_name(self, code: str) -> str:
-        for d in self.raw.get("departments", []):
-            if code == d.get("code"):
-                return str(d.get("name", code))
-        return code
+        """The name of a department given by code (or name, alias); the text itself if none matches."""
+        from casefile.tables import field_of, find_department
+
+        d = find_department(self.raw.get("departments", []), code)
+        return str(field_of(d, "name") or code) if d is not None else code
 
     @property
     def archive_dir(self) -> Path:

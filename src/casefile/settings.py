@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from casefile.errors import ConfigError, UnknownDepartment, UnknownPlace
+from casefile.tables import DEFAULT_STUCK_DAYS, Thresholds, find_department
 
 
 class Strict(BaseModel):
@@ -115,20 +116,16 @@ class RoutingCfg(Strict):
     special_departments: list[str] = Field(default_factory=lambda: ["ZFB", "SFJ", "CZJ", "RSJ", "YBJ", "SPJ", "XFJ", "SW", "WXB"])
 
 
-DEFAULT_STUCK_DAYS: dict[str, int] = {
-    "INTAKE": 1, "REGISTERED": 1, "TRIAGE": 3, "DIRECT": 10, "JOINT": 25, "SPECIAL_REQ": 7, "SPECIAL": 35,
-    "REFERRED": 10, "MEDIATION": 20, "DECIDED": 10, "NOTIFIED": 20, "FOLLOW_UP": 20, "REMEDY": 180,
-    "ENFORCEMENT": 300,
-}
+_RISK = Thresholds()  # the defaults live in casefile.config, where the fast read path reads them too
 
 
 class RiskCfg(Strict):
-    repeat_min_cases: int = 2
-    repeat_months: int = 12
-    mass_min_complainants: int = 3
-    mass_min_workers: int = 10
-    large_amount: Decimal = Decimal("100000.00")
-    due_soon_days: int = 2
+    repeat_min_cases: int = _RISK.repeat_min_cases
+    repeat_months: int = _RISK.repeat_months
+    mass_min_complainants: int = _RISK.mass_min_complainants
+    mass_min_workers: int = _RISK.mass_min_workers
+    large_amount: Decimal = _RISK.large_amount
+    due_soon_days: int = _RISK.due_soon_days
     # Calendar days a case may stay in one state before it is reported as stuck (滞留) (docs/domain.md §6, with slack).
     stuck_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STUCK_DAYS))
 
@@ -273,16 +270,12 @@ class Settings(Strict):
 
     # -- departments -----------------------------------------------------------------------
     def dept(self, text: str) -> Department:
-        from casefile.rules.text import did_you_mean, nfkc
+        from casefile.rules.text import did_you_mean
 
+        found = find_department(self.departments, text)  # the one lookup, shared with Workspace.dept_name
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         t = text.strip()
-        for d in self.departments:
-            if t in (d.code, d.name, *d.aliases):
-                return d
-        n = nfkc(t).upper()  # ＲＳＪ, 全角 brackets in a name
-        for d in self.departments:
-            if n in (d.code, nfkc(d.name).upper(), *(nfkc(a).upper() for a in d.aliases)):
-                return d
         by_word = {w: d.name for d in self.departments for w in (d.name, *d.aliases)}
         near = list(dict.fromkeys(by_word[w] for w in did_you_mean(t, by_word)))
         hint = f"是不是“{'”或“'.join(near)}”？" if near else ""

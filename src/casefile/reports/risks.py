@@ -8,9 +8,9 @@ earlier cases make the new one a repeat).
 Messages never carry names or identifiers: they name the case number and the figures, and are
 passed through :func:`casefile.privacy.mask_text` as a second line of defence.
 
-Thresholds come from ``[risk]`` in casefile.toml (:class:`casefile.settings.RiskCfg`). They are read
-from the raw, already validated TOML so that ``casefile due`` does not pay for pydantic;
-``tests/reports`` checks that both readings agree.
+Thresholds come from ``[risk]`` in casefile.toml, read from the raw, already validated TOML
+(:class:`casefile.tables.Thresholds`, whose defaults :class:`casefile.settings.RiskCfg` uses too) so
+that ``casefile due`` does not pay for pydantic.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -30,6 +30,8 @@ from casefile.privacy import mask_text
 from casefile.reports.period import minus_months
 from casefile.rules.dates import date_cn
 from casefile.rules.money import money_report
+from casefile.tables import DEFAULT_STUCK_DAYS as DEFAULT_STUCK_DAYS
+from casefile.tables import Thresholds as Thresholds
 
 if TYPE_CHECKING:
     from casefile.config import Workspace
@@ -75,49 +77,6 @@ RULE_ORDER = {code: i for i, code in enumerate(RULES)}
 OVERDUE, DUE_SOON, REPEAT, MASS = Flag.OVERDUE.value, Flag.DUE_SOON.value, Flag.REPEAT.value, Flag.MASS.value
 LARGE_AMOUNT, PUBLIC_OPINION, STABILITY, STUCK = (Flag.LARGE_AMOUNT.value, Flag.PUBLIC_OPINION.value,
                                                    Flag.STABILITY.value, Flag.STUCK.value)
-
-DEFAULT_STUCK_DAYS: dict[str, int] = {
-    "INTAKE": 1, "REGISTERED": 1, "TRIAGE": 3, "DIRECT": 10, "JOINT": 25, "SPECIAL_REQ": 7, "SPECIAL": 35,
-    "REFERRED": 10, "MEDIATION": 20, "DECIDED": 10, "NOTIFIED": 20, "FOLLOW_UP": 20, "REMEDY": 180,
-    "ENFORCEMENT": 300,
-}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The ``[risk]`` settings, read without pydantic (defaults equal :class:`casefile.settings.RiskCfg`)."""
-
-    repeat_min_cases: int = 2
-    repeat_months: int = 12
-    mass_min_complainants: int = 3
-    mass_min_workers: int = 10
-    large_amount: Decimal = Decimal("100000.00")
-    due_soon_days: int = 2
-    stuck_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_STUCK_DAYS))
-
-    @classmethod
-    def from_raw(cls, raw: Mapping[str, Any] | None) -> Thresholds:
-        r = dict(raw or {})
-        base = cls()
-        try:
-            amount = Decimal(str(r.get("large_amount", base.large_amount)))
-        except InvalidOperation:
-            amount = base.large_amount
-        stuck = {**DEFAULT_STUCK_DAYS, **{str(k): int(v) for k, v in dict(r.get("stuck_days", {})).items()}}
-        return cls(
-            repeat_min_cases=int(r.get("repeat_min_cases", base.repeat_min_cases)),
-            repeat_months=int(r.get("repeat_months", base.repeat_months)),
-            mass_min_complainants=int(r.get("mass_min_complainants", base.mass_min_complainants)),
-            mass_min_workers=int(r.get("mass_min_workers", base.mass_min_workers)),
-            large_amount=amount,
-            due_soon_days=int(r.get("due_soon_days", base.due_soon_days)),
-            stuck_days=stuck,
-        )
-
-    @classmethod
-    def of(cls, ws: Workspace) -> Thresholds:
-        return cls.from_raw(ws.raw.get("risk"))
-
 
 @dataclass(frozen=True)
 class RiskWarning:
