@@ -60,6 +60,8 @@ def run_extras(ws: Workspace, now: datetime, ids: Sequence[str], closed: Sequenc
     yield _timed(_evidence, ws, now - timedelta(minutes=60), now, ids, quick)
     archived, line = _archive(ws, now - timedelta(minutes=45), closed, quick)
     yield line
+    if archived:
+        yield _timed(_catalogue, ws, now - timedelta(minutes=42))
     yield _timed(_typical, ws, now - timedelta(minutes=40), closed, archived)
     yield _timed(_index, ws)
     yield _timed(_report, ws, now)
@@ -450,6 +452,7 @@ def _typical(ws: Workspace, start: datetime, closed: Sequence[str], archived: Se
     chosen = _typical_sources(ws, closed, archived)
     published: list[str] = []
     leaks: list[str] = []
+    issued: list[str] = []
     minute = timedelta(minutes=1)
     for i, cid in enumerate(chosen):
         at = start + 5 * i * minute
@@ -462,11 +465,38 @@ def _typical(ws: Workspace, start: datetime, closed: Sequence[str], archived: Se
         library.approve(ws, report.typical_id, APPROVER, APPROVER, at + 2 * minute)
         library.publish(ws, report.typical_id, APPROVER, at + 3 * minute)
         published.append(report.typical_id)
+        if cid not in archived and not issued:  # an open dossier takes the D29 典型案例 as a document
+            issued.append(_issue_typical(ws, cid, at + 4 * minute))
     line = (f"典型案例：{len(published)}篇起草、经{REVIEWER}脱敏审核、{APPROVER}批准后发布"
             f"（{'、'.join(published)}，其中{sum(1 for c in chosen if c in archived)}篇来自已归档案件）")
+    if issued:
+        line += f"；{issued[0]}"
     if leaks:
         line += "；未通过泄露检查：" + "；".join(leaks)
     return line
+
+
+def _issue_typical(ws: Workspace, cid: str, at: datetime) -> str:
+    from casefile.documents.issue import produce_document
+
+    try:
+        doc = produce_document(ws, cid, "D29", actor=APPROVER, now=at)
+    except CasefileError as exc:
+        return f"D29 典型案例未生成（{exc.message}）"
+    return f"D29 典型案例 {doc.record.doc_id}"
+
+
+def _catalogue(ws: Workspace, at: datetime) -> str:
+    """The archivist prints the year's 归档文件目录 (D28, landscape) beside the archive."""
+    from casefile.archive.handover import write_catalogue
+    from casefile.clock import local_date
+
+    year = local_date(at).year
+    try:
+        rep = write_catalogue(ws, year, ws.root / "reports", at)
+    except CasefileError as exc:
+        return f"归档文件目录（D28）未生成：{exc.message}"
+    return f"归档文件目录（D28）：{year}年度{rep.count}卷 {_rel(ws, rep.docx)} 及 PDF"
 
 
 def _typical_sources(ws: Workspace, closed: Sequence[str], archived: Sequence[str]) -> list[str]:
