@@ -3,10 +3,10 @@
 # Safe to run repeatedly; skips what is already there. Needs root (CI runs as root).
 #
 # Document faces (see src/casefile/documents/fonts.conf, which maps the official font names to them):
-#   仿宋_GB2312 → FandolFang, 楷体_GB2312 → FandolKai (the only free GB 2312 仿宋/楷 faces Debian ships; they
-#   come in texlive-lang-chinese, whose ~100 TeX dependencies casefile does not need, so only the four
-#   Fandol .otf files are taken out of that package into /usr/local/share/fonts/casefile-fandol),
-#   方正小标宋简体 → Noto Serif CJK SC Bold, 黑体 → Noto Sans CJK SC Medium, 宋体 → Noto Serif CJK SC,
+#   仿宋_GB2312 → FandolFang, 楷体_GB2312 → FandolKai, 黑体 → FandolHei, 宋体 → FandolSong (the only free
+#   GB 2312 仿宋/楷 faces Debian ships; they come in texlive-lang-chinese, whose ~100 TeX dependencies
+#   casefile does not need, so only the Fandol .otf files are taken out of that package into
+#   /usr/local/share/fonts/casefile-fandol), 方正小标宋简体 → Noto Serif CJK SC Bold (fonts-noto-cjk).
 #   Times New Roman → Liberation Serif (same metrics). The 档号 stamp of the archival PDF is drawn by
 #   reportlab, which embeds only TrueType outlines: AR PL UMing (a 明/宋 face) from fonts-arphic-uming.
 # python3-uno lets casefile keep one LibreOffice warm for a batch of conversions.
@@ -39,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "system-deps: installed ${missing[*]}"
 fi
 if [ $need_fandol -eq 1 ]; then
-  tmp=$(mktemp -d) && chmod 755 "$tmp"   # apt downloads as _apt
+  tmp=$(mktemp -d) && chmod 1777 "$tmp"   # apt downloads as _apt
   trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && apt-get download -qq texlive-lang-chinese >/dev/null)
   mkdir -p "$tmp/x" "$FANDOL_DIR"

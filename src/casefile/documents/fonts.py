@@ -9,12 +9,17 @@ each name in a free face of the same style (Debian packages, see scripts/system-
 official name   face                        why
 ==============  ==========================  =====================================================
 仿宋_GB2312      FandolFang Regular          the only free GB 2312 仿宋 in Debian
-方正小标宋简体    Noto Serif CJK SC Bold       a heavy 宋 with the full GB 18030 repertoire
-黑体             Noto Sans CJK SC Medium      SimHei's stroke weight
-楷体_GB2312      FandolKai Regular           a GB-style 楷 from the same family as the body face
-宋体             Noto Serif CJK SC Regular
+方正小标宋简体    Noto Serif CJK SC Bold       a heavy 宋 (FandolSong Bold declares a regular weight,
+                                            so LibreOffice would pick FandolSong Regular instead)
+黑体             FandolHei Regular           SimHei's style, GB glyph forms
+楷体_GB2312      FandolKai Regular           a GB-style 楷
+宋体             FandolSong Regular
 Times New Roman Liberation Serif            same metrics
 ==============  ==========================  =====================================================
+
+Debian ships Noto CJK as collections (.ttc); LibreOffice's PDF names the subset after the collection's
+first face (``NotoSerifCJKjp-Bold``) but sets the Simplified Chinese glyph forms of the face fontconfig
+chose (checked on 直/骨/角, whose Japanese forms differ).
 
 :func:`require_faces` asks fontconfig (``fc-match``, with that configuration) which face each name
 resolves to and refuses, in one Chinese sentence naming the missing face and how to install it, when one
@@ -53,9 +58,9 @@ class Face:
 FACES: tuple[Face, ...] = (
     Face("仿宋_GB2312", "FandolFang", "FandolFang", "正文", "scripts/system-deps.sh（Fandol 字体）"),
     Face("方正小标宋简体", "Noto Serif CJK SC", "NotoSerifCJK", "标题和发文机关标志", "fonts-noto-cjk"),
-    Face("黑体", "Noto Sans CJK SC", "NotoSansCJK", "一级标题", "fonts-noto-cjk"),
+    Face("黑体", "FandolHei", "FandolHei", "一级标题", "scripts/system-deps.sh（Fandol 字体）"),
     Face("楷体_GB2312", "FandolKai", "FandolKai", "二级标题", "scripts/system-deps.sh（Fandol 字体）"),
-    Face("宋体", "Noto Serif CJK SC", "NotoSerifCJK", "页码", "fonts-noto-cjk"),
+    Face("宋体", "FandolSong", "FandolSong", "页码", "scripts/system-deps.sh（Fandol 字体）"),
     Face("Times New Roman", "Liberation Serif", "LiberationSerif", "数字和西文", "fonts-liberation2"),
 )
 

@@ -31,7 +31,7 @@ __all__ = ["RenderFinding", "RenderReport", "check_pages", "check_pdf", "check_r
            "sample_contexts"]
 
 #: faces a casefile PDF may use (PostScript names after the subset tag start with one of these)
-ALLOWED_FACES = ("FandolFang", "FandolKai", "NotoSerifCJK", "NotoSansCJK", "LiberationSerif", "ARPLUMing")
+ALLOWED_FACES = ("FandolFang", "FandolKai", "FandolSong", "FandolHei", "NotoSerifCJK", "LiberationSerif", "ARPLUMing")
 BODY_FACE = "FandolFang"
 #: layouts whose body is set on the 28-character grid (forms and tables use 小四/五号)
 GRID_LAYOUTS = ("gongwen", "letter", "minutes")
