@@ -2275,7 +2275,7 @@ def d27(b: Builder) -> None:
 
 def d28(b: Builder) -> None:
     b.form_head("全宗名称：{{ x.fonds_name }}", "年度：{{ x.year }}　保管期限：{{ x.retention }}")
-    w = [650, 2650, 1900, 1800, 3106, 1150, 650, 650, 2200]  # the landscape 版心: 225 mm = 12756 twips
+    w = [650, 3150, 1900, 1700, 3006, 1150, 650, 650, 1900]  # the landscape 版心: 225 mm = 12756 twips; 档号 on one line
     rows = [
         Row(
             [
