@@ -41,7 +41,7 @@ def test_archived_case_is_a_valid_bagit_bag(archived: Archived) -> None:
     assert bag.is_valid(fast=True)
     names = {p.name for p in archived.bag.iterdir()}
     assert {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sm3.txt", "tagmanifest-sha256.txt",
-            "tagmanifest-sm3.txt", "case.json", "journal.jsonl", "archive.json", "data"} == names
+            "tagmanifest-sm3.txt", "case.json", "journal.jsonl", "archive.json", "case.schema.json", "data"} == names
     sm3 = (archived.bag / "manifest-sm3.txt").read_text(encoding="utf-8").splitlines()
     sha = (archived.bag / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()
     assert [ln.split("  ", 1)[1] for ln in sm3] == [ln.split("  ", 1)[1] for ln in sha]
