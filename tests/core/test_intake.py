@@ -130,6 +130,7 @@ def test_interactive_new_asks_again_on_a_mistake_and_registers(ws) -> None:  # t
     assert res.exit_code == 0, res.output
     assert "是不是“县人社局”" in res.output  # the typo was refused and asked again
     assert "已登记" in res.output
+    assert "[Y/n]" not in res.output and "确认登记？（是/否）" in res.output
     for word in ("unit", "person", "Choice", "Error"):
         assert word not in res.output
     case_dir = next((ws.archive_dir / "2026").iterdir())

@@ -84,7 +84,7 @@ def _interactive(app: AppContext, resume: bool) -> tuple[dict[str, Any], Any]:
         raise CasefileError("没有可继续的受理登记草稿：请直接运行 casefile new 逐项填写。")
     if draft is not None and not resume:
         echo(f"有一份 {draft.started_at[:16].replace('T', ' ')} 开始、已填 {len(draft.answers)} 项的受理登记草稿。")
-        if not click.confirm("继续填写这份草稿？（否则丢弃并重新开始）", default=True):
+        if not _yes("继续填写这份草稿？（否则丢弃并重新开始）"):
             draft.discard()
             draft = None
     if draft is None:
@@ -125,7 +125,7 @@ def _interactive(app: AppContext, resume: bool) -> tuple[dict[str, Any], Any]:
         echo("请核对：")
         for label, value in summary(draft.answers, s):
             echo(f"  {label}：{value}")
-        if not click.confirm("确认登记？", default=True):
+        if not _yes("确认登记？"):
             echo("未登记。草稿已保存，可用 casefile new --resume 继续。")
             raise click.exceptions.Exit(1)
     except click.Abort:
@@ -133,6 +133,18 @@ def _interactive(app: AppContext, resume: bool) -> tuple[dict[str, Any], Any]:
         echo(f"已中断。已填的 {len(draft.answers)} 项已保存为草稿，用 casefile new --resume 继续。", err=True)
         raise click.exceptions.Exit(1) from None
     return assemble(draft.answers), draft
+
+
+def _yes(question: str, default: bool = True) -> bool:
+    """A yes/no question answered in Chinese (是/否; y/n accepted too), asked again on anything else."""
+    yes, no = ("是", "对", "确认", "y", "yes"), ("否", "不", "取消", "n", "no")
+    while True:
+        answer = click.prompt(f"{question}（是/否）", default="是" if default else "否").strip().lower()
+        if answer in yes:
+            return True
+        if answer in no:
+            return False
+        echo("  ✗ 请回答“是”或“否”。")
 
 
 def _numbered(labels: list[str]) -> list[str]:
