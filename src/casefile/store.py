@@ -45,10 +45,16 @@ if TYPE_CHECKING:  # the models (pydantic) load only when a record is parsed: re
     from casefile.models.case import Case
 
 CASE_ID_RE = re.compile(r"^[A-Z]{2,8}-\d{6}-(\d{4})-\d{4,6}$")
+# The layout of a workspace's archive/ folder, named once (docs/format.md describes it):
 CASE_FILE = "case.json"
 JOURNAL_FILE = "journal.jsonl"
 NEXT_FILE = ".case.json.next"
 INTENT_FILE = ".tx-intent.json"
+DOCUMENTS_DIR = "documents"
+EVIDENCE_DIR = "evidence"
+SEQ_DIR = "_seq"  # archive/_seq/<name>.jsonl: number sequences
+PRESERVATION_DIR = "_preservation"  # archive/_preservation/<year>.jsonl: what happened to archived cases
+ARCHIVE_META = "archive.json"  # the archive record beside case.json in a sealed bag
 ACCESS_LOG = "access.jsonl"  # in the workspace state folder: reads of archived (sealed) cases
 GENESIS = "0" * 64
 
@@ -313,7 +319,7 @@ class Dossier:
             entries, problems = self.journal()
             if problems or len(entries) != 1:
                 return False
-            if any(p.is_file() for sub in ("documents", "evidence") for p in (self.path / sub).rglob("*")):
+            if any(p.is_file() for sub in (DOCUMENTS_DIR, EVIDENCE_DIR) for p in (self.path / sub).rglob("*")):
                 return False
             aside = self.path.with_name(f".{self.case_id}.{uuid.uuid4().hex[:6]}.new")
             try:
@@ -596,8 +602,8 @@ class Dossier:
             raise CorruptRecord(f"案件目录 {d.path} 已存在，序号可能被重复分配，请运行 casefile fsck。")
         tmp = d.path.with_name(f".{case.id}.{uuid.uuid4().hex[:6]}.new")
         try:
-            (tmp / "documents").mkdir(parents=True)
-            (tmp / "evidence").mkdir()
+            (tmp / DOCUMENTS_DIR).mkdir(parents=True)
+            (tmp / EVIDENCE_DIR).mkdir()
             for rel, data in (files or {}).items():
                 target = tmp / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -647,7 +653,7 @@ class Sequence:
             raise ValueError(name)
         self.ws = ws
         self.name = name
-        self.path = ws.archive_dir / "_seq" / f"{name}.jsonl"
+        self.path = ws.archive_dir / SEQ_DIR / f"{name}.jsonl"
 
     def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():

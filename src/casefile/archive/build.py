@@ -75,6 +75,8 @@ from casefile.models.schema import SCHEMA_FILE, shipped_schema
 from casefile.rules.dates import date8, date_cn
 from casefile.store import (
     CASE_FILE,
+    DOCUMENTS_DIR,
+    EVIDENCE_DIR,
     GENESIS,
     JOURNAL_FILE,
     Dossier,
@@ -173,7 +175,7 @@ def preflight(ws: Workspace, dossier: Dossier, case: Case) -> Preflight:
             problems.append("案卷目录中已有 data/ 目录（可能是未完成的归档），请先运行 casefile fsck")
         elif entry.is_symlink():
             problems.append(f"案卷目录中的 {entry.name} 是符号链接，不能归档")
-    for sub in (dossier.path / "documents", dossier.path / "evidence"):
+    for sub in (dossier.path / DOCUMENTS_DIR, dossier.path / EVIDENCE_DIR):
         if sub.is_dir():
             for p in sub.rglob("*"):
                 if p.name.startswith(".") or p.is_symlink():

@@ -41,11 +41,20 @@ from casefile.errors import ArchiveProblem, CasefileError
 from casefile.identity import ActorLike
 from casefile.models.case import Case
 from casefile.models.enums import State
-from casefile.store import Dossier, check_case_id, iter_dossiers, read_journal, sha256_bytes
+from casefile.store import (
+    ARCHIVE_META,
+    CASE_FILE,
+    JOURNAL_FILE,
+    Dossier,
+    check_case_id,
+    iter_dossiers,
+    read_journal,
+    sha256_bytes,
+)
 
-CASE_TAG = "case.json"
-JOURNAL_TAG = "journal.jsonl"
-META_TAG = "archive.json"
+CASE_TAG = CASE_FILE
+JOURNAL_TAG = JOURNAL_FILE
+META_TAG = ARCHIVE_META
 SCHEMA_TAG = "case.schema.json"  # since casefile-archive/1 bags made after 2026-12; older bags lack it
 KNOWN_TAGS = (CASE_TAG, JOURNAL_TAG, META_TAG, SCHEMA_TAG)
 

@@ -18,9 +18,9 @@ from typing import Any
 from casefile.config import Workspace
 from casefile.errors import StorageError
 from casefile.identity import Actor, ActorLike, actor_name
-from casefile.store import CHECK_KEY, GENESIS, line_check, locked, seal_entry, sha256_bytes
+from casefile.store import CHECK_KEY, GENESIS, PRESERVATION_DIR, line_check, locked, seal_entry, sha256_bytes
 
-LOG_DIR = "_preservation"
+LOG_DIR = PRESERVATION_DIR
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ from casefile.identity import ActorLike
 from casefile.models.case import Case
 from casefile.models.enums import State
 from casefile.models.records import EvidenceRecord
-from casefile.store import Dossier, check_case_id, sha256_file
+from casefile.store import EVIDENCE_DIR, Dossier, check_case_id, sha256_file
 
 EVENT_FILED = "evidence_filed"
 EVENT_DUPLICATE = "evidence_duplicate"
@@ -511,7 +511,7 @@ class Ingest:
         case: Case = tx.case
         ev_id = _next_ev_id(case)
         name = safe_name(_without_case_prefix(job.original_name, job.case_id), kind)
-        rel = f"evidence/{ev_id}-{name}"
+        rel = f"{EVIDENCE_DIR}/{ev_id}-{name}"
         faults.point("evidence.before_copy")
         target = tx.copy_file(rel, job.content_path)
         if sha256_file(target) != job.content_sha256:
@@ -528,11 +528,11 @@ class Ingest:
         text = "\f".join(texts).strip("\f")
         text_rel = None
         if text.strip():
-            text_rel = f"evidence/{ev_id}.txt"
+            text_rel = f"{EVIDENCE_DIR}/{ev_id}.txt"
             tx.write_file(text_rel, (text + "\n").encode("utf-8"))
         archive_rel = None
         if a.get("archive_pdf"):
-            archive_rel = f"evidence/{ev_id}-{PurePath(name).stem}.pdf"
+            archive_rel = f"{EVIDENCE_DIR}/{ev_id}-{PurePath(name).stem}.pdf"
             tx.copy_file(archive_rel, Path(a["archive_pdf"]))
         notes = list(a.get("notes") or [])
         if job.content_path != job.source_copy:
@@ -853,9 +853,9 @@ def unlock(ws: Workspace, case_id: str, ev_id: str, password: str, *, actor: Act
             target = next(e for e in tx.case.evidence if e.ev_id == rec.ev_id)
             text_rel = None
             if text.strip():
-                text_rel = f"evidence/{target.ev_id}.txt"
+                text_rel = f"{EVIDENCE_DIR}/{target.ev_id}.txt"
                 if dossier.safe_path(text_rel).exists():  # never let a rollback remove an older file
-                    text_rel = f"evidence/{target.ev_id}-{uuid.uuid4().hex[:6]}.txt"
+                    text_rel = f"{EVIDENCE_DIR}/{target.ev_id}-{uuid.uuid4().hex[:6]}.txt"
                 tx.write_file(text_rel, (text + "\n").encode("utf-8"))
             target.text_status = status.value
             target.text_file = text_rel
