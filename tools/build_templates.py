@@ -1369,7 +1369,7 @@ def d06(b: Builder) -> None:
         ),
         Row(
             [
-                L("领导小组办公室意见"),
+                L("{{ x.office_label }}意见"),
                 Cell(
                     ["{{ x.office_opinion }}", "", "负责人（签名）：　　　　　　　　年　　月　　日"],
                     "TblText",
@@ -1381,9 +1381,9 @@ def d06(b: Builder) -> None:
         ),
         Row(
             [
-                L("组长审批意见"),
+                L("{{ x.leader_label }}审批意见"),
                 Cell(
-                    ["{{ x.leader_opinion }}", "", "组长（签名）：{{ x.leader }}　　　　　　年　　月　　日"],
+                    ["{{ x.leader_opinion }}", "", "{{ x.leader_label }}（签名）：{{ x.leader }}　　　　　　年　　月　　日"],
                     "TblText",
                     3,
                     valign="top",
@@ -2528,6 +2528,8 @@ SAMPLE_X: dict[str, dict[str, Any]] = {
         "office_opinion": "建议按专案办理，由旗税务局牵头，人社、医保、司法等部门参与会商。",
         "leader_opinion": "",
         "leader": "",
+        "office_label": "领导小组办公室",
+        "leader_label": "组长",
     },
     "D07": {
         "reason": "反映事项涉及企业改制期间职工身份认定，现行规定未明确承办部门。",

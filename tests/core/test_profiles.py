@@ -28,6 +28,13 @@ def test_pianguan_speaks_of_the_joint_meeting_and_its_convener(ws) -> None:  # t
     assert "总召集人同意" in exc.value.message and "组长" not in exc.value.message.replace("总召集人", "")
     entries, _ = read_journal(Dossier(ws, cid).journal_path)
     assert "提请召开联席会议" in [e.payload.get("label") for e in entries]
+    from docx import Document
+
+    d06 = load(ws, cid).documents_of("D06")[-1]
+    doc = Document(str(Dossier(ws, cid).path / d06.file))
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert "联席会议办公室意见" in cells and "总召集人审批意见" in cells
+    assert not any("组长" in c.replace("总召集人", "") or "领导小组" in c for c in cells)
 
 
 def test_pianguan_meeting_orders_mediation_then_investigation(ws) -> None:  # type: ignore[no-untyped-def]

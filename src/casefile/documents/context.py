@@ -92,6 +92,12 @@ CONTROL_KEYS: dict[str, tuple[frozenset[str] | None, str]] = {
 
 
 
+
+def machine_words(profile: str, text: str) -> str:
+    from casefile.machine import words
+
+    return words(profile, text)
+
 def control_keys(doc_type: str) -> set[str]:
     return {k for k, (types, _) in CONTROL_KEYS.items() if types is None or doc_type in types}
 
@@ -600,6 +606,9 @@ class _Builder:
             "office_opinion": str(sa.get("office_opinion") or ""),
             "leader_opinion": str(sa.get("leader_opinion") or ("同意" if sa.get("approved_by") else "")),
             "leader": str(sa.get("approved_by") or ""),
+            # each profile's own body and convener: 领导小组/组长 (naiman), 联席会议/总召集人 (pianguan)
+            "office_label": machine_words(self.case.profile, "领导小组办公室"),
+            "leader_label": machine_words(self.case.profile, "组长"),
         }
 
     def x_D07(self) -> dict[str, Any]:

@@ -130,6 +130,8 @@ DOC_TYPES: dict[str, DocSpec] = {
                 "office_opinion": "领导小组办公室意见",
                 "leader_opinion": "组长审批意见（可为空，手签）",
                 "leader": "组长（可为空，手签）",
+                "office_label": "审核机构名称（奈曼：领导小组办公室；偏关：联席会议办公室）",
+                "leader_label": "审批人称谓（奈曼：组长；偏关：总召集人）",
             },
         ),
         DocSpec(
