@@ -24,7 +24,8 @@ def _case(ws: Any, case_id: str) -> Any:
 def test_double_submit_of_a_step_has_one_effect(as_user: Any, ws: Any) -> None:
     case_id = joint_case(ws)
     c = as_user("zhanglei")
-    form = {"dept": "RSJ", "text": "人社局意见：单位已按期申报。", "version": _case(ws, case_id).version}
+    form = {"dept": "RSJ", "facts": "单位2026年各月均已申报。", "text": "人社局意见：单位已按期申报。",
+            "version": _case(ws, case_id).version}
     first = c.post(f"/cases/{case_id}/step/opinion/", form)
     second = c.post(f"/cases/{case_id}/step/opinion/", form)
     assert first.status_code == 302 and second.status_code == 409
@@ -71,7 +72,8 @@ def test_two_departments_at_once_one_wins_the_other_is_told(as_user: Any, ws: An
         results[name] = client.post(url, data)
 
     t1 = threading.Thread(target=go, args=("officer", officer, f"/cases/{case_id}/step/opinion/",
-                                           {"dept": "RSJ", "text": "代为登记的意见", "version": version}))
+                                           {"dept": "RSJ", "facts": "经核查属实", "text": "代为登记的意见",
+                                            "version": version}))
     t2 = threading.Thread(target=go, args=("contact", contact, f"/cases/{case_id}/reply/",
                                            {"kind": "opinion", "text": "人社局自己的意见", "version": version}))
     t1.start(), t2.start()
