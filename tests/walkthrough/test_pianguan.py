@@ -218,6 +218,11 @@ def test_four_department_consultation(officer: Officer) -> None:
     assert case.meetings[0].held_at == at("10-13 09:30")  # the meeting's time, not when the minutes were typed
     items = [d for d in case.deadlines if d.step == "agreed_item" and d.done_at is None]
     assert {(d.dept, d.due) for d in items} == {("RSJ", at("10-23 00:00").date()), ("YBJ", at("10-27 00:00").date())}
+    from casefile.reports.due import due_register
+
+    soon = due_register(o.ws, at("10-20 00:00").date(), days=7).groups["soon"].items
+    listed = {(i.label, i.dept, i.due) for i in soon if i.case_id == cid}
+    assert ("议定事项：调取2024年以来工资发放记录", "县人社局", at("10-23 00:00").date()) in listed
     o.do(cid, "10-14 10:00", lambda s: wf.decide(s, text="责令用人单位按实际工资补报缴费基数。"))
     o.do(cid, "10-14 11:00", lambda s: wf.notify(s))
     o.do(cid, "10-21 10:00", lambda s: wf.followup(s, method="电话", respondent="李建国", satisfaction="满意"))
@@ -225,6 +230,8 @@ def test_four_department_consultation(officer: Officer) -> None:
                                                    party="对方当事人"))
     assert o.case(cid).state is State.FOLLOW_UP
     o.do(cid, "10-22 10:00", lambda s: wf.agreed_item_done(s, 1, "已调取"))
+    soon = due_register(o.ws, at("10-22 00:00").date(), days=7).groups["soon"].items
+    assert not [i for i in soon if i.case_id == cid and i.label.startswith("议定事项：调取")]  # ticked off
     with pytest.raises(TransitionRefused, match="县医保局：核定医疗保险缴费基数"):
         o.do(cid, "10-22 11:00", lambda s: wf.close(s))
     o.do(cid, "10-26 10:00", lambda s: wf.agreed_item_done(s, 2, "已核定"))
