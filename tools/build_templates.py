@@ -84,7 +84,7 @@ from casefile.documents.fields import DOC_TYPES, DocSpec  # noqa: E402
 from casefile.documents.pdf import convert_many, find_soffice  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
-TEMPLATE_TYPES = [f"D{n:02d}" for n in range(1, 30)]
+TEMPLATE_TYPES = [*(f"D{n:02d}" for n in range(1, 30)), "D32"]
 
 # ----------------------------------------------------------------------------------------------
 # Layout constants (twips: 1/20 pt; 1 mm = 56.69 twips)
@@ -1478,6 +1478,26 @@ def d09(b: Builder) -> None:
     b.copy_to()
 
 
+def d32(b: Builder) -> None:
+    letter_head(b)
+    b.p(
+        "{{ case.received_date }}，本机关受理了{{ applicant.name }}反映的社会保险费征缴争议事项"
+        "（案件编号：{{ case.number }}），主要内容为：{{ case.claim }}"
+    )
+    b.p(
+        "该事项职责不清，本机关已于{{ x.reported_date }}填写报送单报送办理，并转由你单位承办。"
+        "截至{{ x.urge_date }}，尚未收到你单位的办理结果。现第{{ x.ordinal }}次催办：{{ x.text }}"
+    )
+    b.p(
+        "请按照社会保险费征缴争议联合处置工作机制的规定，在规定时限内办理并将结果反馈缴费人和本机关。"
+        "无正当理由拒不处理的，本机关将按规定将案件线索移交纪委监委处理。"
+    )
+    b.attachments()
+    b.corrects()
+    b.signature()
+    b.copy_to()
+
+
 def letter_head(b: Builder) -> None:
     """信函格式 body start: 文号 flush right 7/8 of a 3号 character under the double rule, title two lines lower."""
     b.p("{{ doc.wenhao }}", "GwWenhaoR")
@@ -2349,6 +2369,7 @@ BUILDERS: dict[str, Callable[[Builder], None]] = {
     "D07": d07,
     "D08": d08,
     "D09": d09,
+    "D32": d32,
     "D10": d10,
     "D11": d11,
     "D12": d12,
@@ -2539,6 +2560,12 @@ SAMPLE_X: dict[str, dict[str, Any]] = {
     },
     "D08": {
         "requirements": "请于办理期限内核实该公司参保登记情况，依职责作出处理，并将书面意见反馈受理部门。"
+    },
+    "D32": {
+        "reported_date": "2026年3月2日",
+        "urge_date": "2026年3月16日",
+        "ordinal": "一",
+        "text": "请于2026年3月20日前办理并反馈。",
     },
     "D09": {
         "dept": "某职能部门",
@@ -2839,6 +2866,7 @@ def _wenhao(doc_type: str) -> str:
 
 
 RECIPIENTS = {
+    "D32": "奈曼旗人力资源和社会保障局",
     "D04": "奈曼旗人力资源和社会保障局",
     "D07": "奈曼旗人民政府办公室",
     "D08": "奈曼旗人力资源和社会保障局",

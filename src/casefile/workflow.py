@@ -689,7 +689,10 @@ def refer_urge(st: Step, *, on: date, text: str, dept: str | None = None) -> str
     if on < case.referral.sent_at.date():
         raise CasefileError(f"催办日期：{date_cn(on)}早于报送日期{date_cn(case.referral.sent_at.date())}，请核对。")
     code = named or case.referral.handling_dept or case.referral.suggested_dept
-    case.referral.urges.append(Urge(on=on, dept=code, text=text.strip(), recorded_at=st.now))
+    urge = Urge(on=on, dept=code, text=text.strip(), recorded_at=st.now)
+    case.referral.urges.append(urge)
+    who_name = st.settings.dept_name(code) if code else "承办部门"
+    urge.doc_id = st.issue("D32", extra={"urge_index": len(case.referral.urges)}, recipient=who_name).doc_id
     st.move("NM_URGE", dept=code, on=on.isoformat(), text=text.strip())
     n = len(case.referral.urges)
     who = st.settings.dept_name(code) if code else "承办部门"

@@ -129,6 +129,9 @@ def test_naiman_urge_is_dated_as_it_happened_and_precedes_referral(naiman_ws) ->
     case = load(ws, cid)
     assert case.referral and [u.on for u in case.referral.urges] == [at(4).date()]
     assert case.referral.urges[0].dept == "SPJ"
+    d32 = case.documents_of("D32")[-1]  # the 催办函, its own document with its own 文号
+    assert case.referral.urges[0].doc_id == d32.doc_id and d32.wenhao.startswith("奈税社催〔")
+    assert d32.recipient == "旗行政审批政务服务与数据管理局"
     from docx import Document
 
     d09 = case.documents_of("D09")[-1]

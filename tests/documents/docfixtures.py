@@ -49,6 +49,7 @@ from casefile.models.records import (
     Remedy,
     Service,
     TypicalInfo,
+    Urge,
 )
 
 NOW = datetime(2026, 5, 8, 10, 30, tzinfo=TZ)
@@ -173,7 +174,9 @@ def full_case() -> Case:
                           handling_dept="RSJ", refusals=[{"dept": "RSJ", "reason": "称不属本部门职责",
                                                           "at": "2026-01-14T10:00:00+08:00",
                                                           "urged_at": "2026-01-12",
-                                                          "evidence": ["职责不清事项报送单", "催办记录"]}]),
+                                                          "evidence": ["职责不清事项报送单", "催办记录"]}],
+                          urges=[Urge(on=date(2026, 1, 12), dept="RSJ", text="电话催办，要求三日内反馈",
+                                      recorded_at=datetime(2026, 1, 12, 16, tzinfo=TZ))]),
         mediation=Mediation(started_at=datetime(2026, 1, 20, 9, tzinfo=TZ), mediator="周调解",
                             organisation="偏关县人民调解委员会", agreed=True,
                             terms=["公司于2026年3月31日前为17名职工补办参保登记", "公司按实际工资申报缴费基数"],
@@ -232,6 +235,9 @@ def minimal_case(doc_type: str) -> Case:
         "D06": {"triage_note": "涉及职工人数众多，存在舆情风险"},
         "D07": {"referral": Referral(sent_at=datetime(2026, 1, 6, tzinfo=TZ), to="县政府办", reason="职责不清")},
         "D08": {"lead_dept": "RSJ"},
+        "D32": {"referral": Referral(sent_at=datetime(2026, 1, 6, tzinfo=TZ), to="县政府办", reason="职责不清",
+                                     urges=[Urge(on=date(2026, 1, 12), text="请尽快办理",
+                                                 recorded_at=datetime(2026, 1, 12, tzinfo=TZ))])},
         "D09": {"referral": Referral(sent_at=datetime(2026, 1, 6, tzinfo=TZ), to="县政府办", reason="职责不清",
                                      refusals=[{"dept": "RSJ", "reason": "不予办理", "evidence": ["报送单"]}])},
         "D10": {"meetings": [Meeting(title="会商会议", scheduled_at=datetime(2026, 1, 15, 9, tzinfo=TZ), place="会议室",

@@ -21,7 +21,7 @@ from casefile.models.records import DocumentRecord, EvidenceRecord
 
 ZHENG = "正卷"
 FU = "副卷"
-FU_TYPES = frozenset({"D04", "D05", "D06", "D07", "D08", "D09", "D10", "D11", "D24"})
+FU_TYPES = frozenset({"D04", "D05", "D06", "D07", "D08", "D09", "D10", "D11", "D24", "D32"})
 ARCHIVE_TYPES = frozenset({"D25", "D26", "D27", "D28", "D29"})
 RESULT_TYPES = ("D12", "D18")
 ENFORCEMENT_TYPES = ("D16", "D17", "D19", "D20", "D21", "D23")

@@ -85,6 +85,7 @@ CONTROL_KEYS: dict[str, tuple[frozenset[str] | None, str]] = {
     "days": (frozenset({"D13"}), "延期天数"),
     "meeting": (frozenset({"D10", "D11"}), "会议序号（从1起；默认最近一次）"),
     "followup": (frozenset({"D14"}), "回访序号（从1起；默认最近一次）"),
+    "urge_index": (frozenset({"D32"}), "催办序号（从1起；默认最近一次）"),
     "for_doc": (frozenset({"D19"}), "所附文书的 doc_id（默认最近的征收决定书或责令限期缴纳通知书）"),
     "underlying_acts": (frozenset({"D03", "D12"}), "救济途径所针对的行为：tax/hrss/medical/labour/petition 列表"),
     "recheck_body": (frozenset({"D03", "D12"}), "信访事项复查机关"),
@@ -628,6 +629,23 @@ class _Builder:
         default = (f"请依职责直接办理{f'，于{date_cn(due)}前办结' if due else ''}，将处理结果书面告知当事人，"
                    f"并将办理结果反馈{report_to}。")
         return {"requirements": c.requirements or default}
+
+    def x_D32(self) -> dict[str, Any]:
+        r = self.case.referral
+        self.need(r, "报送记录（referral）")
+        if r is None:
+            return {}
+        urges = r.urges
+        idx = int(self.extra.get("urge_index", len(urges)) or 0)
+        u = urges[idx - 1] if 0 < idx <= len(urges) else None
+        self.need(u is not None or "urge_date" in self.x_over, "催办记录（refer urge --on 日期 --text 内容）")
+        ordinal = "一二三四五六七八九十"[idx - 1] if 0 < idx <= 10 else str(idx)
+        return {
+            "reported_date": _d(r.sent_at),
+            "urge_date": _d(u.on) if u else "",
+            "ordinal": ordinal,
+            "text": u.text if u else "",
+        }
 
     def x_D09(self) -> dict[str, Any]:
         r = self.case.referral

@@ -176,6 +176,21 @@ DOC_TYPES: dict[str, DocSpec] = {
             },
         ),
         DocSpec(
+            "D32",
+            "催办函",
+            "letter",
+            numbered=True,
+            remedy=False,
+            sealed=True,
+            to_party=False,
+            x_fields={
+                "reported_date": "报送日期",
+                "urge_date": "本次催办日期（照实登记，不推算）",
+                "ordinal": "第几次催办（一、二……）",
+                "text": "催办内容",
+            },
+        ),
+        DocSpec(
             "D10",
             "会商会议通知",
             "gongwen",
