@@ -17,6 +17,9 @@ __all__ = ["CORPUS", "FIXTURES", "NOW", "SHARED", "corpus_or_skip", "env_for", "
 # slow by hand: every run of LibreOffice, tesseract or the shared corpus, and the reliability harness.
 SLOW_MARKERS = ("soffice", "ocr", "corpus")
 SLOW_DIRS = ("reliability",)
+# single tests that take minutes: a watcher under a burst of files, scanner round trips, whole archives
+SLOW_TESTS = ("test_watcher_survives_a_burst_and_files_each_once", "test_cover_sheet_round_trip_through_a_scanner",
+              "test_a_real_archived_workspace_verifies", "test_archive_verify_and_refusals")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -26,7 +29,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             top = Path(str(item.fspath)).relative_to(here).parts[0]
         except ValueError:
             top = ""
-        if top in SLOW_DIRS or any(item.get_closest_marker(m) for m in SLOW_MARKERS):
+        if (top in SLOW_DIRS or item.originalname in SLOW_TESTS  # type: ignore[attr-defined]
+                or any(item.get_closest_marker(m) for m in SLOW_MARKERS)):
             item.add_marker(pytest.mark.slow)
 
 
