@@ -417,17 +417,7 @@ class Dossier:
         """Who read what and why (a reveal of personal data, a download): a journal line, or for an
         archived case, whose journal is sealed, a line in the workspace's access log."""
         if self.load().state is State.ARCHIVED:
-            log = self.ws.state_dir / ACCESS_LOG
-            try:
-                log.parent.mkdir(parents=True, exist_ok=True)
-                with log.open("ab") as f:
-                    who = actor.journal_fields() if isinstance(actor, Actor) else {}
-                    f.write(encode_entry({"time": now.isoformat(), "actor": actor_name(actor), **who,
-                                          "case": self.case_id, "type": type_, **payload}) + b"\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-            except OSError as exc:
-                raise _storage_error(exc, log) from None
+            record_access(self.ws, self.case_id, actor, now, type_, **payload)
             return
         with self.transaction(actor, now) as tx:
             tx.event(type_, **payload)
@@ -642,6 +632,66 @@ def iter_dossiers(ws: Workspace) -> Iterator[Dossier]:
         for case_dir in sorted(year_dir.iterdir()):
             if case_dir.is_dir() and CASE_ID_RE.match(case_dir.name):
                 yield Dossier(ws, case_dir.name)
+
+
+# -- the access log of sealed cases -----------------------------------------------------------------
+
+
+def record_access(ws: Workspace, case_id: str, actor: ActorLike, now: datetime, type_: str, **payload: Any) -> None:
+    """Who read an archived (sealed, immutable) case's personal data, or exported its documents: one
+    hash-chained, self-checked line in ``.casefile/access.jsonl``, fsynced under a lock (an open case
+    records the same in its own journal)."""
+    path = ws.state_dir / ACCESS_LOG
+    with locked(ws, "access-log"):
+        prev, seq = GENESIS, 0
+        try:
+            data = path.read_bytes().rstrip(b"\n")
+        except FileNotFoundError:
+            data = b""
+        if data:
+            tail = data.rsplit(b"\n", 1)[-1]
+            prev = sha256_bytes(tail)
+            try:
+                seq = int(json.loads(tail)["seq"])
+            except (ValueError, KeyError, TypeError):
+                seq = data.count(b"\n") + 1
+        who = actor.journal_fields() if isinstance(actor, Actor) else {}
+        entry = {"seq": seq + 1, "time": now.isoformat(), "actor": actor_name(actor), **who, "case": case_id,
+                 "type": type_, **payload, "prev": prev}
+        line = seal_entry(entry) + b"\n"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("ab") as f:
+                f.write(line)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:
+            raise _storage_error(exc, path) from None
+
+
+def access_log_problems(ws: Workspace) -> list[str]:
+    """Broken links of the access log: an edited, deleted, inserted or reordered line."""
+    path = ws.state_dir / ACCESS_LOG
+    if not path.exists():
+        return []
+    problems: list[str] = []
+    prev = GENESIS
+    for i, raw in enumerate(path.read_bytes().splitlines(), start=1):
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            problems.append(f"第{i}行不是有效的记录")
+            prev = sha256_bytes(raw)
+            continue
+        if "prev" not in obj:  # written before the log was chained
+            prev = sha256_bytes(raw)
+            continue
+        if obj.get(CHECK_KEY) != line_check(obj):
+            problems.append(f"第{i}行的内容与其校验值不符（记录被修改）")
+        if obj["prev"] != prev:
+            problems.append(f"第{i}行的前序哈希不符（记录被修改、删除、插入或调换）")
+        prev = sha256_bytes(raw)
+    return problems
 
 
 # -- sequences ---------------------------------------------------------------------------------

@@ -130,9 +130,11 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
     used: dict[str, set[int]] = {}
     catalog_con = catalog.open_for_check(ws)
     edited_rows: list[str] = []
+    present: set[str] = set()
     for d in iter_dossiers(ws):
         report.cases += 1
         cid = d.case_id
+        present.add(cid)
         if repair:
             try:
                 with d.lock():
@@ -181,8 +183,13 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
                 report.findings.append(FsckFinding("-", "sequence-unrecorded", f"序号 {name} #{v} 已使用但分配记录中没有"))
         for v in sorted(set(logged) - values):
             report.recovered.append(f"序号 {name} #{v} 已分配但未使用（有分配记录，视为作废号）")
+    _missing_dossiers(ws, report, present, catalog_con)
     if catalog_con is not None:
         catalog_con.close()
+    from casefile.store import access_log_problems
+
+    for msg in access_log_problems(ws):
+        report.findings.append(FsckFinding("-", "access-log", f"归档案件查看记录（.casefile/access.jsonl）{msg}"))
     if edited_rows and repair:
         try:
             catalog.rebuild(ws)
@@ -218,6 +225,50 @@ def fsck(ws: Workspace, *, repair: bool = True, now: datetime | None = None, act
     except sqlite3.Error as exc:  # rebuilding on a full or read-only disk
         report.findings.append(FsckFinding("-", "catalog", f"案件目录无法重建（{exc}），请清理空间后运行 casefile catalog rebuild"))
     return report
+
+
+def _missing_dossiers(ws: Workspace, report: FsckReport, present: set[str], con: sqlite3.Connection | None) -> None:
+    """A case that existed and whose folder is gone, without an approved destruction, is a finding.
+    It existed if the catalog lists it, or a number log names it (its 文书's 文号, its 件号, a typical
+    case drawn from it): those are written only after the dossier committed, and survive a rebuild of
+    the catalog. A case number alone proves nothing: a registration that failed takes its new, empty
+    dossier back and leaves the number void."""
+    from casefile.store import CASE_ID_RE
+
+    evidence: dict[str, str] = {}
+    if con is not None:
+        with contextlib.suppress(sqlite3.Error):
+            for (cid,) in con.execute("SELECT id FROM cases"):
+                evidence.setdefault(str(cid), "案件目录中有它的记录")
+    seq_dir = ws.archive_dir / "_seq"
+    id_in = re.compile(r"[A-Z]{2,8}-\d{6}-\d{4}-\d{4,6}")
+    if seq_dir.is_dir():
+        for f in sorted(seq_dir.glob("*.jsonl")):
+            if f.stem.startswith("case-"):
+                continue
+            for raw in f.read_bytes().splitlines():
+                try:
+                    purpose = str(json.loads(raw).get("for", ""))
+                except (ValueError, AttributeError):
+                    continue
+                m = id_in.search(purpose)
+                if m and CASE_ID_RE.match(m.group(0)):
+                    evidence.setdefault(m.group(0), f"序号记录 {f.name} 记载了它（{purpose[:40]}）")
+    gone = {cid: why for cid, why in evidence.items() if cid not in present}
+    if not gone:
+        return
+    purged: set[str] = set()
+    pres_dir = ws.archive_dir / "_preservation"
+    if pres_dir.is_dir():
+        from casefile.archive import preservation
+
+        for year in preservation.log_years(ws):
+            events, _ = preservation.read_log(ws, year)
+            purged |= {ev.case_id for ev in events if ev.type == "purged"}
+    for cid, why in sorted(gone.items()):
+        if cid not in purged:
+            report.findings.append(FsckFinding(cid, "case-missing",
+                                               f"案卷目录不存在，但{why}，且没有经批准的销毁记录：案卷被删除或移走，请从备份恢复"))
 
 
 def _remove_inbox_temps(ws: Workspace, report: FsckReport) -> None:

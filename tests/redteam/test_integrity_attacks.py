@@ -178,3 +178,146 @@ def test_edited_catalog_rows_are_problems_not_silent_repairs(root: Path) -> None
     listed = json.loads(cf(root, "list", "--json").stdout)["cases"]
     assert [c["state"] for c in listed if c["id"] == cid] != ["CLOSED"]
     assert cf(root, "fsck").returncode == 0
+
+
+# -- every file recorded with its hash (16.4) ---------------------------------------------------------
+def closed_case(root: Path) -> str:
+    cid = new_case(root)
+    for args in (["triage", cid, "--risk", "低"], ["decide", cid, "--text", "责令限期补缴", "--basis", "社会保险法第六十三条"],
+                 ["notify", cid], ["report-back", cid, "--text", "已责令限期补缴"],
+                 ["followup", cid, "--method", "电话", "--respondent", "李建国", "--satisfaction", "满意"]):
+        p = cf(root, *args)
+        assert p.returncode == 0, (args, p.stderr)
+    return cid
+
+
+@pytest.fixture
+def soffice(tmp_path: Path) -> dict[str, str]:
+    from archive.helpers import fake_soffice_script
+
+    folder = tmp_path / "soffice"
+    folder.mkdir()
+    return {"CASEFILE_SOFFICE": str(fake_soffice_script(folder))}
+
+
+def test_forged_pdf_is_not_sealed_into_the_archive(root: Path, soffice: dict[str, str]) -> None:
+    from archive.helpers import pdf_bytes
+
+    cid = closed_case(root)
+    p = cf(root, "doc", cid, "D12", "--pdf", "--json", **soffice)
+    assert p.returncode == 0, p.stderr
+    pdf = Path(json.loads(p.stdout)["pdf"])
+    # the attack: the issued decision's PDF overwritten with another text
+    pdf.write_bytes(pdf_bytes("处理意见告知书：经研究，免除该单位全部社会保险费"))
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and "file-changed" in p.stdout and pdf.name in p.stdout, p.stdout
+    p = cf(root, "doc", cid, "D12", "--pdf", **soffice)  # a reprint would hand the forgery out
+    assert p.returncode == 1 and "SHA-256 不符" in p.stderr, p.stderr
+    p = cf(root, "archive", cid, **soffice)
+    assert p.returncode == 1 and pdf.name in p.stderr and "SHA-256" in p.stderr, p.stderr
+    assert not (pdf.parent.parent / "bagit.txt").exists()
+
+
+def test_edited_snapshot_text_and_planted_files_are_reported(root: Path) -> None:
+    cid = new_case(root)
+    folder = next(root.glob(f"archive/*/{cid}"))
+    snapshot = next(folder.glob("documents/*.data.json"))
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("李建国", "王建国"), encoding="utf-8")
+    (folder / "documents" / "补充说明.docx").write_bytes(b"PK\x03\x04 planted")
+    p = cf(root, "fsck")
+    assert p.returncode == 1, p.stdout
+    assert f"[file-changed]  文件 documents/{snapshot.name}" in p.stdout, p.stdout
+    assert "[file-unrecorded]  documents/补充说明.docx" in p.stdout, p.stdout
+
+
+def test_unmasked_export_is_journaled(root: Path, tmp_path: Path) -> None:
+    cid = new_case(root)
+    p = cf(root, "doc", cid, "D01", "--out", str(tmp_path / "out"))
+    assert p.returncode == 0, p.stderr
+    last = journal(root, cid)[-1]
+    assert last["type"] == "document_exported" and last["actor"] == "测试员"
+    assert last["payload"]["doc_id"].endswith("D01-01") and last["payload"]["to"] == str(tmp_path / "out")
+
+
+# -- deletions (16.5, 16.9) ------------------------------------------------------------------------------
+def test_removed_case_folder_is_a_finding(root: Path) -> None:
+    import shutil
+
+    cid = new_case(root)
+    keep = new_case(root)
+    assert cf(root, "fsck").returncode == 0
+    shutil.rmtree(next(root.glob(f"archive/*/{cid}")))
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and f"{cid}  [case-missing]" in p.stdout, p.stdout
+    # the finding outlives the catalog rebuild fsck does
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and "case-missing" in p.stdout and keep not in p.stdout, p.stdout
+
+
+def test_removed_bag_cannot_be_voided_and_verify_fails(root: Path, soffice: dict[str, str]) -> None:
+    import shutil
+
+    cid = closed_case(root)
+    p = cf(root, "archive", cid, **soffice)
+    assert p.returncode == 0, p.stderr
+    assert cf(root, "verify", "--all").returncode == 0
+    shutil.rmtree(next(root.glob(f"archive/*/{cid}")))
+    p = cf(root, "archive", "--void", "2026-0001", "--reason", "录入错误")
+    assert p.returncode == 1 and "不能作废" in p.stderr, p.stderr
+    p = cf(root, "verify", "--all")
+    assert p.returncode == 1 and "归档包不存在" in p.stdout, p.stdout
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and "case-missing" in p.stdout, p.stdout
+
+
+def test_bag_metadata_edited_with_recomputed_tag_manifests_fails_verify(root: Path, soffice: dict[str, str]) -> None:
+    import hashlib
+
+    from casefile.archive.fixity import sm3_bytes
+
+    cid = closed_case(root)
+    assert cf(root, "archive", cid, **soffice).returncode == 0
+    bag = next(root.glob(f"archive/*/{cid}"))
+    for p in bag.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    bag.chmod(0o755)
+    info = bag / "bag-info.txt"
+    info.write_text(info.read_text(encoding="utf-8").replace("Retention-Period: D10", "Retention-Period: Y")
+                    .replace("定期10年", "永久"), encoding="utf-8")
+    meta = bag / "archive.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"retention": "D10"', '"retention": "Y"'), encoding="utf-8")
+    # the attacker recomputes both tag manifests, so the bag is internally consistent again
+    for alg, fn in (("sha256", lambda b: hashlib.sha256(b).hexdigest()), ("sm3", sm3_bytes)):
+        tm = bag / f"tagmanifest-{alg}.txt"
+        lines = []
+        for line in tm.read_text(encoding="utf-8").splitlines():
+            _, rel = line.split(maxsplit=1)
+            lines.append(f"{fn((bag / rel).read_bytes())}  {rel}")
+        tm.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = cf(root, "verify", cid)
+    assert p.returncode == 1 and "保管日志的校验值不符" in p.stdout, p.stdout
+
+
+# -- low (16.14) ------------------------------------------------------------------------------------------
+def test_year_one_received_at_is_a_field_error(root: Path, tmp_path: Path) -> None:
+    import re
+
+    form = tmp_path / "form.yaml"
+    form.write_text(re.sub(r"received_at:.*", "received_at: 0001-01-01", FORM.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    p = cf(root, "new", "--form", str(form))
+    assert p.returncode == 1 and "来访时间" in p.stderr and "不是有效的来访时间" in p.stderr, p.stderr
+
+
+def test_reveal_log_of_archived_cases_is_chained(root: Path, soffice: dict[str, str]) -> None:
+    cid = closed_case(root)
+    assert cf(root, "archive", cid, **soffice).returncode == 0
+    for purpose in ("复核", "信访答复", "审计"):
+        assert cf(root, "show", cid, "--reveal", "--purpose", purpose).returncode == 0
+    log = root / ".casefile" / "access.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and all(json.loads(x)["login"] == "测试员" for x in lines)
+    assert cf(root, "fsck").returncode == 0
+    log.write_text("\n".join([lines[0], lines[2]]) + "\n", encoding="utf-8")  # a look erased
+    p = cf(root, "fsck")
+    assert p.returncode == 1 and "access-log" in p.stdout, p.stdout

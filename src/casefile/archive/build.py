@@ -149,12 +149,9 @@ def preflight(ws: Workspace, dossier: Dossier, case: Case) -> Preflight:
         nxt = "、".join(allowed_steps(case))
         problems.append(f"案件当前状态为“{case.state.label}”，尚未办结，办结后方可归档"
                         + (f"（可进行的操作：{nxt}）" if nxt else ""))
-    entries, chain = dossier.journal()
-    for cp in chain:
-        problems.append(f"办理日志哈希链断裂：{cp.message}")
-    raw = dossier.case_path.read_bytes()
-    if entries and entries[-1].case_sha256 != sha256_bytes(raw):
-        problems.append("case.json 与办理日志最后一条记录不一致（记录被改动），请先运行 casefile fsck")
+    entries, _ = dossier.journal()
+    problems.extend(f"案卷未通过完整性校验：{p}（请先运行 casefile fsck）" for p in dossier.integrity_problems())
+    recorded = dossier.recorded_files(entries)  # every file with the SHA-256 it was written with
     events = [p for _, p in flat_events(entries)]
     comp = required_documents(case, entries, ws.settings.dept_name)
     for r in comp.missing:
@@ -162,12 +159,15 @@ def preflight(ws: Workspace, dossier: Dossier, case: Case) -> Preflight:
     for d in case.documents:
         for rel, sha in ((d.file, d.sha256), (d.data_file, None), (d.pdf, None)):
             if rel:
-                problems.extend(_file_problem(dossier, rel, sha, f"文书 {d.doc_id}（{d.title}）"))
+                problems.extend(_file_problem(dossier, rel, recorded.get(rel, sha), f"文书 {d.doc_id}（{d.title}）"))
     for e in case.evidence:
-        problems.extend(_file_problem(dossier, e.file, e.sha256, f"证据 {e.ev_id}（{e.original_name}）", e.size))
+        problems.extend(_file_problem(dossier, e.file, recorded.get(e.file, e.sha256),
+                                      f"证据 {e.ev_id}（{e.original_name}）", e.size))
         for rel in (e.archive_pdf, e.text_file):
             if rel:
-                problems.extend(_file_problem(dossier, rel, None, f"证据 {e.ev_id} 的附属文件"))
+                problems.extend(_file_problem(dossier, rel, recorded.get(rel), f"证据 {e.ev_id} 的附属文件"))
+    named = {r for d in case.documents for r in (d.file, d.data_file, d.pdf) if r}
+    named |= {r for e in case.evidence for r in (e.file, e.archive_pdf, e.text_file) if r}
     for entry in sorted(dossier.path.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             problems.append(f"案卷目录中有隐藏文件 {entry.name}，请核实后移走")
@@ -178,8 +178,11 @@ def preflight(ws: Workspace, dossier: Dossier, case: Case) -> Preflight:
     for sub in (dossier.path / DOCUMENTS_DIR, dossier.path / EVIDENCE_DIR):
         if sub.is_dir():
             for p in sub.rglob("*"):
+                rel = p.relative_to(dossier.path).as_posix()
                 if p.name.startswith(".") or p.is_symlink():
-                    problems.append(f"案卷目录中有隐藏文件或链接 {p.relative_to(dossier.path).as_posix()}，请核实后移走")
+                    problems.append(f"案卷目录中有隐藏文件或链接 {rel}，请核实后移走")
+                elif p.is_file() and rel not in recorded and rel not in named:
+                    problems.append(f"案卷目录中的 {rel} 不是 casefile 写入的文件（日志与记录中都没有它），请核实后移走")
     if problems:
         raise ArchiveRefused(case.id, problems)
     return Preflight(entries, comp, transitions_in(events))
@@ -219,7 +222,10 @@ def convert_parts(ws: Workspace, dossier: Dossier, case: Case, work: Path,
 
     out = Converted()
     timeout = ws.settings.archive.convert_timeout
-    todo = [d for d in case.documents if not d.pdf]
+    recorded = dossier.recorded_files()
+    # A PDF is reused only if its SHA-256 was recorded when casefile made it (and preflight found it
+    # unchanged); any other is made again from the .docx, whose hash the document record holds.
+    todo = [d for d in case.documents if not d.pdf or d.pdf not in recorded]
     try:
         if todo:
             say(f"转换{len(todo)}份文书为 PDF…")
@@ -356,9 +362,14 @@ def _settle_records(ws: Workspace, case: Case, *, now: datetime, actor: ActorLik
         actions.append(f"补记件号 {a.jian_hao:04d} 的分配记录")
     events, _ = preservation.read_log(ws, a.year)
     if not any(ev.type == "archived" and ev.dang_hao == a.dang_hao for ev in events):
+        bag = Dossier(ws, case.id).path
+        # the tag manifests cover bag-info.txt, archive.json, case.json and the journal: anchoring them
+        # here means a tag file changed with recomputed manifests no longer verifies
+        anchors = {f"{n.removesuffix('.txt').replace('-', '_')}_file_sha256": sha256_file(bag / n)
+                   for n in ("tagmanifest-sha256.txt", "tagmanifest-sm3.txt") if (bag / n).is_file()}
         preservation.append(ws, a.year, "archived", now=now, actor=actor, case_id=case.id, dang_hao=a.dang_hao,
                             jian_hao=a.jian_hao, retention=a.retention.value, payload_oxum=a.payload_oxum,
-                            manifest_sha256=a.manifest_sha256, recovered=recovered)
+                            manifest_sha256=a.manifest_sha256, recovered=recovered, **anchors)
         if recovered:
             actions.append("补记归档保管事件")
     return actions
@@ -450,6 +461,7 @@ def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Co
     (staging / DATA).mkdir()
     # 1. the dossier's files, hard-linked under data/ (names made safe for both manifest formats)
     mapping: dict[str, str] = {}
+    recorded = dossier.recorded_files(pre.entries)
     for entry in sorted(dossier.path.iterdir(), key=lambda p: p.name):
         if entry.name in (CASE_FILE, JOURNAL_FILE) or entry.name.startswith("."):
             continue
@@ -461,6 +473,10 @@ def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Co
                 new = f"{new}.{len(mapping)}"
             mapping[rel] = new
             _link_or_copy(src, staging / new)
+            if rel in recorded and sha256_file(staging / new) != recorded[rel]:
+                # checked again under the lock, on what is being sealed (preflight ran before the lock)
+                raise ArchiveProblem(f"案卷文件 {rel} 与写入时记录的 SHA-256 不符（已被改动），不能归档；"
+                                     f"请运行 casefile fsck 核查。案件未作任何改动。")
     staged = case.model_copy(deep=True)
 
     def moved(rel: str | None) -> str | None:

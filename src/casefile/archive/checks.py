@@ -21,6 +21,8 @@ from pydantic import ValidationError
 from casefile.archive import annex, preservation
 from casefile.archive.bag import BAG_INFO, check_bag, manifest_name
 from casefile.archive.findings import (
+    AnchorMismatch,
+    BagMissing,
     BrokenChain,
     CountMismatch,
     DuplicateNumber,
@@ -270,6 +272,7 @@ class YearNumbers:
     dang_hao: dict[int, str]
     accounted: dict[int, str]  # 件号 -> why it has no case (purged / voided)
     allocated: int  # the sequence's last value
+    archived: dict[int, tuple[str, str]] = field(default_factory=dict)  # 件号 -> (case, 档号) the log says it sealed
 
 
 def year_numbers(ws: Workspace, year: int) -> YearNumbers:
@@ -288,18 +291,25 @@ def year_numbers(ws: Workspace, year: int) -> YearNumbers:
             dh[a.jian_hao] = a.dang_hao
     events, _ = preservation.read_log(ws, year)
     accounted: dict[int, str] = {}
+    archived: dict[int, tuple[str, str]] = {}
     for ev in events:
         n = ev.data.get("jian_hao")
         if isinstance(n, int) and ev.type in ("purged", "voided"):
             accounted[n] = "已销毁" if ev.type == "purged" else "已作废"
-    return YearNumbers(used, dh, accounted, Sequence(ws, f"jianhao-{year}").last())
+        if isinstance(n, int) and ev.type == "archived":
+            archived[n] = (ev.case_id, ev.dang_hao)
+    return YearNumbers(used, dh, accounted, Sequence(ws, f"jianhao-{year}").last(), archived)
 
 
 def sequence_findings(ws: Workspace, year: int) -> list[Finding]:
     nums = year_numbers(ws, year)
     out: list[Finding] = []
     top = max([nums.allocated, *nums.used], default=0)
-    gaps = tuple(n for n in range(1, top + 1) if n not in nums.used and n not in nums.accounted)
+    # a number the log says was sealed into a bag is a missing bag, not a gap a --void could explain
+    missing = {n: v for n, v in nums.archived.items() if n not in nums.used and n not in nums.accounted}
+    for n, (cid, dh) in sorted(missing.items()):
+        out.append(BagMissing(f"archive/_preservation/{year}.jsonl", case_id=cid, year=year, number=n, dang_hao=dh))
+    gaps = tuple(n for n in range(1, top + 1) if n not in nums.used and n not in nums.accounted and n not in missing)
     if gaps:
         out.append(SequenceGap(f"jianhao-{year}", year=year, numbers=gaps))
     for n, cases in sorted(nums.used.items()):
@@ -365,6 +375,7 @@ def verify(ws: Workspace, case_ids: Sequence[str] = (), *, all_cases: bool = Fal
         check.case_id = check.case_id or cid
         if check.year is not None:
             check.findings.extend(annex.unrecorded_findings(ws, check.year, cid, path))
+            check.findings.extend(anchor_findings(ws, check.year, cid, check.dang_hao, path))
         check.findings = [x.located(cid) for x in check.findings]
         report.checks.append(check)
         if check.year is not None:
@@ -375,10 +386,33 @@ def verify(ws: Workspace, case_ids: Sequence[str] = (), *, all_cases: bool = Fal
                                     findings=[{"code": x.code, "path": x.path} for x in check.findings])
             except CasefileError as exc:
                 report.warnings.append(exc.message)
+    if all_cases:  # a year whose every bag was removed has no bag left to name it
+        years.update(preservation.log_years(ws))
     for y in sorted(years):
         report.year_findings.extend(sequence_findings(ws, y))
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def anchor_findings(ws: Workspace, year: int, case_id: str, dang_hao: str, bag: Path) -> list[Finding]:
+    """The bag's tag manifests against the digests the preservation log took when it was sealed
+    (bags sealed before the anchors were logged have none to compare)."""
+    from casefile.store import sha256_file
+
+    events, _ = preservation.read_log(ws, year)
+    sealed = next((ev for ev in events if ev.type == "archived" and (ev.case_id == case_id or ev.dang_hao == dang_hao)),
+                  None)
+    if sealed is None:
+        return []
+    out: list[Finding] = []
+    for name in ("tagmanifest-sha256.txt", "tagmanifest-sm3.txt"):
+        want = sealed.data.get(f"{name.removesuffix('.txt').replace('-', '_')}_file_sha256")
+        if not want:
+            continue
+        path = bag / name
+        if not path.is_file() or sha256_file(path) != want:
+            out.append(AnchorMismatch(name))
+    return out
 
 
 def _purged_note(ws: Workspace, case_id: str) -> str | None:

@@ -178,6 +178,35 @@ class SequenceGap(Finding):
 
 
 @dataclass(frozen=True)
+class AnchorMismatch(Finding):
+    """A tag manifest differs from the digest the preservation log recorded when the bag was sealed:
+    a tag file (bag-info.txt, archive.json, case.json …) was changed and the tag manifests recomputed."""
+
+    code: ClassVar[str] = "anchor-mismatch"
+
+    @property
+    def message(self) -> str:
+        return (f"{self.path} 与归档时记入保管日志的校验值不符：标签文件（bag-info.txt、archive.json 等）被改动，"
+                f"标签清单被重新计算过")
+
+
+@dataclass(frozen=True)
+class BagMissing(Finding):
+    """The preservation log records a bag as archived, and neither the bag nor a destruction is there."""
+
+    code: ClassVar[str] = "bag-missing"
+    prop: ClassVar[Property] = Property.COMPLETE
+    year: int = 0
+    number: int = 0
+    dang_hao: str = ""
+
+    @property
+    def message(self) -> str:
+        return (f"档号 {self.dang_hao}（案件 {self.case_id}）在保管日志中记为已归档，但归档包不存在，"
+                f"也没有经批准的销毁记录（被删除或移走）")
+
+
+@dataclass(frozen=True)
 class DuplicateNumber(Finding):
     code: ClassVar[str] = "duplicate-number"
     prop: ClassVar[Property] = Property.COMPLETE

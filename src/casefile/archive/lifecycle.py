@@ -241,6 +241,10 @@ def void_number(ws: Workspace, year: int, number: int, *, reason: str, now: date
             raise ArchiveProblem(f"件号 {number:04d} 属于已归档案卷 {'、'.join(nums.used[number])}，不能作废。")
         if number in nums.accounted:
             raise ArchiveProblem(f"件号 {number:04d} {nums.accounted[number]}。")
+        if number in nums.archived:
+            cid, dh = nums.archived[number]
+            raise ArchiveProblem(f"件号 {number:04d} 已用于案卷 {cid}（档号 {dh}，保管日志记载其归档），不能作废；"
+                                 f"该归档包如已不在，应按案卷丢失上报并从备份恢复，casefile verify --all 会一直报告此问题。")
         preservation.append(ws, year, "voided", now=now, actor=actor, jian_hao=number, reason=reason.strip())
     return f"{year}年度件号 {number:04d} 已登记作废（{reason.strip()}）。"
 

@@ -251,7 +251,23 @@ def produce_document(
         for src in (docx, pdf_path):
             if src is not None:
                 copies.append(_copy_out(src, out_dir))
+        _record_export(ws, dossier, record, out_dir, copies, actor, now)
     return DocOutcome(record, reprint, docx, pdf_path, copies, outcome_warnings)
+
+
+def _record_export(ws: Workspace, dossier: Dossier, record: DocumentRecord, out_dir: Path, copies: list[Path],
+                   actor: ActorLike, now: datetime) -> None:
+    """An issued document carries the parties' unmasked data: a copy leaving the dossier is recorded,
+    in the case's journal, or for a sealed case in the workspace's access log."""
+    from casefile.models.enums import State
+    from casefile.store import record_access
+
+    payload = {"doc_id": record.doc_id, "to": str(out_dir.absolute()), "files": [p.name for p in copies]}
+    if dossier.load().state is State.ARCHIVED:
+        record_access(ws, dossier.case_id, actor, now, "document_exported", **payload)
+        return
+    with dossier.transaction(actor, now) as tx:
+        tx.event("document_exported", **payload, label=f"导出文书 {record.doc_id}")
 
 
 def _copy_out(src: Path, out_dir: Path) -> Path:
@@ -275,7 +291,14 @@ def attach_pdf(ws: Workspace, case_id: str, doc_id: str, *, actor: ActorLike, no
     if record is None:
         raise UsageError(f"案件 {case_id} 中没有文书 {doc_id}。")
     if record.pdf and dossier.safe_path(record.pdf).is_file():
-        return dossier.safe_path(record.pdf)
+        path = dossier.safe_path(record.pdf)
+        want = dossier.recorded_files().get(record.pdf)
+        if want is not None and sha256_file(path) != want:
+            from casefile.errors import TamperDetected
+
+            raise TamperDetected(f"文书 {doc_id} 的 PDF（{record.pdf}）与生成时记录的 SHA-256 不符（已被改动），"
+                                 f"不能再使用；请运行 casefile fsck 核查，并由管理员处理。")
+        return path
     docx = verified_file(dossier, record)
     with scratch_dir(ws, "pdf") as tmp:  # in the workspace: a kill leaves no copy in /tmp
         made = convert_to_pdf(docx, tmp / "out", timeout)

@@ -20,6 +20,7 @@ is never changed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -34,7 +35,7 @@ from typing import Any
 
 from casefile.documents.fonts import require_faces, soffice_env
 from casefile.documents.office import SOFFICE_VAR, find_soffice
-from casefile.errors import ExternalToolError
+from casefile.errors import ExternalToolError, StorageError
 
 __all__ = ["SOFFICE_VAR", "convert_many", "convert_to_pdf", "find_soffice", "libreoffice_copy"]
 
@@ -84,8 +85,44 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
+# Below this much free space a failed conversion is the disk's fault, not LibreOffice's: its profile and
+# output alone take several megabytes.
+LOW_SPACE = 32 << 20
+
+
 def convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
-    """Convert several .docx files with one LibreOffice start (it takes seconds to start)."""
+    """Convert several .docx files with one LibreOffice start (it takes seconds to start). A full or
+    read-only disk is reported as such (StorageError), not as a LibreOffice failure."""
+    try:
+        return _convert_many(docxs, out_dir, timeout)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            raise _disk_problem(out_dir, exc.errno) from None
+        raise
+    except ExternalToolError:
+        if _low_space(out_dir):
+            raise _disk_problem(out_dir, errno.ENOSPC) from None
+        raise
+
+
+def _low_space(out_dir: Path) -> bool:
+    probe = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+    if probe is None:
+        return False
+    try:
+        return shutil.disk_usage(probe).free < LOW_SPACE
+    except OSError:
+        return False
+
+
+def _disk_problem(out_dir: Path, code: int) -> StorageError:
+    if code == errno.EROFS:
+        return StorageError(f"{out_dir.parent} 所在磁盘为只读，无法生成 PDF；原有记录未受影响。")
+    return StorageError("磁盘空间不足，无法生成 PDF（LibreOffice 需要几十 MB 的临时空间）；原有记录未受影响，"
+                        "请清理空间后重试。")
+
+
+def _convert_many(docxs: Sequence[Path], out_dir: Path, timeout: float) -> list[Path]:
     if not docxs:
         return []
     stems = [p.stem for p in docxs]

@@ -115,6 +115,9 @@ class IntakeForm(BaseModel):
     def _aware(cls, v: datetime) -> datetime:
         from casefile.clock import to_local
 
+        # year 1 or 9999 overflows every time-zone and deadline computation; no matter here is that old
+        if not 2000 <= v.year <= 2200:
+            raise ValueError(f"{v.year}年不是有效的来访时间，请填写实际来访时间（如 2026-11-03T09:40）")
         return to_local(v)
 
 

@@ -16,6 +16,7 @@ class EventType(StrEnum):
     DECISION_RECORDED = "decision_recorded"
     DOCUMENT_ISSUED = "document_issued"
     DOCUMENT_PDF = "document_pdf"
+    DOCUMENT_EXPORTED = "document_exported"
     OPINION_RECEIVED = "opinion_received"
     OPINION_LAPSED = "opinion_lapsed"
     MEETING_SCHEDULED = "meeting_scheduled"

@@ -28,18 +28,13 @@ def _record_read(request: HttpRequest, case_id: str, type_: str, **payload: Any)
     """A reveal or a download, in the case's journal (an archived case: the workspace access log)."""
     from casefile import workflow
     from casefile.models.enums import State
-    from casefile.store import ACCESS_LOG, Dossier, encode_entry
+    from casefile.store import Dossier, record_access
 
     actor = perms.actor_for(request)
     address = request.META.get("REMOTE_ADDR", "")
     dossier = Dossier(ws(), case_id)
-    if dossier.load().state is State.ARCHIVED:
-        log = ws().state_dir / ACCESS_LOG
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("ab") as f:
-            f.write(encode_entry({"time": now().isoformat(), "actor": str(actor), "login": request.user.username,
-                                  "dept": request.user.dept, "address": address, "case": case_id,  # type: ignore[union-attr]
-                                  "type": type_, **payload}) + b"\n")
+    if dossier.load().state is State.ARCHIVED:  # chained and self-checked, like a journal
+        record_access(ws(), case_id, actor, now(), type_, **payload)
         return
 
     def action(st: Any) -> str:
