@@ -142,6 +142,9 @@ def test_edited_case_json_is_not_laundered_by_the_next_command(root: Path) -> No
     assert p.returncode == 1 and "journal-record" in p.stdout, p.stdout
     p = cf(root, "show", cid)
     assert p.returncode == 0 and "警告" in p.stdout and "case.json 与日志" in p.stdout, p.stdout
+    p = cf(root, "list")
+    assert p.returncode == 0 and f"{cid}：case.json 与办理日志不符" in p.stderr, p.stderr
+    assert "warnings" in json.loads(cf(root, "list", "--json").stdout)
 
 
 @pytest.mark.parametrize("how", ["empty", "missing"])

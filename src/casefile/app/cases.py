@@ -38,9 +38,13 @@ class CaseListing:
 
     items: list[dict[str, Any]] = field(default_factory=list)
     more: bool = False
+    warnings: list[str] = field(default_factory=list)  # listed cases whose dossier fails its own journal
 
     def as_json(self) -> dict[str, Any]:
-        return {"cases": self.items, "count": len(self.items)}
+        out: dict[str, Any] = {"cases": self.items, "count": len(self.items)}
+        if self.warnings:
+            out["warnings"] = self.warnings
+        return out
 
 
 def catalog_filter(ws: Workspace, q: CaseQuery, today: date) -> Any:
@@ -105,7 +109,36 @@ def list_cases(ws: Workspace, q: CaseQuery, today: date, *, screenful: int | Non
                       "categories": json.loads(r["categories"]), "risk": r["risk"],
                       "applicant": display_name(r["applicant_name"] or ""), "received_at": r["received_at"],
                       "next_due": r["next_due"], "flags": flags, "lead_dept": r["lead_dept"]})
-    return CaseListing(items, more)
+    warnings = [w for r in rows[:CHECKED_ROWS] if (w := _row_integrity(ws, r["id"], r["case_sha256"]))]
+    return CaseListing(items, more, warnings)
+
+
+CHECKED_ROWS = 200  # a listing checks this many of its rows against their dossiers (two small reads each)
+
+
+def _row_integrity(ws: Workspace, case_id: str, catalog_sha: str | None) -> str | None:
+    """Why a listed case cannot be trusted, if it cannot: its case.json differs from what its journal's
+    last line records, the journal is empty or gone, or the catalog row is not that record. Reads two
+    files and no model, so ``list`` stays quick and free of pydantic."""
+    import hashlib
+
+    folder = ws.archive_dir / case_id.split("-")[2] / case_id
+    try:
+        actual = hashlib.sha256((folder / "case.json").read_bytes()).hexdigest()
+    except OSError:
+        return f"{case_id}：案卷或其 case.json 不存在（案件目录中仍有记录），请运行 casefile fsck"
+    try:
+        tail = (folder / "journal.jsonl").read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        journaled = str(json.loads(tail).get("case_sha256", "")) if tail else ""
+    except (OSError, ValueError, AttributeError):
+        journaled = ""
+    if not journaled:
+        return f"{case_id}：办理日志缺失或为空，记录无从核对，请运行 casefile fsck"
+    if actual != journaled:
+        return f"{case_id}：case.json 与办理日志不符（记录在 casefile 之外被改动），列表中的信息不可信，请运行 casefile fsck"
+    if catalog_sha and catalog_sha != actual:
+        return f"{case_id}：案件目录中的记录与案卷不一致，请运行 casefile fsck"
+    return None
 
 
 def case_page(ws: Workspace, case_id: str, now: datetime, actor: ActorLike = "", *, reveal: bool = False,

@@ -252,6 +252,8 @@ def convert_parts(ws: Workspace, dossier: Dossier, case: Case, work: Path,
     except ExternalToolError as exc:
         raise ArchiveProblem(f"{exc.message}归档未完成，案件仍为“{case.state.label}”状态，未作任何改动。",
                              code="archive-convert") from None
+    except StorageError as exc:  # a full disk, not LibreOffice's fault
+        raise StorageError(f"{exc.message.rstrip('。')}；归档未完成，案件仍为“{case.state.label}”状态，未作任何改动。") from None
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise _disk_error(exc, case) from None
@@ -805,6 +807,7 @@ def archive_case(ws: Workspace, case_id: str, now: datetime, actor: ActorLike, *
     decision = decide_retention(case_traits(case, pre.transitions),
                                 [(r.when, r.retention) for r in acfg.retention_rules], acfg.default_retention)
     year = archive_year(case, now, acfg.year_basis)
+    # a missing bag is reported by verify and fsck until it is restored; it does not stop other cases
     gaps = [f for f in sequence_findings(ws, year) if f.code in ("gap", "duplicate-number")]
     if gaps:
         raise ArchiveRefused(case.id, [f"{g.message}；请找回缺失的案卷，或用 casefile archive --void 年度-件号 --reason … 登记作废"

@@ -179,6 +179,8 @@ def list_cases(app: AppContext, states: tuple[str, ...], category: str | None, r
     # a screenful unless --limit or --json asks for more
     listing = list_cases(app.ws, q, app.now.date(), screenful=None if as_json else 100)
     items, more = listing.items, listing.more
+    for w in listing.warnings:
+        warn(w)
     if as_json:
         emit_json(listing.as_json())
         return
