@@ -188,7 +188,9 @@ def closed_case(root: Path) -> str:
     cid = new_case(root)
     for args in (["triage", cid, "--risk", "低"], ["decide", cid, "--text", "责令限期补缴", "--basis", "社会保险法第六十三条"],
                  ["notify", cid], ["report-back", cid, "--text", "已责令限期补缴"],
-                 ["followup", cid, "--method", "电话", "--respondent", "李建国", "--satisfaction", "满意"]):
+                 ["followup", cid, "--method", "电话", "--respondent", "李建国", "--satisfaction", "满意"],
+                 ["followup", cid, "--method", "电话", "--respondent", "山西晋北建材有限公司", "--party", "对方当事人",
+                  "--satisfaction", "满意"]):
         p = cf(root, *args)
         assert p.returncode == 0, (args, p.stderr)
     return cid
