@@ -116,7 +116,11 @@ def main() -> None:
         ws = Path(args.keep) if args.keep else Path(tmp) / "ws"
         reuse = (ws / "casefile.toml").exists()
         if not reuse:
-            subprocess.run([*CASEFILE, "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
+            from casefile.identity import os_login
+            from casefile.workspace import init_workspace
+
+            # a test workspace (CASEFILE_NOW pins its clock) with the bench operator as staff
+            init_workspace(ws, "pianguan", purpose="test", staff=[{"name": "bench", "dept": "SW", "roles": ["officer", "head", "archivist"], "os_user": os_login()}])
             _bench_workspace(ws)
         env["CASEFILE_HOME"] = str(ws)
         click_import = timed([sys.executable, "-c", "import click"], env, args.runs)

@@ -59,9 +59,11 @@ def env_for(ws: Path) -> dict[str, str]:
 def workspace(root: Path, **settings: Any) -> tuple[Any, list[str]]:
     import evfixtures as fx
 
+    from casefile.identity import os_login
     from casefile.workspace import init_workspace
 
-    ws = fx.fast_settings(init_workspace(root, "pianguan"), **settings)
+    staff = [{"name": "bench", "dept": "SW", "roles": ["officer", "head", "archivist"], "os_user": os_login()}]
+    ws = fx.fast_settings(init_workspace(root, "pianguan", purpose="test", staff=staff), **settings)
     return ws, [fx.make_case(ws, datetime.fromisoformat(NOW)) for _ in range(5)]
 
 

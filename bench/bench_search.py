@@ -178,7 +178,9 @@ def install_index(root: Path, engine_name: str, index_path: Path, n_docs: int) -
     from casefile.workspace import init_workspace
 
     ws_root = root / f"ws-{engine_name}"
-    ws = init_workspace(ws_root, "pianguan")
+    from casefile.identity import os_login
+
+    ws = init_workspace(ws_root, "pianguan", purpose="test", staff=[{"name": "bench", "dept": "SW", "roles": ["officer", "head", "archivist"], "os_user": os_login()}])
     cfg = ws.config_path
     cfg.write_text(cfg.read_text(encoding="utf-8").replace('engine = "whoosh"', f'engine = "{engine_name}"'),
                    encoding="utf-8")
