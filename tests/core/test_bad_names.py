@@ -9,6 +9,8 @@ The table below must name every such option: a new option with metavar 部门/�
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +90,19 @@ def naiman(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, str
     step(pg, direct, at(2), lambda s: wf.notify(s))
     ids["pg_notified"] = direct
     ids["pg_root"] = str(pg.root)
-    with pytest.MonkeyPatch.context() as mp:  # an account whose department the test then gets wrong
-        mp.setenv("CASEFILE_HOME", str(ws.root))
-        with pytest.raises(SystemExit) as done:
-            main(["user", "add", "lisi", "--name", "李四", "--dept", "SW", "--roles", "officer",
-                  "--password", "Casefile-2026-pass"])
-        assert done.value.code == 0
+    # an account whose department the test then gets wrong (the user commands set up Django, once per
+    # process: they run as a real CLI process, like every `casefile user` call)
+    done = _cli(ws.root, ["user", "add", "lisi", "--name", "李四", "--dept", "SW", "--roles", "officer",
+                          "--password", "Casefile-2026-pass"])
+    assert done.returncode == 0, done.stderr
     return ws, ids
+
+
+def _cli(root: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    from testkit import env_for
+
+    return subprocess.run([sys.executable, "-m", "casefile.cli.main", *args], env=env_for(root), capture_output=True,
+                          text=True, timeout=300)
 
 
 def _versions(root: Path) -> dict[str, bytes]:
@@ -111,10 +119,15 @@ def test_bad_name_is_one_chinese_sentence_and_exit_1(key: tuple[str, str], naima
     monkeypatch.setenv("CASEFILE_USER", "测试员")
     args = [a.format(**ids) for a in CASES[key]]
     before = _versions(root)
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    out, err = capsys.readouterr()
-    assert exc.value.code == 1, (args, out, err)
+    if args[0] == "user":
+        p = _cli(root, args)
+        code, out, err = p.returncode, p.stdout, p.stderr
+    else:
+        with pytest.raises(SystemExit) as exc:
+            main(args)
+        out, err = capsys.readouterr()
+        code = exc.value.code
+    assert code == 1, (args, out, err)
     assert "Traceback" not in out + err and "内部错误" not in err, err
     bad = next(a for a in args if a in (BAD_DEPT, BAD_CAT, BAD_STATE))
     line = err.strip()

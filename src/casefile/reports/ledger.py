@@ -163,7 +163,7 @@ def build_ledger(ws: Workspace, today: date, *, year: int | None = None) -> Ledg
 
 
 def _add_archive_catalogue(ws: Workspace, ledger: Ledger, years: Iterable[int]) -> None:
-    from casefile.archive.handover import archive_catalogue as fn
+    from casefile.archive import archive_catalogue as fn
 
     ledger.archive_available = True
     headers: list[str] = []
