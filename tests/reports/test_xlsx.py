@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
-import types
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -86,27 +84,34 @@ def test_ledger_year_filter(october: tuple[Any, dict[str, str]]) -> None:
     assert build_ledger(ws, TODAY.date(), year=2024).rows == []
 
 
-def test_archive_catalogue_sheet_when_the_archive_module_provides_it(october: tuple[Any, dict[str, str]],
-                                                                     tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    ws, _ = october
-    calls: list[int] = []
+def test_archive_catalogue_sheet_lists_the_archived_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register's second sheet 归档文件目录 comes from the real archive: a case archived through
+    ``archive_case`` appears there with the row ``archive_catalogue`` gives, a closed case that is not
+    archived does not, and a year without archived cases gives the sheet with its headers only."""
+    from archive.helpers import ARCHIVED_AT, closed_direct_case, fake_soffice_script
+    from casefile.archive import archive_case
+    from casefile.archive.handover import CATALOGUE_COLUMNS, archive_catalogue
+    from testkit import init_test_workspace
 
-    def archive_catalogue(ws_: Any, year: int) -> list[dict[str, Any]]:
-        calls.append(year)
-        return [{"序号": 1, "档号": f"J001-WS·{year}-D30-SBZY-0001", "文号": "偏税社告〔2026〕1号", "责任者": "偏关县税务局",
-                 "题名": "处理意见告知书", "日期": "20261014", "密级": "", "页数": 2, "备注": ""}]
-
-    fake = types.ModuleType("casefile.archive")
-    fake.archive_catalogue = archive_catalogue  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "casefile.archive", fake)
-    ledger = build_ledger(ws, TODAY.date(), year=2026)
-    assert calls == [2026]
+    monkeypatch.setenv("CASEFILE_SOFFICE", str(fake_soffice_script(tmp_path)))
+    ws = init_test_workspace(tmp_path / "ws", "pianguan")
+    archived = closed_direct_case(ws, evidence=False)
+    closed_direct_case(ws, evidence=False)  # closed, not archived: not in the catalogue
+    dang_hao = archive_case(ws, archived, ARCHIVED_AT, "档案员").dang_hao
+    ledger = build_ledger(ws, ARCHIVED_AT.date(), year=2026)
+    assert ledger.archive_available and ledger.archive_headers == list(CATALOGUE_COLUMNS)
+    expected = archive_catalogue(ws, 2026)
+    assert [r["档号"] for r in expected] == [dang_hao]
+    assert ledger.archive_rows == [list(r.values()) for r in expected]
     path = tmp_path / "l.xlsx"
     assert write_ledger_xlsx(ledger, path) == ["工作台账", "归档文件目录"]
     sheet = load_workbook(path)["归档文件目录"]
     assert [c.value for c in sheet[1]] == ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
-    assert sheet["B2"].value == "J001-WS·2026-D30-SBZY-0001" and sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == dang_hao and sheet["D2"].value == ws.settings.office.name
+    assert str(sheet["C2"].value).startswith("偏税社告") and sheet.max_row == 2 and sheet.freeze_panes == "A2"
+    # the register of a year with nothing archived still has the sheet, with its headers only
+    empty = build_ledger(ws, ARCHIVED_AT.date(), year=2025)
+    assert empty.archive_rows == [] and empty.archive_headers == list(CATALOGUE_COLUMNS)
 
 
 def test_csv_values_are_plain_text() -> None:
