@@ -175,6 +175,16 @@ class ArchiveCfg(Strict):
     verify_workers: int = Field(default=0, ge=0)  # hashing threads; 0 = number of CPUs
 
 
+GENERIC_PUBLISHER = "典型案例编写组"
+
+
+class TypicalCfg(Strict):
+    # The line naming the publisher on the booklet's cover. Generic by default: the office's own name
+    # contains its county, which the write-ups replace by 某县, so printing it would let a reader
+    # locate the parties. An office that wants its name there sets it here knowingly.
+    publisher: str = Field(default=GENERIC_PUBLISHER, max_length=60)
+
+
 class SearchCfg(Strict):
     engine: Literal["whoosh", "tantivy"] = "whoosh"
 
@@ -236,6 +246,7 @@ class Settings(Strict):
     risk: RiskCfg = Field(default_factory=RiskCfg)
     archive: ArchiveCfg = Field(default_factory=ArchiveCfg)
     search: SearchCfg = Field(default_factory=SearchCfg)
+    typical: TypicalCfg = Field(default_factory=TypicalCfg)
     evidence: EvidenceCfg = Field(default_factory=EvidenceCfg)
     web: WebCfg = Field(default_factory=WebCfg)
     staff: list[StaffMember] = Field(default_factory=list)

@@ -3,10 +3,13 @@
 A4 with the GB/T 9704 margins (天头 37 mm, 订口 28 mm, 版心 156 × 225 mm) and its faces and grid: body
 3号仿宋_GB2312 on 22 lines of 28 characters, titles 方正小标宋简体, level-1 headings 黑体, level-2 楷体_GB2312
 (the same names as the statutory templates, so LibreOffice sets them through casefile/data/fonts.conf and
-Word/WPS with the real fonts). A cover (title, subtitle, office, Chinese date), a table of contents, then
-one section per case starting on a new page: its title, a 楷体 line with number/category/insurance/risk,
+Word/WPS with the real fonts). A cover (title, subtitle, publisher, Chinese date), a table of contents,
+then one section per case starting on a new page: its title, a 楷体 line with number/category/insurance/risk,
 the write-up's sections as headings with their paragraphs (the Markdown marks are structure, never
 printed), and the sign-off with Chinese dates. Page numbers "— n —" at the foot, none on the cover.
+
+The publisher line is ``[typical] publisher`` of casefile.toml, a generic name by default: the office's
+own name holds its county, which the write-ups replace by 某县, so it would let a reader locate the parties.
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ def _section_setup(document: Any) -> None:
 
 
 def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, month: str,
-                  office: str = "") -> bytes:
+                  publisher: str = "") -> bytes:
     """Cover, table of contents, then one section per published write-up (see the module docstring)."""
     import docx
     from docx.enum.text import WD_BREAK
@@ -167,8 +170,8 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
     for _ in range(8):
         para()
     para(f"共{len(writeups)}篇", "BkCoverSub")
-    if office:
-        para(office, "BkCoverSub")
+    if publisher:
+        para(publisher, "BkCoverSub")
     para(month, "BkCoverSub")
     para("内部培训资料　注意保存", "BkCoverSub")
     page_break()

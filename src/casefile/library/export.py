@@ -116,7 +116,7 @@ def export(
         raise TypicalRefused("没有符合条件的已发布典型案例可以导出" + (f"（未导出：{'、'.join(skipped)}）" if skipped else "") + "。")
     output = output.with_suffix(".docx") if output.suffix.lower() != ".docx" else output
     data = build_booklet(chosen, title=title, subtitle=topic or "", month=month_cn(now),
-                         office=ws.settings.office.name)
+                         publisher=ws.settings.typical.publisher.strip())
     from casefile.store import atomic_write
 
     output.parent.mkdir(parents=True, exist_ok=True)
