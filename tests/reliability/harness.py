@@ -687,13 +687,21 @@ def files_plan(s: Subject, work: Path, rnd: int) -> Iterator[Op]:
     yield Op("transition", ["decide", cid, "--text", "经核查，责令用人单位限期补缴。", "--basis", "社会保险法第六十三条"],
              lambda: s.has_event(cid, "decision_recorded") > 0)
     yield Op("transition", ["notify", cid], lambda: s.state(cid) == "NOTIFIED")
-    yield Op("transition", ["followup", cid, "--respondent", "李建国", "--satisfaction", "满意"],
-             lambda: s.state(cid) == "CLOSED")
+    yield from _follow_up_both(s, cid)
     yield Op("archive", ["archive", cid], lambda: s.state(cid) == "ARCHIVED")
     before = s.case_ids()
     yield Op("reopen", ["reopen", cid, "--reason", "当事人补充新证据"],
              lambda: any(s.case(c).reopened_from == cid for c in s.case_ids() - before))
     yield Op("index", ["index", "update"], lambda: _pending(s) == 0)
+
+
+def _follow_up_both(s: Subject, cid: str) -> Iterator[Op]:
+    """Both parties of the dispute are followed up; the second follow-up closes the case."""
+    yield Op("transition", ["followup", cid, "--respondent", "李建国", "--party", "申请人", "--satisfaction", "满意"],
+             lambda: any(f.party in (None, "applicant") for f in s.case(cid).followups))
+    yield Op("transition", ["followup", cid, "--respondent", "山西晋北建材有限公司", "--party", "对方当事人",
+                            "--satisfaction", "满意"],
+             lambda: s.state(cid) == "CLOSED")
 
 
 def _pending(s: Subject) -> int:
@@ -717,14 +725,16 @@ def workflow_plan(s: Subject, work: Path, rnd: int) -> Iterator[Op]:
     n_d04 = d04()
     yield Op("document", ["doc", cid, "D04", "--set", "dept=财政局"], lambda: d04() > n_d04)
     for dept in s.case(cid).co_depts:
-        yield Op("transition", ["opinion", cid, "--dept", dept, "--text", "经核查，同意联办意见。"],
+        yield Op("transition", ["opinion", cid, "--dept", dept, "--text", "经核查，同意联办意见。",
+                                "--facts", "用人单位未足额申报缴纳社会保险费。"],
                  lambda dept=dept: any(o.dept == dept and o.text for o in s.case(cid).opinions))
     yield Op("transition", ["decide", cid, "--text", "责令限期补缴。", "--basis", "社会保险法第六十三条"],
              lambda: s.state(cid) == "DECIDED")
     yield Op("transition", ["notify", cid], lambda: s.state(cid) == "NOTIFIED")
     yield Op("transition", ["enforce", "start", cid, "--arrears", "基本养老,202501,4680.00"],
              lambda: s.state(cid) == "ENFORCEMENT")
-    yield Op("transition", ["enforce", "paid", cid, "--on", "2026-11-20", "--amount", "4680.00"],
+    yield Op("transition", ["enforce", "paid", cid, "--on", "2026-11-20", "--principal", "4680.00",
+                            "--late-fee", "1504.62"],  # 滞纳金 on 4,680.00 from 2025-02-16 to the day paid
              lambda: s.has_event(cid, "enforcement", step="E_DONE") > 0)
     yield Op("transition", ["close", cid, "--reason", "执法完毕"], lambda: s.state(cid) == "CLOSED")
     yield Op("index", ["index", "update"], lambda: _pending(s) == 0)
@@ -738,13 +748,15 @@ def referral_plan(s: Subject, work: Path, rnd: int) -> Iterator[Op]:
     cid = new_id(s, before)
     yield Op("transition", ["triage", cid, "--class", "职责不清", "--note", "涉及多部门职责交叉"],
              lambda: s.state(cid) == "REFERRED")
+    yield Op("transition", ["refer", "urge", cid, "--dept", "人社局", "--on", NOW.date().isoformat(),
+                            "--text", "电话催办，要求三日内反馈"],
+             lambda: s.case(cid).referral is not None and bool(s.case(cid).referral.urges))
     yield Op("transition", ["refer", "refuse", cid, "--dept", "人社局", "--reason", "两次催办后仍拒不处理"],
              lambda: any(d.doc_type == "D09" for d in s.case(cid).documents))
     yield Op("transition", ["refer", "reply", cid, "--dept", "医保局", "--text", "已办理", "--hotline-ref", "GD-1"],
              lambda: s.state(cid) == "DECIDED")
     yield Op("transition", ["notify", cid], lambda: s.state(cid) == "NOTIFIED")
-    yield Op("transition", ["followup", cid, "--respondent", "李建国", "--satisfaction", "满意"],
-             lambda: s.state(cid) == "CLOSED")
+    yield from _follow_up_both(s, cid)
     before = s.case_ids()
     yield Op("intake", ["new", "--form", str(form), "--redirect", "属劳动关系确认", "--to", "旗劳动人事争议仲裁委员会"],
              lambda: bool(s.case_ids() - before))
