@@ -129,7 +129,7 @@ def _commands(ids: dict[str, str], big: Path) -> list[list[str]]:
         ["new", "--form", str(FORMS / "intake-unit.yaml")],
         ["triage", ids["triage"], "--risk", "低"],
         ["doc", ids["joint"], "D04", "--set", "dept=财政局"],
-        ["opinion", ids["joint"], "--dept", "人社局", "--text", "同意"],
+        ["opinion", ids["joint"], "--dept", "人社局", "--text", "同意", "--facts", "用人单位未足额缴纳社会保险费"],
         ["evidence", "add", ids["triage"], str(big)],
         ["watch", "--once"],
         ["archive", ids["closed"]],
