@@ -58,7 +58,8 @@ def test_eight_processes_and_the_watcher(fast_dir: Path) -> None:
         [["evidence", "add", a, str(p)] for p in added],  # the same case the watcher files into
         [["triage", c, "--risk", "低"], ["decide", c, "--text", "责令限期补缴", "--basis", "社会保险法第六十三条"],
          ["notify", c]],
-        [["doc", d, "D04", "--set", f"dept={free[6]}"], ["opinion", d, "--dept", case_a.co_depts[0], "--text", "同意"],
+        [["doc", d, "D04", "--set", f"dept={free[6]}"], ["opinion", d, "--dept", case_a.co_depts[0], "--text", "同意",
+          "--facts", "用人单位未足额缴纳社会保险费"],
          ["list", "--json"]],
     ]
     watcher = s.start(["watch", "--interval", "0.3"])
