@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
 import threading
 import time
@@ -20,11 +21,17 @@ from casefile.evidence.pipeline import IngestResult, unlock
 from casefile.evidence.watcher import Watcher
 from evidence.evfixtures import NOW, fast_settings, load_case, make_case, read_text, text_pdf
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+# ../shared/corpus beside the checkout, or wherever CASEFILE_CORPUS points (a worktree one level deeper)
+CORPUS = Path(os.environ.get("CASEFILE_CORPUS") or Path(__file__).resolve().parents[3] / "shared" / "corpus")
 pytestmark = [pytest.mark.corpus, pytest.mark.slow,
-              pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus 不存在（只在带共享语料的检出中运行）")]
+              pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus 不存在（只在带共享语料的检出中运行，或用 CASEFILE_CORPUS 指明语料目录）")]
 
-PARSE_TIMEOUT = 25.0  # bug1978317 (pypdf ~14 s idle, 30+ s under load) may end as a timeout: also a final state
+# bug1978317 (pypdf ~14 s idle, 30+ s under load) may end as a timeout: also a final state. The OCR of a
+# PDF gets a wall-clock budget of 0.85 × this − 1 s counted from the start of its parse, so on an
+# overloaded machine pypdf's text layer of freeculture's 351 pages (3–4 s idle, 15+ s at load 9 on two
+# cores) used up a 20 s budget and its cover page went un-OCRd ("解析时限将到", status text). 40 s leaves
+# a 33 s budget: still a third of the default (120 s), short enough to keep the run quick.
+PARSE_TIMEOUT = 40.0
 FINAL = {Outcome.FILED, Outcome.QUARANTINED, Outcome.DUPLICATE}
 
 # What must happen to particular files (by corpus path). Status values: a TextStatus, or "quarantined".
