@@ -22,7 +22,7 @@ def test_direct_case_path_requires_its_documents(ws) -> None:  # type: ignore[no
     assert comp.ok, [r.label for r in comp.missing]
     got = sorted((r.step, r.doc_type) for r in comp.requirements)
     assert got == sorted([("T3", "D01"), ("T3", "D02"), ("T17", "D12"), ("T17", "D22"), ("T17", "D22"),
-                          ("T19", "D14")])
+                          ("T19", "D14"), ("回访", "D14")])  # both parties are followed up
     case = Dossier(ws, cid).load()
     # every requirement names a different document of the right type
     ids = [r.satisfied_by for r in comp.requirements]
@@ -37,7 +37,8 @@ def test_a_missing_document_is_named(ws) -> None:  # type: ignore[no-untyped-def
     case.documents = [x for x in case.documents if x.doc_type != "D14"]
     entries, _ = d.journal()
     comp = required_documents(case, entries)
-    assert [(r.step, r.doc_type) for r in comp.missing] == [("T19", "D14")]
+    # one 回访记录表 per party followed up: the first closes T19, the second is its own requirement
+    assert [(r.step, r.doc_type) for r in comp.missing] == [("T19", "D14"), ("回访", "D14")]
     assert "回访记录表" in comp.missing[0].label
 
 
@@ -65,9 +66,9 @@ def test_arrangement_procedural_and_result_first(ws) -> None:  # type: ignore[no
     case = Dossier(ws, cid).load()
     types = {d.doc_id: d.doc_type for d in case.documents}
     proc = [(i.section, types[i.ref]) for i in arrange(case, "procedural")]
-    assert [t for s, t in proc if s == ZHENG] == ["D01", "D02", "D12", "D22", "D22", "D14"]
+    assert [t for s, t in proc if s == ZHENG] == ["D01", "D02", "D12", "D22", "D22", "D14", "D14"]
     assert {t for s, t in proc if s == FU} == {"D04", "D05"}
     assert proc.index((FU, "D04")) > proc.index((ZHENG, "D14"))  # 副卷 after 正卷
     first = [types[i.ref] for i in arrange(case, "result_first") if i.section == ZHENG]
-    assert first == ["D12", "D22", "D22", "D01", "D02", "D14"]
+    assert first == ["D12", "D22", "D22", "D01", "D02", "D14", "D14"]
     assert len(arrange(case)) == len([d for d in case.documents])
