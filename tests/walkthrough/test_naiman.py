@@ -68,5 +68,5 @@ def test_unclear_duties_through_referral_and_discipline(naiman_ws: Any) -> None:
                                                    satisfaction="满意"))
     case = o.case(cid)
     assert case.state is State.CLOSED
-    assert [t for t in o.docs(cid) if t not in ("D22",)] == ["D01", "D02", "D07", "D09", "D12", "D14"]
+    assert [t for t in o.docs(cid) if t not in ("D22",)] == ["D01", "D02", "D07", "D32", "D32", "D09", "D12", "D14"]  # one 催办函 per urge
     o.assert_no_english(cid)
