@@ -278,7 +278,7 @@ CASE_COMMANDS: list[list[str]] = [
     ["show", "{id}"], ["show", "{id}", "--json"], ["triage", "{id}", "--risk", "低"], ["decide", "{id}", "--text", "x"],
     ["notify", "{id}"], ["close", "{id}"], ["reopen", "{id}", "--reason", "x"], ["archive", "{id}"],
     ["verify", "{id}"], ["evidence", "list", "{id}"], ["doc", "{id}", "D17"], ["similar", "{id}"],
-    ["opinion", "{id}", "--dept", "人社局", "--text", "x"], ["refer", "send", "{id}", "--reason", "x"],
+    ["opinion", "{id}", "--dept", "人社局", "--text", "x", "--facts", "x"], ["refer", "send", "{id}", "--reason", "x"],
     ["typical", "add", "{id}"], ["extend", "{id}", "--step", "x", "--days", "3", "--reason", "x"], ["extend", "{id}", "--approve"],
 ]
 
