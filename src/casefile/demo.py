@@ -231,7 +231,8 @@ class DemoBuilder:
             return cid
         risk = {"direct": "低", "joint": "中", "special": "高", "enforced": "低", "enforcement": "低", "remedy": "低",
                 "mediated": "中", "notified": "低", "decided": "中"}.get(scenario.split("_")[0], "低")
-        if not self.act(cid, t, lambda st: workflow.triage(st, risk=risk)):
+        if not self.act(cid, t, lambda st: workflow.triage(
+                st, risk=risk, note="涉及职工人数多、已有网络帖文，需多部门会商研判。" if risk == "高" else None)):
             return cid
         t += timedelta(days=rng.randint(1, 3))
         if risk == "中":
@@ -266,9 +267,9 @@ class DemoBuilder:
             if scenario == "special_requested":
                 return cid
             t += timedelta(days=2)
-            meet_at = t + timedelta(days=3)
+            meet_at = (t + timedelta(days=3)).replace(hour=9, minute=30)
             if not self.act(cid, t, lambda st: workflow.schedule_meeting(
-                    st, at=meet_at.replace(hour=9, minute=30), place="县综治中心第一会议室", host="常务副县长 刘建新",
+                    st, at=meet_at, place="县综治中心第一会议室", host="常务副县长 刘建新",
                     topics=["研究职工群体反映缴费基数申报不实问题", "研判舆情风险与信访稳定风险"], approved_by="刘建新",
                     kind="联席")):
                 return cid

@@ -223,7 +223,8 @@ def test_issued_document_gets_its_pdf_once(ws: Workspace, store_case: Callable[[
     assert {p.name for p in (tmp_path / "out").iterdir()} == {first.docx.name, first.pdf.name}
     assert "张三" in squash(PdfReader(str(first.pdf)).pages[0].extract_text())
     entries, _ = dossier.journal()
-    assert [e.type for e in entries[-2:]] == ["document_issued", "document_pdf"]
+    # handing the files out to a folder outside the dossier is journaled too
+    assert [e.type for e in entries[-3:]] == ["document_issued", "document_pdf", "document_exported"]
     again = produce_document(ws, CASE_ID, "D12", actor="王晓梅", now=NOW, pdf=True)
     assert again.reprint and again.pdf == first.pdf
     assert len(dossier.journal()[0]) == len(entries)  # nothing new: the PDF is reused
