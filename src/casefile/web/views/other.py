@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,20 @@ from django.views.decorators.http import require_GET, require_POST
 from casefile.errors import CasefileError
 from casefile.web import perms
 from casefile.web.views.common import account_required, now, ws
+
+
+def _export(name: str, write: Callable[[Path], Path | None]) -> FileResponse:
+    """Write a download into a private scratch folder, send it from memory and remove the folder at once,
+    so no export is left lying in the workspace (downloads are a few MB at most)."""
+    scratch = Path(tempfile.mkdtemp(prefix="export-", dir=ws().state_dir / "uploads"))
+    try:
+        target = scratch / name
+        written = write(target) or target
+        data = Path(written).read_bytes()
+        filename = Path(written).name
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
 
 SEARCH_ROLES = ("officer", "liaison", "head", "archivist", "reader")
 KINDS = {"": "全部", "case": "案件", "document": "文书", "evidence": "证据", "typical": "典型案例", "law": "法规"}
@@ -134,9 +151,10 @@ def typical_booklet(request: HttpRequest) -> HttpResponse:
     from casefile import library
 
     perms.require_role(request, *SEARCH_ROLES)
-    tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads")) / "典型案例汇编.docx"
-    library.export(ws(), tmp, now())
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename="典型案例汇编.docx")
+    def write(target: Path) -> None:
+        library.export(ws(), target, now())
+
+    return _export("典型案例汇编.docx", write)
 
 
 # -- 归档 ---------------------------------------------------------------------------------------------
@@ -190,9 +208,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if len(kept) != len(book.rows):
         book.rows = [[i, *r[1:]] for i, r in enumerate(kept, 1)]
         book.archive_rows = []  # the 归档文件目录 lists other departments' files too
-    tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads")) / "ledger.xlsx"
-    write_ledger_xlsx(book, tmp)
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"工作台账_{year or '全部'}.xlsx")
+    def write(target: Path) -> None:
+        write_ledger_xlsx(book, target)
+
+    return _export(f"工作台账_{year or '全部'}.xlsx", write)
 
 
 # -- 月度报告 and 风险预警 ---------------------------------------------------------------------------------
@@ -214,18 +233,18 @@ def report_page(request: HttpRequest) -> HttpResponse:
         return render(request, "web/report.html", ctx, status=400)
     fmt = request.GET.get("download")
     if fmt in ("docx", "xlsx"):
-        tmp = Path(tempfile.mkdtemp(dir=ws().state_dir / "uploads"))
         stem = f"D30_月度综合分析报告_{m.key}"
         if fmt == "docx":
             from casefile.reports.monthly_docx import write_report_docx
 
-            path = write_report_docx(rep, tmp / f"{stem}.docx").path
-        else:
-            from casefile.reports.tables import write_report_xlsx
+            return _export(f"{stem}.docx", lambda target: Path(write_report_docx(rep, target).path))
 
-            path = tmp / f"{stem}_统计表.xlsx"
-            write_report_xlsx(rep, path)
-        return FileResponse(Path(path).open("rb"), as_attachment=True, filename=Path(path).name)
+        from casefile.reports.tables import write_report_xlsx
+
+        def write_xlsx(target: Path) -> None:
+            write_report_xlsx(rep, target)
+
+        return _export(f"{stem}_统计表.xlsx", write_xlsx)
     ctx.update({"rep": rep, "f": rep.figures,
                 "bars": [{"label": s.label, "count": s.count, "pct": round(100 * float(s.share or 0))}
                          for s in rep.top_issues]})
