@@ -338,10 +338,8 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
     engine: Engine | None = None
     try:
         if n_workers > 1:
-            # The pool is forked before this process opens the new index (tantivy starts threads), and
-            # fork needs no re-import of __main__, unlike spawn.
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            pool_ctx = multiprocessing.get_context(method)
+            # the pool starts before this process opens the new index (tantivy starts threads)
+            pool_ctx = multiprocessing.get_context(pool_start_method())
             with pool_ctx.Pool(n_workers, initializer=init_worker, initargs=(ws, engine_cls, search_doc)) as pool:
                 engine = engine_cls.create(root / new_dir)
                 consume(engine, pool.imap(prepare, units, chunksize=4))
@@ -374,6 +372,24 @@ def _rebuild_locked(ws: Workspace, *, progress: Progress | None, workers: int | 
     _remove_old_dirs(ws, new_dir)
     return RebuildReport(name, segmenter().name, total, dict(sorted(by_kind.items())), len(units), n_workers,
                          time.perf_counter() - started, problems, reason)
+
+
+def pool_start_method() -> str:
+    """How the segmenting pool starts its processes.
+
+    ``fork`` is cheapest (no re-import), but only safe while this process has one thread: forking a
+    threaded process (the web server's request threads, its watcher and its warm-up thread) copies
+    locks other threads hold at that instant, and a child that inherits one held waits forever, so
+    the rebuild and with it the index lock never end. Threaded processes use ``forkserver`` (a clean
+    single-threaded server forks the workers), or ``spawn`` where that is not available.
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _write_query_dictionary(root: Path) -> None:

@@ -322,3 +322,32 @@ def test_index_locked_by_a_stranger_is_rebuilt(ws: Any) -> None:
         del stranger
     assert r.total == 2
     assert any("无法更新" in n and "已自动重建" in n for n in r.notices)
+
+
+def test_rebuild_from_a_threaded_process_does_not_fork_it(ws: Any) -> None:
+    """The web server rebuilds the index from a thread beside its request threads: forking such a
+    process can leave a worker waiting forever on a lock copied while held, and the index lock with
+    it. A threaded process starts its pool through a fork server instead, with the same result."""
+    import threading
+
+    for n in range(1, 10):  # enough units for two workers
+        make_case(ws, n, claim=f"单位按最低缴费基数申报，要求补缴（第{n}件）。", evidence="工资条：2026年9月实发工资8600元。")
+    holder = threading.Event()
+    busy = threading.Thread(target=holder.wait, daemon=True)  # an idle request thread
+    busy.start()
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        result["method"] = search.pool_start_method()
+        result["report"] = search.rebuild(ws, workers=2)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(timeout=300)
+    holder.set()
+    assert not t.is_alive(), "the rebuild did not finish"
+    assert result["method"] == "forkserver"
+    report = result["report"]
+    assert report.workers == 2 and report.by_kind["case"] == 9 and report.by_kind["evidence"] == 9
+    assert report.problems == []
+    assert search.search(ws, "工资条").total == 9
