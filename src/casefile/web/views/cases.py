@@ -25,24 +25,16 @@ PER_PAGE = 20
 
 # -- journaling of reads ------------------------------------------------------------------------
 def _record_read(request: HttpRequest, case_id: str, type_: str, **payload: Any) -> None:
-    """A reveal or a download, in the case's journal (an archived case: the workspace access log)."""
-    from casefile import workflow
+    """A reveal or a download: the store records it (the case's journal, or for an archived case the
+    workspace's chained access log); the web adds who asked, from which department and address."""
     from casefile.models.enums import State
-    from casefile.store import Dossier, record_access
+    from casefile.store import Dossier
 
-    actor = perms.actor_for(request)
-    address = request.META.get("REMOTE_ADDR", "")
     dossier = Dossier(ws(), case_id)
-    if dossier.load().state is State.ARCHIVED:  # chained and self-checked, like a journal
-        record_access(ws(), case_id, actor, now(), type_, **payload)
-        return
-
-    def action(st: Any) -> str:
-        st.tx.event(type_, via="web", login=request.user.username, dept=request.user.dept,  # type: ignore[union-attr]
-                    address=address, **payload)
-        return ""
-
-    workflow.run(ws(), case_id, now(), actor, action)
+    if dossier.load().state is not State.ARCHIVED:
+        payload.update(via="web", login=request.user.username, dept=request.user.dept,  # type: ignore[union-attr]
+                       address=request.META.get("REMOTE_ADDR", ""))
+    dossier.record_read(perms.actor_for(request), now(), type_, **payload)
 
 
 # -- 工作台 and 台账 ------------------------------------------------------------------------------
