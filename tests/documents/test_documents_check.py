@@ -134,3 +134,21 @@ def test_checker_reads_headers_and_footers(ws: Workspace, doc_type: str) -> None
     d.save(str(ws.templates_dir / f"{doc_type}.docx"))
     report = check_templates(ws, doc_types=[doc_type])
     assert any(f.code == "unknown-field" and "页脚" in f.where and "office.fax" in f.message for f in report.findings)
+
+
+def test_unprinted_field_and_missing_remedy_are_warnings() -> None:
+    """What the template builder used to check on its own: every declared field printed, a 救济途径 block
+    where the type needs one, a 22-line grid. In an office's own template these are warnings."""
+    d = docx.Document(str(shipped_templates_dir() / "D03.docx"))
+    paras = d.paragraphs
+    start = next(i for i, p in enumerate(paras) if p.text == "{%p if remedy %}")
+    end = next(i for i, p in enumerate(paras) if i > start and p.text == "{%p endif %}")
+    for p in [*paras[start:end + 1], *(p for p in paras if p.text.startswith("经审查，{{ x.reason"))]:
+        p._element.getparent().remove(p._element)
+    d.sections[0]._sectPr.remove(d.sections[0]._sectPr.find(docx.oxml.ns.qn("w:docGrid")))
+    buf = io.BytesIO()
+    d.save(buf)
+    findings = check_template_bytes(buf.getvalue(), "D03.docx", "D03")
+    assert sorted((f.code, f.severity) for f in findings) == [
+        ("grid", "warning"), ("no-remedy", "warning"), ("unused-field", "warning")]
+    assert "x.reason" in next(f.message for f in findings if f.code == "unused-field")

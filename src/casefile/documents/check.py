@@ -4,7 +4,10 @@ A template passes when it opens as a .docx, its Jinja compiles, every name it us
 the context contract (top-level names of docs/architecture.md plus the ``x`` fields of its type in
 fields.py), no tag holds an IME slip (full-width braces, curly quotes, full-width punctuation), the
 page is A4 with GB/T 9704 margins, and it renders with a full and with an empty sample context.
-All findings are collected, so an author fixes a template in one pass.
+Warnings point at what is legal but probably unintended: a declared ``x`` field the template never
+prints, a type with a 救济途径 whose template has no ``remedy`` block, a page without the 22-line grid.
+All findings are collected, so an author fixes a template in one pass. The template builder
+(tools/template_build) runs this same check on every template it writes and accepts no finding.
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ CURLY = "“”‘’"
 class TemplateFinding:
     template: str
     code: str  # not-docx | syntax | unclosed-tag | unknown-field | fullwidth-brace | curly-quote |
-    #            fullwidth-punct | render | page-setup | missing-template | orphan | properties
+    #            fullwidth-punct | render | page-setup | missing-template | orphan | properties |
+    #            unused-field | no-remedy | grid
     where: str
     message: str
     severity: Severity = "error"
@@ -157,6 +161,7 @@ def check_template_bytes(data: bytes, label: str, doc_type: str) -> list[Templat
     paras = [_Para(loc.describe(), loc.text) for part_label, root in parts
              for loc in paragraph_locations(root, part_label)]
     findings.extend(_page_setup(parts[0][1], label))
+    findings.extend(_grid(parts[0][1], label))
     findings.extend(_core_properties(data, label))
 
     tags: list[tuple[_Para, str]] = []
@@ -173,6 +178,7 @@ def check_template_bytes(data: bytes, label: str, doc_type: str) -> list[Templat
             if opener in rest:
                 add("unclosed-tag", p.where, f"标签“{opener}”没有在本段内以“{closer}”闭合（标签不能跨段）。")
 
+    findings.extend(_coverage(tags, label, doc_type))
     schema = _schema(doc_type)
     bindings = _bindings(tags)
     syntax_found = False
@@ -431,6 +437,32 @@ def _page_setup(root: etree._Element, label: str) -> list[TemplateFinding]:
                 shown = f"{have:.1f}mm" if have is not None else "未设置"
                 out.append(TemplateFinding(label, "page-setup", where,
                                            f"页面设置“{_MM_LABEL[name]}”为{shown}，GB/T 9704 要求{want:g}mm（±1mm）。"))
+    return out
+
+
+def _grid(root: etree._Element, label: str) -> list[TemplateFinding]:
+    for sect in root.iter(f"{_W}sectPr"):
+        grid = sect.find(f"{_W}docGrid")
+        if grid is None or grid.get(f"{_W}type") not in ("lines", "linesAndChars") or not grid.get(f"{_W}linePitch"):
+            return [TemplateFinding(label, "grid", "", "页面没有设置行网格（GB/T 9704 每页22行），"
+                                    "请在“页面设置—文档网格”中指定行数。", "warning")]
+    return []
+
+
+_X_NAME = re.compile(r"\bx\.([A-Za-z_]\w*)")
+
+
+def _coverage(tags: list[tuple[_Para, str]], label: str, doc_type: str) -> list[TemplateFinding]:
+    """Declared fields the template never prints, and a missing 救济途径 block."""
+    out: list[TemplateFinding] = []
+    used = {name for _, tag in tags for name in _X_NAME.findall(tag)}
+    unused = [name for name in x_shapes(doc_type) if name not in used]
+    if unused:
+        out.append(TemplateFinding(label, "unused-field", "", f"{doc_type}的字段{'、'.join(f'x.{n}' for n in unused)}"
+                                   "在模板中没有使用，其内容不会印出。", "warning"))
+    if DOC_TYPES[doc_type].remedy and not any(re.search(r"\bremedy\b", tag) for _, tag in tags):
+        out.append(TemplateFinding(label, "no-remedy", "", f"{doc_type}须告知救济途径，但模板中没有使用 remedy。",
+                                   "warning"))
     return out
 
 

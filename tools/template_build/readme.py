@@ -1,0 +1,100 @@
+"""templates/README.md, generated from the document-type registry so that it never drifts."""
+
+from __future__ import annotations
+
+from casefile.documents.fields import DOC_TYPES
+
+from .build import TEMPLATE_TYPES
+
+LAYOUT_NAMES = {
+    "gongwen": "公文（红头、发文字号、红色分隔线）",
+    "letter": "信函格式（函）",
+    "minutes": "纪要格式",
+    "form": "表格",
+    "enforcement": "执法文书（单页表格）",
+    "agreement": "协议",
+}
+
+README_HEAD = """# 文书模板说明
+
+本目录存放 29 种法定文书模板 `D01.docx` … `D29.docx`（docxtpl 模板，Jinja 语法）。模板由
+`tools/build_templates.py` 生成，请勿直接修改本目录下的文件；本单位的个性化修改请按下文“覆盖模板”办理。
+
+## 版式
+
+全部模板按 GB/T 9704-2012《党政机关公文格式》设置：A4 纸，天头 37 mm、订口 28 mm、下白边 35 mm、
+翻口 26 mm；每页 22 行、每行 28 字（文档网格“指定行和字符网格”，行距固定值 28.95 磅）；标题 2 号方正小标宋简体，
+正文 3 号仿宋_GB2312，一级标题黑体、二级标题楷体_GB2312；页码 4 号宋体“— 1 —”，单页居右、双页居左。
+字体只写名称、不嵌入文件，打印或转 PDF 的电脑须安装上述字体。
+
+## 在 Word / WPS 中修改模板
+
+1. 把要修改的模板（例如 `D17.docx`）复制到本工作区的 `templates/` 文件夹，保持文件名不变。
+2. 用 Word 或 WPS 打开复制件修改文字和版式。**请修改样式，不要直接设置格式**：在“样式”窗格中右击
+   “正文”“公文标题”“一级标题”“二级标题”“署名”“成文日期”“表格文字”“执法文书正文”等样式，选择“修改”。
+   这样全文统一变化，也不会破坏文档网格。
+3. 双花括号 `{{ … }}` 是填充位置，`{%p … %}`、`{%tr … %}` 所在的整段或整行是循环、条件标记，
+   修改时请整体保留：
+   - 标记必须使用半角花括号 `{ }`、半角百分号和直引号（`'`），不要输入全角“｛｝”或弯引号“‘’”；
+     关闭“自动更正—直引号替换为弯引号”后再编辑。
+   - 一个 `{{ … }}` 要一次输入完，不要在中间改字体或字号（否则 Word 会把它拆成几段，系统无法识别）。
+     发现拆开时，选中整个标记，清除格式后重新输入。
+   - `{%p for … %}` 与 `{%p endfor %}`、`{%p if … %}` 与 `{%p endif %}` 必须各占一段、成对出现；
+     表格中的 `{%tr for … %}`、`{%tr endfor %}` 各占一行，夹在中间的那一行按每条数据重复。
+4. 保存为 .docx（不要另存为 .doc 或 .wps）。
+
+## 覆盖模板
+
+工作区 `templates/` 文件夹中与本目录同名的文件（如 `D17.docx`）优先于系统自带模板使用；删除该文件即恢复默认。
+生成的文书会记录所用模板的 SHA-256，事后可以核对是用哪一版模板生成的。
+模板中使用了未定义的名称（例如拼错的变量）时，生成会报错而不会输出空白，请对照下表改正。
+
+## 可用的名称
+
+所有模板都可以使用下列名称（值均为已格式化的文字）：
+
+| 名称 | 含义 |
+|---|---|
+| `office.name` / `short` / `address` / `phone` | 本机关全称、简称、地址、电话 |
+| `office.superior_tax` / `county_gov` / `court` / `arbitration` / `leading_group_office` | 上一级税务机关、本级人民政府、基层人民法院、劳动人事争议仲裁委员会、领导小组办公室 |
+| `doc.type` / `title` / `wenhao` / `date` | 文书类型（D17）、文书名称、文号、成文日期（2026年5月8日） |
+| `doc.recipient` / `copy_to` / `corrects` / `attachments` | 主送（受送达人）、抄送、更正说明、附件名称列表 |
+| `case.id` / `number` / `received_at` / `received_date` | 案件ID、案件编号、受理时间、受理日期 |
+| `case.channel` / `channel_ref` / `first_handler` / `intake_dept` | 受理渠道、工单号、首问责任人、受理部门 |
+| `case.coordinator_dept` / `lead_dept` / `co_depts` | 统筹部门、主办部门、协办部门 |
+| `case.jurisdiction` / `jurisdiction_code` | 事项所在辖区及行政区划代码 |
+| `case.categories` / `category_codes` / `insurance_types` / `periods` | 争议类别、类别代码、险种、所属期 |
+| `case.claim` / `attachments` | 反映主要事项（诉求及事实）、提交材料列表 |
+| `case.case_class` / `risk` / `route` / `state` | 分类、风险等级、办理路径、状态 |
+| `case.amounts`（列表：`name` `amount` `upper`）/ `total_amount` / `total_amount_upper` | 争议金额明细及合计（小写、大写） |
+| `applicant.*`、`counterparty.*` | 缴费人（反映人）与对方当事人：`kind_label` `name` `id_label` `id_value` `address` `mobile` `phone` `legal_rep` `represents`（无对方当事人时各项为空） |
+| `deadline` | 本文书涉及的期限（答复期限、缴纳期限等），可能为空 |
+| `remedy` | 救济途径语句列表，按 `{%p for r in remedy %}` 逐句输出 |
+
+各文书另有专用名称 `x.…`，见下表（“列表”须用循环输出）。
+
+"""
+
+
+def readme_text() -> str:
+    lines = [README_HEAD]
+    lines.append("| 文书 | 名称 | 版式 | 文号 | 救济途径 | 用印 | 送达回证 |")
+    lines.append("|---|---|---|---|---|---|---|")
+    yes = {True: "有", False: "—"}
+    for t in TEMPLATE_TYPES:
+        d = DOC_TYPES[t]
+        lines.append(
+            f"| {t} | {d.title} | {LAYOUT_NAMES[d.layout]} | {yes[d.numbered]} | {yes[d.remedy]} | "
+            f"{yes[d.sealed]} | {yes[d.to_party]} |"
+        )
+    lines.append("")
+    for t in TEMPLATE_TYPES:
+        d = DOC_TYPES[t]
+        lines.append(f"### {t} {d.title}")
+        lines.append("")
+        if not d.x_fields:
+            lines.append("只使用通用名称。")
+        for name, desc in d.x_fields.items():
+            lines.append(f"- `x.{name}`：{desc}")
+        lines.append("")
+    return "\n".join(lines)
