@@ -98,3 +98,17 @@ def text_pdf(pages: int = 1, text: str = "工资条 社会保险费征缴争议"
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+LESSONS = "办理此类争议应先核对原始凭证，再向当事人逐项说明依据。"
+
+
+def complete_writeup(library_dir: Path, typical_id: str, lessons: str = LESSONS) -> None:
+    """What a trainer writes before a draft can be approved: the 经验启示 the draft leaves to them, and
+    the statute where the case record cites none."""
+    import re
+
+    path = library_dir / f"{typical_id}.md"
+    text = path.read_text(encoding="utf-8").replace("（待培训人员补充）", lessons)
+    text = re.sub(r"（待补充：[^）]*）", "《中华人民共和国社会保险法》第六十三条", text)
+    path.write_text(text, encoding="utf-8")

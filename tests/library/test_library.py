@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from casefile import library
 from casefile.errors import PrivacyLeak
 from casefile.store import Dossier
 from search.helpers import NOW, make_case
+from testkit import LESSONS, complete_writeup
 
 
 @pytest.fixture
@@ -115,6 +117,7 @@ def test_draft_keeps_the_map_in_the_dossier_only(ws: Any) -> None:
 
 
 def sign_off(ws: Any, tid: str) -> None:
+    complete_writeup(ws.library_dir, tid)
     library.review(ws, tid, "审核员甲", "审核员甲", NOW + timedelta(hours=1))
     library.approve(ws, tid, "审批员乙", "审批员乙", NOW + timedelta(hours=2))
 
@@ -131,6 +134,8 @@ def test_review_approve_publish_need_two_other_people(ws: Any) -> None:
         library.approve(ws, tid, "审核员甲", "审核员甲", NOW)
     with pytest.raises(library.TypicalRefused):
         library.publish(ws, tid, "王晓梅", NOW)
+    complete_writeup(ws.library_dir, tid)
+    library.review(ws, tid, "审核员甲", "审核员甲", NOW)
     library.approve(ws, tid, "审批员乙", "审批员乙", NOW)
     report = library.publish(ws, tid, "王晓梅", NOW)
     assert report.status == "published"
@@ -147,12 +152,39 @@ def test_edit_after_approval_needs_a_new_review(ws: Any) -> None:
     tid = library.draft(ws, case.id, "王晓梅", NOW).typical_id
     sign_off(ws, tid)
     path = ws.library_dir / f"{tid}.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("（待培训人员补充）", "加强缴费基数核查。"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(LESSONS, "加强缴费基数核查。"), encoding="utf-8")
     assert library.load(ws, tid).effective_status == "draft"
     with pytest.raises(library.TypicalRefused, match="重新审核"):
         library.publish(ws, tid, "王晓梅", NOW)
     sign_off(ws, tid)
     assert library.publish(ws, tid, "王晓梅", NOW).status == "published"
+
+
+def test_a_draft_missing_a_section_is_not_approved(ws: Any) -> None:
+    """Every section the 典型案例 (D29) prints must be written before approval, not only before issuing:
+    the refusal names each section still empty or holding the draft's （待…） placeholder."""
+    case = unit_case(ws, decision="")
+    tid = library.draft(ws, case.id, "王晓梅", NOW).typical_id
+    path = ws.library_dir / f"{tid}.md"
+    text = path.read_text(encoding="utf-8")
+    assert "（待培训人员补充）" in text and "## 处理结果\n\n（待补充）" in text
+    w = library.load(ws, tid)
+    w.body = w.body.split("## 关键词")[0] + "## 关键词\n"
+    path.write_bytes(library.dump_writeup(w))
+    library.review(ws, tid, "审核员甲", "审核员甲", NOW)  # the de-identification can be confirmed meanwhile
+    with pytest.raises(library.TypicalRefused) as err:
+        library.approve(ws, tid, "审批员乙", "审批员乙", NOW)
+    assert str(err.value) == (f"典型案例 {tid} 缺少必备部分“处理结果”、“法律依据”、“经验启示”、“关键词”（空白或仍是“待补充”），"
+                              f"不能批准发布；请在 library/{tid}.md 中补写后重新审核。")
+    assert library.load(ws, tid).status == "reviewed"
+    assert [e.type for e in Dossier(ws, case.id).journal()[0]][-1] == "typical_reviewed"
+    w = library.load(ws, tid)
+    w.body = (w.body.replace("（待补充）", "责令用人单位按实际工资补缴。", 1).replace("（待培训人员补充）", LESSONS)
+              + "\n缴费基数、补缴\n")
+    w.body = re.sub(r"（待补充：[^）]*）", "《中华人民共和国社会保险法》第六十三条", w.body)
+    path.write_bytes(library.dump_writeup(w))
+    sign_off(ws, tid)
+    assert library.load(ws, tid).effective_status == "approved"
 
 
 def test_leak_blocks_review_and_publication(ws: Any) -> None:
@@ -230,6 +262,10 @@ def test_cli_typical_flow(ws: Any, capsys: pytest.CaptureFixture[str], monkeypat
     assert code == 1 and "审核人" in err
     code, _, err = run("甲", "typical", "approve", "TC-2026-0001")
     assert code == 1 and "无权" in err  # an archivist may not approve publication
+    code, _, err = run("审批员乙", "typical", "approve", "TC-2026-0001")
+    assert code == 1 and "缺少必备部分“经验启示”" in err and "Traceback" not in err
+    complete_writeup(ws.library_dir, "TC-2026-0001")
+    assert run("审核员甲", "typical", "review", "TC-2026-0001")[0] == 0
     assert run("审批员乙", "typical", "approve", "TC-2026-0001")[0] == 0
     assert run("乙", "typical", "publish", "TC-2026-0001")[0] == 0
     code, out, _ = run("乙", "typical", "list", "--json")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from testkit import FIXTURES, env_for
+from testkit import FIXTURES, complete_writeup, env_for
 
 pytestmark = pytest.mark.slow
 
@@ -93,6 +93,7 @@ def test_drafter_cannot_review_own_typical_case_by_typing_another_name(root: Pat
     p = cf(root, "typical", "add", cid, "--json", CASEFILE_USER="王晓梅")
     assert p.returncode == 0, p.stderr
     tid = json.loads(p.stdout)["typical_id"]
+    complete_writeup(root / "library", tid)
     # the old attack: the drafter names someone else as reviewer; --by no longer exists
     p = cf(root, "typical", "review", tid, "--by", "审核员甲", CASEFILE_USER="王晓梅")
     assert p.returncode == 2

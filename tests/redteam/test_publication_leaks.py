@@ -22,6 +22,7 @@ from casefile import library
 from casefile.errors import PrivacyLeak
 from casefile.rules.numbers import find_numbers
 from search.helpers import NOW, make_case
+from testkit import complete_writeup
 
 ID_SPACED = "1409 3219 8512 3100 43"  # 140932198512310043
 MOBILE_DOTS = "138.3456.1234"
@@ -101,6 +102,7 @@ def test_the_library_never_names_the_source_case(ws: Any) -> None:
 
 
 def sign_off_and_publish(ws: Any, tid: str) -> None:
+    complete_writeup(ws.library_dir, tid)
     library.review(ws, tid, "审核员甲", "审核员甲", NOW + timedelta(hours=1))
     library.approve(ws, tid, "审批员乙", "审批员乙", NOW + timedelta(hours=2))
     library.publish(ws, tid, "审批员乙", NOW + timedelta(hours=3))
@@ -134,6 +136,7 @@ def test_a_trainer_cannot_type_real_data_past_review_approval_or_publication(ws:
 
     # reviewed and approved clean, then edited: publication re-checks and refuses
     path.write_text(body_of(ws, tid).replace(TYPED_IN, "加强缴费基数核查。"), encoding="utf-8")
+    complete_writeup(ws.library_dir, tid)
     library.review(ws, tid, "审核员甲", "审核员甲", NOW + timedelta(hours=1))
     library.approve(ws, tid, "审批员乙", "审批员乙", NOW + timedelta(hours=2))
     w = library.load(ws, tid)

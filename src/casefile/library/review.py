@@ -49,6 +49,23 @@ def _refuse_leaks(w: WriteUp, findings: Sequence[LeakFinding], action: str) -> N
                           f"请修改 library/{w.id}.md 后重试。")
 
 
+def missing_sections(w: WriteUp) -> list[str]:
+    """The sections every published 典型案例 (D29) prints that this write-up leaves empty or holding
+    only a ``（待…）`` placeholder."""
+    from casefile.documents.context import D29_SECTIONS, writeup_sections
+
+    _, parts = writeup_sections(w.body)
+    return [name for name in D29_SECTIONS.values() if not parts.get(name)]
+
+
+def _refuse_incomplete(w: WriteUp) -> None:
+    missing = missing_sections(w)
+    if missing:
+        names = "、".join(f"“{m}”" for m in missing)
+        raise TypicalRefused(f"典型案例 {w.id} 缺少必备部分{names}（空白或仍是“待补充”），不能批准发布；"
+                             f"请在 library/{w.id}.md 中补写后重新审核。")
+
+
 def review(ws: Workspace, typical_id: str, reviewer: ActorLike, actor: ActorLike, now: datetime) -> StepReport:
     """脱敏审核: a second person (not the drafter) confirms the de-identification of this exact text.
     From a front end ``reviewer`` is the person acting (an :class:`~casefile.identity.Actor`, whose
@@ -96,6 +113,7 @@ def approve(ws: Workspace, typical_id: str, approver: ActorLike, actor: ActorLik
     if same_person(approver, w.drafted_by) or by == w.drafted_by:
         raise TypicalRefused(f"审批人不能是起草人（{w.drafted_by}），请由另一人审批。")
     require_entitled(approver, "typical_approve")
+    _refuse_incomplete(w)
     dossier, case = source_of(ws, w)
     _refuse_leaks(w, check_against(w.full_text(), case, ws.settings), "批准发布")
     sha = w.content_sha256()
