@@ -109,3 +109,29 @@ def test_a_cjk_font_is_found_here() -> None:
     if not Path("/usr/share/fonts/truetype/wqy").is_dir():
         pytest.skip("fonts-wqy-zenhei 未安装（scripts/system-deps.sh 会安装）")
     assert cjk_font() is not None
+
+
+def test_changes_are_written_as_a_report_writes_them(written: tuple[Any, Any]) -> None:
+    """Counts change by 件 and per cent, rates by 个百分点; no change is 持平, never ``0.00个百分点`` or ``+2``."""
+    from decimal import Decimal
+
+    from casefile.reports.monthly_docx import _change_cell
+    from casefile.reports.stats import Change
+
+    assert _change_cell(Change(Decimal("80.00"), Decimal("80.00"), Decimal("0.00"), None), "个百分点") == "持平"
+    assert _change_cell(Change(Decimal("87.50"), Decimal("75.00"), Decimal("12.50"), None), "个百分点") == "上升12.5个百分点"
+    assert _change_cell(Change(Decimal("50.00"), Decimal("100.00"), Decimal("-50.00"), None), "个百分点") == "下降50个百分点"
+    assert _change_cell(Change(4, 2, 2, Decimal("100.00")), "件") == "增加2件（增长100%）"
+    assert _change_cell(Change(1, 3, -2, Decimal("-66.67")), "件") == "减少2件（下降66.67%）"
+    assert _change_cell(Change(3, 0, 3, None), "件") == "增加3件"
+    assert _change_cell(Change(0, 0, 0, None), "件") == "持平"
+    assert _change_cell(Change(None, 3, None, None), "件") == "—"
+    _, out = written
+    doc = Document(str(out.path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    summary = [c.text for row in doc.tables[0].rows[1:] for c in row.cells[3::2]]
+    assert summary and all(s == "—" or s == "持平" or s.startswith(("增加", "减少", "上升", "下降")) for s in summary), summary
+    import re
+
+    for text in cells:
+        assert not re.search(r"\d+\.\d*0%|\d\.00个百分点|^\+", text), text  # 100.00%, 0.00个百分点, +2

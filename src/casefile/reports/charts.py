@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile.rules.money import percent_report
+
 if TYPE_CHECKING:
     from casefile.reports.stats import MonthlyReport
 
@@ -131,7 +133,7 @@ def _category(report: MonthlyReport) -> bytes:
         counts = [r.count for r in rows]
         bars = ax.barh(labels, counts, color=BAR, height=0.6)
         for bar, r in zip(bars, rows, strict=True):
-            share = f"{r.count}件 {r.share}%" if r.share is not None else f"{r.count}件"
+            share = f"{r.count}件 {percent_report(r.share)}" if r.share is not None else f"{r.count}件"
             ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {share}", va="center", fontsize=9)
         ax.set_xlim(0, max(counts) * 1.3)
         ax.xaxis.get_major_locator().set_params(integer=True)
@@ -174,7 +176,7 @@ def _on_time(report: MonthlyReport) -> bytes:
         colors = [BAR if r >= 90 else BAR2 for r in rates]
         bars = ax.bar(labels, rates, color=colors, width=0.55)
         for bar, t in zip(bars, rows, strict=True):
-            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{t.rate}%\n({t.on_time}/{t.due})",
+            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), f"{percent_report(t.rate) if t.rate is not None else '—'}\n({t.on_time}/{t.due})",
                     ha="center", va="bottom", fontsize=8)
         ax.axhline(90, color="#7f7f7f", linewidth=0.8, linestyle="--")
         ax.set_ylim(0, 119)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casefile.reports.narrative import DEFINITIONS, ORDINALS, fmt_pct
 from casefile.rules.dates import date_cn
+from casefile.rules.money import percent_report
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -263,12 +265,19 @@ class _Writer:
 
 
 def _change_cell(c: Change, unit: str = "") -> str:
+    """A change as a report's table writes it: ``持平``, ``增加2件（增长100%）``, ``减少1件``, and for a rate
+    the difference in percentage points, ``上升12.5个百分点`` (never ``+0.00``)."""
     if c.delta is None:
         return "—"
-    sign = "+" if c.delta > 0 else ""
-    text = f"{sign}{c.delta}{unit}"
+    if c.delta == 0:
+        return "持平"
+    grow = c.delta > 0
+    amount = c.delta if grow else -c.delta
+    if unit == "个百分点":
+        return f"{'上升' if grow else '下降'}{percent_report(Decimal(amount)).removesuffix('%')}个百分点"
+    text = f"{'增加' if grow else '减少'}{amount}{unit}"
     if c.pct is not None:
-        text += f"（{'增长' if c.pct > 0 else '下降'}{fmt_pct(abs(c.pct))}）"
+        text += f"（{'增长' if grow else '下降'}{fmt_pct(abs(c.pct))}）"
     return text
 
 
@@ -326,8 +335,8 @@ def write_report_docx(report: MonthlyReport, path: Path, *, charts: ChartSet | N
 def _summary_table(w: _Writer, r: MonthlyReport) -> None:
     f, p, y = r.figures, r.previous, r.last_year
     rows = []
-    for label, attr, unit in (("新受理（件）", "new", ""), ("办结（件）", "closed", ""), ("月末在办（件）", "open_end", ""),
-                              ("超期在办（件）", "overdue_end", ""), ("按时办结率", "on_time_rate", "个百分点"),
+    for label, attr, unit in (("新受理（件）", "new", "件"), ("办结（件）", "closed", "件"), ("月末在办（件）", "open_end", "件"),
+                              ("超期在办（件）", "overdue_end", "件"), ("按时办结率", "on_time_rate", "个百分点"),
                               ("回访满意率", "satisfaction_rate", "个百分点")):
         pct = attr.endswith("rate")
         show = (lambda v: fmt_pct(v)) if pct else _num
@@ -342,7 +351,7 @@ def _category_table(w: _Writer, r: MonthlyReport) -> None:
     rows = [[s.label, str(s.count), fmt_pct(s.share)] for s in b.rows]
     if not rows:
         rows = [["本月无新受理案件", "0", "—"]]
-    rows.append(["新受理案件合计", str(b.base), "100.00%" if b.base else "—"])
+    rows.append(["新受理案件合计", str(b.base), fmt_pct(Decimal(100)) if b.base else "—"])
     w.table("争议事项分布", ["争议事项", "件数", "占新受理案件比例"], rows, [80, 30, 44])
 
 
