@@ -81,16 +81,6 @@ def generate(ws: Path, n: int, now: datetime) -> str:
     return first_id
 
 
-def _bench_workspace(ws: Path) -> None:
-    """A pinned clock (CASEFILE_NOW) works only in test or demo workspaces, and every command names a
-    configured staff member: mark the workspace as a test one with the staff member "bench"."""
-    import getpass
-
-    cfg = ws / "casefile.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + '\n[workspace]\npurpose = "test"\n\n[[staff]]\nname = "bench"\n'
-                   f'dept = "SW"\nroles = ["officer"]\nos_user = "{getpass.getuser()}"\n', encoding="utf-8")
-
-
 def scan_baseline(ws: Path, today: str) -> tuple[float, int]:
     t = time.perf_counter()
     hits = 0
@@ -121,7 +111,6 @@ def main() -> None:
 
             # a test workspace (CASEFILE_NOW pins its clock) with the bench operator as staff
             init_workspace(ws, "pianguan", purpose="test", staff=[{"name": "bench", "dept": "SW", "roles": ["officer", "head", "archivist"], "os_user": os_login()}])
-            _bench_workspace(ws)
         env["CASEFILE_HOME"] = str(ws)
         click_import = timed([sys.executable, "-c", "import click"], env, args.runs)
         help_ = timed([*CASEFILE, "--help"], env, args.runs)

@@ -10,13 +10,18 @@ rather than the index, which it cannot.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import logging
+
     from casefile.config import Workspace
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    import logging  # only when something failed: a read does not load it
+
+    return logging.getLogger(__name__)
 
 
 def refresh(ws: Workspace, case_id: str) -> None:
@@ -27,7 +32,7 @@ def refresh(ws: Workspace, case_id: str) -> None:
     try:
         notify_change(ws, case_id)
     except Exception as exc:
-        log.warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", case_id, exc)
+        _log().warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", case_id, exc)
     try:
         dossier = Dossier(ws, case_id)
         if dossier.exists():
@@ -35,4 +40,4 @@ def refresh(ws: Workspace, case_id: str) -> None:
         else:  # taken back (a registration that failed half-way)
             catalog.remove(ws, case_id)
     except Exception as exc:
-        log.warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", case_id, exc)
+        _log().warning("目录库未能更新（%s），请运行 casefile catalog rebuild：%s", case_id, exc)

@@ -11,14 +11,20 @@ Tiny and import-free, so the fast read paths can import it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import logging
+
     from casefile.config import Workspace
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    import logging  # only when something failed: a read does not load it
+
+    return logging.getLogger(__name__)
+
 
 CommitHook = Callable[["Workspace", str], None]
 _hooks: list[CommitHook] = []
@@ -37,7 +43,7 @@ def committed(ws: Workspace, case_id: str) -> None:
         try:
             hook(ws, case_id)
         except Exception as exc:  # derived data only: the committed change stands, fsck repairs the rest
-            log.warning("提交后的处理未完成（%s，%s）：%s", case_id, getattr(hook, "__name__", hook), exc)
+            _log().warning("提交后的处理未完成（%s，%s）：%s", case_id, getattr(hook, "__name__", hook), exc)
 
 
 def hooks() -> tuple[CommitHook, ...]:

@@ -1,7 +1,7 @@
 """File-system primitives shared by the store and the fast read paths: durable atomic writes, named
 locks, the atomic directory exchange (renameat2), read-only marking and the read-only-medium test.
 
-Stdlib and filelock only (no pydantic, no models): ``list``, ``due`` and ``search`` use these
+Stdlib only (no pydantic, no models; filelock only where ``fcntl`` is missing, i.e. on Windows): ``list``, ``due`` and ``search`` use these
 without paying for the models that :mod:`casefile.store` loads. Errors a user can meet (a full or
 read-only disk, a busy lock) are :class:`casefile.errors.CasefileError` subclasses.
 """
@@ -9,11 +9,10 @@ read-only disk, a busy lock) are :class:`casefile.errors.CasefileError` subclass
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import os
 import stat
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,23 +71,72 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
 
 
 # -- locks -----------------------------------------------------------------------------------------
+try:
+    import fcntl
+except ImportError:  # Windows: filelock's native locks instead
+    fcntl = None  # type: ignore[assignment]
+
+_LOCK_POLL = 0.05  # seconds between tries while another process holds a lock
+
+
 @contextlib.contextmanager
 def locked(state_dir: Path, name: str, timeout: float = LOCK_TIMEOUT, *, busy: str | None = None) -> Iterator[None]:
-    """Hold the lock ``<state_dir>/locks/<name>.lock``; ``busy`` is the sentence when it stays taken."""
-    from filelock import FileLock, Timeout
+    """Hold the lock ``<state_dir>/locks/<name>.lock``; ``busy`` is the sentence when it stays taken.
 
+    An exclusive ``flock`` on the lock file (the file stays in place, so every waiter locks the same
+    inode), as filelock does on POSIX, without loading filelock: reads take a lock on every call.
+    Not reentrant: a second ``locked`` of the same name in one process waits like any other."""
     lock_dir = state_dir / LOCKS_DIR
     try:
         lock_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise storage_error(exc, lock_dir) from None
-    lock = FileLock(str(lock_dir / f"{name}.lock"), timeout=timeout)
+    path = lock_dir / f"{name}.lock"
+    busy_error = LockTimeout(busy or f"“{name}”正被另一个操作占用，请稍后重试。")
+    if fcntl is None:
+        with _filelock(path, timeout, busy_error):
+            yield
+        return
+    flags = os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        try:
+            fd = os.open(path, os.O_RDWR | flags, 0o644)
+        except PermissionError:  # a lock file another account made: a read-only descriptor locks as well
+            fd = os.open(path, os.O_RDONLY | flags, 0o644)
+    except OSError as exc:  # the lock file cannot be created: a read-only or full disk
+        raise storage_error(exc, path) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise busy_error from None
+                time.sleep(min(_LOCK_POLL, left))
+            except OSError as exc:
+                raise storage_error(exc, path) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _filelock(path: Path, timeout: float, busy_error: LockTimeout) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:
-        raise LockTimeout(busy or f"“{name}”正被另一个操作占用，请稍后重试。") from None
-    except OSError as exc:  # the lock file cannot be created: a read-only or full disk
-        raise storage_error(exc, lock_dir / f"{name}.lock") from None
+        raise busy_error from None
+    except OSError as exc:
+        raise storage_error(exc, path) from None
     try:
         yield
     finally:
@@ -103,6 +151,9 @@ RENAME_EXCHANGE = 2
 def exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the system
     or the file system cannot, so the caller falls back to renames it can recover from."""
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
         fn = libc.renameat2

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -222,6 +221,14 @@ def os_login() -> str:
         return str(os.geteuid())
 
 
+def _host_name() -> str:
+    if hasattr(os, "uname"):  # what socket.gethostname() returns, without loading socket
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def _how_to_configure(os_user: str) -> str:
     return (f"请管理员在 casefile.toml 中为该工作人员添加一节 [[staff]]，写明 name（姓名）、dept（部门）、"
             f"roles（角色）和 os_user = \"{os_user}\"")
@@ -241,7 +248,7 @@ def resolve_cli_actor(ws: Workspace, user_arg: str | None = None, *, env: Mappin
             f"本工作区尚未配置工作人员名单，无法确定操作人；{_how_to_configure(account)}，然后重新运行命令。"
         )
     wanted = (user_arg or environ.get(USER_VAR) or "").strip()
-    address = f"{account}@{socket.gethostname()}"
+    address = f"{account}@{_host_name()}"
     mine = [s for s in staff if account in s.os_users]
     if wanted:
         entry = next((s for s in staff if wanted in (s.name, s.login)), None)

@@ -14,8 +14,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -63,6 +61,12 @@ GENESIS = "0" * 64
 _storage_error = storage_error
 
 
+def _rmtree(path: Path, ignore_errors: bool = True) -> None:
+    import shutil  # only writers remove folders: a read does not load it
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -96,13 +100,15 @@ def scratch_dir(ws: Workspace, purpose: str) -> Iterator[Path]:
     root = ws.state_dir / SCRATCH_DIR
     try:
         root.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         path = Path(tempfile.mkdtemp(prefix=f"{purpose}-{os.getpid()}-", dir=root))
     except OSError as exc:
         raise _storage_error(exc, root) from None
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        _rmtree(path, ignore_errors=True)
 
 
 def clean_scratch(ws: Workspace) -> list[str]:
@@ -122,7 +128,7 @@ def clean_scratch(ws: Workspace) -> list[str]:
             pass
         except (PermissionError, OverflowError):
             continue
-        shutil.rmtree(p, ignore_errors=True)
+        _rmtree(p, ignore_errors=True)
         removed.append(p.name)
     return removed
 
@@ -327,7 +333,7 @@ class Dossier:
                 fsync_dir(self.path.parent)
             except OSError:
                 return False
-        shutil.rmtree(aside, ignore_errors=True)
+        _rmtree(aside, ignore_errors=True)
         events.committed(self.ws, self.case_id)
         return True
 
@@ -614,10 +620,10 @@ class Dossier:
             os.rename(tmp, d.path)
             fsync_dir(d.path.parent)
         except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _rmtree(tmp, ignore_errors=True)
             raise _storage_error(exc, d.path) from None
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _rmtree(tmp, ignore_errors=True)
             raise
         events.committed(ws, case.id)
         return d

@@ -289,3 +289,19 @@ def test_rest_day_labels() -> None:
     assert cal.rest_day_label(date(2025, 10, 1)) == "法定节假日（国庆节）"
     assert cal.rest_day_label(date(2026, 2, 17)) == "法定节假日（春节）"
     assert cal.rest_day_label(date(2026, 3, 7)) == "休息日"
+
+
+def test_covered_years_read_without_importing_the_package_agree_with_the_package() -> None:
+    # show and due read the package's span from its data file's text; the package's own rule
+    # (it refuses any year outside its holidays table) must give the same span.
+    from casefile.rules.calendar import imported_package_years, package_years
+
+    first, last = package_years()
+    assert (first, last) == imported_package_years()
+    assert first <= 2025 <= last
+    for year in (first, last):
+        chinese_calendar.is_workday(date(year, 6, 1))  # inside: answered
+    for year in (first - 1, last + 1):
+        with pytest.raises(NotImplementedError):
+            chinese_calendar.is_workday(date(year, 6, 1))
+    assert HolidayCalendar().covers(last) and not HolidayCalendar().covers(last + 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from typing import Any
 
 import click
@@ -142,6 +141,8 @@ def main(argv: list[str] | None = None) -> Any:
         return _exit(exc.exit_code)
     except CasefileError as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         click.echo(f"错误：{exc.message}", err=True)
         return _exit(exc.exit_code)
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> Any:
         return _exit(0)
     except Exception as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         else:
             click.echo(f"错误：内部错误（{type(exc).__name__}），操作未完成，已有记录未受影响。"

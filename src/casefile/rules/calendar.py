@@ -31,17 +31,16 @@ Period rules for :func:`period_end`:
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
+import importlib.util
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
-
-import chinese_calendar
 
 from casefile.errors import ConfigError
 from casefile.rules.dates import date_cn
@@ -78,13 +77,43 @@ _HOLIDAY_NAMES_CN = {
 }
 
 
+def _cc() -> ModuleType:
+    """The ``chinesecalendar`` package, imported when a day is looked up (not to say which years it covers)."""
+    import chinese_calendar
+
+    return chinese_calendar
+
+
 @cache
-def _package_covers(year: int) -> bool:
+def package_years() -> tuple[int, int]:
+    """First and last year the ``chinesecalendar`` package has schedules for (it refuses any other).
+
+    Read from the text of its data module, the span of its ``holidays`` table, without importing the
+    package: ``show`` and ``due`` only need to know which years are covered, and the import costs more
+    than the rest of such a read. If that text is not laid out as expected, the package is imported
+    and asked; tests/rules/test_rules_calendar.py checks that both give the same span."""
+    spec = importlib.util.find_spec("chinese_calendar")
     try:
-        chinese_calendar.is_workday(date(year, 1, 1))
-    except NotImplementedError:
-        return False
-    return True
+        assert spec is not None and spec.origin is not None
+        text = Path(spec.origin).with_name("constants.py").read_text(encoding="utf-8")
+        table = text.split("\nholidays = {", 1)[1].split("\n}", 1)[0]
+        years = [int(y) for y in re.findall(r"date\(year=(\d{4}),", table)]
+        if years:
+            return min(years), max(years)
+    except (AssertionError, OSError, IndexError, ValueError):
+        pass
+    return imported_package_years()
+
+
+def imported_package_years() -> tuple[int, int]:
+    """:func:`package_years` from the imported package (its own rule: the span of ``holidays``)."""
+    keys = _cc().holidays.keys()
+    return min(keys).year, max(keys).year
+
+
+def _package_covers(year: int) -> bool:
+    first, last = package_years()
+    return first <= year <= last
 
 
 def _parse_day(value: object, year: int, source: str) -> Iterator[date]:
@@ -144,6 +173,11 @@ def _parse_override_toml(text: str, source: str) -> tuple[dict[date, bool], set[
 
 
 def _packaged_override_text() -> str | None:
+    path = Path(__file__).resolve().parents[1] / "data" / "holidays.toml"
+    if path.is_file():  # an installed package is a folder (importlib.resources would cost more than the read)
+        return path.read_text(encoding="utf-8")
+    from importlib import resources
+
     resource = resources.files("casefile").joinpath("data/holidays.toml")
     return resource.read_text(encoding="utf-8") if resource.is_file() else None
 
@@ -185,7 +219,7 @@ class HolidayCalendar:
         if d in self._file_days:
             return self._file_days[d]
         if _package_covers(d.year):
-            return bool(chinese_calendar.is_workday(d))
+            return bool(_cc().is_workday(d))
         return d.weekday() < 5
 
     def rest_day_label(self, d: date) -> str | None:
@@ -197,7 +231,7 @@ class HolidayCalendar:
         if d in self._file_days:
             return "法定节假日"
         if _package_covers(d.year):
-            _, name = chinese_calendar.get_holiday_detail(d)
+            _, name = _cc().get_holiday_detail(d)
             if name:
                 return f"法定节假日（{_HOLIDAY_NAMES_CN.get(name, name)}）"
         return "休息日"
@@ -304,7 +338,9 @@ def _add_months(start: date, n: int) -> tuple[date, bool]:
     """Same day number n months later, clamped to the month end; True when clamped."""
     index = start.year * 12 + start.month - 1 + n
     year, month = index // 12, index % 12 + 1
-    last_day = _stdlib_calendar.monthrange(year, month)[1]
+    import calendar as stdlib_calendar  # only for month periods: show and due do not load it
+
+    last_day = stdlib_calendar.monthrange(year, month)[1]
     return date(year, month, min(start.day, last_day)), start.day > last_day
 
 

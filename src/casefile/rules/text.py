@@ -5,7 +5,6 @@ Pure functions, stdlib only (the read path imports this module without pydantic)
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -92,6 +91,8 @@ def did_you_mean(word: str, candidates: Iterable[str], *, n: int = 3, cutoff: fl
         return []
     cands = list(dict.fromkeys(candidates))
     keyed = {_key(c): c for c in cands}
+    import difflib  # only when a name was not found
+
     found = [keyed[k] for k in difflib.get_close_matches(w, list(keyed), n=n, cutoff=cutoff)]
     for k, c in keyed.items():
         if len(w) >= 2 and (w in k or (len(k) >= 2 and k in w)) and c not in found:
