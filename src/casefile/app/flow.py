@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from casefile.archive.lifecycle import ReopenResult
     from casefile.config import Workspace
     from casefile.models.records import AgreedItem, ArrearsLine
-    from casefile.workflow import ActionResult
+    from casefile.workflow import ActionResult, Step
 
 
 def reopen(ws: Workspace, case_id: str, reason: str, now: datetime, actor: ActorLike, *, step: str | None = None,
@@ -105,18 +105,18 @@ def parse_instalments(raw: Sequence[str]) -> list[dict[str, str]]:
     return rows
 
 
-def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: ActorLike, *, note: str | None = None,
-                 court: str | None = None, dept: str | None = None, head: str | None = None,
-                 party_views: str | None = None, instalments: Sequence[str] = (),
-                 guarantee: str | None = None) -> ActionResult:
-    """Take the next enforcement step (by its code or Chinese name); ``dept`` (E_FINE) may be a code,
-    name or alias; ``head``/``party_views`` (E6) and ``instalments``/``guarantee`` (E4) go on the record."""
+def enforce_step_action(ws: Workspace, step: str, *, note: str | None = None, court: str | None = None,
+                        dept: str | None = None, head: str | None = None, party_views: str | None = None,
+                        instalments: Sequence[str] = (), guarantee: str | None = None) -> Callable[[Step], str]:
+    """The next enforcement step (by its code or Chinese name) as one action for ``workflow.run``, every
+    value parsed first so a mistake is refused before anything is read or written. ``dept`` (E_FINE) may
+    be a code, name or alias; ``head``/``party_views`` (E6) and ``instalments``/``guarantee`` (E4) go on
+    the record. The CLI and the web both take a step through here."""
     from casefile import workflow
-    from casefile.errors import CasefileError
     from casefile.models.enums import EnforcementStep
 
     try:
-        step = EnforcementStep.parse(step).value
+        code = EnforcementStep.parse(step).value
     except ValueError as exc:
         raise CasefileError(f"执法步骤：{exc}。") from None
 
@@ -133,4 +133,49 @@ def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: A
         extra["schedule"] = parse_instalments(instalments)
     if guarantee:
         extra["guarantee"] = guarantee
-    return workflow.run(ws, case_id, now, actor, lambda st: workflow.enforce_step(st, step, note=note, **extra))
+    return lambda st: workflow.enforce_step(st, code, note=note, **dict(extra))
+
+
+def enforce_step(ws: Workspace, case_id: str, step: str, now: datetime, actor: ActorLike, *, note: str | None = None,
+                 court: str | None = None, dept: str | None = None, head: str | None = None,
+                 party_views: str | None = None, instalments: Sequence[str] = (),
+                 guarantee: str | None = None) -> ActionResult:
+    """Take the next enforcement step (see :func:`enforce_step_action`)."""
+    from casefile import workflow
+
+    action = enforce_step_action(ws, step, note=note, court=court, dept=dept, head=head, party_views=party_views,
+                                 instalments=instalments, guarantee=guarantee)
+    return workflow.run(ws, case_id, now, actor, action)
+
+
+PAID_NAMES = {"on": "--on", "principal": "--principal", "late_fee": "--late-fee", "amount": "--amount"}
+
+
+def enforce_paid_action(paid_on: str | date | None, principal: str | None = None, late_fee: str | None = None,
+                        amount: str | None = None, outcome: str | None = None, *,
+                        names: dict[str, str] | None = None) -> Callable[[Step], str]:
+    """A payment as one action for ``workflow.run``: the amounts as typed (principal and late fee apart,
+    or one ``amount`` not split on the receipt), each refused with the name of its field (``names``:
+    the CLI's options by default, the form's labels in the web)."""
+    from decimal import Decimal
+
+    from casefile import workflow
+    from casefile.rules.money import parse_amount
+
+    n = {**PAID_NAMES, **(names or {})}
+
+    def money(value: str | None, key: str) -> Decimal | None:
+        if value is None or not str(value).strip():
+            return None
+        try:
+            return parse_amount(str(value).strip())
+        except ValueError as exc:
+            raise UsageError(f"{n[key]} {exc}") from None
+
+    p, f, a = money(principal, "principal"), money(late_fee, "late_fee"), money(amount, "amount")
+    if p is None and f is None and a is None:
+        raise UsageError(f"请用 {n['principal']} 和/或 {n['late_fee']} 写明本次缴纳的社会保险费和滞纳金。")
+    day = paid_on if isinstance(paid_on, date) else parse_date(paid_on, n["on"])
+    if day is None:
+        raise UsageError(f"请用 {n['on']} 写明实际缴纳日期（YYYY-MM-DD）。")
+    return lambda st: workflow.enforce_paid(st, day, a, outcome, principal=p, late_fee=f)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -472,24 +471,9 @@ def enforce_step(app: AppContext, case_id: str, step: str, note: str | None, cou
 def enforce_paid(app: AppContext, case_id: str, paid_on: str, principal: str | None, late_fee: str | None,
                  amount: str | None, outcome: str | None, as_json: bool) -> None:
     """登记缴纳：社会保险费与滞纳金分别登记；两者均缴清才执法完毕，否则记为部分缴纳。"""
-    from casefile import workflow
-    from casefile.errors import UsageError
-    from casefile.rules.money import parse_amount
+    from casefile.app.flow import enforce_paid_action
 
-    def money(value: str | None, name: str) -> Decimal | None:
-        if value is None:
-            return None
-        try:
-            return parse_amount(value)
-        except ValueError as exc:
-            raise UsageError(f"{name} {exc}") from None
-
-    if principal is None and late_fee is None and amount is None:
-        raise UsageError("请用 --principal 和/或 --late-fee 写明本次缴纳的社会保险费和滞纳金。")
-    day = _date(paid_on, "--on")
-    assert day is not None
-    p, f, a = money(principal, "--principal"), money(late_fee, "--late-fee"), money(amount, "--amount")
-    _run(app, case_id, lambda st: workflow.enforce_paid(st, day, a, outcome, principal=p, late_fee=f), as_json)
+    _run(app, case_id, enforce_paid_action(paid_on, principal, late_fee, amount, outcome), as_json)
 
 
 @click.command()

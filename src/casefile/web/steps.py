@@ -23,6 +23,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    option: str = ""  # the CLI option of the same value: library messages that name it name the field here
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,26 @@ class StepForm:
     profile: str | None = None  # only in this profile
     danger: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    offered: Callable[[Any], bool] | None = None  # a further condition on the case (enforcement ladder)
+    documents: tuple[str, ...] = ()  # the document types the step issues, shown beside the form
+
+    @property
+    def documents_text(self) -> str:
+        from casefile.documents.fields import DOC_TYPES
+
+        return "、".join(f"{d} {DOC_TYPES[d].title}" for d in self.documents)
+
+
+def field_words(step: StepForm, message: str) -> str:
+    """A library message as the form's user reads it: a CLI option it names becomes the field's label."""
+    import re
+
+    for f in sorted(step.fields, key=lambda f: -len(f.option)):
+        if f.option:
+            base = f.label.split("（")[0]
+            message = message.replace(f"{base}（{f.option}）", base)
+            message = re.sub(re.escape(f.option) + r"(?![\w-])", f"“{base}”", message)
+    return message
 
 
 def _lines(value: str) -> list[str]:
@@ -236,6 +257,60 @@ def _b_reopen(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
     return lambda st: workflow.reopen(st, v["reason"])
 
 
+def _b_enforce_start(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
+    from casefile import workflow
+
+    items = workflow.parse_arrears(v["arrears"])  # every bad line named before anything is written
+    return lambda st: workflow.enforce_start(st, items, v.get("respondent"))
+
+
+def _b_enforce(code: str) -> Callable[[dict[str, Any], Any], Callable[[Any], str]]:
+    def build(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
+        from django.conf import settings
+
+        from casefile.app.flow import enforce_step_action
+
+        return enforce_step_action(settings.CASEFILE_WORKSPACE, code, note=v.get("note"), court=v.get("court"),
+                                   dept=v.get("dept"), head=v.get("head"), party_views=v.get("party_views"),
+                                   instalments=v.get("instalments") or (), guarantee=v.get("guarantee"))
+
+    return build
+
+
+def _b_enforce_paid(v: dict[str, Any], user: Any) -> Callable[[Any], str]:
+    from casefile.app.flow import enforce_paid_action
+
+    return enforce_paid_action(v.get("paid_on"), v.get("principal"), v.get("late_fee"), v.get("amount"),
+                               v.get("outcome"), names={"on": "“缴纳日期”", "principal": "“社会保险费”",
+                                                        "late_fee": "“滞纳金”", "amount": "“未分列的缴款金额”"})
+
+
+def _ladder_offers(code: str) -> Callable[[Any], bool]:
+    """Offered while the enforcement ladder may go to ``code`` now (the library checks it again)."""
+    def offered(case: Any) -> bool:
+        from casefile.machine import next_enforcement_steps
+        from casefile.models.enums import EnforcementStep
+
+        enf = case.enforcement
+        return enf is not None and EnforcementStep(code) in next_enforcement_steps(enf)
+
+    return offered
+
+
+def _payment_open(case: Any) -> bool:
+    from casefile.models.enums import EnforcementStep
+
+    return case.enforcement is not None and case.enforcement.step is not EnforcementStep.E_DONE
+
+
+_NOTE = Field("note", "说明", "textarea", help="如法院裁定、复议情况，记入执法记录", option="--note")
+
+
+def _enforce_form(code: str, label: str, documents: tuple[str, ...], *fields: Field) -> StepForm:
+    return StepForm(f"enforce_{code.lower()}", f"征缴执法：{label}（{code}）", _s("ENFORCEMENT"), _b_enforce(code),
+                    (*fields, _NOTE), offered=_ladder_offers(code), documents=documents)
+
+
 def _s(*names: str) -> frozenset[str]:
     return frozenset(names)
 
@@ -317,6 +392,36 @@ STEPS: tuple[StepForm, ...] = (
     StepForm("remedy", "登记救济结果，办结（T21）", _s("REMEDY"), _b_remedy, (
         Field("outcome", "救济结果", "textarea", required=True), Field("status", "状态"),
     )),
+    StepForm("enforce_start", "转入征缴执法，送达征缴事项通知书（T22、E1）", _s("DECIDED", "NOTIFIED", "MEDIATION"),
+             _b_enforce_start, (
+                 Field("arrears", "欠费明细（每行：险种,所属期,应缴[,已缴[,人数[,基数]]]）", "lines", required=True,
+                       help="如：基本养老,202501,4680.00,0", option="--arrears"),
+                 Field("respondent", "被执法单位（默认对方当事人）", option="--respondent"),
+             ), documents=("D16",)),
+    _enforce_form("E2", "责令限期缴纳", ("D17", "D19")),
+    _enforce_form("E3", "征收决定", ("D18", "D19")),
+    _enforce_form("E4", "账户查询/划拨/担保（延期缴费协议）", ("D23",), Field(
+        "instalments", "分期计划（每行：日期,金额[,说明]）", "lines", required=True,
+        help="如：2026-12-31,10000.00,第一期", option="--instalment"),
+        Field("guarantee", "担保情况（担保人、担保方式、担保财产）", "textarea", required=True, option="--guarantee")),
+    _enforce_form("E5", "催告", ("D20",)),
+    _enforce_form("E6", "申请法院强制执行", ("D21",),
+                  Field("head", "签署申请书的机关负责人", required=True, option="--head"),
+                  Field("party_views", "当事人的意见", "textarea", required=True,
+                        help="陈述、申辩情况；未提出的写明“未提出陈述申辩”", option="--party-views"),
+                  Field("court", "受理法院（默认配置中的法院）", option="--court")),
+    _enforce_form("E7", "法院审查/裁定", ()),
+    _enforce_form("E_LIT", "复议/诉讼中", ()),
+    _enforce_form("E_FINE", "罚款线索移送", ("D24",),
+                  Field("dept", "移送部门", "dept", help="默认按险种：医疗保险移送医保局，其余移送人社局", option="--dept")),
+    StepForm("enforce_paid", "征缴执法：登记缴纳（社会保险费与滞纳金分别登记）", _s("ENFORCEMENT"), _b_enforce_paid, (
+        Field("paid_on", "缴纳日期", "date", required=True, option="--on"),
+        Field("principal", "社会保险费（元）", option="--principal"),
+        Field("late_fee", "滞纳金（元）", option="--late-fee"),
+        Field("amount", "未分列的缴款金额（元）", help="收据未分列时填写：先抵缴社会保险费，余额计入滞纳金",
+              option="--amount"),
+        Field("outcome", "执行结果说明", option="--outcome"),
+    ), offered=_payment_open),
     StepForm("close", "执行完毕，办结（T23）", _s("ENFORCEMENT"), _b_close, (Field("reason", "办结理由"),)),
     StepForm("extend", "申请延期办理（由负责人批准）", OPEN, _b_extend_request, (
         Field("step", "延期的环节", "choice", required=True,

@@ -22,7 +22,7 @@ urlpatterns = [
     path("cases/new/check/", cases.check_field),
     re_path(rf"^cases/{CASE}/$", cases.case_page),
     re_path(rf"^cases/{CASE}/reveal/$", cases.reveal),
-    re_path(rf"^cases/{CASE}/step/(?P<code>[a-z_]+)/$", cases.step_post),
+    re_path(rf"^cases/{CASE}/step/(?P<code>[a-z0-9_]+)/$", cases.step_post),
     re_path(rf"^cases/{CASE}/reply/$", cases.reply),
     re_path(rf"^cases/{CASE}/doc/(?P<doc_id>[A-Za-z0-9_-]+)\.(?P<fmt>docx|pdf)$", cases.document),
     re_path(rf"^cases/{CASE}/evidence/(?P<ev_id>[A-Za-z0-9_-]+)/$", cases.evidence_file),

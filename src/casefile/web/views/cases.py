@@ -184,6 +184,8 @@ def _offered_steps(case: Any, access: perms.CaseAccess) -> list[steps.StepForm]:
     for s in steps.STEPS:
         if case.state.value not in s.states or (s.profile and s.profile != profile):
             continue
+        if s.offered is not None and not s.offered(case):
+            continue
         if (s.role == "head" and access.can_approve) or (s.role == "officer" and access.can_act):
             out.append(s)
     return out
@@ -237,8 +239,8 @@ def step_post(request: HttpRequest, case_id: str, code: str) -> HttpResponse:
     try:
         values = steps.clean(step, request.POST, request.POST.getlist)
         build = step.build(values, request.user)
-    except ValidationFailed as exc:
-        return _step_error(request, case, access, code, exc.message)
+    except CasefileError as exc:  # a field the library refuses before anything is read or written
+        return _step_error(request, case, access, code, steps.field_words(step, exc.message))
 
     def action(st: Any) -> str:
         _check_version(st.case, expected)
@@ -251,7 +253,7 @@ def step_post(request: HttpRequest, case_id: str, code: str) -> HttpResponse:
     try:
         result = workflow.run(ws(), case.id, now(), perms.actor_for(request), action)
     except CasefileError as exc:
-        return _step_error(request, case, access, code, exc.message)
+        return _step_error(request, case, access, code, steps.field_words(step, exc.message))
     request.session["flash"] = result.message + ("" if not result.documents else
                                                  "（文书：" + "、".join(d["title"] for d in result.documents) + "）")
     return _back_to_case(request, case.id)
