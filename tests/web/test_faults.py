@@ -42,7 +42,8 @@ def test_double_submit_of_intake_registers_one_case(as_user: Any, ws: Any) -> No
     page = c.get("/cases/new/").content.decode()
     once = page.split('name="once" value="')[1].split('"')[0]
     form = {"once": once, "channel": "窗口来访", "received_at": "2026-11-22T09:30", "jurisdiction": "偏关县老营镇|140932",
-            "applicant_kind": "person", "applicant_name": "赵某某一", "categories": ["C06_LATE_FEE"],
+            "applicant_kind": "person", "applicant_name": "赵某某一", "applicant_id": "140932198503120029",
+            "applicant_mobile": "13900002222", "categories": ["C06_LATE_FEE"],
             "claim": "对滞纳金有异议（重复提交测试）。"}
     before = len(catalog.list_cases(ws, catalog.CaseFilter()))
     a, b = c.post("/cases/new/", form), c.post("/cases/new/", form)

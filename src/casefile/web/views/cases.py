@@ -6,7 +6,6 @@ import json
 import mimetypes
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -512,22 +511,30 @@ def _intake_choices() -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @account_required
 def register(request: HttpRequest) -> HttpResponse:
+    """受理登记: every field checked with ``intake.check_field`` as the terminal checks it, then the whole
+    form by ``workflow.register``; on any problem the form comes back filled, each problem beside its field."""
     from casefile import workflow
+    from casefile.web import intake_form
 
     perms.require_role(request, "officer")
     ctx: dict[str, Any] = {"nav": "new", **_intake_choices(), "form": pending_form(request) or {},
-                           "now": now().strftime("%Y-%m-%dT%H:%M")}
+                           "now": now().strftime("%Y-%m-%dT%H:%M"), "checks": {}}
     if request.method == "POST":
         token = request.POST.get("once", "")
         done = request.session.get("registered", {})
         if token and token in done:  # the same form posted twice: one case
             return HttpResponseRedirect(f"/cases/{done[token]}/")
-        data = _intake_data(request.POST, request.user)
+        results = intake_form.check_all(request.POST, ws().settings, now().date())
+        problems = [r for r in results if r.problem]
         try:
+            if problems:
+                raise ValidationFailed([steps.Finding("受理登记表", r.problem) for r in problems], subject="受理登记表")
+            data = _intake_data(request.POST, request.user)
             result = workflow.register(ws(), data, now(), perms.actor_for(request))
         except CasefileError as exc:
-            ctx.update({"error": exc.message, "form": request.POST, "once": token,
-                        "findings": getattr(exc, "findings", [])})
+            findings = [r.problem for r in problems] or [str(f) for f in getattr(exc, "findings", [])]
+            ctx.update({"error": exc.message, "form": request.POST, "once": token, "findings": findings,
+                        "checks": {r.name: r for r in results}})
             return render(request, "web/register.html", ctx, status=400)
         if token:
             done[token] = result.case_id
@@ -543,22 +550,13 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_POST
 @account_required
 def check_field(request: HttpRequest) -> HttpResponse:
-    """htmx: one intake field checked as it is typed (the same validators as the record)."""
-    from casefile.rules import ids
+    """htmx: one intake field checked on change with ``intake.check_field`` (the whole form is posted,
+    so the kind, channel and categories chosen beside it decide which rule applies)."""
+    from casefile.web import intake_form
 
     perms.require_role(request, "officer")
     name = request.POST.get("field", "")
-    value = request.POST.get(name, "").strip()
-    check: Callable[[str], Any] | None = None
-    if name.endswith("_id"):
-        unit = request.POST.get(name.removesuffix("_id") + "_kind") == "unit"
-        check = ids.validate_uscc if unit else ids.validate_id_number
-    elif name.endswith("_mobile"):
-        check = ids.normalise_mobile
-    problem = ""
-    if value and check is not None:
-        try:
-            check(value)
-        except (ValueError, CasefileError) as exc:
-            problem = str(exc)
-    return render(request, "web/_field_check.html", {"problem": problem, "ok": bool(value) and not problem})
+    if name not in intake_form.FIELDS:
+        return HttpResponse(status=400)
+    r = intake_form.check_one(name, request.POST, ws().settings, now().date())
+    return render(request, "web/_field_check.html", {"problem": r.problem, "warning": r.warning, "ok": r.ok})
