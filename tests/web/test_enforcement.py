@@ -13,7 +13,7 @@ import pytest
 
 from casefile.models.enums import EnforcementStep, State
 from casefile.store import Dossier
-from factories import to_state
+from factories import T0, at, form
 from testkit import NOW
 
 
@@ -36,8 +36,15 @@ def _day_after(d: Any) -> datetime:
 
 @pytest.fixture
 def decided(ws: Any) -> str:
-    cid = to_state(ws, State.DECIDED)
-    assert Dossier(ws, cid).load().lead_dept == "SW"
+    """A case decided after joint handling with 人社局 only (医保局 stays uninvolved), received in October."""
+    from casefile import workflow as wf
+
+    cid = wf.register(ws, form("intake-unit", received_at=T0.isoformat()), T0, "张磊").case_id
+    wf.run(ws, cid, at(0.2), "张磊", lambda s: wf.triage(s, risk="中", co=("RSJ",)))
+    wf.run(ws, cid, at(2), "张磊", lambda s: wf.record_opinion(s, "RSJ", "同意", facts="情况属实"))
+    wf.run(ws, cid, at(3), "张磊", lambda s: wf.decide(s, text="责令限期补缴", basis=["社会保险法第六十三条"]))
+    case = Dossier(ws, cid).load()
+    assert case.lead_dept == "SW" and case.co_depts == ["RSJ"] and case.state is State.DECIDED
     return cid
 
 
