@@ -33,8 +33,10 @@ def make_app(ws: Workspace, *, extra_hosts: tuple[str, ...] = (), database_url: 
 
 
 class WatcherSupervisor:
-    def __init__(self, ws: Workspace, clock: Callable[[], Any], say: Callable[[str], None]) -> None:
+    def __init__(self, ws: Workspace, clock: Callable[[], Any], say: Callable[[str], None], *,
+                 first_pause: float = 5.0) -> None:
         self.ws, self.clock, self.say = ws, clock, say
+        self.first_pause = first_pause  # seconds before the first restart; doubles up to five minutes
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="casefile-watcher", daemon=True)
         self.restarts = 0
@@ -52,7 +54,7 @@ class WatcherSupervisor:
     def _run(self) -> None:
         from casefile.evidence.watcher import Watcher, WatcherBusy
 
-        pause = 5.0
+        pause = self.first_pause
         while not self.stop.is_set():
             try:
                 self._watcher = Watcher(self.ws, actor="收件目录监视", clock=self.clock)
