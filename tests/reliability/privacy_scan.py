@@ -30,6 +30,10 @@ GROUPED_ACCOUNT_RE = re.compile(_EDGE_L + r"(\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3}
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
+# JSON values that are digests (the journal's ``prev``/``check``, a log's ``sha256``): hex strings that,
+# about once in two thousand, consist of decimal digits only and then read like an account number
+DIGEST_VALUE_RE = re.compile(r'("(?:prev|check|hash|digest|sha256|sm3|[a-z_]+_(?:sha256|sm3|hash))"\s*:\s*")([0-9a-f]+)(")')
+
 TEXT_SUFFIXES = {".txt", ".md", ".json", ".jsonl", ".csv", ".toml", ".yaml", ".yml", ".log", ".xml", ".html"}
 
 
@@ -52,6 +56,7 @@ class Leak:
 
 
 def scan_text(text: str, where: str = "") -> list[Leak]:
+    text = DIGEST_VALUE_RE.sub(lambda m: m.group(1) + "#" * len(m.group(2)) + m.group(3), text)
     leaks: list[Leak] = []
     taken: set[tuple[int, int]] = set()
 

@@ -197,3 +197,12 @@ def test_access_log_records_the_reveal_without_the_numbers(demo: tuple[Path, dic
     text = log.read_text(encoding="utf-8")
     assert "核对" in text
     assert scan_text(text, str(log)) == []
+
+
+def test_scanner_reads_digests_as_digests_and_numbers_as_numbers() -> None:
+    """A 16-character hex digest is all decimal digits about once in two thousand; in a log line it
+    is a digest, not an account (a crash run once failed on ``"check":"6010994346009926"``)."""
+    line = '{"dang_hao":"X","check":"6010994346009926","prev":"1234567890123456","sha256":"6222021234567890123"}'
+    assert scan_text(line, "log") == []
+    leaked = scan_text('{"note":"6010994346009926","account":"6222 0212 3456 7890 123"}', "log")
+    assert [leak.kind for leak in leaked] == ["银行账号", "银行账号"]
