@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from casefile import workflow
+from casefile.app.flow import parse_instalments
 from casefile.config import Workspace
 from casefile.errors import CasefileError
 from casefile.models.enums import State
@@ -167,6 +168,31 @@ class DemoBuilder:
     def __init__(self, ws: Workspace, now: datetime, rng: random.Random) -> None:
         self.ws, self.now, self.rng = ws, now, rng
         self.made: dict[str, list[str]] = {}
+        self.extended = False  # one joint case asks for more time (D13), the first that can
+
+    def staff(self, name: str) -> Any:
+        """The configured staff member ``name`` as an Actor: two-person steps check roles and people."""
+        from casefile.identity import find_staff
+
+        entry = find_staff(self.ws, name)
+        assert entry is not None, name
+        return entry.actor()
+
+    def extend(self, cid: str, at: datetime) -> bool:
+        """延期办理 as two people do it: an officer asks (request_extension), the head grants it
+        (approve_extension), which issues the 延期办理告知书 (D13)."""
+        if not self.act_as(cid, at, "张磊", lambda st: workflow.request_extension(
+                st, step="joint_decision", days=10,
+                reason="人社部门需调取用人单位近三年工资台账并比对银行代发记录，联办综合处理意见须延期形成")):
+            return False
+        self.extended = self.act_as(cid, at + timedelta(hours=2), "王晓梅", workflow.approve_extension)
+        return self.extended
+
+    def act_as(self, case_id: str, at: datetime, who: str, action: Callable[[workflow.Step], str]) -> bool:
+        if at > self.now:
+            return False
+        workflow.run(self.ws, case_id, at, self.staff(who), action)
+        return True
 
     # -- helpers ------------------------------------------------------------------------------------
     def act(self, case_id: str, at: datetime, action: Callable[[workflow.Step], str]) -> bool:
@@ -240,6 +266,10 @@ class DemoBuilder:
                 return cid
             case_depts = workflow.Dossier(self.ws, cid).load().co_depts
             answered = case_depts if scenario != "joint_waiting" else case_depts[:-1]
+            if scenario == "joint_closed" and not self.extended:
+                if not self.extend(cid, t):
+                    return cid
+                t += timedelta(days=rng.randint(6, 9))  # the opinions come in within the extended time
             for dept in answered:
                 t += timedelta(days=rng.randint(1, 3))
                 text = f"经核查，{self.ws.settings.dept_name(dept)}意见：反映情况基本属实，建议依法处理。"
@@ -341,20 +371,35 @@ class DemoBuilder:
         steps = ["E2", "E3"] if scenario != "enforced_full" else ["E2", "E3", "E_FINE", "E5", "E6", "E7"]
         if scenario == "enforcement_open":
             steps = ["E2"]
-        gaps = {"E2": 25, "E3": 25, "E_FINE": 1, "E5": 190, "E6": 12, "E7": 9}
+        total = sum((a.owed for a in arrears), Decimal("0.00"))
+        first = (total / 2).quantize(Decimal("0.01"))
+        if scenario == "enforced_paid":
+            steps.append("E4")  # the employer cannot pay at once: a 延期缴费协议 with two instalments
+        gaps = {"E2": 25, "E3": 25, "E4": 6, "E_FINE": 1, "E5": 190, "E6": 12, "E7": 9}
         for step in steps:
             t += timedelta(days=gaps[step])
             note = "法院裁定准予强制执行" if step == "E7" else None
             more: dict[str, Any] = {"head": "赵振华", "party_views": "被申请人在催告期间未提出陈述、申辩。"} \
                 if step == "E6" else {}
+            if step == "E4":
+                more = {"schedule": parse_instalments([f"{(t + timedelta(days=20)).date()},{first},首期",
+                                                       f"{(t + timedelta(days=50)).date()},{total - first},末期"]),
+                        "guarantee": "由用人单位法定代表人提供连带责任保证，以单位名下运输车辆两台作抵押担保"}
             if not self.act(cid, t, partial(workflow.enforce_step, step=step, note=note, **more)):
                 return cid
         if scenario == "enforcement_open":
             return cid
-        t += timedelta(days=rng.randint(5, 15))
-        total = sum((a.owed for a in arrears), Decimal("0.00"))
-        if not self.act(cid, t, lambda st: workflow.enforce_paid(st, t.date(), principal=total)):
-            return cid
+        if scenario == "enforced_paid":  # paid by the agreed instalments
+            t += timedelta(days=19)
+            if not self.act(cid, t, lambda st: workflow.enforce_paid(st, t.date(), principal=first)):
+                return cid
+            t += timedelta(days=30)
+            if not self.act(cid, t, lambda st: workflow.enforce_paid(st, t.date(), principal=total - first)):
+                return cid
+        else:
+            t += timedelta(days=rng.randint(5, 15))
+            if not self.act(cid, t, lambda st: workflow.enforce_paid(st, t.date(), principal=total)):
+                return cid
         t += timedelta(days=rng.randint(1, 5))
         if not self.act(cid, t, lambda st: workflow.enforce_paid(
                 st, t.date(), late_fee=workflow.outstanding(st, t.date())[1], outcome="社会保险费和滞纳金已缴清")):
@@ -404,6 +449,9 @@ def build_demo(directory: Path, *, now: datetime, count: int = 30, force: bool =
         states[s.label] = states.get(s.label, 0) + 1
     yield f"已生成 {len(ids)} 件案件：" + "，".join(f"{k}{v}件" for k, v in states.items())
     yield from _extras(ws, now, ids, quick)
+    from casefile.demo_extras import naiman_example
+
+    yield naiman_example(ws.root / "naiman", now - timedelta(days=2), me)
     yield f"完成。可以试试：casefile -w {ws.root} list；casefile -w {ws.root} due；casefile -w {ws.root} show {ids[0]}"
 
 

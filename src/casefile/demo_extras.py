@@ -556,7 +556,72 @@ def _report(ws: Workspace, now: datetime) -> str:
     stem = f"D30_月度综合分析报告_{month.key}"
     docx = write_report_docx(rep, out / f"{stem}.docx")
     write_report_xlsx(rep, out / f"{stem}_统计表.xlsx")
-    return f"月度报告：{month.year}年{month.month}月综合分析报告 {_rel(ws, docx.path)} 及统计表"
+    from casefile.reports.ledger import build_ledger, write_ledger_xlsx
+
+    ledger = out / f"D31_工作台账_{today.year}.xlsx"  # the office's 对表销号 register of the year
+    write_ledger_xlsx(build_ledger(ws, today, year=today.year), ledger)
+    return (f"月度报告：{month.year}年{month.month}月综合分析报告 {_rel(ws, docx.path)} 及统计表；"
+            f"工作台账（D31）{_rel(ws, ledger)}")
+
+
+# -- 6. the 奈曼 model: 职责不清 through 报送 --------------------------------------------------------------------
+NAIMAN_STAFF: list[dict[str, object]] = [
+    {"name": "包海荣", "dept": "SW", "roles": ["officer"]},
+    {"name": "吴建华", "dept": "SW", "roles": ["officer", "head"]},
+    {"name": "白玉梅", "dept": "RSJ", "roles": ["liaison"]},
+]
+
+
+def naiman_example(root: Path, now: datetime, os_user: str) -> str:
+    """A small second workspace in the 奈曼 model (the only one with 职责不清 → 报送 to the 政府办):
+    one matter walked from intake through the 报送单 (D07), two 催办 (D32), the referral of the
+    department's refusal to the 纪委监委 (D09), the department's reply, the written answer and the
+    follow-up call, each step at its own time ending a few days before ``now``."""
+    from functools import partial
+    from importlib.resources import files
+
+    import yaml
+
+    from casefile import workflow
+    from casefile.clock import local_date
+    from casefile.deadlines import calendar_for
+    from casefile.identity import find_staff
+    from casefile.workspace import init_workspace
+
+    ws = init_workspace(root, "naiman", purpose="demo", staff=[{**s, "os_user": os_user} for s in NAIMAN_STAFF])
+    cal = calendar_for(ws.root / "holidays.toml")
+    officer, head = (e.actor() for e in (find_staff(ws, "包海荣"), find_staff(ws, "吴建华")) if e is not None)
+    day = local_date(now) - timedelta(days=40)
+    days: list[datetime] = []
+    while len(days) < 10:  # the working days the steps are taken on
+        day += timedelta(days=1)
+        if cal.is_workday(day):
+            days.append(datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo))
+    form = yaml.safe_load(files("casefile.data.examples").joinpath("intake-naiman.yaml").read_text(encoding="utf-8"))
+    received = days[0].replace(hour=10, minute=15)
+    form.update(received_at=received.isoformat(), channel_ref=f"NM{received:%Y%m%d}-0088")
+    cid = workflow.register(ws, form, received, officer).case_id
+
+    def step(at: datetime, who: Any, action: Callable[[workflow.Step], str]) -> None:
+        workflow.run(ws, cid, at, who, action)
+
+    step(days[0].replace(hour=15), officer, lambda st: workflow.triage(
+        st, case_class="职责不清", note="人社与税务均称登记信息传递不属本部门职责", suggest="人社局"))
+    for n, text in ((3, "电话催办，要求三日内反馈办理情况"), (5, "书面催办，再次要求按职责办理并反馈")):
+        step(days[n].replace(hour=9, minute=30), officer,
+             partial(workflow.refer_urge, on=days[n].date(), text=text, dept="人社局"))
+    step(days[6].replace(hour=10), head, lambda st: workflow.refer_refuse(
+        st, "人社局", "经两次催办，仍以不属本部门职责为由拒不办理",
+        evidence=["职责不清事项报送单", "催办电话记录", "书面催办函"]))
+    step(days[7].replace(hour=10), officer, lambda st: workflow.refer_reply(
+        st, "人社局", "已补传新增参保职工的工伤保险登记信息，单位可正常申报缴费。", f"NM{days[7]:%Y%m%d}-0102"))
+    step(days[7].replace(hour=15), officer, workflow.notify)
+    step(days[9].replace(hour=10), officer, lambda st: workflow.followup(
+        st, method="电话", respondent="奈曼旗沙海物流有限公司经办人", satisfaction="满意"))
+    case = Dossier(ws, cid).load()
+    codes = sorted({d.doc_type for d in case.documents})
+    return (f"奈曼模式示例工作区：{root}（{case.number}，职责不清报送政府办、两次催办、线索移交纪委监委后办结；"
+            f"文书 {'、'.join(codes)}）")
 
 
 def _rel(ws: Workspace, path: Any) -> str:
@@ -567,4 +632,4 @@ def _rel(ws: Workspace, path: Any) -> str:
         return str(p)
 
 
-__all__ = ["run_extras"]
+__all__ = ["naiman_example", "run_extras"]

@@ -96,3 +96,34 @@ def test_demo_dossiers_and_bags_verify_with_the_stdlib_script(demo: tuple[Path, 
         assert not errors, (record, errors[:3])
     for bag in root.glob("archive/*/*/bagit.txt"):
         assert (bag.parent / "case.schema.json").read_bytes() == shipped_schema()
+
+
+def test_demo_issues_every_document_code(demo: tuple[Path, str]) -> None:
+    """Every code D01–D32 comes out of the demo through the ordinary steps: the case documents on
+    record (the 奈曼 example workspace holds the 报送 documents D07, D09 and D32, a model the 偏关
+    workspace does not have), the 归档文件目录 (D28), the monthly report (D30) and the register (D31)."""
+    root, out = demo
+    issued: dict[str, int] = {}
+    records = [*root.glob("archive/*/*/case.json"), *root.glob("naiman/archive/*/*/case.json")]
+    for record in records:
+        for d in json.loads(record.read_bytes()).get("documents", []):
+            issued[d["doc_type"]] = issued.get(d["doc_type"], 0) + 1
+    reports = root / "reports"
+    year = NOW.year
+    month = f"{NOW.year}-{NOW.month - 1:02d}" if NOW.month > 1 else f"{NOW.year - 1}-12"
+    for code, path in (("D28", reports / f"归档文件目录_{year}.docx"), ("D30", reports / f"D30_月度综合分析报告_{month}.docx"),
+                       ("D31", reports / f"D31_工作台账_{year}.xlsx")):
+        if path.is_file():
+            issued[code] = issued.get(code, 0) + 1
+    expected = {f"D{n:02d}" for n in range(1, 33)}
+    assert expected - set(issued) == set(), sorted(expected - set(issued))
+    for code in ("D07", "D09", "D13", "D23"):  # the four the demo used to leave out
+        assert issued[code] >= 1, code
+    assert "奈曼模式示例工作区：" in out and "工作台账（D31）" in out
+    # the 奈曼 example is a workspace of its own whose journals verify like the main one's
+    script = Path(__file__).resolve().parents[2] / "docs" / "verify_dossier.py"
+    p = subprocess.run([sys.executable, "-I", str(script), str(root / "naiman")], capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0 and "1 dossiers" in p.stdout, p.stdout + p.stderr
+    p = run(root / "naiman", "list", "--json", CASEFILE_USER="包海荣")
+    assert p.returncode == 0 and [c["state"] for c in json.loads(p.stdout)["cases"]] == ["CLOSED"], p.stdout + p.stderr
