@@ -173,6 +173,10 @@ class ArchiveCfg(Strict):
     convert_timeout: float = Field(default=300.0, gt=0)  # seconds for one LibreOffice batch
     stamp_font: str = ""  # a CJK .ttf/.ttc for the 档号 stamp; empty = search the system fonts
     verify_workers: int = Field(default=0, ge=0)  # hashing threads; 0 = number of CPUs
+    # where the web hands a year's bags over (移交): a folder on the server (the archives' receiving share or
+    # a mounted disk), absolute or relative to the workspace. Empty = transfer only through the CLI, which
+    # names its destination; a web user never types a server path.
+    transfer_dir: str = Field(default="", max_length=500)
 
 
 GENERIC_PUBLISHER = "典型案例编写组"

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,7 @@ from casefile.archive.rules import purge_allowed_from, retention_ends
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.errors import ArchiveProblem, CasefileError, MissingData
-from casefile.identity import ActorLike, actor_name, require_entitled
+from casefile.identity import ActorLike, actor_name, require_entitled, same_person
 from casefile.models.case import Case
 from casefile.models.enums import Retention, State
 from casefile.models.records import ArchiveInfo
@@ -182,7 +183,8 @@ def purge_approve(ws: Workspace, case_id: str, *, by: ActorLike, now: datetime) 
         req = _pending_request(ws, a.year, case.id)
         if req is None:
             raise ArchiveProblem(f"档号 {a.dang_hao} 没有待批准的销毁申请，请先用 casefile purge {case.id} --request 申请。")
-        if req.actor == name:  # staff names are unique: the same name is the same person
+        # the same account (login), or the same name (staff names are unique), is the same person
+        if same_person(by, req.login) or req.actor == name:
             raise ArchiveProblem(f"销毁申请人（{req.actor}）与批准人不能是同一人，须由另一位负责人批准。")
         manifest = sha256_file(dossier.path / "tagmanifest-sha256.txt")
         meta = {"jian_hao": a.jian_hao, "retention": a.retention.value, "requested_by": req.actor,
@@ -203,6 +205,21 @@ def purge_approve(ws: Workspace, case_id: str, *, by: ActorLike, now: datetime) 
                        f"档号 {a.dang_hao}（案件 {case.id}）已销毁：申请人 {req.actor}，批准人 {name}；"
                        f"销毁记录见保管日志 archive/_preservation/{a.year}.jsonl。",
                        {"requested_by": req.actor, "approved_by": name})
+
+
+def pending_purges(ws: Workspace, years: Iterable[int]) -> list[preservation.PreservationEvent]:
+    """The destruction requests of these years that no one has approved or withdrawn yet."""
+    out: list[preservation.PreservationEvent] = []
+    for year in sorted(set(years)):
+        events, _ = preservation.read_log(ws, year)
+        pending: dict[str, preservation.PreservationEvent] = {}
+        for ev in events:
+            if ev.type == "purge_requested":
+                pending[ev.case_id] = ev
+            elif ev.type in ("purge_approved", "purge_withdrawn", "purged"):
+                pending.pop(ev.case_id, None)
+        out.extend(pending.values())
+    return out
 
 
 def purge_leftovers(ws: Workspace) -> list[str]:

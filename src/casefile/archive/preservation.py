@@ -33,6 +33,7 @@ class PreservationEvent:
     dang_hao: str
     data: dict[str, Any]
     sha256: str
+    login: str = ""  # the account that took the step (its login, or its name for older lines)
 
 
 def log_path(ws: Workspace, year: int) -> Path:
@@ -55,7 +56,7 @@ def read_log(ws: Workspace, year: int) -> tuple[list[PreservationEvent], list[st
             obj = json.loads(raw)
             ev = PreservationEvent(int(obj["seq"]), str(obj["time"]), str(obj["actor"]), str(obj["type"]),
                                    str(obj.get("case", "")), str(obj.get("dang_hao", "")),
-                                   dict(obj.get("data") or {}), sha256_bytes(raw))
+                                   dict(obj.get("data") or {}), sha256_bytes(raw), str(obj.get("login") or ""))
         except (ValueError, KeyError, TypeError):
             problems.append(f"第{i}行不是有效的记录")
             prev = sha256_bytes(raw)
@@ -96,7 +97,7 @@ def append(ws: Workspace, year: int, type_: str, *, now: datetime, actor: ActorL
         except OSError as exc:
             raise StorageError(f"无法写入保管日志 {path.name}（{exc.strerror}）。") from None
     return PreservationEvent(last_seq + 1, now.isoformat(), actor_name(actor), type_, case_id, dang_hao, data,
-                             sha256_bytes(line))
+                             sha256_bytes(line), str(who.get("login") or ""))
 
 
 def log_years(ws: Workspace) -> list[int]:

@@ -158,39 +158,118 @@ def typical_booklet(request: HttpRequest) -> HttpResponse:
 
 
 # -- 归档 ---------------------------------------------------------------------------------------------
+def _real_now() -> Any:
+    """Destruction is dated by the system clock, whatever CASEFILE_NOW says (as in the CLI)."""
+    from casefile import clock
+
+    return clock.system_now()
+
+
+def transfer_root() -> Path | None:
+    """The folder configured for web transfers ([archive] transfer_dir), or None when it is not set."""
+    configured = ws().settings.archive.transfer_dir.strip()
+    if not configured:
+        return None
+    path = Path(configured).expanduser()
+    return path if path.is_absolute() else ws().root / path
+
+
 @account_required
 def archive_page(request: HttpRequest) -> HttpResponse:
+    """归档: archive a closed case, verify all bags (档案员); hand a year over (移交, 档案员/负责人);
+    destruction requested by one person (档案员/负责人) and approved by another (负责人) — the same library
+    functions as ``casefile archive/verify/transfer/purge``, the two people being two logged-in accounts."""
     from casefile import catalog
 
     perms.require_role(request, "archivist", "head")
-    ctx: dict[str, Any] = {"nav": "archive"}
+    ctx: dict[str, Any] = {"nav": "archive", "transfer_root": transfer_root()}
     if request.method == "POST":
-        perms.require_role(request, "archivist")
         what = request.POST.get("what")
+        actor = perms.actor_for(request)
         try:
             if what == "archive":
                 from casefile.archive.build import archive_case
 
+                perms.require_role(request, "archivist")
                 case, _ = perms.load_case(request, request.POST.get("case_id", ""))
-                res = archive_case(ws(), case.id, now(), perms.actor_for(request), filer=str(request.user), checker=None)
+                res = archive_case(ws(), case.id, now(), actor, filer=str(request.user), checker=None)
                 ctx["message"] = res.message
             elif what == "verify":
                 from casefile.archive.checks import verify
 
-                rep = verify(ws(), (), all_cases=True, quick=False, now=now(), actor=perms.actor_for(request))
+                perms.require_role(request, "archivist")
+                rep = verify(ws(), (), all_cases=True, quick=False, now=now(), actor=actor)
                 ctx["verify"] = rep
+            elif what == "transfer":
+                ctx["transfer"] = _transfer(request, actor)
+            elif what in ("purge_request", "purge_approve"):
+                ctx["message"] = _purge(request, what, actor)
+            else:
+                raise PermissionDenied
         except CasefileError as exc:
             ctx["error"] = exc.message
+            ctx["form"] = request.POST
+    dept = request.user.dept  # type: ignore[union-attr]
     with catalog.connect(ws()) as con:
         ctx["closed"] = con.execute(
             "SELECT c.id, c.number, c.closed_date FROM cases c JOIN case_depts d ON d.case_id = c.id "
-            "WHERE d.dept = ? AND c.state = 'CLOSED' ORDER BY c.closed_date LIMIT 100",
-            (request.user.dept,)).fetchall()  # type: ignore[union-attr]
+            "WHERE d.dept = ? AND c.state = 'CLOSED' ORDER BY c.closed_date LIMIT 100", (dept,)).fetchall()
         ctx["archived"] = con.execute(
             "SELECT c.id, c.number, c.dang_hao FROM cases c JOIN case_depts d ON d.case_id = c.id "
-            "WHERE d.dept = ? AND c.state = 'ARCHIVED' ORDER BY c.dang_hao LIMIT 100",
-            (request.user.dept,)).fetchall()  # type: ignore[union-attr]
+            "WHERE d.dept = ? AND c.state = 'ARCHIVED' ORDER BY c.dang_hao LIMIT 100", (dept,)).fetchall()
+    years = sorted({y for r in ctx["archived"] if (y := _year_of(r["dang_hao"]))}, reverse=True)
+    ctx["years"] = years
+    ctx["pending"] = _pending(dept, years)
     return render(request, "web/archive.html", ctx)
+
+
+def _year_of(dang_hao: str | None) -> int | None:
+    """The 年度 of a 档号 (全宗号-门类·年度-期限-机构-件号)."""
+    import re
+
+    m = re.search(r"·(\d{4})-", dang_hao or "")
+    return int(m.group(1)) if m else None
+
+
+def _pending(dept: str, years: list[int]) -> list[dict[str, Any]]:
+    """Destruction requests waiting for approval, of the cases this department may see."""
+    from casefile.archive.lifecycle import pending_purges
+
+    events = pending_purges(ws(), years)
+    visible = perms.visible_case_ids(dept, [e.case_id for e in events])
+    return [{"case_id": e.case_id, "dang_hao": e.dang_hao, "by": e.actor, "at": e.time[:16].replace("T", " "),
+             "reason": e.data.get("reason", "")} for e in events if e.case_id in visible]
+
+
+def _transfer(request: HttpRequest, actor: Any) -> Any:
+    """移交 one year into the configured folder; only its 档号 and verdicts are shown."""
+    from casefile.archive.handover import transfer
+    from casefile.errors import UsageError
+
+    perms.require_role(request, "archivist", "head")
+    root = transfer_root()
+    if root is None:
+        raise UsageError("未配置移交目录：请管理员在 casefile.toml 的 [archive] transfer_dir 中设置档案馆接收目录"
+                         "或移动硬盘的挂载点，或用命令行 casefile transfer 移交。")
+    year_text = request.POST.get("year", "").strip()
+    if not (year_text.isdigit() and len(year_text) == 4):
+        raise UsageError(f"移交年度：“{year_text}”不是有效的年度，请选择要移交的年度（如 2026）。")
+    return transfer(ws(), int(year_text), root, now=now(), actor=actor)
+
+
+def _purge(request: HttpRequest, what: str, actor: Any) -> str:
+    from casefile.archive.lifecycle import purge_approve, purge_request
+    from casefile.errors import UsageError
+
+    case, _ = perms.load_case(request, request.POST.get("case_id", ""))
+    if what == "purge_request":
+        perms.require_role(request, "archivist", "head")
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            raise UsageError("销毁理由：必填，请写明销毁理由（如：保管期满，经鉴定无继续保存价值）。")
+        return purge_request(ws(), case.id, by=actor, reason=reason, now=_real_now()).message
+    perms.require_role(request, "head")
+    return purge_approve(ws(), case.id, by=actor, now=_real_now()).message
 
 
 @require_GET
