@@ -36,25 +36,25 @@ from casefile.fsio import fsync_dir as fsync_dir
 from casefile.fsio import locked as fsio_locked
 from casefile.fsio import on_read_only_medium, storage_error
 from casefile.identity import Actor, ActorLike, actor_name
+from casefile.layout import ACCESS_LOG as ACCESS_LOG
+from casefile.layout import ARCHIVE_META as ARCHIVE_META
+from casefile.layout import CASE_FILE as CASE_FILE
+from casefile.layout import CASE_ID_RE as CASE_ID_RE
+from casefile.layout import DOCUMENTS_DIR as DOCUMENTS_DIR
+from casefile.layout import EVIDENCE_DIR as EVIDENCE_DIR
+from casefile.layout import GENESIS as GENESIS
+from casefile.layout import INTENT_FILE as INTENT_FILE
+from casefile.layout import JOURNAL_FILE as JOURNAL_FILE
+from casefile.layout import NEXT_FILE as NEXT_FILE
+from casefile.layout import PRESERVATION_DIR as PRESERVATION_DIR
+from casefile.layout import SEQ_DIR as SEQ_DIR
+from casefile.layout import case_folder
 from casefile.models.enums import State
 from casefile.models.events import event_type
 
 if TYPE_CHECKING:  # the models (pydantic) load only when a record is parsed: reads of raw records stay fast
     from casefile.models.case import Case
 
-CASE_ID_RE = re.compile(r"^[A-Z]{2,8}-\d{6}-(\d{4})-\d{4,6}$")
-# The layout of a workspace's archive/ folder, named once (docs/format.md describes it):
-CASE_FILE = "case.json"
-JOURNAL_FILE = "journal.jsonl"
-NEXT_FILE = ".case.json.next"
-INTENT_FILE = ".tx-intent.json"
-DOCUMENTS_DIR = "documents"
-EVIDENCE_DIR = "evidence"
-SEQ_DIR = "_seq"  # archive/_seq/<name>.jsonl: number sequences
-PRESERVATION_DIR = "_preservation"  # archive/_preservation/<year>.jsonl: what happened to archived cases
-ARCHIVE_META = "archive.json"  # the archive record beside case.json in a sealed bag
-ACCESS_LOG = "access.jsonl"  # in the workspace state folder: reads of archived (sealed) cases
-GENESIS = "0" * 64
 
 
 # -- low-level durable writes: casefile.fsio (shared with the read paths, which must not load models) --
@@ -296,8 +296,7 @@ class Dossier:
     def __init__(self, ws: Workspace, case_id: str) -> None:
         self.ws = ws
         self.case_id = check_case_id(case_id)
-        year = CASE_ID_RE.match(self.case_id).group(1)  # type: ignore[union-attr]
-        self.path = ws.archive_dir / year / self.case_id
+        self.path = case_folder(ws.archive_dir, self.case_id)
 
     # paths
     @property

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from casefile.config import CONFIG_NAME, Workspace, load_settings
 from casefile.errors import CasefileError, CorruptRecord, StorageError
 from casefile.identity import ActorLike
+from casefile.layout import PRESERVATION_DIR, SEQ_DIR
 
 if TYPE_CHECKING:
     from casefile.models.case import Case
@@ -74,8 +75,10 @@ def init_workspace(root: Path, profile: str = "pianguan", *, force: bool = False
         for name, readme in FOLDERS_README.items():
             (root / name).mkdir(exist_ok=True)
             (root / name / "说明.txt").write_text(readme, encoding="utf-8")
-        (root / "inbox" / "_unmatched").mkdir(exist_ok=True)
-        (root / "inbox" / "_failed").mkdir(exist_ok=True)
+        from casefile.evidence.inbox import FAILED_DIR, UNMATCHED_DIR
+
+        (root / "inbox" / UNMATCHED_DIR).mkdir(exist_ok=True)
+        (root / "inbox" / FAILED_DIR).mkdir(exist_ok=True)
         (root / "library").mkdir(exist_ok=True)
         from casefile.store import atomic_write
 
@@ -241,7 +244,7 @@ def _missing_dossiers(ws: Workspace, report: FsckReport, present: set[str], con:
         with contextlib.suppress(sqlite3.Error):
             for (cid,) in con.execute("SELECT id FROM cases"):
                 evidence.setdefault(str(cid), "案件目录中有它的记录")
-    seq_dir = ws.archive_dir / "_seq"
+    seq_dir = ws.archive_dir / SEQ_DIR
     id_in = re.compile(r"[A-Z]{2,8}-\d{6}-\d{4}-\d{4,6}")
     if seq_dir.is_dir():
         for f in sorted(seq_dir.glob("*.jsonl")):
@@ -259,7 +262,7 @@ def _missing_dossiers(ws: Workspace, report: FsckReport, present: set[str], con:
     if not gone:
         return
     purged: set[str] = set()
-    pres_dir = ws.archive_dir / "_preservation"
+    pres_dir = ws.archive_dir / PRESERVATION_DIR
     if pres_dir.is_dir():
         from casefile.archive import preservation
 

@@ -122,13 +122,15 @@ def _row_integrity(ws: Workspace, case_id: str, catalog_sha: str | None) -> str 
     files and no model, so ``list`` stays quick and free of pydantic."""
     import hashlib
 
-    folder = ws.archive_dir / case_id.split("-")[2] / case_id
+    from casefile.layout import CASE_FILE, JOURNAL_FILE, case_folder
+
+    folder = case_folder(ws.archive_dir, case_id)
     try:
-        actual = hashlib.sha256((folder / "case.json").read_bytes()).hexdigest()
+        actual = hashlib.sha256((folder / CASE_FILE).read_bytes()).hexdigest()
     except OSError:
         return f"{case_id}：案卷或其 case.json 不存在（案件目录中仍有记录），请运行 casefile fsck"
     try:
-        tail = (folder / "journal.jsonl").read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        tail = (folder / JOURNAL_FILE).read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[-1]
         journaled = str(json.loads(tail).get("case_sha256", "")) if tail else ""
     except (OSError, ValueError, AttributeError):
         journaled = ""
