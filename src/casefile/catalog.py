@@ -12,19 +12,21 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casefile.access import involvement
+from casefile.access import PARTNER, involvement
 from casefile.errors import CasefileError, CorruptRecord, StorageError
 
 if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydantic models
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "8"  # 6: involved departments; 7: free text and names stored masked; 8: reopened_from
+SCHEMA_VERSION = "9"  # 6: involved departments; 7: free text and names stored masked; 8: reopened_from;
+# 9: per-department rows carry what the web pages count and sort by (kind, state, received_at; dept_due),
+# party indexes cover the case id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -48,8 +50,9 @@ CREATE INDEX IF NOT EXISTS cases_reopened_from ON cases(reopened_from);
 CREATE INDEX IF NOT EXISTS cases_received_at ON cases(received_at);
 CREATE INDEX IF NOT EXISTS cases_closed ON cases(closed_date);
 CREATE INDEX IF NOT EXISTS cases_next_due ON cases(next_due);
-CREATE INDEX IF NOT EXISTS cases_applicant ON cases(applicant_key, received_date);
-CREATE INDEX IF NOT EXISTS cases_counterparty ON cases(counterparty_key, received_date, applicant_key);
+-- with the id, so the risk rules' counts stay inside the index under one_row_per_case (which tests ids)
+CREATE INDEX IF NOT EXISTS cases_applicant ON cases(applicant_key, received_date, id);
+CREATE INDEX IF NOT EXISTS cases_counterparty ON cases(counterparty_key, received_date, applicant_key, id);
 CREATE TABLE IF NOT EXISTS case_categories (case_id TEXT, category TEXT, PRIMARY KEY (case_id, category));
 CREATE INDEX IF NOT EXISTS case_categories_cat ON case_categories(category);
 CREATE TABLE IF NOT EXISTS deadlines (
@@ -62,7 +65,18 @@ CREATE INDEX IF NOT EXISTS deadlines_case ON deadlines(case_id);
 CREATE INDEX IF NOT EXISTS deadlines_open ON deadlines(done_at, due);
 CREATE INDEX IF NOT EXISTS deadlines_due ON deadlines(due);
 CREATE INDEX IF NOT EXISTS deadlines_live ON deadlines(live, due, received_at);
-CREATE TABLE IF NOT EXISTS case_depts (case_id TEXT, dept TEXT, active INTEGER, PRIMARY KEY (dept, case_id));
+-- One row per involved department (access.involvement): what a department sees. Its kind (lead|partner),
+-- the case's state and receipt time are copied in, so a department's counts and pages are index ranges.
+CREATE TABLE IF NOT EXISTS case_depts (case_id TEXT, dept TEXT, active INTEGER, kind TEXT, state TEXT,
+  received_at TEXT, PRIMARY KEY (dept, case_id));
+CREATE INDEX IF NOT EXISTS case_depts_state ON case_depts(dept, state);
+CREATE INDEX IF NOT EXISTS case_depts_received ON case_depts(dept, received_at);
+CREATE INDEX IF NOT EXISTS case_depts_active ON case_depts(dept, active, kind);
+-- The live deadlines (deadlines.live = 1) once per involved department (viewer): a department's 台账.
+CREATE TABLE IF NOT EXISTS dept_due (viewer TEXT, case_id TEXT, step TEXT, label TEXT, dept TEXT, due TEXT,
+  received_at TEXT);
+CREATE INDEX IF NOT EXISTS dept_due_viewer ON dept_due(viewer, due, received_at);
+CREATE INDEX IF NOT EXISTS dept_due_case ON dept_due(case_id);
 CREATE TABLE IF NOT EXISTS followups (case_id TEXT, at TEXT, satisfaction TEXT, objection INTEGER, remedy TEXT);
 CREATE INDEX IF NOT EXISTS followups_case ON followups(case_id);
 CREATE INDEX IF NOT EXISTS followups_at ON followups(at);
@@ -76,7 +90,7 @@ CREATE INDEX IF NOT EXISTS enforcement_events_at ON enforcement_events(at);
 """
 
 CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events",
-                "case_depts")
+                "case_depts", "dept_due")
 
 
 def catalog_path(ws: Workspace) -> Path:
@@ -257,6 +271,7 @@ def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None
         if case.enforcement and case.enforcement.paid_on else None,
         "enforcement_owed": str(case.enforcement.total_owed) if case.enforcement else None,
     }
+    involved = list(involvement(case, to_code or (lambda t: t or None)).values())
     children: dict[str, list[tuple[Any, ...]]] = {
         "case_categories": [(case.id, c.value) for c in dict.fromkeys(case.categories)],
         "deadlines": [
@@ -278,8 +293,10 @@ def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None
         "enforcement_events": [
             (case.id, ev.step.value, ev.at.isoformat()) for ev in (case.enforcement.history if case.enforcement else [])
         ],
-        "case_depts": [(case.id, i.dept, int(i.active))
-                       for i in involvement(case, to_code or (lambda t: t or None)).values()],
+        "case_depts": [(case.id, i.dept, int(i.active), i.kind, case.state.value, case.received_at.isoformat())
+                       for i in involved],
+        "dept_due": [(i.dept, case.id, d.step, d.label, d.dept, d.due.isoformat(), case.received_at.isoformat())
+                     for i in involved for d in case.deadlines if d.done_at is None and case.is_open],
     }
     return main, children
 
@@ -323,9 +340,6 @@ def upsert(ws: Workspace, case: Case) -> None:
             con.execute("ROLLBACK")
             raise
 
-
-CHILD_TABLES = ("case_categories", "deadlines", "followups", "remedies", "state_changes", "enforcement_events",
-                "case_depts")
 
 
 def remove(ws: Workspace, case_id: str) -> None:
@@ -408,55 +422,70 @@ class CaseFilter:
 OVERDUE_SORT_AT = 5000  # overdue cases up to which `list --overdue` sorts them instead of walking by date
 
 
-def _where(f: CaseFilter) -> tuple[list[str], list[Any]]:
+def _where(f: CaseFilter, *, visibility: bool = True) -> tuple[list[str], list[Any]]:
+    """The filter's conditions on ``cases c``; ``visibility`` False leaves ``visible_to`` to a caller
+    that reads the department's own rows (``case_depts v``)."""
     where: list[str] = []
     args: list[Any] = []
     if f.states:
-        where.append(f"state IN ({', '.join('?' for _ in f.states)})")
+        where.append(f"c.state IN ({', '.join('?' for _ in f.states)})")
         args.extend(f.states)
     if f.category:
-        where.append("id IN (SELECT case_id FROM case_categories WHERE category = ?)")
+        where.append("c.id IN (SELECT case_id FROM case_categories WHERE category = ?)")
         args.append(f.category)
     if f.risk:
-        where.append("risk = ?")
+        where.append("c.risk = ?")
         args.append(f.risk)
     if f.dept:
-        where.append("(lead_dept = ? OR intake_dept = ? OR coordinator_dept = ? OR co_depts LIKE ?)")
+        where.append("(c.lead_dept = ? OR c.intake_dept = ? OR c.coordinator_dept = ? OR c.co_depts LIKE ?)")
         args.extend([f.dept, f.dept, f.dept, f'%"{f.dept}"%'])
     if f.year:
-        where.append("year = ?")
+        where.append("c.year = ?")
         args.append(f.year)
     if f.text:
-        where.append("text LIKE ?")
+        where.append("c.text LIKE ?")
         args.append(f"%{f.text}%")
     if f.flag:
-        where.append("flags LIKE ?")
+        where.append("c.flags LIKE ?")
         args.append(f'%"{f.flag}"%')
-    if f.visible_to:
-        where.append("id IN (SELECT case_id FROM case_depts WHERE dept = ?)")
+    if f.visible_to and visibility:
+        where.append("c.id IN (SELECT case_id FROM case_depts WHERE dept = ?)")
         args.append(f.visible_to)
     if f.received_month:
-        where.append("received_date >= ? AND received_date < ?")
+        where.append("c.received_date >= ? AND c.received_date < ?")
         y, m = (int(x) for x in f.received_month.split("-"))
         args.extend([f"{y:04d}-{m:02d}-01", f"{y + m // 12:04d}-{m % 12 + 1:02d}-01"])
     if f.overdue_on:
-        where.append("next_due IS NOT NULL AND next_due < ?")
+        where.append("c.next_due IS NOT NULL AND c.next_due < ?")
         args.append(f.overdue_on.isoformat())
     return where, args
 
 
 def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
-    where, args = _where(f)
+    """Cases matching ``f``, newest first, one page (``limit``/``offset``).
+
+    With ``visible_to`` the department's own rows (``case_depts``, by receipt time) lead, so a page of
+    a department involved in 100,000 cases reads a page of rows, not all of them."""
     with connect(ws) as con:
-        sql = "SELECT * FROM cases"
+        few_overdue = False
         if f.overdue_on:
             # Which index answers fastest depends on how many cases are overdue, which SQLite cannot know:
             # few → take them by due date and sort; many → walk the newest first and stop at the limit.
             n = con.execute("SELECT COUNT(*) FROM cases WHERE next_due < ?", (f.overdue_on.isoformat(),)).fetchone()[0]
-            sql += " INDEXED BY cases_next_due" if n <= OVERDUE_SORT_AT else " INDEXED BY cases_received_at"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY received_at DESC"
+            few_overdue = n <= OVERDUE_SORT_AT
+        if f.visible_to and not few_overdue:
+            where, args = _where(f, visibility=False)
+            sql = ("SELECT c.* FROM case_depts v INDEXED BY case_depts_received JOIN cases c ON c.id = v.case_id "
+                   "WHERE " + " AND ".join(["v.dept = ?", *where]) + " ORDER BY v.received_at DESC")
+            args = [f.visible_to, *args]
+        else:
+            where, args = _where(f)
+            sql = "SELECT c.* FROM cases c"
+            if f.overdue_on:
+                sql += " INDEXED BY cases_next_due" if few_overdue else " INDEXED BY cases_received_at"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += " ORDER BY c.received_at DESC"
         if f.limit:
             sql += f" LIMIT {int(f.limit)}"
             if f.offset:
@@ -465,30 +494,64 @@ def list_cases(ws: Workspace, f: CaseFilter) -> list[sqlite3.Row]:
 
 
 def count_cases(ws: Workspace, f: CaseFilter) -> int:
-    """How many cases :func:`list_cases` would list without its limit."""
-    where, args = _where(f)
+    """How many cases :func:`list_cases` would list without its limit. A department's count by state
+    alone is read from its own rows (one index range); other filters join the cases."""
     with connect(ws) as con:
-        sql = "SELECT COUNT(*) FROM cases" + (" WHERE " + " AND ".join(where) if where else "")
+        if f.visible_to:
+            where, args = _where(replace(f, states=()), visibility=False)
+            sql = "SELECT COUNT(*) FROM case_depts v"
+            if where:
+                sql += " JOIN cases c ON c.id = v.case_id"
+            conds = ["v.dept = ?", *where]
+            args = [f.visible_to, *args]
+            if f.states:
+                conds.append(f"v.state IN ({', '.join('?' for _ in f.states)})")
+                args.extend(f.states)
+            return int(con.execute(sql + " WHERE " + " AND ".join(conds), args).fetchone()[0])
+        where, args = _where(f)
+        sql = "SELECT COUNT(*) FROM cases c" + (" WHERE " + " AND ".join(where) if where else "")
         return int(con.execute(sql, args).fetchone()[0])
 
 
+def dept_state_counts(con: sqlite3.Connection, dept: str) -> dict[str, int]:
+    """State → number of cases the department is or was involved in (its 工作台)."""
+    rows = con.execute("SELECT state, COUNT(*) FROM case_depts WHERE dept = ? GROUP BY state", (dept,)).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
+
+
+def dept_active_count(con: sqlite3.Connection, dept: str) -> int:
+    """Open cases in which the department may still act."""
+    return int(con.execute("SELECT COUNT(*) FROM case_depts WHERE dept = ? AND active = 1", (dept,)).fetchone()[0])
+
+
+def partner_inbox(con: sqlite3.Connection, dept: str, limit: int = 50) -> list[sqlite3.Row]:
+    """Open cases where the department owes something as a co-handler (not as the lead office):
+    a written opinion, a meeting, an agreed item, a referral; soonest deadline first."""
+    return con.execute(
+        "SELECT c.id, c.number, c.state, c.applicant_name, c.lead_dept, c.next_due FROM case_depts d "
+        "JOIN cases c ON c.id = d.case_id WHERE d.dept = ? AND d.active = 1 AND d.kind = ? "
+        f"ORDER BY c.next_due LIMIT {int(limit)}", (dept, PARTNER)).fetchall()
+
+
 # ``live`` is set when the rows are written (open deadline of an open case), so the 台账 reads one
-# index range instead of joining every open deadline to its case.
+# index range instead of joining every open deadline to its case; a department's 台账 reads its own
+# copy of those rows (``dept_due``), so its counts and first page are ranges of one index too.
 _OPEN_DEADLINES = "FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE d.live = 1"
-
-
-_DEPT_CASES = " AND d.case_id IN (SELECT case_id FROM case_depts WHERE dept = ?)"
+_DEPT_DEADLINES = "FROM dept_due d JOIN cases c ON c.id = d.case_id WHERE d.viewer = ?"
 
 
 def open_deadlines(con: sqlite3.Connection, until: date | None = None, *, since: date | None = None,
                    limit: int | None = None, dept: str | None = None) -> list[sqlite3.Row]:
     """Open deadlines of open cases, most urgent first (``since`` ≤ due ≤ ``until``); with ``dept``
     only those of cases that department is involved in."""
-    sql = "SELECT d.*, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags " + _OPEN_DEADLINES
+    cols = "d.case_id, d.step, d.label, d.dept, d.due, d.received_at"
+    sql = f"SELECT {cols}, c.number, c.state, c.lead_dept, c.first_handler, c.applicant_name, c.risk, c.flags "
     args: list[Any] = []
     if dept is not None:
-        sql += _DEPT_CASES
+        sql += _DEPT_DEADLINES
         args.append(dept)
+    else:
+        sql += _OPEN_DEADLINES
     if until is not None:
         sql += " AND d.due <= ?"
         args.append(until.isoformat())
@@ -506,7 +569,7 @@ def count_open_deadlines(con: sqlite3.Connection, since: date | None, until: dat
     sql = "SELECT COUNT(*) FROM deadlines d WHERE d.live = 1"
     args: list[Any] = []
     if dept is not None:
-        sql += _DEPT_CASES
+        sql = "SELECT COUNT(*) FROM dept_due d WHERE d.viewer = ?"
         args.append(dept)
     if since is not None:
         sql += " AND d.due >= ?"

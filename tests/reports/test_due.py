@@ -4,6 +4,7 @@ these tests pin them to what the dossiers say, on the October data set."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -85,3 +86,44 @@ def test_due_and_list_do_not_load_pydantic(october: tuple[Any, dict[str, str]]) 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().splitlines()[-1] == "[]", out.stderr
+
+
+def test_department_rows_agree_with_the_plain_joins(october: tuple[Any, dict[str, str]]) -> None:
+    """A department's counts, 台账, inbox and case pages read its own catalog rows (case_depts with the
+    case's state and receipt time, dept_due): they must say what the joins over the cases say."""
+    ws, _ = october
+    today = TODAY.date()
+    with catalog.connect(ws) as con:
+        depts = [r[0] for r in con.execute("SELECT DISTINCT dept FROM case_depts ORDER BY dept")]
+        assert {"SW", "RSJ"} <= set(depts)
+        for dept in depts:
+            joined = dict(con.execute("SELECT c.state, COUNT(*) FROM cases c JOIN case_depts d ON d.case_id = c.id "
+                                      "WHERE d.dept = ? GROUP BY c.state", (dept,)).fetchall())
+            assert catalog.dept_state_counts(con, dept) == joined
+            lead = con.execute("SELECT id FROM cases WHERE ? IN (lead_dept, intake_dept, coordinator_dept)",
+                               (dept,)).fetchall()
+            inbox = [r["id"] for r in catalog.partner_inbox(con, dept)]
+            assert not {r[0] for r in lead} & set(inbox)
+            assert set(inbox) == {r[0] for r in con.execute(
+                "SELECT case_id FROM case_depts WHERE dept = ? AND active = 1 AND kind = 'partner'", (dept,))}
+            for since, until in ((None, today), (today, date.fromordinal(today.toordinal() + 30))):
+                plain = con.execute(
+                    "SELECT d.case_id, d.step, d.due FROM deadlines d WHERE d.live = 1 AND d.due <= ? "
+                    "AND (? IS NULL OR d.due >= ?) AND d.case_id IN (SELECT case_id FROM case_depts WHERE dept = ?) "
+                    "ORDER BY d.due, d.received_at",
+                    (until.isoformat(), since and since.isoformat(), since and since.isoformat(), dept)).fetchall()
+                rows = catalog.open_deadlines(con, until, since=since, dept=dept)
+                assert [tuple(r)[:3] for r in plain] == [(r["case_id"], r["step"], r["due"]) for r in rows]
+                assert catalog.count_open_deadlines(con, since, until, dept) == len(plain)
+    rsj = [r[0] for r in catalog.list_cases(ws, catalog.CaseFilter(visible_to="RSJ"))]
+    assert rsj and catalog.count_cases(ws, catalog.CaseFilter(visible_to="RSJ")) == len(rsj)
+    for f in (catalog.CaseFilter(visible_to="SW"), catalog.CaseFilter(visible_to="SW", states=["CLOSED"]),
+              catalog.CaseFilter(visible_to="SW", risk="中"), catalog.CaseFilter(visible_to="RSJ", states=["JOINT"])):
+        listed = [r["id"] for r in catalog.list_cases(ws, f)]
+        everyone = [r["id"] for r in catalog.list_cases(ws, replace(f, visible_to=None))]
+        with catalog.connect(ws) as con:
+            mine = {r[0] for r in con.execute("SELECT case_id FROM case_depts WHERE dept = ?", (f.visible_to,))}
+        assert listed == [i for i in everyone if i in mine]
+        assert catalog.count_cases(ws, f) == len(listed)
+        paged = catalog.list_cases(ws, replace(f, limit=2, offset=1))
+        assert [r["id"] for r in paged] == listed[1:3]

@@ -48,13 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = now().date()
     report = due_register(ws(), today, days=7, limit=10, dept=user.dept)  # type: ignore[union-attr]
     with catalog.connect(ws()) as con:
-        rows = con.execute("SELECT c.state, COUNT(*) FROM cases c JOIN case_depts d ON d.case_id = c.id "
-                           "WHERE d.dept = ? GROUP BY c.state", (user.dept,)).fetchall()  # type: ignore[union-attr]
-        mine = con.execute("SELECT COUNT(*) FROM case_depts WHERE dept = ? AND active = 1",
-                           (user.dept,)).fetchone()[0]  # type: ignore[union-attr]
-    counts = [{"state": r[0], "label": STATE_LABELS[State(r[0])], "n": r[1]} for r in rows]
-    order = list(State)
-    counts.sort(key=lambda c: order.index(State(c["state"])))
+        by_state = catalog.dept_state_counts(con, user.dept)  # type: ignore[union-attr]
+        mine = catalog.dept_active_count(con, user.dept)  # type: ignore[union-attr]
+    counts = [{"state": s.value, "label": STATE_LABELS[s], "n": by_state[s.value]} for s in State if s.value in by_state]
     inbox = _inbox(user) if user.has_role("liaison", "officer") else []  # type: ignore[union-attr]
     return render(request, "web/dashboard.html", {
         "report": report, "groups": [("overdue", "已超期"), ("today", "今日到期"), ("soon", "本周到期")],
@@ -66,11 +62,7 @@ def _inbox(user: Any) -> list[dict[str, Any]]:
     from casefile import catalog
 
     with catalog.connect(ws()) as con:
-        rows = con.execute(
-            "SELECT c.id, c.number, c.state, c.applicant_name, c.lead_dept, c.next_due FROM case_depts d "
-            "JOIN cases c ON c.id = d.case_id WHERE d.dept = ? AND d.active = 1 AND c.lead_dept IS NOT ? "
-            "AND c.intake_dept != ? AND c.coordinator_dept != ? ORDER BY c.next_due LIMIT 50",
-            (user.dept, user.dept, user.dept, user.dept)).fetchall()
+        rows = catalog.partner_inbox(con, user.dept, limit=50)
     from casefile.privacy import mask_text
 
     return [{"id": r["id"], "number": r["number"], "state": r["state"], "applicant": mask_text(r["applicant_name"]),
