@@ -17,6 +17,7 @@ The modules, one job each:
 - :mod:`~casefile.library.draft`       composing the draft of a case
 - :mod:`~casefile.library.recording`   where each step is recorded (journal, or annex + preservation log)
 - :mod:`~casefile.library.review`      review, approval, publication
+- :mod:`~casefile.library.revision`    the drafter's edits of a draft, and sending a text back (退回修改)
 - :mod:`~casefile.library.export`      listing and the training booklet export
 - :mod:`~casefile.library.booklet`     the booklet's .docx layout
 """
@@ -39,6 +40,7 @@ from casefile.library.draft import FOCUS, DraftReport, compose, draft
 from casefile.library.export import ExportReport, Summary, export, summaries
 from casefile.library.leakcheck import LEAK_LABELS, LeakFinding, check_against, leak_check
 from casefile.library.review import StepReport, approve, check, publish, review
+from casefile.library.revision import RevisionReport, edit, send_back
 from casefile.library.writeup import (
     MAP_DIR,
     SECTIONS,
@@ -57,10 +59,11 @@ from casefile.library.writeup import (
 
 __all__ = [
     "COMPOUND_SURNAMES", "FOCUS", "LEAK_LABELS", "MAP_DIR", "REMOVED", "SECTIONS", "STAGES", "STAGE_LABELS",
-    "TYPICAL_ID_RE", "DraftReport", "ExportReport", "LeakFinding", "Mapping", "StepReport", "Summary",
+    "TYPICAL_ID_RE", "DraftReport", "ExportReport", "LeakFinding", "Mapping", "RevisionReport", "StepReport", "Summary",
     "TypicalNotFound", "TypicalRefused", "WriteUp", "approve", "build_mapping", "check", "check_against",
     "company_core",
-    "compose", "deidentify_text", "draft", "dump_writeup", "export", "industry_of", "leak_check",
-    "list_writeups", "load", "narrative", "publish", "read_writeup", "review", "short_names", "summaries",
+    "compose", "deidentify_text", "draft", "dump_writeup", "edit", "export", "industry_of", "leak_check",
+    "list_writeups", "load", "narrative", "publish", "read_writeup", "review", "send_back", "short_names",
+    "summaries",
     "surname_of", "writeup_path",
 ]

@@ -29,6 +29,8 @@ class Summary:
     approver: str
     published_at: str
     problem: str = ""
+    drafted_by: str = ""
+    returned_note: str = ""  # what a reviewer asked the drafter to change (退回修改), while it is a draft
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "status": self.status, "status_label": STAGE_LABELS.get(self.status, ""),
@@ -50,7 +52,8 @@ def summaries(ws: Workspace, *, status: str | None = None) -> list[Summary]:
         if status and st != status:
             continue
         out.append(Summary(w.id, w.title, st, tuple(w.category), tuple(w.keywords), w.reviewer, w.approver,
-                           w.published_at[:10]))
+                           w.published_at[:10], drafted_by=w.drafted_by,
+                           returned_note=w.returned_note if st == "draft" else ""))
     return out
 
 

@@ -82,6 +82,7 @@ def review(ws: Workspace, typical_id: str, reviewer: ActorLike, actor: ActorLike
     _refuse_leaks(w, findings, "通过脱敏审核")
     sha = w.content_sha256()
     w.status, w.reviewer, w.reviewed_at, w.reviewed_sha256 = "reviewed", by, now.isoformat(), sha
+    w.returned_by = w.returned_note = ""  # the revision asked for is done
     w.approver = w.approved_at = w.approved_sha256 = w.published_at = ""
     if is_sealed(case):
         with dossier.lock():

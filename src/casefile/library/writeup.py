@@ -57,12 +57,14 @@ class WriteUp:
     approved_at: str = ""
     approved_sha256: str = ""
     published_at: str = ""
+    returned_by: str = ""  # who last sent the text back to its drafter (退回修改), and what to change
+    returned_note: str = ""
 
     # source_case is read from files written before 2026-12 but never written: the library must not
     # name the source case (it is found through the typical-YYYY sequence and the map file).
     META_KEYS = ("id", "title", "category", "insurance", "risk", "year", "outcome", "keywords", "status",
                  "drafted_by", "drafted_at", "reviewer", "reviewed_at", "reviewed_sha256",
-                 "approver", "approved_at", "approved_sha256", "published_at")
+                 "approver", "approved_at", "approved_sha256", "published_at", "returned_by", "returned_note")
 
     def content_sha256(self) -> str:
         """What a reviewer and an approver sign: title, category, keywords and the text."""

@@ -47,6 +47,8 @@ class EventType(StrEnum):
     TYPICAL_REVIEWED = "typical_reviewed"
     TYPICAL_APPROVED = "typical_approved"
     TYPICAL_PUBLISHED = "typical_published"
+    TYPICAL_EDITED = "typical_edited"
+    TYPICAL_RETURNED = "typical_returned"
     ARCHIVED = "archived"
 
 

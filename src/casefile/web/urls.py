@@ -32,6 +32,8 @@ urlpatterns = [
     path("typical/", other.typical_list),
     path("typical/booklet.docx", other.typical_booklet),
     re_path(r"^typical/(?P<typical_id>TC-[A-Za-z0-9-]+)/(?P<action>review|approve|publish)/$", other.typical_action),
+    re_path(r"^typical/(?P<typical_id>TC-[A-Za-z0-9-]+)/edit/$", other.typical_edit),
+    re_path(r"^typical/(?P<typical_id>TC-[A-Za-z0-9-]+)/return/$", other.typical_return),
     path("archive/", other.archive_page),
     path("archive/ledger.xlsx", other.ledger),
     path("report/", other.report_page),

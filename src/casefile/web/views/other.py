@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casefile.errors import CasefileError
 from casefile.web import perms
@@ -88,7 +89,8 @@ def typical_list(request: HttpRequest) -> HttpResponse:
 
     perms.require_role(request, *SEARCH_ROLES)
     items = library.summaries(ws())
-    return render(request, "web/typical.html", {"items": items, "labels": library.STAGE_LABELS, "nav": "typical"})
+    return render(request, "web/typical.html", {"items": items, "labels": library.STAGE_LABELS, "nav": "typical",
+                                                "user_name": str(request.user)})
 
 
 @require_POST
@@ -120,6 +122,63 @@ def typical_action(request: HttpRequest, typical_id: str, action: str) -> HttpRe
             rep = library.publish(ws(), typical_id, actor, now())
         else:
             raise PermissionDenied
+    except CasefileError as exc:
+        request.session["flash_error"] = exc.message
+        return HttpResponseRedirect("/typical/")
+    request.session["flash"] = rep.message
+    return HttpResponseRedirect("/typical/")
+
+
+@require_http_methods(["GET", "POST"])
+@account_required
+def typical_edit(request: HttpRequest, typical_id: str) -> HttpResponse:
+    """The drafter edits a draft (also after it was sent back): the library de-identifies the text with
+    the source case's table and refuses it while the leak check finds anything; the form stays filled."""
+    from casefile import library
+    from casefile.identity import ENTITLED
+
+    perms.require_role(request, *sorted(ENTITLED["typical_draft"]))
+    try:
+        w = library.load(ws(), typical_id)
+    except CasefileError:
+        raise PermissionDenied from None
+    if str(request.user) != w.drafted_by:  # account display names are unique: only the drafter edits
+        raise PermissionDenied
+    ctx: dict[str, Any] = {"w": w, "labels": library.STAGE_LABELS, "nav": "typical",
+                           "form": {"title": w.title, "keywords": "、".join(w.keywords), "body": w.body}}
+    status = 200
+    if request.method == "POST":
+        post = request.POST
+        ctx["form"] = {"title": post.get("title", ""), "keywords": post.get("keywords", ""), "body": post.get("body", "")}
+        keywords = [k for k in re.split(r"[、,，;；\s]+", post.get("keywords", "")) if k]
+        try:
+            rep = library.edit(ws(), w.id, title=post.get("title", ""), body=post.get("body", ""), keywords=keywords,
+                               actor=perms.actor_for(request), now=now())
+        except CasefileError as exc:
+            ctx["error"] = exc.message
+            status = 409
+        else:
+            request.session["flash"] = rep.message
+            return HttpResponseRedirect(f"/typical/{w.id}/edit/")
+    else:
+        try:
+            ctx["findings"] = [str(f) for f in library.check(ws(), w.id)]
+        except CasefileError as exc:
+            ctx["error"] = exc.message
+    ctx["editable"] = w.effective_status == "draft"
+    return render(request, "web/typical_edit.html", ctx, status=status)
+
+
+@require_POST
+@account_required
+def typical_return(request: HttpRequest, typical_id: str) -> HttpResponse:
+    """退回修改: a reviewer or 负责人 other than the drafter sends the text back with what to change."""
+    from casefile import library
+
+    perms.require_role(request, "head", "officer")
+    try:
+        rep = library.send_back(ws(), typical_id, note=request.POST.get("note", ""), actor=perms.actor_for(request),
+                                now=now())
     except CasefileError as exc:
         request.session["flash_error"] = exc.message
         return HttpResponseRedirect("/typical/")
