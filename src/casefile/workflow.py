@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from casefile import machine
 from casefile.config import Settings, Workspace
 from casefile.deadlines import calendar_for, close_deadlines, open_deadline
+from casefile.documents.doctypes import DOC_TYPES
 from casefile.errors import (
     CasefileError,
     Finding,
@@ -107,7 +108,6 @@ MEDICAL = {InsuranceType.MEDICAL, InsuranceType.RESIDENT_MEDICAL}
 
 
 #: documents a redone step issues anew: each supersedes the one it replaces (a numbered correction)
-SUPERSEDING = frozenset({"D12", "D15", "D16", "D17", "D18", "D19", "D20", "D21", "D23", "D24"})
 #: what `reopen --step` may redo, by the words a user types
 REDO_KINDS = {"处理意见": "decision", "决定": "decision", "decision": "decision", "调解": "mediation",
               "调解协议": "mediation", "mediation": "mediation", "执法": "enforcement", "执法步骤": "enforcement",
@@ -166,7 +166,7 @@ class Step:
     def superseded(self, doc_type: str, recipient: str | None) -> DocumentRecord | None:
         """While a step is redone, the document of the same type (and addressee) issued before the reopening."""
         redo = self.case.redo
-        if not redo or doc_type not in SUPERSEDING:
+        if not redo or not DOC_TYPES[doc_type].supersedes:
             return None
         since = datetime.fromisoformat(str(redo["at"]))
         olds = [d for d in self.case.documents_of(doc_type) if d.issued_at < since

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from casefile.clock import TZ
-from casefile.documents.fields import DOC_TYPES
+from casefile.documents.doctypes import DOC_TYPES
 from casefile.models.case import Case
 from casefile.models.enums import (
     CaseClass,

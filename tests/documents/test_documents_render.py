@@ -12,8 +12,8 @@ from docx.shared import Mm
 
 from casefile.config import Workspace
 from casefile.documents.context import build_context, sample_context, x_shapes
+from casefile.documents.doctypes import DOC_TYPES
 from casefile.documents.engine import clean_text, docx_text, find_template, load_template, make_env, prepare
-from casefile.documents.fields import DOC_TYPES
 from casefile.errors import MissingData, TemplateProblem, UsageError
 from casefile.models.enums import Flag
 from documents.docfixtures import (
@@ -255,8 +255,8 @@ def test_dept_is_resolved_to_its_name(ws: Workspace) -> None:
 
 
 @pytest.mark.parametrize("doc_type", TEMPLATE_TYPES)
-def test_context_matches_fields_py(ws: Workspace, doc_type: str) -> None:
-    """Each x field of fields.py is present with its declared shape, and none is named like a dict
+def test_context_matches_the_registry(ws: Workspace, doc_type: str) -> None:
+    """Each x field of the registry is present with its declared shape, and none is named like a dict
     method (Jinja would print the method instead of the value)."""
     ctx = build_context(ws, full_case(), doc_type, now=NOW, extra=WORKFLOW_EXTRA.get(doc_type))
     x = ctx.data["x"]

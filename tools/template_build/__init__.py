@@ -59,6 +59,6 @@ per document type), ``build`` (type → function, write and check), ``readme``, 
 (``--preview``), ``cli``. The check after building is casefile's own (``casefile templates check``).
 
 Template variables: see docs/architecture.md ("Template context") and
-``casefile.documents.fields.DOC_TYPES`` (the ``x.*`` names per type). Each ``{{ … }}`` is written
+``casefile.documents.doctypes.DOC_TYPES`` (the ``x.*`` names per type). Each ``{{ … }}`` is written
 as a run of its own; paragraph and row tags (``{%p … %}``, ``{%tr … %}``) stand alone.
 """

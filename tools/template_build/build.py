@@ -10,14 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from casefile.documents.check import TemplateFinding, check_template_bytes
-from casefile.documents.fields import DOC_TYPES
+from casefile.documents.doctypes import DOC_TYPES
 
 from . import archive, enforcement, handling, intake
 from .builder import Builder
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
-TEMPLATE_TYPES = [*(f"D{n:02d}" for n in range(1, 30)), "D32"]
+#: every type made from a .docx template (the monthly report and the ledger are built in code), in number order
+TEMPLATE_TYPES = sorted(t for t, d in DOC_TYPES.items() if d.layout not in ("report", "register"))
 
 BUILDERS: dict[str, Callable[[Builder], None]] = {
     "D01": intake.d01,
@@ -51,12 +52,11 @@ BUILDERS: dict[str, Callable[[Builder], None]] = {
     "D28": archive.d28,
     "D29": archive.d29,
 }
-NO_PAGE_NUMBERS = {"D25", "D27"}  # 案卷封面 and 卷内备考表 carry no page number (GB/T 9705)
 
 
 def build_one(doc_type: str, out_dir: Path) -> Path:
     spec = DOC_TYPES[doc_type]
-    b = Builder(spec, letter=spec.layout == "letter", page_numbers=doc_type not in NO_PAGE_NUMBERS)
+    b = Builder(spec, letter=spec.layout == "letter", page_numbers=spec.page_numbers)
     BUILDERS[doc_type](b)
     path = out_dir / f"{doc_type}.docx"
     b.save(path)

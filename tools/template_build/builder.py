@@ -13,14 +13,13 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from casefile.documents.fields import DocSpec
+from casefile.documents.doctypes import DocType
 
 from .geometry import (
     FOOTER_AREA,
     FOOTER_DIST,
     HEADER_DIST,
     LANDSCAPE,
-    LANDSCAPE_TYPES,
     LETTER_RULE_OVERHANG,
     LINE_PITCH,
     MARGIN_BOTTOM,
@@ -39,7 +38,7 @@ from .styles import install_styles
 class Builder:
     """Accumulates body XML for one template, then writes the .docx."""
 
-    def __init__(self, spec: DocSpec, *, letter: bool = False, page_numbers: bool = True) -> None:
+    def __init__(self, spec: DocType, *, letter: bool = False, page_numbers: bool = True) -> None:
         self.spec = spec
         self.letter = letter
         self.page_numbers = page_numbers
@@ -194,7 +193,7 @@ class Builder:
             for node in el(xml):
                 sect.addprevious(node)
         section = doc.sections[0]
-        _page_setup(section, landscape=self.spec.type in LANDSCAPE_TYPES)
+        _page_setup(section, landscape=self.spec.landscape)
         doc.settings.odd_and_even_pages_header_footer = True
         if self.page_numbers:
             _page_number(section.footer, odd=True)

@@ -15,7 +15,6 @@ MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = mm(37), mm(35), mm(28), m
 #: landscape registers (D28): the portrait page turned a quarter to the left as it lies in a bound volume,
 #: so the 订口 (28 mm) is at the bottom and the 天头 (37 mm) at the left
 LANDSCAPE = {"w": PAGE_H, "h": PAGE_W, "top": mm(26), "bottom": mm(28), "left": mm(37), "right": mm(35)}
-LANDSCAPE_TYPES = {"D28"}
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 版心 width 156 mm = 8844 twips
 LINE_PITCH = 579  # 28.95 pt: 22 lines in the 225 mm 版心
 CONDENSE = -5  # 1/20 pt: 16 pt characters at 15.75 pt, 28 to the 156 mm 版心

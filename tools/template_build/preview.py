@@ -12,7 +12,7 @@ from typing import Any
 
 from docx import Document
 
-from casefile.documents.fields import DOC_TYPES
+from casefile.documents.doctypes import DOC_TYPES
 from casefile.documents.pdf import convert_many, find_soffice
 
 from .sample import blank_context, sample_context
@@ -36,7 +36,7 @@ def preview(paths: list[Path], out_dir: Path) -> int:
         doc_type = path.stem
         ctx = sample_context(doc_type)
         if set(ctx["x"]) != set(DOC_TYPES[doc_type].x_fields):
-            print(f"{doc_type}: sample x fields differ from DocSpec.x_fields", file=sys.stderr)
+            print(f"{doc_type}: sample x fields differ from DocType.x_fields", file=sys.stderr)
             failures += 1
         out = out_dir / f"{doc_type}.docx"
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casefile.documents.fields import DOC_TYPES
+from casefile.documents.doctypes import DOC_TYPES
 
 from .build import TEMPLATE_TYPES
 
@@ -92,9 +92,15 @@ def readme_text() -> str:
         d = DOC_TYPES[t]
         lines.append(f"### {t} {d.title}")
         lines.append("")
-        if not d.x_fields:
+        if d.recipient:
+            lines.append(f"主送（`doc.recipient`）：{d.recipient}。")
+        if d.deadline:
+            lines.append(f"期限（`deadline`）：{d.deadline}。")
+        if d.recipient or d.deadline:
+            lines.append("")
+        if not d.fields:
             lines.append("只使用通用名称。")
-        for name, desc in d.x_fields.items():
-            lines.append(f"- `x.{name}`：{desc}")
+        for f in d.fields:
+            lines.append(f"- `x.{f.name}`：{f.describe()}")
         lines.append("")
     return "\n".join(lines)

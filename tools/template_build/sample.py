@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casefile.documents.fields import DOC_TYPES
+from casefile.documents.doctypes import DOC_TYPES
 
 PAYER = {
     "kind_label": "单位",

@@ -16,15 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from casefile.documents.doctypes import DOC_TYPES, FU, ZHENG, types_where
 from casefile.models.case import Case
 from casefile.models.records import DocumentRecord, EvidenceRecord
 
-ZHENG = "正卷"
-FU = "副卷"
-FU_TYPES = frozenset({"D04", "D05", "D06", "D07", "D08", "D09", "D10", "D11", "D24", "D32"})
-ARCHIVE_TYPES = frozenset({"D25", "D26", "D27", "D28", "D29"})
-RESULT_TYPES = ("D12", "D18")
-ENFORCEMENT_TYPES = ("D16", "D17", "D19", "D20", "D21", "D23")
+FU_TYPES = types_where(volume=FU)
+#: never filed as an item of the volume: the volume's own forms, the register, typical cases
+ARCHIVE_TYPES = types_where(volume="")
+#: result-first order: the groups before the evidence (``DocType.file_group``), then the evidence, then 回访
+RESULT_FIRST = ("result", "register", "accept", "enforcement", "agreement")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class Item:
 
 def _time(x: DocumentRecord | EvidenceRecord) -> datetime:
     return x.issued_at if isinstance(x, DocumentRecord) else x.received_at
+
+
+def _group(d: DocumentRecord) -> str:
+    spec = DOC_TYPES.get(d.doc_type)
+    return spec.file_group if spec else ""
 
 
 def arrange(case: Case, order: str = "procedural") -> list[Item]:
@@ -67,20 +72,17 @@ def arrange(case: Case, order: str = "procedural") -> list[Item]:
     items: list[Item] = []
     if order == "result_first":
         groups: list[list[DocumentRecord]] = [
-            [d for d in zheng if d.doc_type in RESULT_TYPES],
-            [d for d in zheng if d.doc_type == "D01"],
-            [d for d in zheng if d.doc_type in ("D02", "D03")],
-            [d for d in zheng if d.doc_type in ENFORCEMENT_TYPES],
-            [d for d in zheng if d.doc_type == "D15"],
+            [d for d in zheng if _group(d) == group] for group in RESULT_FIRST
         ]
         placed = {d.doc_id for g in groups for d in g}
         for g in groups:
             for d in chrono(g):
                 items += with_proofs(d, ZHENG)
         items += [Item("evidence", e.ev_id, ZHENG) for e in evidence]
-        for d in chrono([d for d in zheng if d.doc_type == "D14"]):
+        visits = [d for d in zheng if _group(d) == "visit"]
+        for d in chrono(visits):
             items += with_proofs(d, ZHENG)
-        placed |= {d.doc_id for d in zheng if d.doc_type == "D14"}
+        placed |= {d.doc_id for d in visits}
         for d in chrono([d for d in zheng if d.doc_id not in placed]):
             items += with_proofs(d, ZHENG)
     else:

@@ -63,6 +63,13 @@ from casefile.archive.rules import (
 )
 from casefile.clock import local_date
 from casefile.config import Workspace
+from casefile.documents.doctypes import (
+    SERVICE_PROOF,
+    VOLUME_CONTENTS,
+    VOLUME_COVER,
+    VOLUME_FORMS,
+    VOLUME_NOTES,
+)
 from casefile.errors import ArchiveProblem, CasefileError, ExternalToolError, StorageError
 from casefile.fsio import exchange, make_readonly, make_writable
 from casefile.identity import Actor, ActorLike, actor_name
@@ -428,8 +435,8 @@ def _title_of(ws: Workspace, case: Case, item: Item) -> tuple[str, str, str, str
         return title, "", author, date8(local_date(e.received_at)), e.note or ""
     d = case.document(item.ref)
     assert d is not None
-    title = d.title + (f"（{d.recipient}）" if d.recipient and d.doc_type != "D22" else "")
-    if d.doc_type == "D22":
+    title = d.title + (f"（{d.recipient}）" if d.recipient and d.doc_type != SERVICE_PROOF else "")
+    if d.doc_type == SERVICE_PROOF:
         served = next((s for s in case.services if s.proof_doc == d.doc_id), None)
         of = case.document(served.doc_id) if served else None
         title = f"送达回证（{of.title if of else ''}，受送达人{d.recipient or (served.recipient if served else '')}）"
@@ -574,16 +581,16 @@ def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Co
     common = {"item_count": str(n_items), "items": str(n_items), "page_count": str(body_pages),
               "pages": str(body_pages), "filer": filer, "dang_hao": str(dh)}
     extras = {
-        "D25": _x("D25", {**common, "category": acfg.category, "retention": dh.retention.label,
+        VOLUME_COVER: _x(VOLUME_COVER, {**common, "category": acfg.category, "retention": dh.retention.label,
                           "archive_no": f"{dh.number:04d}", "fonds": dh.fonds}),
-        "D26": _x("D26", {"dang_hao": str(dh), "entries": entries_rows}),
-        "D27": _x("D27", {**common, "note": note_text, "checker": checker, "filed_date": date_cn(local_date(now)),
+        VOLUME_CONTENTS: _x(VOLUME_CONTENTS, {"dang_hao": str(dh), "entries": entries_rows}),
+        VOLUME_NOTES: _x(VOLUME_NOTES, {**common, "note": note_text, "checker": checker, "filed_date": date_cn(local_date(now)),
                           "checked_date": date_cn(local_date(now))}),
     }
     say("生成案卷封面、卷内文件目录和卷内备考表…")
     archive_docs: list[DocumentRecord] = []
     rendered: list[tuple[DocumentRecord, Path]] = []
-    for doc_type in ("D25", "D26", "D27"):
+    for doc_type in VOLUME_FORMS:
         spec = spec_of(doc_type)
         tf = find_template(ws, doc_type)
         prepared = load_template(tf)
@@ -621,7 +628,7 @@ def _build(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, conv: Co
              *body,
              Part(note_doc.doc_id, "卷内备考表", pdf=staging / str(note_doc.pdf), number=False)]
     merged_rel = f"{DATA}/{safe_member_name(str(dh))}.pdf"
-    file_title = str(build_context(ws, staged, "D25", now=now, actor=actor, extra=extras["D25"]).data["x"]
+    file_title = str(build_context(ws, staged, VOLUME_COVER, now=now, actor=actor, extra=extras[VOLUME_COVER]).data["x"]
                      .get("file_title", "")) or f"{case.number} 案卷"
     result = merge(parts, staging / merged_rel, dang_hao=str(dh), title=file_title, author=office.name,
                    font_file=acfg.stamp_font)
@@ -668,7 +675,7 @@ def _seal(ws: Workspace, dossier: Dossier, case: Case, pre: Preflight, st: _Stag
             raise d
         digests[rel] = d
     # what was hashed into the manifest must be what the record registered
-    changed = [d.file for d in st.case.documents if d.doc_type not in ("D25", "D26", "D27")
+    changed = [d.file for d in st.case.documents if d.doc_type not in VOLUME_FORMS
                and digests[d.file]["sha256"] != d.sha256]
     changed += [e.file for e in st.case.evidence if digests[e.file]["sha256"] != e.sha256]
     if changed:

@@ -26,6 +26,7 @@ from casefile.archive.checks import (
 from casefile.archive.findings import Finding, Inconsistent
 from casefile.clock import local_date
 from casefile.config import Workspace
+from casefile.documents.doctypes import RESULT_DOCUMENTS
 from casefile.errors import ArchiveProblem, CasefileError, StorageError
 from casefile.identity import ActorLike, actor_name
 from casefile.models.case import Case
@@ -53,7 +54,7 @@ def archive_catalogue(ws: Workspace, year: int) -> list[dict[str, Any]]:
     for i, (_, case) in enumerate(archived_dossiers(ws, year), start=1):
         a = case.archive
         assert a is not None
-        result = next((d for t in ("D12", "D18", "D03") for d in reversed(case.documents)
+        result = next((d for t in RESULT_DOCUMENTS for d in reversed(case.documents)
                        if d.doc_type == t and d.superseded_by is None and d.wenhao), None)
         notes = [a.retention.label]
         if a.previous:
@@ -225,8 +226,8 @@ def write_catalogue(ws: Workspace, year: int, out_dir: Path, now: datetime, *, p
     """The year's 归档文件目录 (D28) in landscape as ``归档文件目录_<year>.docx`` (and ``.pdf``) in ``out_dir``,
     one row per archived case in 件号 order; refuses a year with no archived case."""
     from casefile.documents.context import OFFICE_FIELDS, sample_context
+    from casefile.documents.doctypes import DOC_TYPES, FILE_REGISTER
     from casefile.documents.engine import find_template, load_template
-    from casefile.documents.fields import DOC_TYPES
     from casefile.rules.dates import date_cn
     from casefile.store import atomic_write
 
@@ -234,13 +235,13 @@ def write_catalogue(ws: Workspace, year: int, out_dir: Path, now: datetime, *, p
     if not rows:
         raise ArchiveProblem(f"{year}年度没有已归档的案卷，无法生成归档文件目录；请检查 --year。", code="no-archives")
     office = ws.settings.office
-    ctx = sample_context("D28", filled=False)
+    ctx = sample_context(FILE_REGISTER, filled=False)
     ctx["office"] = {k: str(getattr(office, k, "") or "") for k in OFFICE_FIELDS}
-    ctx["doc"].update({"type": "D28", "title": DOC_TYPES["D28"].title, "date": date_cn(local_date(now))})
+    ctx["doc"].update({"type": FILE_REGISTER, "title": DOC_TYPES[FILE_REGISTER].title, "date": date_cn(local_date(now))})
     retentions = list(dict.fromkeys(str(r["备注"]).split("；")[0] for r in rows))
     ctx["x"] = {"fonds_name": getattr(office, "fonds_name", "") or office.name, "year": str(year),
                 "retention": "、".join(retentions), "entries": catalogue_entries(rows)}
-    data = load_template(find_template(ws, "D28")).render(ctx)
+    data = load_template(find_template(ws, FILE_REGISTER)).render(ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
     docx = out_dir / f"归档文件目录_{year}.docx"
     atomic_write(docx, data)

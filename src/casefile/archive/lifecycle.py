@@ -20,6 +20,7 @@ from casefile.archive.requirements import flat_events
 from casefile.archive.rules import purge_allowed_from, retention_ends
 from casefile.clock import local_date
 from casefile.config import Workspace
+from casefile.documents.doctypes import VOLUME_FORMS
 from casefile.errors import ArchiveProblem, CasefileError, MissingData
 from casefile.identity import ActorLike, actor_name, require_entitled, same_person
 from casefile.models.case import Case
@@ -77,7 +78,7 @@ def reopen_archived(ws: Workspace, case_id: str, reason: str, now: datetime, act
     new = old.model_copy(deep=True)
     # documents and evidence come along (copies: the sealed files stay read-only and untouched);
     # the cover, index and 备考表 belong to the sealed version only
-    new.documents = [d for d in new.documents if d.doc_type not in ("D25", "D26", "D27")]
+    new.documents = [d for d in new.documents if d.doc_type not in VOLUME_FORMS]
     for d in new.documents:
         d.file, d.data_file, d.pdf = _strip(d.file) or d.file, _strip(d.data_file) or d.data_file, _strip(d.pdf)
     for e in new.evidence:

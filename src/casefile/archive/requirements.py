@@ -13,24 +13,44 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from casefile.documents.doctypes import (
+    DOC_TYPES,
+    EXTENSION_NOTICE,
+    MEETING_NOTICE,
+    MINUTES,
+    OPINION_NOTICE,
+    OPINION_REPLY,
+    OPINION_REQUEST,
+    SERVICE_PROOF,
+    TRANSFER_FORM,
+    VISIT_RECORD,
+    DocType,
+)
 from casefile.models.case import Case
 from casefile.models.records import DocumentRecord
 from casefile.store import JournalEntry
 
-DOC_TITLES: dict[str, str] = {
-    "D01": "争议事项受理登记表", "D02": "受理告知书", "D03": "不予受理（转办）告知书", "D04": "联办意见征求函",
-    "D05": "部门书面意见回复单", "D06": "重大疑难事项报告（专案报批）单", "D07": "报送单", "D08": "转办单",
-    "D09": "案件线索移交函", "D32": "催办函", "D10": "会商（联席）会议通知", "D11": "会议纪要", "D12": "处理意见告知书",
-    "D13": "延期办理告知书", "D14": "回访记录表", "D15": "调解协议书", "D16": "社会保险费征缴事项通知书",
-    "D17": "社会保险费责令限期缴纳通知书", "D18": "社会保险费征收决定书", "D19": "滞纳金计算明细表",
-    "D20": "催告书", "D21": "强制执行申请书", "D22": "送达回证", "D23": "延期缴费协议", "D24": "罚款线索移送函",
-    "D25": "案卷封面", "D26": "卷内文件目录", "D27": "卷内备考表",
-}
-SERVED_TYPES = frozenset({"D03", "D12", "D16", "D17", "D18", "D20"})
-ENFORCEMENT_DOCS: dict[str, tuple[str, ...]] = {
-    "E1": ("D16",), "E2": ("D17", "D19"), "E3": ("D18", "D19"), "E4": ("D23",), "E5": ("D20",),
-    "E6": ("D21",), "E_FINE": ("D24",),
-}
+
+def _produced_at(steps: Callable[[DocType], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for t, spec in DOC_TYPES.items():
+        for step in steps(spec):
+            out[step] = (*out.get(step, ()), t)
+    return out
+
+
+#: step -> the documents it produces, in registry order (``DocType.transitions``, ``enforcement_steps``);
+#: T5 (one 转办单 when the lead is another department), T6 (a letter and a reply per co-handling department)
+#: and T17 (a 送达回证 per party) ask for theirs in their own way below
+TRANSITION_DOCS = _produced_at(lambda d: d.transitions)
+ENFORCEMENT_DOCS = _produced_at(lambda d: d.enforcement_steps)
+#: the payload key by which a transition's journal line names its document, where it has one
+NAMED_BY = {"T13": "agreement", "T16": "minutes"}
+
+
+def _title(doc_type: str) -> str:
+    spec = DOC_TYPES.get(doc_type)
+    return spec.listed_title if spec else doc_type
 
 
 @dataclass
@@ -44,7 +64,7 @@ class Requirement:
 
     @property
     def label(self) -> str:
-        title = DOC_TITLES.get(self.doc_type, self.doc_type)
+        title = _title(self.doc_type)
         extra = f"，{self.detail}" if self.detail else ""
         return f"{self.step}：{title}（{self.doc_type}{extra}）"
 
@@ -90,10 +110,10 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
         """The 送达回证 of every service of ``doc_id`` (at least one)."""
         services = [s for s in case.services if doc_id and s.doc_id == doc_id]
         if not services:
-            need(step, "D22", f"{DOC_TITLES.get(doc_type, doc_type)}的送达")
+            need(step, SERVICE_PROOF, f"{_title(doc_type)}的送达")
         for s in services:
             if s.proof_doc or s.method != "当场交付":
-                need(step, "D22", f"受送达人{s.recipient}", s.proof_doc)
+                need(step, SERVICE_PROOF, f"受送达人{s.recipient}", s.proof_doc)
 
     def docs_in(payload: dict[str, Any]) -> list[str]:
         return [str(d) for d in payload.get("documents") or [] if isinstance(d, str)]
@@ -109,64 +129,47 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
     for etype, p in flat_events(entries):
         code = str(p.get("transition", ""))
         if etype == "transition" or code:
-            if code == "T2":
-                d03 = need("T2", "D03", wanted=pick(p, "D03"))
-                served("T2", d03.wanted or _first(case, "D03"), "D03")
-            elif code == "T3":
-                need("T3", "D01", wanted=pick(p, "D01"))
-                need("T3", "D02", wanted=pick(p, "D02"))
-            elif code == "T5":
+            if code == "T5":
                 lead = p.get("lead")
                 if lead and lead != case.intake_dept:
-                    need("T5", "D08", f"转{dept_name(str(lead))}", pick(p, "D08"))
+                    need("T5", TRANSFER_FORM, f"转{dept_name(str(lead))}", pick(p, TRANSFER_FORM))
             elif code == "T6":
                 for dept in p.get("co") or case.co_depts:
                     op = next((o for o in case.opinions if o.dept == dept), None)
-                    need("T6", "D04", f"致{dept_name(dept)}", op.request_doc if op else None)
-                    r = need("T6", "D05", f"{dept_name(dept)}回复", op.doc_id if op else None)
+                    need("T6", OPINION_REQUEST, f"致{dept_name(dept)}", op.request_doc if op else None)
+                    r = need("T6", OPINION_REPLY, f"{dept_name(dept)}回复", op.doc_id if op else None)
                     r.lapse = bool(op and op.lapsed)
-            elif code == "T7":
-                need("T7", "D06", wanted=pick(p, "D06"))
-            elif code == "T8":
-                need("T8", "D10", wanted=pick(p, "D10"))
-            elif code == "T9":
-                need("T9", "D07", wanted=pick(p, "D07"))
-            elif code == "T11":
-                need("T11", "D09", wanted=pick(p, "D09"))
-            elif code == "T13":
-                need("T13", "D15", wanted=p.get("agreement") or pick(p, "D15"))
-            elif code == "T16":
-                need("T16", "D11", wanted=p.get("minutes") or pick(p, "D11"))
             elif code == "T17":
-                notice = str(p.get("notice") or pick(p, "D12") or "") or None
-                need("T17", "D12", wanted=notice)
+                notice = str(p.get("notice") or pick(p, OPINION_NOTICE) or "") or None
+                need("T17", OPINION_NOTICE, wanted=notice)
                 parties = [case.applicant.name] + ([case.counterparty.name] if case.counterparty else [])
-                notice_id = notice or _first(case, "D12")
+                notice_id = notice or _first(case, OPINION_NOTICE)
                 for name in parties:
                     svc = next((s for s in case.services if s.doc_id == notice_id and s.recipient == name), None)
-                    need("T17", "D22", f"受送达人{name}", svc.proof_doc if svc else None)
-            elif code in ("T19", "T20"):
-                need(code, "D14", wanted=pick(p, "D14"))
-            elif code == "T24":
-                for doc_type in ("D25", "D26", "D27"):
-                    need("T24", doc_type, wanted=pick(p, doc_type))
+                    need("T17", SERVICE_PROOF, f"受送达人{name}", svc.proof_doc if svc else None)
+            else:
+                for doc_type in TRANSITION_DOCS.get(code, ()):
+                    key = NAMED_BY.get(code)
+                    r = need(code, doc_type, wanted=(p.get(key) if key else None) or pick(p, doc_type))
+                    if DOC_TYPES[doc_type].needs_proof:
+                        served(code, r.wanted or _first(case, doc_type), doc_type)
         elif etype == "meeting_scheduled":
-            need("会商通知", "D10", wanted=p.get("doc"))
+            need("会商通知", MEETING_NOTICE, wanted=p.get("doc"))
         elif etype == "meeting_held":
-            need("会商纪要", "D11", wanted=p.get("minutes"))
+            need("会商纪要", MINUTES, wanted=p.get("minutes"))
         elif etype == "extended":
             ext = next((x for x in case.extensions if x.step == p.get("step") and x.days == p.get("days")), None)
-            need("延期", "D13", str(p.get("step", "")), ext.doc_id if ext else None)
+            need("延期", EXTENSION_NOTICE, str(p.get("step", "")), ext.doc_id if ext else None)
         elif etype == "enforcement":
             step = str(p.get("step", ""))
             for doc_type in ENFORCEMENT_DOCS.get(step, ()):
                 r = need(step, doc_type, wanted=pick(p, doc_type))
-                if doc_type in SERVED_TYPES:
+                if DOC_TYPES[doc_type].needs_proof:
                     served(step, r.wanted, doc_type)
     # every follow-up record names its 回访记录表
     for fu in case.followups:
         if fu.doc_id and not any(r.wanted == fu.doc_id for r in reqs):
-            need("回访", "D14", wanted=fu.doc_id)
+            need("回访", VISIT_RECORD, wanted=fu.doc_id)
     _resolve(case, reqs)
     return Completeness(reqs)
 

@@ -2,7 +2,8 @@
 
 Modules, each importable on its own (docxtpl and lxml load only when a document is made):
 
-- ``fields``   the catalogue D01–D31: title, layout, 文号, 救济途径, the ``x.*`` fields of each type
+- ``doctypes`` the registry of document types D01–D32: look, recipient, deadline, typed ``x.*`` fields,
+               place in the procedure and the volume
 - ``context``  Case → template context (the contract in docs/architecture.md)
 - ``remedy``   the 救济途径 sentences by issuing agency and act type
 - ``engine``   finding, preparing and rendering templates

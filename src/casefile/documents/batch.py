@@ -27,6 +27,7 @@ from typing import Any, Literal
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.documents.context import build_context, x_shapes
+from casefile.documents.doctypes import types_where
 from casefile.documents.engine import find_template, load_template
 from casefile.documents.issue import daizi, doc_relpath, issue_document, snapshot_bytes, spec_of
 from casefile.errors import CasefileError, Finding, StorageError, UsageError, ValidationFailed
@@ -63,7 +64,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "paid": ("已缴", "已缴金额"),
     "pay_by": ("限缴日期", "缴款期限", "限期", "期限"),
 }
-ENFORCEMENT_TYPES = {"D16", "D17", "D18", "D19", "D20", "D21", "D23", "D24"}
+#: the types addressed to a 缴费人 (x.payer), whose rows may carry arrears
+ENFORCEMENT_TYPES = types_where(stage="enforcement")
 ARREARS_COLUMNS = ("insurance_type", "period", "due")
 LABELS = {k: v[0] for k, v in COLUMNS.items()}
 

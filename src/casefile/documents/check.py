@@ -2,7 +2,7 @@
 
 A template passes when it opens as a .docx, its Jinja compiles, every name it uses is a field of
 the context contract (top-level names of docs/architecture.md plus the ``x`` fields of its type in
-fields.py), no tag holds an IME slip (full-width braces, curly quotes, full-width punctuation), the
+doctypes.py), no tag holds an IME slip (full-width braces, curly quotes, full-width punctuation), the
 page is A4 with GB/T 9704 margins, and it renders with a full and with an empty sample context.
 Warnings point at what is legal but probably unintended: a declared ``x`` field the template never
 prints, a type with a 救济途径 whose template has no ``remedy`` block, a page without the 22-line grid.
@@ -33,6 +33,7 @@ from casefile.documents.context import (
     sample_context,
     x_shapes,
 )
+from casefile.documents.doctypes import DOC_TYPES
 from casefile.documents.engine import (
     _ENV,
     _PARSER,
@@ -47,7 +48,6 @@ from casefile.documents.engine import (
     paragraph_locations,
     prepare,
 )
-from casefile.documents.fields import DOC_TYPES
 from casefile.errors import TemplateProblem
 
 __all__ = ["CheckReport", "TemplateFinding", "check_template_bytes", "check_templates", "expected_types"]

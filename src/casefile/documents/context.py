@@ -2,26 +2,45 @@
 
 Every value handed to a template is a display-ready string, a list of strings or a list of dicts
 of strings (so the context is also the JSON data snapshot kept beside each issued document).
-Document-specific values go under ``x``; their names and shapes are those of
-``fields.DOC_TYPES[type].x_fields``. Values only the caller knows come in ``extra``: either an
-``x`` field name (overrides what the case says) or one of the control keys in
-:data:`CONTROL_KEYS`. An unknown key is refused, because a misspelt key would otherwise print as
-a silent blank in a statutory notice.
+Document-specific values go under ``x``; their names and shapes are the typed fields of the
+registry (``doctypes.DOC_TYPES[type].fields``). Values only the caller knows come in ``extra``: either
+an ``x`` field name (overrides what the case says) or one of the type's options
+(``DocType.options``, meanings in ``doctypes.OPTION_HELP``). An unknown key is refused, because a
+misspelt key would otherwise print as a silent blank in a statutory notice.
+
+The per-type parts are functions registered for their types: :func:`fills` (the ``x`` fields),
+:func:`recipient_of` (the default ``doc.recipient``), :func:`deadline_of` (``deadline``),
+:func:`attaches` (the default ``doc.attachments``) and :func:`target_of` (the other department a
+letter or form is about). The registry says what each type has; a test checks that every declared
+recipient and field set has its function here.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from casefile.clock import local_date, to_local
 from casefile.config import Settings, Workspace
-from casefile.documents.fields import DOC_TYPES, DocSpec
+from casefile.documents.doctypes import (
+    COLLECTION_DECISION,
+    COLLECTION_NOTICE,
+    DEMAND,
+    DOC_TYPES,
+    FEE_TABLE,
+    OPTION_HELP,
+    PARTY_KEYS,
+    PAYMENT_ORDER,
+    REFERRAL_FORM,
+    SERVICE_PROOF,
+    TRANSFER_FORM,
+    DocType,
+    FieldSpec,
+)
 from casefile.documents.remedy import remedy_lines
 from casefile.errors import MissingData, UsageError
 from casefile.identity import ActorLike, actor_name
@@ -43,7 +62,6 @@ from casefile.rules.money import quantize_fen, rmb_upper
 
 __all__ = [
     "CASE_FIELDS",
-    "CONTROL_KEYS",
     "DOC_FIELDS",
     "OFFICE_FIELDS",
     "PARTY_FIELDS",
@@ -53,7 +71,7 @@ __all__ = [
     "build_context",
     "late_fee_settings",
     "sample_context",
-    "x_shape",
+    "x_shapes",
 ]
 
 # -- the contract ----------------------------------------------------------------------------------
@@ -65,31 +83,11 @@ CASE_FIELDS = ("id", "number", "received_at", "received_date", "channel", "chann
                "intake_dept", "coordinator_dept", "lead_dept", "co_depts", "jurisdiction", "jurisdiction_code",
                "categories", "category_codes", "insurance_types", "periods", "claim", "attachments", "case_class",
                "risk", "route", "state", "amounts", "total_amount", "total_amount_upper")
-PARTY_FIELDS = ("kind_label", "name", "id_label", "id_value", "address", "mobile", "phone", "legal_rep",
-                "represents", "you")
+PARTY_FIELDS = tuple(PARTY_KEYS)
 AMOUNT_KEYS = ("name", "amount", "upper")
 LIST_FIELDS = {("doc", "attachments"), ("case", "attachments")}
 ROW_FIELDS = {("case", "amounts"): AMOUNT_KEYS}
 
-#: extra keys that steer the builder rather than name an x field: key -> (types or None = all, meaning)
-CONTROL_KEYS: dict[str, tuple[frozenset[str] | None, str]] = {
-    "deadline": (None, "本文书的期限日期（覆盖按案件推算的 deadline）"),
-    "attachments": (None, "附件名称列表"),
-    "copy_to": (None, "抄送单位"),
-    "dept": (frozenset({"D04", "D05", "D08", "D09", "D24"}), "对方部门（代码或名称）"),
-    "reason": (frozenset({"D09"}), "拒不办理的理由"),
-    "service_of": (frozenset({"D22"}), "被送达文书的 doc_id（可为列表）"),
-    "recipient": (frozenset({"D22"}), "受送达人"),
-    "served_at": (frozenset({"D22"}), "送达日期（ISO 日期）"),
-    "step": (frozenset({"D13"}), "延期的时限步骤"),
-    "days": (frozenset({"D13"}), "延期天数"),
-    "meeting": (frozenset({"D10", "D11"}), "会议序号（从1起；默认最近一次）"),
-    "followup": (frozenset({"D14"}), "回访序号（从1起；默认最近一次）"),
-    "urge_index": (frozenset({"D32"}), "催办序号（从1起；默认最近一次）"),
-    "for_doc": (frozenset({"D19"}), "所附文书的 doc_id（默认最近的征收决定书或责令限期缴纳通知书）"),
-    "underlying_acts": (frozenset({"D03", "D12"}), "救济途径所针对的行为：tax/hrss/medical/labour/petition 列表"),
-    "recheck_body": (frozenset({"D03", "D12"}), "信访事项复查机关"),
-}
 
 
 
@@ -100,7 +98,9 @@ def machine_words(profile: str, text: str) -> str:
     return words(profile, text)
 
 def control_keys(doc_type: str) -> set[str]:
-    return {k for k, (types, _) in CONTROL_KEYS.items() if types is None or doc_type in types}
+    """The options (extra keys that steer the builder rather than name an x field) the type takes."""
+    spec = DOC_TYPES[doc_type]
+    return {k for k in OPTION_HELP if spec.takes_option(k)}
 
 
 AMOUNT_LABELS = {
@@ -119,41 +119,49 @@ HANDLING_BY_RISK = {Risk.LOW: "直接办理", Risk.MEDIUM: "联合办理", Risk.
 DEFAULT_PAY_METHOD = "通过电子税务局、办税服务厅或商业银行等渠道缴纳"
 DEFAULT_BASIS_D21 = "《中华人民共和国社会保险法》第六十三条、第八十六条，《中华人民共和国行政强制法》第五十三条、第五十四条"
 DEFAULT_QUESTION = "该事项是否属于你单位职责范围；如属于，请提出处理意见及其政策法律依据。"
-#: documents that agree or decide something: none may waive 社会保险费 or 滞纳金 (rules/waiver.py)
-WAIVER_CHECKED = frozenset({"D05", "D11", "D12", "D15", "D18", "D23"})
-ENFORCEMENT_STEP_OF = {"D16": "E1", "D17": "E2", "D18": "E3", "D20": "E5"}
 
 
-# -- shapes of x fields (read from the descriptions in fields.py) ------------------------------------
-@dataclass(frozen=True)
-class FieldShape:
-    kind: Literal["str", "list", "rows", "dict"]
-    keys: tuple[str, ...] = ()
+# -- shapes of x fields (the registry's typed fields) ---------------------------------------------------
+#: the name older callers use for a field's shape (kind and keys)
+FieldShape = FieldSpec
 
 
-_KEY_RE = re.compile(r"([a-z_][a-z0-9_]*)")
+def x_shapes(doc_type: str) -> dict[str, FieldSpec]:
+    return DOC_TYPES[doc_type].field_specs
 
 
-def x_shape(desc: str) -> FieldShape:
-    """``列表…每项含 a 中文/b 中文`` → rows(a, b); ``列表…`` → list; ``字典…键同 applicant`` → dict."""
-    if desc.startswith("列表"):
-        m = re.search(r"每项含\s*(.+)$", desc)
-        if m:
-            keys = tuple(k.group(1) for part in m.group(1).split("/") if (k := _KEY_RE.match(part.strip())))
-            return FieldShape("rows", keys)
-        return FieldShape("list")
-    if "字典" in desc:
-        if "键同 applicant" in desc or "键同applicant" in desc:
-            return FieldShape("dict", PARTY_FIELDS)
-        m = re.search(r"[：:]\s*(.+?)[）)]?$", desc)
-        keys = tuple(k.group(1) for part in (m.group(1).split("/") if m else []) if (k := _KEY_RE.match(part)))
-        return FieldShape("dict", keys)
-    return FieldShape("str")
+# -- per-type parts of the builder ------------------------------------------------------------------------
+_Fn = Callable[..., Any]
+#: type -> its function, filled by the decorators below (each type at most once per table)
+FILLS: dict[str, _Fn] = {}
+RECIPIENTS: dict[str, _Fn] = {}
+DEADLINES: dict[str, _Fn] = {}
+ATTACHMENTS: dict[str, _Fn] = {}
+TARGETS: dict[str, _Fn] = {}
 
 
-@functools.cache
-def x_shapes(doc_type: str) -> dict[str, FieldShape]:
-    return {k: x_shape(v) for k, v in DOC_TYPES[doc_type].x_fields.items()}
+def _registrar(table: dict[str, _Fn], what: str) -> Callable[..., Callable[[_Fn], _Fn]]:
+    def register(*types: str) -> Callable[[_Fn], _Fn]:
+        def deco(fn: _Fn) -> _Fn:
+            for t in types:
+                if t not in DOC_TYPES or t in table:
+                    raise RuntimeError(f"{what} of {t}: unknown type or registered twice")
+                table[t] = fn
+            return fn
+        return deco
+    return register
+
+
+#: ``@fills("D02")``: the method returns the type's ``x`` fields from the case
+fills = _registrar(FILLS, "x fields")
+#: ``@recipient_of(...)``: the method returns the default ``doc.recipient`` (given the x fields)
+recipient_of = _registrar(RECIPIENTS, "recipient")
+#: ``@deadline_of(...)``: the method returns the date (or text) ``deadline`` prints (given the x fields)
+deadline_of = _registrar(DEADLINES, "deadline")
+#: ``@attaches(...)``: the method returns the default ``doc.attachments``
+attaches = _registrar(ATTACHMENTS, "attachments")
+#: ``@target_of(...)``: the method returns the code of the department the document is about by default
+target_of = _registrar(TARGETS, "target department")
 
 
 # -- display helpers ----------------------------------------------------------------------------------
@@ -260,7 +268,7 @@ def build_context(
 
 
 class _Builder:
-    def __init__(self, ws: Workspace, case: Case, spec: DocSpec, now: datetime, actor: ActorLike,
+    def __init__(self, ws: Workspace, case: Case, spec: DocType, now: datetime, actor: ActorLike,
                  extra: dict[str, Any]) -> None:
         self.ws = ws
         self.settings = ws.settings
@@ -390,7 +398,7 @@ class _Builder:
             "remedy": self.remedy(),
             "x": x,
         }
-        if self.type in WAIVER_CHECKED:
+        if self.spec.waiver_checked:
             from casefile.rules.waiver import refuse_waivers
 
             refuse_waivers(f"{self.spec.title}", *_texts(x))
@@ -442,62 +450,104 @@ class _Builder:
             if isinstance(value, str) or not isinstance(value, Iterable):
                 raise UsageError("参数 attachments 应为文字列表。")
             return [_display(v, "attachments") for v in value]
-        if self.type in ("D17", "D18"):
-            return [DOC_TYPES["D19"].title]
-        if self.type in ("D04", "D06", "D07", "D09"):
-            return list(self.case.attachments)
-        return []
+        fn = ATTACHMENTS.get(self.type)
+        return list(fn(self)) if fn else []
+
+    @attaches("D17", "D18")
+    def _fee_table(self) -> list[str]:
+        return [DOC_TYPES[FEE_TABLE].title]
+
+    @attaches("D04", "D06", "D07", "D09")
+    def _case_attachments(self) -> list[str]:
+        return list(self.case.attachments)
 
     def default_recipient(self, x: dict[str, Any]) -> str:
-        t, c = self.type, self.case
-        if t in ("D16", "D17", "D18", "D20", "D23"):
-            return str(x["payer"]["name"])
-        if t in ("D02", "D03", "D12", "D13"):
-            return c.applicant.name
-        if t in ("D04", "D08", "D24"):
-            return self.dept_name(self.target_dept()) if self.target_dept() else ""
-        if t == "D05":
-            return self.dept_name(c.coordinator_dept)
-        if t == "D06":
-            return self.office.leading_group_office
-        if t == "D07":
-            return c.referral.to if c.referral else self.dept_name("ZFB")
-        if t == "D09":
-            return self.dept_name("JW")
-        if t == "D21":
-            return (c.enforcement.court if c.enforcement and c.enforcement.court else "") or self.office.court
-        if t == "D22":
-            served = self.served_docs()
-            return str(self.extra.get("recipient") or (served[0].recipient if served else "") or "")
-        return ""
+        fn = RECIPIENTS.get(self.type)
+        return str(fn(self, x)) if fn else ""
+
+    @recipient_of("D16", "D17", "D18", "D20", "D23")
+    def _to_payer(self, x: dict[str, Any]) -> str:
+        return str(x["payer"]["name"])
+
+    @recipient_of("D02", "D03", "D12", "D13")
+    def _to_applicant(self, x: dict[str, Any]) -> str:
+        return self.case.applicant.name
+
+    @recipient_of("D04", "D08", "D24")
+    def _to_target(self, x: dict[str, Any]) -> str:
+        return self.dept_name(self.target_dept()) if self.target_dept() else ""
+
+    @recipient_of("D05")
+    def _to_coordinator(self, x: dict[str, Any]) -> str:
+        return self.dept_name(self.case.coordinator_dept)
+
+    @recipient_of("D06")
+    def _to_leading_group(self, x: dict[str, Any]) -> str:
+        return self.office.leading_group_office
+
+    @recipient_of("D07")
+    def _to_referral_body(self, x: dict[str, Any]) -> str:
+        c = self.case
+        return c.referral.to if c.referral else self.dept_name("ZFB")
+
+    @recipient_of("D09")
+    def _to_discipline(self, x: dict[str, Any]) -> str:
+        return self.dept_name("JW")
+
+    @recipient_of("D21")
+    def _to_court(self, x: dict[str, Any]) -> str:
+        c = self.case
+        return (c.enforcement.court if c.enforcement and c.enforcement.court else "") or self.office.court
+
+    @recipient_of(SERVICE_PROOF)
+    def _to_served_party(self, x: dict[str, Any]) -> str:
+        served = self.served_docs()
+        return str(self.extra.get("recipient") or (served[0].recipient if served else "") or "")
 
     def deadline(self, x: dict[str, Any]) -> str:
         if "deadline" in self.extra:
             return _display(self.extra["deadline"], "deadline")
-        t, c = self.type, self.case
-        due: date | None = None
-        if t == "D02":
-            step = "petition_handling" if c.channel is Channel.PETITION else "hard_ceiling"
-            due = self.due_of("direct", "joint_decision", "special_decision", "referral_reply", step) \
-                or self.projected_due(step)
-        elif t == "D04":
-            dept = self.target_dept()
-            op = next((o for o in reversed(c.opinions) if o.dept == dept), None)
-            due = op.due if op else (self.due_of_dept("opinion", dept) or self.projected_due("opinion"))
-        elif t == "D07":
-            due = c.referral.reply_due if c.referral and c.referral.reply_due else self.due_of("referral_reply")
-        elif t == "D08":
-            due = self.due_of("direct")
-        elif t == "D13":
-            step = str(self.extra.get("step") or (c.extensions[-1].step if c.extensions else ""))
-            due = self.due_of(step) if step else None
-            self.need(due, "延期的时限（extra.step）")
-        elif t in ENFORCEMENT_STEP_OF:
-            due = self.pay_by(ENFORCEMENT_STEP_OF[t])
-        elif t == "D23":
-            rows = x.get("schedule") or []
-            return str(rows[-1]["due"]) if rows else ""
-        return _d(due)
+        fn = DEADLINES.get(self.type)
+        due = fn(self, x) if fn else None
+        return due if isinstance(due, str) else _d(due)
+
+    @deadline_of("D02")
+    def _completion(self, x: dict[str, Any]) -> date | None:
+        step = "petition_handling" if self.case.channel is Channel.PETITION else "hard_ceiling"
+        return self.due_of("direct", "joint_decision", "special_decision", "referral_reply", step) \
+            or self.projected_due(step)
+
+    @deadline_of("D04")
+    def _reply_due(self, x: dict[str, Any]) -> date | None:
+        dept = self.target_dept()
+        op = next((o for o in reversed(self.case.opinions) if o.dept == dept), None)
+        return op.due if op else (self.due_of_dept("opinion", dept) or self.projected_due("opinion"))
+
+    @deadline_of("D07")
+    def _referral_reply(self, x: dict[str, Any]) -> date | None:
+        c = self.case
+        return c.referral.reply_due if c.referral and c.referral.reply_due else self.due_of("referral_reply")
+
+    @deadline_of("D08")
+    def _direct_due(self, x: dict[str, Any]) -> date | None:
+        return self.due_of("direct")
+
+    @deadline_of("D13")
+    def _extended(self, x: dict[str, Any]) -> date | None:
+        c = self.case
+        step = str(self.extra.get("step") or (c.extensions[-1].step if c.extensions else ""))
+        due = self.due_of(step) if step else None
+        self.need(due, "延期的时限（extra.step）")
+        return due
+
+    @deadline_of("D16", "D17", "D18", "D20")
+    def _pay_by_of_step(self, x: dict[str, Any]) -> date | None:
+        return self.pay_by(self.spec.enforcement_steps[0])
+
+    @deadline_of("D23")
+    def _last_instalment(self, x: dict[str, Any]) -> str:
+        rows = x.get("schedule") or []
+        return str(rows[-1]["due"]) if rows else ""
 
     def due_of_dept(self, step: str, dept: str | None) -> date | None:
         for d in reversed(self.case.deadlines):
@@ -526,8 +576,8 @@ class _Builder:
     # -- x ------------------------------------------------------------------------------------------
     def x_fields(self) -> dict[str, Any]:
         shapes = x_shapes(self.type)
-        builder: Callable[[], dict[str, Any]] | None = getattr(self, f"x_{self.type}", None)
-        computed = builder() if builder else {}
+        fill = FILLS.get(self.type)
+        computed = fill(self) if fill else {}
         out: dict[str, Any] = {}
         for name, shape in shapes.items():
             if name in self.x_over:
@@ -538,8 +588,8 @@ class _Builder:
                 out[name] = [] if shape.kind in ("list", "rows") else (
                     dict.fromkeys(shape.keys, "") if shape.kind == "dict" else "")
         stray = sorted(set(computed) - set(shapes))
-        if stray:  # context.py and fields.py disagree: a bug, never something a user can fix
-            raise RuntimeError(f"context builder for {self.type} fills x fields not in fields.py: {stray}")
+        if stray:  # the builder and the registry disagree: a bug, never something a user can fix
+            raise RuntimeError(f"context builder for {self.type} fills x fields not in doctypes.py: {stray}")
         return out
 
     def contact(self) -> str:
@@ -548,21 +598,30 @@ class _Builder:
     def target_dept(self) -> str | None:
         if self.extra.get("dept"):
             return self.dept_code(str(self.extra["dept"]))
-        if self.type == "D24":
-            enf = self.case.enforcement
-            return fine_departments(a.insurance_type for a in enf.arrears if a.owed > 0)[0] if enf else "RSJ"
-        if self.type == "D08":
-            return self.case.lead_dept
-        if self.type == "D04" and len(self.case.co_depts) == 1:
-            return self.case.co_depts[0]
-        return None
+        fn = TARGETS.get(self.type)
+        return fn(self) if fn else None
 
+    @target_of("D24")
+    def _fine_dept(self) -> str | None:
+        enf = self.case.enforcement
+        return fine_departments(a.insurance_type for a in enf.arrears if a.owed > 0)[0] if enf else "RSJ"
+
+    @target_of("D08")
+    def _lead_dept(self) -> str | None:
+        return self.case.lead_dept
+
+    @target_of("D04")
+    def _only_co_dept(self) -> str | None:
+        return self.case.co_depts[0] if len(self.case.co_depts) == 1 else None
+
+    @fills("D02")
     def x_D02(self) -> dict[str, Any]:
         c = self.case
         handling = HANDLING.get(c.case_class) if c.case_class else None
         handling = handling or (HANDLING_BY_RISK.get(c.risk) if c.risk else None) or ""
         return {"handling": handling, "contact": self.contact()}
 
+    @fills("D03")
     def x_D03(self) -> dict[str, Any]:
         r = self.case.redirect or {}
         reason = str(r.get("reason") or "")
@@ -576,10 +635,12 @@ class _Builder:
             "transfer": str(r.get("transfer") or ""),
         }
 
+    @fills("D04")
     def x_D04(self) -> dict[str, Any]:
         self.need(self.target_dept() or "dept" in self.extra, "征求意见的部门（extra.dept）")
         return {"questions": [DEFAULT_QUESTION], "contact": self.contact()}
 
+    @fills("D05")
     def x_D05(self) -> dict[str, Any]:
         dept = self.target_dept()
         ops = [o for o in self.case.opinions if (dept is None or o.dept == dept) and o.text]
@@ -598,6 +659,7 @@ class _Builder:
             "handler": op.handler or "",
         }
 
+    @fills("D06")
     def x_D06(self) -> dict[str, Any]:
         sa = self.case.special_approval or {}
         reasons = [r for r in (sa.get("reason"), self.case.triage_note) if r] or major_reasons(self.case)
@@ -612,6 +674,7 @@ class _Builder:
             "leader_label": machine_words(self.case.profile, "组长"),
         }
 
+    @fills("D07")
     def x_D07(self) -> dict[str, Any]:
         r = self.case.referral
         self.need(r, "报送记录（referral）")
@@ -620,6 +683,7 @@ class _Builder:
         return {"reason": r.reason, "suggested_dept": self.dept_name(r.suggested_dept),
                 "ticket_no": r.hotline_ref or ""}
 
+    @fills("D08")
     def x_D08(self) -> dict[str, Any]:
         dept = self.target_dept()
         self.need(dept, "承办部门（extra.dept 或 lead_dept）")
@@ -630,6 +694,7 @@ class _Builder:
                    f"并将办理结果反馈{report_to}。")
         return {"requirements": c.requirements or default}
 
+    @fills("D32")
     def x_D32(self) -> dict[str, Any]:
         r = self.case.referral
         self.need(r, "报送记录（referral）")
@@ -647,6 +712,7 @@ class _Builder:
             "text": u.text if u else "",
         }
 
+    @fills("D09")
     def x_D09(self) -> dict[str, Any]:
         r = self.case.referral
         self.need(r, "报送记录（referral）")
@@ -662,7 +728,7 @@ class _Builder:
         evidence = [str(e) for f in refusals for e in (f.get("evidence") or [])]
         if not evidence:
             evidence = [f"{d.title}（{d.wenhao}）" if d.wenhao else d.title
-                        for d in self.case.documents if d.doc_type in ("D07", "D08") and d.superseded_by is None]
+                        for d in self.case.documents if d.doc_type in (REFERRAL_FORM, TRANSFER_FORM) and d.superseded_by is None]
         self.need(evidence or "evidence" in self.x_over, "证据材料（refer refuse --evidence）")
         return {
             "dept": self.dept_name(dept),
@@ -680,6 +746,7 @@ class _Builder:
         pool = [m for m in ms if m.held_at is not None] if held else ms
         return pool[-1] if pool else None
 
+    @fills("D10")
     def x_D10(self) -> dict[str, Any]:
         m = self.meeting(held=False)
         self.need(m, "会议安排（meetings）")
@@ -697,6 +764,7 @@ class _Builder:
             "contact": self.contact(),
         }
 
+    @fills("D11")
     def x_D11(self) -> dict[str, Any]:
         m = self.meeting(held=True)
         self.need(m and m.held_at, "会议召开情况（meetings[].held_at）")
@@ -723,6 +791,7 @@ class _Builder:
             "decisions": [{"text": i.text, "unit": i.unit or "", "due": _d(i.due)} for i in m.items],
         }
 
+    @fills("D12")
     def x_D12(self) -> dict[str, Any]:
         d = self.case.decision
         self.need(d, "处理意见（decision）")
@@ -735,6 +804,7 @@ class _Builder:
                 "obligations": (text + "。") if text and not text.endswith("。") else
                 (text or "本处理意见不要求当事人另行履行其他事项。"), "contact": self.contact()}
 
+    @fills("D13")
     def x_D13(self) -> dict[str, Any]:
         c = self.case
         ext = c.extensions[-1] if c.extensions else None
@@ -751,6 +821,7 @@ class _Builder:
                 raise UsageError("参数 days 应为整数。") from None
         return {"reason": reason, "old_deadline": old}
 
+    @fills("D14")
     def x_D14(self) -> dict[str, Any]:
         fus = self.case.followups
         fu: FollowUp | None
@@ -778,6 +849,7 @@ class _Builder:
             "suggestions": fu.suggestions or "",
         }
 
+    @fills("D15")
     def x_D15(self) -> dict[str, Any]:
         m = self.case.mediation
         self.need(m and (m.terms or "terms" in self.x_over), "调解协议条款（mediation.terms）")
@@ -888,11 +960,13 @@ class _Builder:
             "grand_total_upper": rmb_upper(owed + fee),
         }
 
+    @fills("D16")
     def x_D16(self) -> dict[str, Any]:
         lines = self.arrears()
         return {**self.enforcement_common(lines), "facts": self.facts(lines, self.payer()["you"]), "contact": self.contact(),
                 "duty_basis": duty_basis(a.insurance_type for a in lines)}
 
+    @fills("D17")
     def x_D17(self) -> dict[str, Any]:
         lines = self.arrears()
         self.fees()  # the review flag belongs to the order that starts the late fee
@@ -943,6 +1017,7 @@ class _Builder:
                 f"依照《中华人民共和国社会保险法》第八十六条继续按日加收万分之五的滞纳金，至{date_cn(end)}为{_amt(more)}元，"
                 "不在本次金额之内，以实际缴纳之日计算。")
 
+    @fills("D18")
     def x_D18(self) -> dict[str, Any]:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
@@ -954,7 +1029,7 @@ class _Builder:
         return {
             **common,
             **self.decided_amounts(owed),
-            "order_wenhao": self.cite(self.latest("D17")),
+            "order_wenhao": self.cite(self.latest(PAYMENT_ORDER)),
             "facts": self.facts(lines, self.payer()["you"]),
             "evidence": self.decision_evidence(),
             "pay_method": DEFAULT_PAY_METHOD,
@@ -968,13 +1043,14 @@ class _Builder:
         out += [f"{self.dept_name(o.dept)}书面意见" for o in c.opinions if o.text]
         served = {s.doc_id for s in c.services}
         out += [f"{d.title}（{d.wenhao}）及送达回证" if d.wenhao else f"{d.title}及送达回证"
-                for d in c.documents if d.doc_type in ("D16", "D17") and d.superseded_by is None and d.doc_id in served]
+                for d in c.documents if d.doc_type in (COLLECTION_NOTICE, PAYMENT_ORDER) and d.superseded_by is None and d.doc_id in served]
         enf = c.enforcement
         if enf and enf.arrears:
             out.append("社会保险费欠费明细（" + "、".join(dict.fromkeys(a.insurance_type for a in enf.arrears)) + "）")
         self.need(out or "evidence" in self.x_over, "证据（evidence add 登记的证据材料）")
         return out
 
+    @fills("D19")
     def x_D19(self) -> dict[str, Any]:
         lines = self.arrears()
         fees = self.fees()
@@ -983,7 +1059,7 @@ class _Builder:
             if target is None:
                 raise UsageError(f"案件中没有文书 {self.extra['for_doc']}。")
         else:
-            target = self.latest("D18", "D17")
+            target = self.latest(COLLECTION_DECISION, PAYMENT_ORDER)
         for_doc = f"{target.title}（{target.wenhao}）" if target and target.wenhao else (target.title if target else "")
         fee_lines = [
             {
@@ -1011,10 +1087,11 @@ class _Builder:
             "handler": self.actor,
         }
 
+    @fills("D20")
     def x_D20(self) -> dict[str, Any]:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
-        decision = self.latest("D18")
+        decision = self.latest(COLLECTION_DECISION)
         enf = self.case.enforcement
         self.need(decision and enf and enf.decision_pay_by, "社会保险费征收决定书及其缴纳期限（先进入 E3）")
         dec = self.decided()
@@ -1033,10 +1110,11 @@ class _Builder:
             "pay_method": DEFAULT_PAY_METHOD,
         }
 
+    @fills("D21")
     def x_D21(self) -> dict[str, Any]:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
-        decision, demand = self.latest("D18"), self.latest("D20")
+        decision, demand = self.latest(COLLECTION_DECISION), self.latest(DEMAND)
         enf = self.case.enforcement
         dec = self.decided()
         principal = dec[0] if dec else owed
@@ -1068,7 +1146,7 @@ class _Builder:
         if ids is None:
             served = {s.doc_id for s in self.case.services}
             pending = [d for d in self.case.documents
-                       if DOC_TYPES[d.doc_type].to_party and d.doc_type != "D22" and d.doc_id not in served]
+                       if DOC_TYPES[d.doc_type].to_party and d.doc_type != SERVICE_PROOF and d.doc_id not in served]
             return pending[-1:]
         out = []
         for i in [ids] if isinstance(ids, str) else list(ids):
@@ -1078,6 +1156,7 @@ class _Builder:
             out.append(d)
         return out
 
+    @fills("D22")
     def x_D22(self) -> dict[str, Any]:
         docs = self.served_docs()
         self.need(docs or "served" in self.x_over, "被送达的文书（extra.service_of）")
@@ -1098,6 +1177,7 @@ class _Builder:
             "server": self.actor,
         }
 
+    @fills("D23")
     def x_D23(self) -> dict[str, Any]:
         lines = self.arrears()
         _, _, owed = self.totals(lines)
@@ -1109,7 +1189,7 @@ class _Builder:
         self.need((enf and enf.guarantee) or "guarantee" in self.x_over, "担保情况（enforce step E4 --guarantee）")
         return {
             "payer": self.payer(),
-            "order_wenhao": self.cite(self.latest("D17")),
+            "order_wenhao": self.cite(self.latest(PAYMENT_ORDER)),
             "total_owed": _amt(owed),
             "total_owed_upper": rmb_upper(owed),
             "late_fee_total": _amt(fees.total_fee if fees else Decimal("0.00")),
@@ -1117,13 +1197,14 @@ class _Builder:
             "guarantee": (enf.guarantee if enf else None) or "",
         }
 
+    @fills("D24")
     def x_D24(self) -> dict[str, Any]:
         lines = self.arrears()
         dept = self.target_dept()
         if dept in ("RSJ", "YBJ"):
             lines = [a for a in lines if fine_department(a.insurance_type) == dept] or lines
         _, _, owed = self.totals(lines)
-        order = self.latest("D17")
+        order = self.latest(PAYMENT_ORDER)
         return {
             "payer": self.payer(),
             "facts": self.facts(lines, ""),
@@ -1149,6 +1230,7 @@ class _Builder:
             "filer": a.filer,
         }
 
+    @fills("D25")
     def x_D25(self) -> dict[str, Any]:
         a = self.case.archive
         c = self.case
@@ -1166,6 +1248,7 @@ class _Builder:
             out |= {"retention": a.retention.label, "archive_no": str(a.jian_hao)}
         return out
 
+    @fills("D26")
     def x_D26(self) -> dict[str, Any]:
         out: dict[str, Any] = self.archive_common()
         out.pop("item_count", None), out.pop("page_count", None), out.pop("filer", None)
@@ -1176,6 +1259,7 @@ class _Builder:
         ]
         return out
 
+    @fills("D27")
     def x_D27(self) -> dict[str, Any]:
         a = self.case.archive
         out: dict[str, Any] = self.archive_common()
@@ -1183,6 +1267,7 @@ class _Builder:
             out |= {"checker": a.checker, "filed_date": _d(a.archived_at), "checked_date": _d(a.archived_at)}
         return out
 
+    @fills("D28")
     def x_D28(self) -> dict[str, Any]:
         a = self.case.archive
         self.need(a or "entries" in self.x_over, "归档信息（archive）")
@@ -1198,6 +1283,7 @@ class _Builder:
                          "note": ""}],
         }
 
+    @fills("D29")
     def x_D29(self) -> dict[str, Any]:
         t = self.case.typical
         self.need((t and t.draft) or "summary" in self.x_over, "典型案例脱敏稿（typical.draft）")

@@ -22,8 +22,8 @@ from typing import Any
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.documents.context import DocContext, build_context
+from casefile.documents.doctypes import DOC_TYPES, DocType
 from casefile.documents.engine import PreparedTemplate, TemplateFile, find_template, load_template
-from casefile.documents.fields import DOC_TYPES, DocSpec
 from casefile.errors import ConfigError, CorruptRecord, UnknownDepartment, UsageError
 from casefile.identity import ActorLike, actor_name
 from casefile.models.case import Case
@@ -46,7 +46,7 @@ __all__ = ["DocOutcome", "attach_pdf", "doc_relpath", "issue_document", "next_do
 DOCS_DIR = "documents"
 
 
-def spec_of(doc_type: str) -> DocSpec:
+def spec_of(doc_type: str) -> DocType:
     spec = DOC_TYPES.get(doc_type.upper()) if isinstance(doc_type, str) else None
     if spec is None:
         raise UsageError(f"未知的文书类型“{doc_type}”，应为 {min(DOC_TYPES)}–{max(DOC_TYPES)}（如 D17）。")
@@ -74,7 +74,7 @@ def daizi(ws: Workspace, doc_type: str) -> str:
     return value
 
 
-def snapshot_bytes(doc_id: str, spec: DocSpec, tf: TemplateFile, prepared: PreparedTemplate, ctx: DocContext,
+def snapshot_bytes(doc_id: str, spec: DocType, tf: TemplateFile, prepared: PreparedTemplate, ctx: DocContext,
                    now: datetime, actor: ActorLike, **more: Any) -> bytes:
     return dumps({
         "doc_id": doc_id,

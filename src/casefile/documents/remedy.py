@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Literal, get_args
 
 from casefile.config import Office
+from casefile.documents.doctypes import DOC_TYPES, OPINION_NOTICE
 from casefile.errors import UsageError
 from casefile.models.case import Case
 from casefile.models.enums import Category, Channel, InsuranceType, PartyKind
@@ -24,11 +25,6 @@ __all__ = ["ActKind", "remedy_lines", "underlying_acts"]
 
 ActKind = Literal["tax", "hrss", "medical", "labour", "petition"]
 
-#: The office's own acts and how the sentence names the document.
-OWN_ACT_NOUN = {"D16": "本通知", "D17": "本通知", "D18": "本决定", "D20": "本催告书"}
-#: Acts that are enforceable decisions: the remedy does not suspend them (复议法 Art 42, 诉讼法 Art 56).
-NOT_SUSPENDED = {"D17", "D18"}
-COORDINATIVE = {"D03", "D12"}
 
 TAX_CATEGORIES = {Category.C03, Category.C04, Category.C06, Category.C07, Category.C09, Category.P2, Category.P3}
 AGENCY_CATEGORIES = {Category.C01, Category.C02, Category.C05, Category.C08, Category.P1, Category.P4}
@@ -72,21 +68,26 @@ def _review_or_sue(subject: str, body: str, court: str, since: str) -> str:
 
 def remedy_lines(doc_type: str, office: Office, case: Case, *, acts: Iterable[str] | None = None,
                  recheck_body: str | None = None) -> list[str]:
-    """The sentences of the 救济途径 block, in the order they are printed."""
-    if doc_type in OWN_ACT_NOUN:
-        noun = OWN_ACT_NOUN[doc_type]
+    """The sentences of the 救济途径 block, in the order they are printed.
+
+    The registry says which kind a type takes: the office's own act (``DocType.act_noun`` names it; an
+    enforceable decision, ``not_suspended``, is not suspended by the remedy: 复议法 Art 42, 诉讼法 Art 56),
+    or a coordinative letter (``DocType.coordinative``) naming the remedies against the underlying acts."""
+    spec = DOC_TYPES.get(doc_type)
+    if spec is not None and spec.act_noun:
+        noun = spec.act_noun
         lines = [_review_or_sue(f"如对{noun}不服", office.superior_tax, office.court, f"收到{noun}")]
-        if doc_type in NOT_SUSPENDED:
+        if spec.not_suspended:
             lines.append(f"申请行政复议或者提起行政诉讼期间，{noun}不停止执行，法律另有规定的除外。")
         return lines
-    if doc_type not in COORDINATIVE:
+    if spec is None or not spec.coordinative:
         return []
     chosen = list(acts) if acts is not None else list(underlying_acts(case))
     unknown = [a for a in chosen if a not in get_args(ActKind)]
     if unknown:
         raise UsageError(f"未知的救济对象“{'、'.join(unknown)}”，应为 {'/'.join(get_args(ActKind))}。")
     lead = ("本告知书是对所反映事项协调处理情况的告知。当事人对有关行政机关作出的行政行为不服的，可以依法通过下列途径解决："
-            if doc_type == "D12" else
+            if doc_type == OPINION_NOTICE else
             f"{'你单位' if case.applicant.kind is PartyKind.UNIT else '你'}反映的事项可以依法通过下列途径解决：")
     lines = [lead]
     for act in chosen:
@@ -102,7 +103,7 @@ def remedy_lines(doc_type: str, office: Office, case: Case, *, acts: Iterable[st
         elif act == "labour":
             lines.append(f"职工与用人单位之间因社会保险发生的争议，可以依法申请调解，或者自知道或者应当知道其权利被侵害之日起"
                          f"一年内向{office.arbitration}申请劳动人事争议仲裁。")
-        elif act == "petition" and doc_type == "D12":
+        elif act == "petition" and doc_type == OPINION_NOTICE:
             body = recheck_body or office.superior_tax
             lines.append(f"本意见作为信访事项处理意见，如不服，可以自收到本意见之日起三十日内向{body}请求复查。")
     return lines

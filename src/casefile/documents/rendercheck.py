@@ -209,7 +209,7 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 def check_pdf(pdf: Path, *, doc_type: str, variant: str) -> list[RenderFinding]:
-    from casefile.documents.fields import DOC_TYPES
+    from casefile.documents.doctypes import DOC_TYPES
     from casefile.documents.fonts import pdf_font_names
 
     spec = DOC_TYPES[doc_type]
