@@ -24,26 +24,15 @@ from casefile.documents.doctypes import (
     SERVICE_PROOF,
     TRANSFER_FORM,
     VISIT_RECORD,
-    DocType,
+    produced_by,
 )
 from casefile.models.case import Case
 from casefile.models.records import DocumentRecord
 from casefile.store import JournalEntry
 
-
-def _produced_at(steps: Callable[[DocType], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for t, spec in DOC_TYPES.items():
-        for step in steps(spec):
-            out[step] = (*out.get(step, ()), t)
-    return out
-
-
-#: step -> the documents it produces, in registry order (``DocType.transitions``, ``enforcement_steps``);
 #: T5 (one 转办单 when the lead is another department), T6 (a letter and a reply per co-handling department)
-#: and T17 (a 送达回证 per party) ask for theirs in their own way below
-TRANSITION_DOCS = _produced_at(lambda d: d.transitions)
-ENFORCEMENT_DOCS = _produced_at(lambda d: d.enforcement_steps)
+#: and T17 (a 送达回证 per party) ask for their documents in their own way below; every other step asks for
+#: what the registry says it produces (``doctypes.produced_by``)
 #: the payload key by which a transition's journal line names its document, where it has one
 NAMED_BY = {"T13": "agreement", "T16": "minutes"}
 
@@ -148,7 +137,7 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
                     svc = next((s for s in case.services if s.doc_id == notice_id and s.recipient == name), None)
                     need("T17", SERVICE_PROOF, f"受送达人{name}", svc.proof_doc if svc else None)
             else:
-                for doc_type in TRANSITION_DOCS.get(code, ()):
+                for doc_type in produced_by(code):
                     key = NAMED_BY.get(code)
                     r = need(code, doc_type, wanted=(p.get(key) if key else None) or pick(p, doc_type))
                     if DOC_TYPES[doc_type].needs_proof:
@@ -162,7 +151,7 @@ def required_documents(case: Case, entries: Iterable[JournalEntry],
             need("延期", EXTENSION_NOTICE, str(p.get("step", "")), ext.doc_id if ext else None)
         elif etype == "enforcement":
             step = str(p.get("step", ""))
-            for doc_type in ENFORCEMENT_DOCS.get(step, ()):
+            for doc_type in produced_by(step):
                 r = need(step, doc_type, wanted=pick(p, doc_type))
                 if DOC_TYPES[doc_type].needs_proof:
                     served(step, r.wanted, doc_type)

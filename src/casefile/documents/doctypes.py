@@ -66,6 +66,7 @@ __all__ = [
     "DocType",
     "FieldSpec",
     "doc_type",
+    "produced_by",
     "types_where",
 ]
 
@@ -685,6 +686,11 @@ DOC_TYPES: dict[str, DocType] = {
 
 def doc_type(code: str) -> DocType:
     return DOC_TYPES[code]
+
+
+def produced_by(step: str) -> tuple[str, ...]:
+    """The types a transition (T…) or enforcement step (E…) produces, in registry order."""
+    return tuple(t for t, d in DOC_TYPES.items() if step in d.transitions or step in d.enforcement_steps)
 
 
 def types_where(**props: object) -> frozenset[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from casefile.documents.doctypes import produced_by
 from casefile.errors import Finding, ValidationFailed
 
 
@@ -42,7 +43,7 @@ class StepForm:
 
     @property
     def documents_text(self) -> str:
-        from casefile.documents.fields import DOC_TYPES
+        from casefile.documents.doctypes import DOC_TYPES
 
         return "、".join(f"{d} {DOC_TYPES[d].title}" for d in self.documents)
 
@@ -306,9 +307,10 @@ def _payment_open(case: Any) -> bool:
 _NOTE = Field("note", "说明", "textarea", help="如法院裁定、复议情况，记入执法记录", option="--note")
 
 
-def _enforce_form(code: str, label: str, documents: tuple[str, ...], *fields: Field) -> StepForm:
+def _enforce_form(code: str, label: str, *fields: Field) -> StepForm:
+    """An enforcement step's form; the documents it issues are those the registry says the step produces."""
     return StepForm(f"enforce_{code.lower()}", f"征缴执法：{label}（{code}）", _s("ENFORCEMENT"), _b_enforce(code),
-                    (*fields, _NOTE), offered=_ladder_offers(code), documents=documents)
+                    (*fields, _NOTE), offered=_ladder_offers(code), documents=produced_by(code))
 
 
 def _s(*names: str) -> frozenset[str]:
@@ -397,22 +399,22 @@ STEPS: tuple[StepForm, ...] = (
                  Field("arrears", "欠费明细（每行：险种,所属期,应缴[,已缴[,人数[,基数]]]）", "lines", required=True,
                        help="如：基本养老,202501,4680.00,0", option="--arrears"),
                  Field("respondent", "被执法单位（默认对方当事人）", option="--respondent"),
-             ), documents=("D16",)),
-    _enforce_form("E2", "责令限期缴纳", ("D17", "D19")),
-    _enforce_form("E3", "征收决定", ("D18", "D19")),
-    _enforce_form("E4", "账户查询/划拨/担保（延期缴费协议）", ("D23",), Field(
+             ), documents=produced_by("E1")),
+    _enforce_form("E2", "责令限期缴纳"),
+    _enforce_form("E3", "征收决定"),
+    _enforce_form("E4", "账户查询/划拨/担保（延期缴费协议）", Field(
         "instalments", "分期计划（每行：日期,金额[,说明]）", "lines", required=True,
         help="如：2026-12-31,10000.00,第一期", option="--instalment"),
         Field("guarantee", "担保情况（担保人、担保方式、担保财产）", "textarea", required=True, option="--guarantee")),
-    _enforce_form("E5", "催告", ("D20",)),
-    _enforce_form("E6", "申请法院强制执行", ("D21",),
+    _enforce_form("E5", "催告"),
+    _enforce_form("E6", "申请法院强制执行",
                   Field("head", "签署申请书的机关负责人", required=True, option="--head"),
                   Field("party_views", "当事人的意见", "textarea", required=True,
                         help="陈述、申辩情况；未提出的写明“未提出陈述申辩”", option="--party-views"),
                   Field("court", "受理法院（默认配置中的法院）", option="--court")),
-    _enforce_form("E7", "法院审查/裁定", ()),
-    _enforce_form("E_LIT", "复议/诉讼中", ()),
-    _enforce_form("E_FINE", "罚款线索移送", ("D24",),
+    _enforce_form("E7", "法院审查/裁定"),
+    _enforce_form("E_LIT", "复议/诉讼中"),
+    _enforce_form("E_FINE", "罚款线索移送",
                   Field("dept", "移送部门", "dept", help="默认按险种：医疗保险移送医保局，其余移送人社局", option="--dept")),
     StepForm("enforce_paid", "征缴执法：登记缴纳（社会保险费与滞纳金分别登记）", _s("ENFORCEMENT"), _b_enforce_paid, (
         Field("paid_on", "缴纳日期", "date", required=True, option="--on"),
