@@ -1,12 +1,16 @@
 """Web benchmark: 20 concurrent logged-in clients against ``casefile serve`` (waitress) on loopback.
 
-    .venv/bin/python bench/bench_web.py [--cases 2000] [--clients 20] [--rounds 10] [--keep DIR]
+    .venv/bin/python bench/bench_web.py [--cases 2000] [--clients 20] [--rounds 10] [--think 0] [--keep DIR]
 
 Builds a workspace of N generated cases (plus one real case walked to joint handling, whose
 documents are downloaded), rebuilds the catalog and the tantivy index, starts the server, logs every
 client in, then each client requests 工作台, 台账, the case list, a case page, a search and a
 document download in turn, beside a static file served by the same server (the floor). Prints
 p50/p95 per page, errors, requests per second and the server's peak memory (VmHWM).
+
+``--think S``: each client pauses a random 0–2·S seconds (mean S) between its requests, as a person
+reading a page does. With the default 0 the 20 clients ask back to back, which measures the server
+saturated: every request then waits for the ones ahead of it, on a machine with 2 cores.
 
 The default size is modest because the machine is shared (2 cores for eight engineers); the issue's
 target is 100,000 cases (--cases 100000).
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import shutil
 import socket
@@ -104,6 +109,7 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=2000)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--think", type=float, default=0.0, metavar="S", help="mean pause between a client's requests")
     ap.add_argument("--keep", metavar="DIR")
     args = ap.parse_args()
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-web-"))
@@ -148,9 +154,12 @@ def main() -> None:
         start = threading.Barrier(len(clients))
 
         def work(c: Client) -> None:
+            pace = random.Random(id(c))
             start.wait()
             for _ in range(args.rounds):
                 for name, path in pages.items():
+                    if args.think:
+                        time.sleep(pace.uniform(0, 2 * args.think))
                     t = time.perf_counter()
                     try:
                         status, _ = c.request("GET", path)
@@ -173,7 +182,8 @@ def main() -> None:
         status = Path(f"/proc/{server.pid}/status").read_text()
         hwm = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
         total = sum(len(v) for v in times.values())
-        print(f"{args.clients} clients × {args.rounds} rounds × {len(pages)} pages = {total} requests in {wall:.1f} s "
+        print(f"{args.clients} clients (think {args.think:g} s) × {args.rounds} rounds × {len(pages)} pages = "
+              f"{total} requests in {wall:.1f} s "
               f"({total / wall:.1f} req/s); server peak memory {hwm:.0f} MB")
         print(f"{'page':<22}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}{'errors':>8}")
         for name in pages:

@@ -52,3 +52,27 @@ def login_client(username: str, *, enforce_csrf: bool = False) -> Any:
 @pytest.fixture
 def as_user() -> Any:
     return login_client
+
+
+def _use_engine(ws: Any, name: str) -> None:
+    """Set ``[search] engine`` in the site's casefile.toml and let the same Workspace object re-read it
+    (the pages hold that object); the index is rebuilt on the engine's first search."""
+    import re
+
+    text = ws.config_path.read_text(encoding="utf-8")
+    new = re.sub(r'(?ms)^(\[search\]\s*\nengine = )"\w+"', rf'\1"{name}"', text, count=1)
+    assert f'engine = "{name}"' in new, "casefile.toml has no [search] engine line"
+    if new != text:
+        ws.config_path.write_text(new, encoding="utf-8")
+    ws.__dict__.pop("raw", None)  # Workspace caches the parsed file (cached_property)
+    ws.__dict__.pop("settings", None)
+
+
+@pytest.fixture(params=["tantivy", "whoosh"])
+def search_engine(request: pytest.FixtureRequest, site: Site) -> Iterator[str]:
+    """The search pages on each engine a workspace may choose: tantivy (the default) and whoosh."""
+    _use_engine(site.ws, request.param)
+    try:
+        yield request.param
+    finally:
+        _use_engine(site.ws, "tantivy")

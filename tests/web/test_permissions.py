@@ -86,13 +86,15 @@ def test_action_matrix(name: str, url: str, data: dict[str, str], expected: dict
     assert Dossier(ws, case_id).journal_path.read_bytes() == before  # nothing was recorded
 
 
-def test_other_department_finds_nothing_in_search_counts_or_facets(as_user: Any, case_id: str, ws: Any) -> None:
+def test_other_department_finds_nothing_in_search_counts_or_facets(as_user: Any, case_id: str, ws: Any,
+                                                                   search_engine: str) -> None:
     from casefile.store import Dossier
 
     number = Dossier(ws, case_id).load().number
     seen = as_user(RSJ).get("/search/", {"q": "滞纳金 银行代扣"}).content.decode()
     hidden = as_user(YBJ).get("/search/", {"q": "滞纳金 银行代扣"}).content.decode()
     assert number in seen and number not in hidden
+    assert f"检索引擎 {search_engine}" in seen and f"检索引擎 {search_engine}" in hidden
     case_only = as_user(YBJ).get("/search/", {"q": "银行代扣", "kind": "case"}).content.decode()
     assert "共 0 条结果" in case_only and "县人社局" not in case_only  # no facet leaks the case's departments
     listed = as_user(YBJ).get("/cases/").content.decode()
@@ -100,8 +102,9 @@ def test_other_department_finds_nothing_in_search_counts_or_facets(as_user: Any,
     assert case_id not in as_user(YBJ).get("/").content.decode()
 
 
-def test_reader_search_is_masked_and_links_to_no_case(as_user: Any, case_id: str) -> None:
+def test_reader_search_is_masked_and_links_to_no_case(as_user: Any, case_id: str, search_engine: str) -> None:
     page = as_user(READER).get("/search/", {"q": "滞纳金"}).content.decode()
+    assert f"检索引擎 {search_engine}" in page
     assert f"/cases/{case_id}/" not in page
     assert "13900001111" not in page
 

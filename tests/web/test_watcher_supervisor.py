@@ -5,8 +5,10 @@ real watcher; only its scan is made to raise once)."""
 from __future__ import annotations
 
 import http.client
+import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +32,22 @@ def _get(port: int, path: str, session: str) -> int:
         conn.close()
 
 
-def _fast_evidence(ws: Any) -> Any:
-    """The watcher takes a file after 0.2 s at rest and rescans every second (settings it reads itself)."""
+@pytest.fixture
+def fast_ws(site: Any) -> Iterator[Any]:
+    """The watcher takes a file after 0.2 s at rest and rescans every second (settings it reads from
+    casefile.toml itself); the file is put back afterwards."""
     from casefile.config import find_workspace
 
+    ws = site.ws
     text = ws.config_path.read_text(encoding="utf-8")
-    if "[evidence]" not in text:
-        ws.config_path.write_text(text + "\n[evidence]\nstability_seconds = 0.2\nrescan_seconds = 1.0\n",
-                                  encoding="utf-8")
-    return find_workspace(ws.root)
+    fast = re.sub(r"(?m)^stability_seconds = .*$", "stability_seconds = 0.2", text)
+    fast = re.sub(r"(?m)^rescan_seconds = .*$", "rescan_seconds = 1.0", fast)
+    assert fast != text
+    ws.config_path.write_text(fast, encoding="utf-8")
+    try:
+        yield find_workspace(ws.root)
+    finally:
+        ws.config_path.write_text(text, encoding="utf-8")
 
 
 def _wait(what: str, done: Any, timeout: float = 60) -> None:
@@ -50,7 +59,7 @@ def _wait(what: str, done: Any, timeout: float = 60) -> None:
 
 
 def test_a_crashed_watcher_is_restarted_files_are_filed_and_pages_keep_serving(
-        site: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        fast_ws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import waitress
     from django.core.wsgi import get_wsgi_application
 
@@ -58,7 +67,7 @@ def test_a_crashed_watcher_is_restarted_files_are_filed_and_pages_keep_serving(
     from casefile.store import Dossier
     from casefile.web.server import WatcherSupervisor
 
-    ws = _fast_evidence(site.ws)
+    ws = fast_ws
     case_id = joint_case(ws)
     from django.conf import settings
 
