@@ -44,3 +44,14 @@ def test_function_local_imports_are_counted() -> None:
     # workflow issues documents through a function-local import (Step.issue)
     assert "casefile.documents" in g["casefile.workflow"]
     assert any(":" in w for w in g["casefile.workflow"]["casefile.documents"])
+
+
+def test_every_imported_casefile_module_exists() -> None:
+    """An import inside a function runs only when that function does: a module that was moved or removed
+    (documents.fields became documents.doctypes) must not linger in a rarely taken branch."""
+    missing = []
+    for path in sorted(ig.PKG.rglob("*.py")):
+        for target, line in ig.imports_of(path):
+            if target != "casefile" and not ig._exists(target):
+                missing.append(f"{ig.module_name(path)}:{line} imports {target}")
+    assert missing == []
