@@ -24,9 +24,9 @@ if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydanti
     from casefile.config import Workspace
     from casefile.models.case import Case
 
-SCHEMA_VERSION = "9"  # 6: involved departments; 7: free text and names stored masked; 8: reopened_from;
+SCHEMA_VERSION = "10"  # 6: involved departments; 7: free text and names stored masked; 8: reopened_from;
 # 9: per-department rows carry what the web pages count and sort by (kind, state, received_at; dept_due),
-# party indexes cover the case id
+# party indexes cover the case id; 10: case_depts by case (each refresh of a case deletes its rows)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS case_depts (case_id TEXT, dept TEXT, active INTEGER, 
 CREATE INDEX IF NOT EXISTS case_depts_state ON case_depts(dept, state);
 CREATE INDEX IF NOT EXISTS case_depts_received ON case_depts(dept, received_at);
 CREATE INDEX IF NOT EXISTS case_depts_active ON case_depts(dept, active, kind);
+CREATE INDEX IF NOT EXISTS case_depts_case ON case_depts(case_id);
 -- The live deadlines (deadlines.live = 1) once per involved department (viewer): a department's 台账.
 CREATE TABLE IF NOT EXISTS dept_due (viewer TEXT, case_id TEXT, step TEXT, label TEXT, dept TEXT, due TEXT,
   received_at TEXT);
