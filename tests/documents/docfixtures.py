@@ -54,7 +54,7 @@ from casefile.models.records import (
 
 NOW = datetime(2026, 5, 8, 10, 30, tzinfo=TZ)
 CASE_ID = "SBZY-140932-2026-0001"
-TEMPLATE_TYPES = [t for t, s in DOC_TYPES.items() if s.layout not in ("report", "register")]
+TEMPLATE_TYPES = [t for t, s in DOC_TYPES.items() if s.templated]
 HOSTILE = "<&\"'{{ x }}{% if %}{_{ y }_}𠮷䶮〇"
 
 

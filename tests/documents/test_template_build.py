@@ -46,3 +46,19 @@ def test_a_rebuild_is_byte_identical(tmp_path: Path) -> None:
 
 def test_shipped_readme_is_generated() -> None:
     assert (shipped_templates_dir() / "README.md").read_text(encoding="utf-8") == readme_text()
+
+
+def test_preview_samples_fit_the_registry(tmp_path: Path) -> None:
+    """``--preview`` renders every template with the builder's sample data: each sample carries exactly the
+    type's fields and renders under strict undefined names, with full and with blank values."""
+    from template_build.preview import render
+    from template_build.sample import blank_context, sample_context
+
+    from casefile.documents.doctypes import DOC_TYPES
+
+    shipped = shipped_templates_dir()
+    for t in BUILT_TYPES:
+        ctx = sample_context(t)
+        assert set(ctx["x"]) == {f.name for f in DOC_TYPES[t].fields}, t
+        render(shipped / f"{t}.docx", ctx, tmp_path / f"{t}.docx")
+        render(shipped / f"{t}.docx", blank_context(ctx), tmp_path / f"{t}-min.docx")

@@ -17,8 +17,8 @@ from .builder import Builder
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
-#: every type made from a .docx template (the monthly report and the ledger are built in code), in number order
-TEMPLATE_TYPES = sorted(t for t, d in DOC_TYPES.items() if d.layout not in ("report", "register"))
+#: every type made from a .docx template, in number order
+TEMPLATE_TYPES = sorted(t for t, d in DOC_TYPES.items() if d.templated)
 
 BUILDERS: dict[str, Callable[[Builder], None]] = {
     "D01": intake.d01,

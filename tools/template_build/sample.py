@@ -16,6 +16,7 @@ PAYER = {
     "phone": "0475-4229876",
     "legal_rep": "李某",
     "represents": "",
+    "you": "你单位",
 }
 ARREARS = [
     {
@@ -226,7 +227,6 @@ SAMPLE_X: dict[str, dict[str, Any]] = {
     "D13": {
         "reason": "该事项需要人社、医保两部门联合核实劳动关系和缴费基数",
         "old_deadline": "2026年5月20日",
-        "approver": "旗税务局局长",
     },
     "D14": {
         "visit_date": "2026年6月3日",
@@ -257,6 +257,7 @@ SAMPLE_X: dict[str, dict[str, Any]] = {
     "D16": {
         "payer": PAYER,
         "facts": "你单位2025年1月应缴社会保险费未按时足额缴纳。",
+        "duty_basis": "《中华人民共和国社会保险法》第十条、第四十四条、第五十三条、第六十条",
         "arrears": ARREARS,
         **TOTALS,
         "contact": CONTACT,
@@ -295,6 +296,8 @@ SAMPLE_X: dict[str, dict[str, Any]] = {
         "payer": PAYER,
         "decision_wenhao": "奈税社征决〔2026〕3号",
         "decision_date": "2026年6月2日",
+        "decision_pay_by": "2026年6月17日",
+        "late_fee_note": "征收决定作出后继续加收的滞纳金另行计算，不计入本次催告金额。",
         "total_owed": TOTALS["total_owed"],
         "total_owed_upper": TOTALS["total_owed_upper"],
         **LATE,
@@ -502,6 +505,7 @@ def sample_context(doc_type: str) -> dict[str, Any]:
         "phone": "",
         "legal_rep": "",
         "represents": "本人及同厂职工11人",
+        "you": "你",
     }
     ctx: dict[str, Any] = {
         "office": {

@@ -102,7 +102,7 @@ class CheckReport:
 
 def expected_types() -> list[str]:
     """Types rendered from a .docx template (the monthly report and the ledger are built in code)."""
-    return [t for t, s in DOC_TYPES.items() if s.layout not in ("report", "register")]
+    return [t for t, s in DOC_TYPES.items() if s.templated]
 
 
 def check_templates(ws: Workspace | None, *, doc_types: Iterable[str] | None = None) -> CheckReport:

@@ -187,6 +187,11 @@ class DocType:
         return {f.name: f for f in self.fields}
 
     @property
+    def templated(self) -> bool:
+        """Made from a .docx template (the monthly report and the ledger are built in code)."""
+        return self.layout not in ("report", "register")
+
+    @property
     def listed_title(self) -> str:
         return self.file_title or self.title
 
