@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from casefile.config import Workspace
+from casefile.documents.doctypes import TYPICAL_CASE
 from casefile.errors import CasefileError
 from casefile.models.case import Case
 from casefile.models.enums import PartyKind, State
@@ -480,7 +481,7 @@ def _issue_typical(ws: Workspace, cid: str, at: datetime) -> str:
     from casefile.documents.issue import produce_document
 
     try:
-        doc = produce_document(ws, cid, "D29", actor=APPROVER, now=at)
+        doc = produce_document(ws, cid, TYPICAL_CASE, actor=APPROVER, now=at)
     except CasefileError as exc:
         return f"D29 典型案例未生成（{exc.message}）"
     return f"D29 典型案例 {doc.record.doc_id}"

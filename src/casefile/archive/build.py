@@ -64,6 +64,7 @@ from casefile.archive.rules import (
 from casefile.clock import local_date
 from casefile.config import Workspace
 from casefile.documents.doctypes import (
+    DOC_TYPES,
     SERVICE_PROOF,
     VOLUME_CONTENTS,
     VOLUME_COVER,
@@ -441,10 +442,11 @@ def _title_of(ws: Workspace, case: Case, item: Item) -> tuple[str, str, str, str
         of = case.document(served.doc_id) if served else None
         title = f"送达回证（{of.title if of else ''}，受送达人{d.recipient or (served.recipient if served else '')}）"
     author = office
-    if d.doc_type == "D05":
+    spec = DOC_TYPES.get(d.doc_type)
+    if spec is not None and spec.author == "department":
         op = next((o for o in case.opinions if o.doc_id == d.doc_id), None)
         author = ws.settings.dept_name(op.dept) if op else office
-    elif d.doc_type == "D15" and case.mediation:
+    elif spec is not None and spec.author == "mediator" and case.mediation:
         author = case.mediation.organisation or "调解组织"
     notes = []
     if d.superseded_by:

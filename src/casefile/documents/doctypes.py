@@ -23,8 +23,8 @@ One :class:`DocType` per document type declares
   may waive 社会保险费 or 滞纳金), ``act_noun`` and
   ``not_suspended`` (the office's own act: how its 救济途径 names it, and whether a remedy suspends it),
   ``volume`` (正卷/副卷; empty: never filed in the volume), ``file_group`` (its group in the result-first
-  order), ``file_title`` (its name in the archive checklist) and ``needs_proof`` (the archive needs its
-  送达回证).
+  order), ``file_title`` (its name in the archive checklist), ``needs_proof`` (the archive needs its
+  送达回证) and ``author`` (its 责任者 in the volume's index).
 
 Its context builder (the function that fills ``x``, the recipient and the deadline from a case) is
 registered per type in :mod:`casefile.documents.context` (``@fills``/``@recipient_of``/``@deadline_of``),
@@ -170,6 +170,7 @@ class DocType:
     file_group: str = ""  # result | register | accept | enforcement | agreement | visit (result-first order)
     file_title: str = ""  # its name in the archive checklist, when that differs from the title
     needs_proof: bool = False  # the archive needs its 送达回证
+    author: str = "office"  # 责任者 in the volume's index: office | department (the replying one) | mediator
     supersedes: bool = False
     waiver_checked: bool = False
     transitions: tuple[str, ...] = ()  # the transitions (T1–T25) that produce it
@@ -273,6 +274,7 @@ DOC_TYPES: dict[str, DocType] = {
         ),
         DocType(
             "D05", "部门书面意见回复单", "form", "intake",
+            author="department",
             transitions=("T6",),
             sealed=True,
             recipient="协调部门",
@@ -435,6 +437,7 @@ DOC_TYPES: dict[str, DocType] = {
         ),
         DocType(
             "D15", "调解协议书", "agreement", "handling",
+            author="mediator",
             transitions=("T13",),
             sealed=True,
             file_group="agreement", supersedes=True, waiver_checked=True,
