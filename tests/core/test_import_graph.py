@@ -21,15 +21,21 @@ def graph() -> dict[str, dict[str, list[str]]]:
     return ig.graph()
 
 
+@functools.cache
+def imports() -> dict[Path, list[tuple[str, int]]]:
+    """Every casefile module each source file imports, parsed once for the tests below."""
+    return {path: list(ig.imports_of(path)) for path in sorted(ig.PKG.rglob("*.py"))}
+
+
 def test_no_cycle_between_subpackages_and_modules() -> None:
     assert ig.cycles(graph()) == []
     modules: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for path in sorted(ig.PKG.rglob("*.py")):
+    for path, targets in imports().items():
         if "migrations" in path.parts:
             continue
         me = ig.module_name(path)
         modules[me]
-        for target, line in ig.imports_of(path):
+        for target, line in targets:
             if target != me and not me.startswith(f"{target}."):  # a package's own __init__
                 modules[me][target].append(str(line))
     assert ig.cycles(modules) == []
@@ -50,8 +56,8 @@ def test_every_imported_casefile_module_exists() -> None:
     """An import inside a function runs only when that function does: a module that was moved or removed
     (documents.fields became documents.doctypes) must not linger in a rarely taken branch."""
     missing = []
-    for path in sorted(ig.PKG.rglob("*.py")):
-        for target, line in ig.imports_of(path):
+    for path, targets in imports().items():
+        for target, line in targets:
             if target != "casefile" and not ig._exists(target):
                 missing.append(f"{ig.module_name(path)}:{line} imports {target}")
     assert missing == []
