@@ -406,10 +406,8 @@ def _copy(src: Path, dst: Path) -> None:
 
 def _x(doc_type: str, values: dict[str, Any]) -> dict[str, Any]:
     """Only the x fields the document type defines (a few have two historical names)."""
-    from casefile.documents.context import x_shapes
-
-    shapes = x_shapes(doc_type)
-    return {k: v for k, v in values.items() if k in shapes}
+    fields = DOC_TYPES[doc_type].field_specs
+    return {k: v for k, v in values.items() if k in fields}
 
 
 @dataclass
