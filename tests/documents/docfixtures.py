@@ -190,7 +190,8 @@ def full_case() -> Case:
         remedies=[Remedy(kind=RemedyKind.REVIEW, body="国家税务总局忻州市税务局", filed_at=date(2026, 2, 12))],
         extensions=[Extension(step="hard_ceiling", days=15, reason="需等待劳动关系认定结果", approver="刘局长",
                               at=datetime(2026, 2, 20, 9, tzinfo=TZ))],
-        evidence=[EvidenceRecord(ev_id="E01", original_name="工资发放记录.pdf", file="evidence/E01.pdf",
+        evidence=[EvidenceRecord(ev_id="E01", original_name="IMG_20260106_0930.pdf", slot="工资发放记录", pages=3,
+                                 file="evidence/E01.pdf",
                                  sha256="0" * 64, size=1, received_at=datetime(2026, 1, 6, tzinfo=TZ), source="收件",
                                  text_status="ok")],
         enforcement=Enforcement(
@@ -259,12 +260,15 @@ def minimal_case(doc_type: str) -> Case:
     }
     for t in ("D26", "D27", "D28"):
         needs[t] = needs["D25"]
-    for t in ("D16", "D17", "D18", "D19", "D24"):
-        needs[t] = {"enforcement": enforcement}
+    # what the real steps record before issuing: E1/E2 a pay-by date, E3 also the decision's own
+    ordered = enforcement.model_copy(update={"pay_by": date(2026, 3, 16)})
+    for t in ("D16", "D17", "D19", "D24"):
+        needs[t] = {"enforcement": ordered}
+    needs["D18"] = {"enforcement": ordered.model_copy(update={"decision_pay_by": date(2026, 3, 16)})}
     decided = enforcement.model_copy(update={
         "decided_principal": Decimal("1000.00"), "decided_late_fee": Decimal("0.00"),
         "decided_fee_until": date(2026, 4, 9), "decision_pay_by": date(2026, 4, 24)})
-    needs["D20"] = {"enforcement": decided,
+    needs["D20"] = {"enforcement": decided.model_copy(update={"pay_by": date(2026, 5, 8)}),  # E5 sets its own
                     "documents": [_doc(f"{CASE_ID}-D18-01", "D18", "偏税社征决〔2026〕2号", "张三")]}
     needs["D21"] = {"enforcement": decided.model_copy(update={"head": "局长", "party_views": "未提出陈述申辩。"})}
     needs["D23"] = {"enforcement": enforcement.model_copy(update={

@@ -230,6 +230,40 @@ def test_missing_data_lists_every_missing_item(ws: Workspace) -> None:
     assert "不予受理的理由" in err.value.message and "有权处理的机关" in err.value.message
 
 
+@pytest.mark.parametrize("doc_type", ["D16", "D17", "D18", "D24"])
+def test_an_order_without_its_pay_by_date_is_refused(ws: Workspace, doc_type: str) -> None:
+    """The step that issues an order sets its pay-by date; without one the document would say ``请你于前缴纳``."""
+    case = minimal_case(doc_type)
+    assert case.enforcement is not None
+    case.enforcement.pay_by = case.enforcement.decision_pay_by = None
+    with pytest.raises(MissingData, match="期限"):
+        build_context(ws, case, doc_type, now=NOW)
+
+
+def test_evidence_is_listed_by_its_name_and_pages(ws: Workspace) -> None:
+    """D18 lists the evidence by the name the officer gave it on filing, with pages, never a file name."""
+    from datetime import datetime
+
+    from casefile.documents.context import evidence_titles
+    from casefile.models.records import EvidenceRecord
+    from documents.docfixtures import TZ
+
+    def ev(n: int, name: str, slot: str | None, pages: int | None) -> EvidenceRecord:
+        return EvidenceRecord(ev_id=f"E{n:02d}", original_name=name, slot=slot, pages=pages, file=f"evidence/E{n:02d}",
+                              sha256="0" * 64, size=1, received_at=datetime(2026, 1, 6, tzinfo=TZ), source="收件",
+                              text_status="ok")
+
+    items = [ev(1, "工资条_李建国_2026年09月.pdf", "工资条", 1), ev(2, "工资条_李建国_2026年10月.pdf", "工资条", 1),
+             ev(3, "IMG_20261104_153012.jpg", "劳动合同", 1), ev(4, "scan_0001.pdf", None, 2),
+             ev(5, "银行代扣回单.pdf", None, None), ev(6, "wage table.xlsx", "工资表", None)]
+    assert evidence_titles(items) == ["工资条（2份，共2页）", "劳动合同（1页）", "第4份证据材料（2页）", "银行代扣回单", "工资表"]
+    case = full_case()
+    case.evidence = items
+    _, ctx = render(ws, "D18", case, WORKFLOW_EXTRA.get("D18"))
+    assert ctx["x"]["evidence"][:5] == evidence_titles(items)
+    assert not [e for e in ctx["x"]["evidence"] if re.search(r"\.(pdf|jpg|xlsx)|IMG_|scan_", e)]
+
+
 def test_unknown_extra_key_is_refused(ws: Workspace) -> None:
     with pytest.raises(UsageError, match="colour"):
         build_context(ws, full_case(), "D17", now=NOW, extra={"colour": "red"})

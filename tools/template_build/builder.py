@@ -105,7 +105,10 @@ class Builder:
         return self.loop("r", "remedy", "{{ r }}")
 
     def attachments(self) -> Builder:
-        """附件说明: one blank line under the text, "附件：1.×××", numbered only when there are several."""
+        """附件说明: one blank line under the text, "附件：1.×××", numbered only when there are several.
+
+        A short list keeps together with the text above and the 署名 below; a long one may break
+        between its items, its last item staying with the 署名 (see :meth:`signature`)."""
         self.tag("{%p if doc.attachments %}")
         self.blank()
         self.tag("{%p for a in doc.attachments %}")
@@ -125,9 +128,13 @@ class Builder:
     def signature(self, organ: str = "{{ office.name }}", *, sealed: bool = True, gap: int = 3) -> Builder:
         """署名 and 成文日期 (GB/T 9704 §7.3.5); `gap` blank lines leave room for the seal.
 
-        The seal must share its page with text: the last body paragraph (and the 附件说明/更正说明 after
+        The seal must share its page with text: the last lines of the body (and the 附件说明/更正说明 after
         it) keep with the next paragraph, so a page break falls before them and body lines move over
-        with the 署名, as the standard describes, instead of the 署名 standing alone."""
+        with the 署名, as the standard describes, instead of the 署名 standing alone. The block only
+        keeps together while it can fit on a page: the last body paragraph may split (at least two of
+        its lines move), and a list of more than :data:`KEEP_ITEMS` items (attachments, evidence) keeps
+        only its last item with the 署名, so a long list breaks between items instead of pushing the
+        whole tail to a new page and then breaking anywhere."""
         self._keep_tail()
         self.blank(gap)
         for i in range(len(self.body) - gap, len(self.body)):
@@ -139,13 +146,32 @@ class Builder:
         return self.p("{{ doc.date }}", "GwDateU")
 
     def _keep_tail(self) -> None:
+        """Mark the tail (everything after the last body paragraph outside any {%p %} block, and that
+        paragraph) to keep with the next paragraph; see :meth:`signature`."""
+        depth = 0
+        loops: list[bool] = []  # for each open block (walking backwards), whether it is a for loop
         for i in range(len(self.body) - 1, -1, -1):
             xml = self.body[i]
             if not xml.startswith("<w:p>"):
                 return  # a table ends the text
-            self.body[i] = _keep_next(xml)
-            if not any(mark in xml for mark in ("{%p", 'w:val="GwAttach"', 'w:val="GwBlank"', "更正说明")):
+            tag = _block_tag(xml)
+            if tag is not None:
+                if tag in ("endfor", "endif"):
+                    depth += 1
+                    loops.append(tag == "endfor")
+                elif tag in ("for", "if"):
+                    depth -= 1
+                    loops.pop()
+                continue
+            if depth == 0 and not any(m in xml for m in ('w:val="GwBlank"', 'w:val="GwAttach"', "更正说明")):
+                self.body[i] = _keep_next(xml, split=True)
                 return  # the last real body paragraph
+            if loops and loops[-1]:  # an item of a list: the whole list only while it is short
+                self.body[i:i + 1] = [p_xml(f"{{%p if loop.last or loop.length <= {KEEP_ITEMS} %}}", "GwBlank"),
+                                      _keep_next(xml), p_xml("{%p else %}", "GwBlank"), xml,
+                                      p_xml("{%p endif %}", "GwBlank")]
+            else:
+                self.body[i] = _keep_next(xml)
 
     def contact_note(self) -> Builder:
         """附注 under the date: contact person and telephone."""
@@ -155,8 +181,12 @@ class Builder:
         """版记 (GB/T 9704 §7.4): 抄送 when there is one; a red-header document also carries 印发机关 and
         印发日期 (the 成文日期). Letters (信函格式) print 抄送 only."""
         if not self.red:
+            # a letter's 抄送 follows the 成文日期 onto its page rather than standing alone on the next
+            if self.body and re.search(r'w:val="Gw(Date|DateU|Note)"', self.body[-1]):
+                self.body[-1] = _keep_next(self.body[-1], split=True)
             self.tag("{%p if doc.copy_to %}")
             self.blank()
+            self.body[-1] = _keep_next(self.body[-1])
             self.p("抄送：{{ doc.copy_to }}。", "GwCopy")
             return self.tag("{%p endif %}")
         self.blank()
@@ -222,11 +252,24 @@ class Builder:
         _normalise_zip(path)
 
 
-def _keep_next(xml: str) -> str:
-    """The paragraph with ``w:keepNext`` and ``w:keepLines`` (once)."""
+#: a list (attachments, evidence) of up to this many items keeps together with the 署名
+KEEP_ITEMS = 6
+
+
+def _keep_next(xml: str, *, split: bool = False) -> str:
+    """The paragraph with ``w:keepNext`` and ``w:keepLines`` (once); ``split``: a paragraph that may
+    break across pages, with widow control so that at least its last two lines go with the next."""
     if "<w:keepNext/>" in xml:
         return xml
-    return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1<w:keepNext/><w:keepLines/>", xml, count=1)
+    props = "<w:keepNext/><w:widowControl/>" if split else "<w:keepNext/><w:keepLines/>"
+    return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1" + props, xml, count=1)
+
+
+def _block_tag(xml: str) -> str | None:
+    """``for``/``if``/``endfor``/``endif``/``else`` of a paragraph holding only a {%p … %} tag."""
+    m = re.search(r"\{%p\s*(\w+)", xml)
+    return m.group(1) if m and "<w:t" in xml and xml.count("{%p") == 1 and re.search(
+        r"<w:t[^>]*>\s*\{%p[^<]*%\}\s*</w:t>", xml) else None
 
 
 def _tune_settings(settings: Any) -> None:

@@ -308,8 +308,10 @@ def d09(b: Builder) -> None:
         "根据社会保险费征缴争议联合处置工作机制关于“无正当理由且拒不处理属于本职能部门的社会保险费征缴争议，"
         "由受理部门将案件线索移交给纪委监委处理”的规定，现将该案件线索移交你委，请依规依纪依法处理。"
     )
+    b.tag("{%p if x.evidence %}")
     b.p("证据材料：")
     b.loop("e", "x.evidence", "{{ loop.index }}. {{ e }}")
+    b.tag("{%p endif %}")
     b.attachments()
     b.corrects()
     b.signature()

@@ -129,7 +129,7 @@ def issue(app: AppContext, case_id: str, doc_type: str, pdf: bool, out_dir: Path
 @doc.command("batch")
 @click.argument("doc_type", metavar="文书类型")
 @click.option("--from", "source", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              metavar="文件", help="名单（.xlsx 或 .csv，第一行为表头：缴费人名称、统一社会信用代码、险种、所属期、应缴、已缴、限缴日期……）。")
+              metavar="文件", help="名单（.xlsx 或 .csv，第一行为表头：缴费人名称、统一社会信用代码、险种、所属期、应缴、已缴、限缴日期（不填则按该文书的法定期限自今日起算）……）。")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="目录",
               default=Path("批量文书"), show_default=True, help="输出目录。")
 @json_option

@@ -64,6 +64,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "paid": ("已缴", "已缴金额"),
     "pay_by": ("限缴日期", "缴款期限", "限期", "期限"),
 }
+#: the time limit the step issuing each order sets (a list may give its own 限缴日期 instead)
+PAY_STEPS = {"D16": "e1_pay", "D17": "e2_pay", "D18": "e3_pay", "D24": "e2_pay"}
 #: the types addressed to a 缴费人 (x.payer), whose rows may carry arrears
 ENFORCEMENT_TYPES = types_where(stage="enforcement")
 ARREARS_COLUMNS = ("insurance_type", "period", "due")
@@ -306,6 +308,8 @@ class BatchJob:
         office = settings.office
         intake = next((d.code for d in settings.departments if d.code == "SW"), settings.departments[0].code)
         unit = party.kind is PartyKind.UNIT
+        enforcement = Enforcement(started_at=self.now, respondent=party.name, arrears=arrears,
+                                  pay_by=self._default_pay_by()) if arrears else None
         return Case(
             id="", number="", year=local_date(self.now).year, seq=0, profile=settings.profile,
             state=State.ENFORCEMENT, channel=Channel.TRANSFER, received_at=self.now, first_handler=actor_name(self.actor),
@@ -313,8 +317,18 @@ class BatchJob:
             jurisdiction=Jurisdiction(name=office.short, code=office.region_code), applicant=party,
             payer_group=PayerGroup.UNIT if unit else PayerGroup.PERSON, categories=[Category.C09],
             claim="批量出具", insurance_types=[],
-            enforcement=Enforcement(started_at=self.now, respondent=party.name, arrears=arrears) if arrears else None,
+            enforcement=enforcement,
         )
+
+    def _default_pay_by(self) -> date | None:
+        """A list without a 限缴日期 column gets the period the step itself would set from today (the
+        通知书's and the 责令限期缴纳's fifteen days), never a blank ``于前``."""
+        from casefile.deadlines import calendar_for, compute_due
+
+        step = PAY_STEPS.get(self.spec.type)
+        if step is None:
+            return None
+        return compute_due(self.ws.settings, step, local_date(self.now), calendar_for(self.ws.root / "holidays.toml"))[0]
 
     def _write_manifest(self) -> Path:
         stamp = self.now.strftime("%Y%m%d%H%M%S")

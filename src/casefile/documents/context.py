@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from casefile.clock import local_date, to_local
@@ -542,7 +543,11 @@ class _Builder:
 
     @deadline_of("D16", "D17", "D18", "D20")
     def _pay_by_of_step(self, x: dict[str, Any]) -> date | None:
-        return self.pay_by(self.spec.enforcement_steps[0])
+        step = self.spec.enforcement_steps[0]
+        due = self.pay_by(step)
+        # every step that issues these sets its pay-by date; none means the step was not taken
+        self.need(due, f"缴纳期限（由执法步骤 {step} 设定）")
+        return due
 
     @deadline_of("D23")
     def _last_instalment(self, x: dict[str, Any]) -> str:
@@ -1039,7 +1044,7 @@ class _Builder:
         """The evidence a 征收决定 rests on: the files on record, the opinions of the departments that
         confirmed the facts, and the notices already served with their proofs of service."""
         c = self.case
-        out = [e.original_name for e in c.evidence]
+        out = evidence_titles(c.evidence)
         out += [f"{self.dept_name(o.dept)}书面意见" for o in c.opinions if o.text]
         served = {s.doc_id for s in c.services}
         out += [f"{d.title}（{d.wenhao}）及送达回证" if d.wenhao else f"{d.title}及送达回证"
@@ -1205,6 +1210,7 @@ class _Builder:
             lines = [a for a in lines if fine_department(a.insurance_type) == dept] or lines
         _, _, owed = self.totals(lines)
         order = self.latest(PAYMENT_ORDER)
+        self.need(self.pay_by("E2") or "pay_by" in self.x_over, "责令限期缴纳的期限（由执法步骤 E2 设定）")
         return {
             "payer": self.payer(),
             "facts": self.facts(lines, ""),
@@ -1297,6 +1303,30 @@ class _Builder:
             self.need(paras or key in self.x_over, f"典型案例的“{name}”（在典型案例稿中补写后重新审核）")
             out[key] = "、".join(paras) if key == "keywords" else paras
         return out
+
+
+def evidence_titles(evidence: Iterable[Any]) -> list[str]:
+    """Evidence as a decision lists it: by the name the officer gave it on filing (``--slot``), with
+    its pages, the files of one name together (``工资条（2份，共2页）``); a file filed without a name is
+    named by its file name when that is words (``工资发放记录``), else by its number (``第3份证据材料``),
+    never by a camera's ``IMG_….jpg``."""
+    groups: dict[str, list[Any]] = {}
+    for i, e in enumerate(evidence, start=1):
+        stem = PurePosixPath(e.original_name).stem.strip()
+        name = (e.slot or "").strip() or (stem if _CJK.search(stem) else f"第{i}份证据材料")
+        groups.setdefault(name, []).append(e)
+    out = []
+    for name, items in groups.items():
+        pages = [e.pages for e in items]
+        known = sum(p for p in pages if p) if all(pages) else 0
+        if len(items) == 1:
+            out.append(f"{name}（{known}页）" if known else name)
+        else:
+            out.append(f"{name}（{len(items)}份，共{known}页）" if known else f"{name}（{len(items)}份）")
+    return out
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 #: D29's x fields and the write-up sections they come from (every one must be written, no placeholder)

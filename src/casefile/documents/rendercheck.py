@@ -165,17 +165,29 @@ def _body_lines(page: str) -> list[str]:
 
 
 def _seal_alone(pages: Sequence[str], doc_type: str, variant: str) -> list[RenderFinding]:
-    """The page holding the last 成文日期 must also hold body text above the 署名."""
+    """The page holding the last 成文日期 must also hold body text above the 署名. The 署名 is the run of
+    lines right above the date set far in from the left (a long organ name wraps to several lines);
+    body text, 附件说明 and 更正说明 start near the margin."""
     for n in range(len(pages), 0, -1):
-        lines = [ln.strip() for ln in pages[n - 1].splitlines() if ln.strip() and not _PAGE_NO.match(ln)]
-        dates = [i for i, ln in enumerate(lines) if _DATE_LINE.match(ln)]
+        raw = [ln for ln in pages[n - 1].splitlines() if ln.strip() and not _PAGE_NO.match(ln)]
+        dates = [i for i, ln in enumerate(raw) if _DATE_LINE.match(ln.strip())]
         if not dates:
             continue
-        before = lines[:max(0, dates[-1] - 1)]  # the 署名 line sits right above the date
-        if n > 1 and not before:
+        top = dates[-1] - 1  # the 署名's first line: at least the line right above the date
+        while top > 0 and _indent(raw[top - 1]) >= _SIGN_INDENT:
+            top -= 1
+        if n > 1 and top <= 0:
             return [RenderFinding(doc_type, variant, n, "seal-alone", "署名和成文日期单独成页，前面没有正文")]
         return []
     return []
+
+
+#: leading spaces (pdftotext -layout) from which a line belongs to the 署名 block, not to the text
+_SIGN_INDENT = 10
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 # -- reading a PDF ----------------------------------------------------------------------------------------
