@@ -64,8 +64,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "paid": ("已缴", "已缴金额"),
     "pay_by": ("限缴日期", "缴款期限", "限期", "期限"),
 }
-#: the time limit the step issuing each order sets (a list may give its own 限缴日期 instead)
-PAY_STEPS = {"D16": "e1_pay", "D17": "e2_pay", "D18": "e3_pay", "D24": "e2_pay"}
 #: the types addressed to a 缴费人 (x.payer), whose rows may carry arrears
 ENFORCEMENT_TYPES = types_where(stage="enforcement")
 ARREARS_COLUMNS = ("insurance_type", "period", "due")
@@ -321,13 +319,14 @@ class BatchJob:
         )
 
     def _default_pay_by(self) -> date | None:
-        """A list without a 限缴日期 column gets the period the step itself would set from today (the
-        通知书's and the 责令限期缴纳's fifteen days), never a blank ``于前``."""
+        """A list without a 限缴日期 column gets the period the issuing step itself sets from today (the
+        通知书's, the 责令限期缴纳's and the 征收决定's fifteen days), never a blank ``于前``."""
         from casefile.deadlines import calendar_for, compute_due
 
-        step = PAY_STEPS.get(self.spec.type)
-        if step is None:
-            return None
+        steps = [s for s in self.spec.enforcement_steps if s in ("E1", "E2", "E3")]  # the orders that set one
+        if not steps:
+            return None  # e.g. D24 repeats the 责令's own date: the list must give it
+        step = f"{steps[0].lower()}_pay"
         return compute_due(self.ws.settings, step, local_date(self.now), calendar_for(self.ws.root / "holidays.toml"))[0]
 
     def _write_manifest(self) -> Path:
