@@ -17,14 +17,14 @@ One :class:`DocType` per document type declares
   "not known yet" and the template leaves a blank to fill in by hand;
 - ``options``: the keys besides its fields that a caller may pass when issuing it (their meaning is in
   :data:`OPTION_HELP`);
-- its place in the procedure and the volume: ``stage``, ``transitions`` and ``enforcement_steps`` (the
-  steps that produce it, so the archive knows what a closed case must hold), ``supersedes`` (a new issue of the type replaces
-  the older one when a step is redone), ``waiver_checked`` (agrees or decides something, so no sentence
-  may waive 社会保险费 or 滞纳金), ``act_noun`` and
-  ``not_suspended`` (the office's own act: how its 救济途径 names it, and whether a remedy suspends it),
-  ``volume`` (正卷/副卷; empty: never filed in the volume), ``file_group`` (its group in the result-first
-  order), ``file_title`` (its name in the archive checklist), ``needs_proof`` (the archive needs its
-  送达回证) and ``author`` (its 责任者 in the volume's index).
+- its place in the procedure: ``stage``; ``transitions`` and ``enforcement_steps`` (the steps that
+  produce it, so the archive knows what a closed case must hold); ``supersedes`` (a new issue replaces
+  the older one when a step is redone); ``waiver_checked`` (it agrees or decides something, so no
+  sentence may waive 社会保险费 or 滞纳金); ``act_noun`` and ``not_suspended`` (the office's own act: how
+  its 救济途径 names it, and whether a remedy suspends it);
+- its place in the volume: ``volume`` (正卷/副卷; empty: never filed in the volume), ``file_group`` (its
+  group in the result-first order), ``file_title`` (its name in the archive checklist), ``needs_proof``
+  (the archive needs its 送达回证) and ``author`` (its 责任者 in the volume's index).
 
 Its context builder (the function that fills ``x``, the recipient and the deadline from a case) is
 registered per type in :mod:`casefile.documents.context` (``@fills``/``@recipient_of``/``@deadline_of``),
@@ -252,7 +252,8 @@ DOC_TYPES: dict[str, DocType] = {
             transitions=("T2",),
             numbered=True, remedy=True, sealed=True, to_party=True,
             recipient="申请人",
-            file_group="accept", file_title="不予受理（转办）告知书", needs_proof=True, options=("underlying_acts", "recheck_body"),
+            file_group="accept", file_title="不予受理（转办）告知书", needs_proof=True, options=("underlying_acts",
+            "recheck_body"),
             fields=(
                 text("reason", "不予受理的理由及依据"),
                 text("competent_body", "有权处理的机关或法定途径受理机构名称"),
@@ -386,7 +387,8 @@ DOC_TYPES: dict[str, DocType] = {
                 text("attending", "列席人员（可为空）"),
                 text("absent", "请假人员（可为空）"),
                 texts("topics", "议题（字符串）"),
-                rows("matters", "逐项研究情况", subject="事由", basis="政策依据", opinion="处理意见", opinion_risk="舆情风险分析预估", review_risk="复议诉讼风险分析预估"),
+                rows("matters", "逐项研究情况", subject="事由", basis="政策依据", opinion="处理意见",
+                     opinion_risk="舆情风险分析预估", review_risk="复议诉讼风险分析预估"),
                 rows("decisions", "议定事项", text="事项", unit="责任单位", due="完成时限"),
             ),
         ),
@@ -396,7 +398,8 @@ DOC_TYPES: dict[str, DocType] = {
             numbered=True, remedy=True, sealed=True, to_party=True,
             recipient="申请人",
             deadline="当事人应当履行的日期（出具时以参数 deadline 给出）",
-            file_group="result", needs_proof=True, supersedes=True, waiver_checked=True, options=("underlying_acts", "recheck_body"),
+            file_group="result", needs_proof=True, supersedes=True, waiver_checked=True,
+            options=("underlying_acts", "recheck_body"),
             fields=(
                 text("findings", "调查核实情况"),
                 text("opinion", "处理意见"),
@@ -456,7 +459,8 @@ DOC_TYPES: dict[str, DocType] = {
             numbered=True, sealed=True, to_party=True,
             recipient="缴费人（x.payer）",
             deadline="缴纳期限",
-            file_group="enforcement", needs_proof=True, supersedes=True, enforcement_steps=("E1",), act_noun="本通知",
+            file_group="enforcement", needs_proof=True, supersedes=True, enforcement_steps=("E1",),
+            act_noun="本通知",
             fields=(
                 PAYER,
                 text("facts", "事实（欠缴情况概述）"),
@@ -474,7 +478,8 @@ DOC_TYPES: dict[str, DocType] = {
             numbered=True, remedy=True, sealed=True, to_party=True,
             recipient="缴费人（x.payer）",
             deadline="责令缴纳的期限",
-            file_group="enforcement", needs_proof=True, supersedes=True, enforcement_steps=("E2",), act_noun="本通知", not_suspended=True,
+            file_group="enforcement", needs_proof=True, supersedes=True, enforcement_steps=("E2",),
+            act_noun="本通知", not_suspended=True,
             fields=(
                 PAYER,
                 text("facts", "违法事实"),
@@ -492,7 +497,8 @@ DOC_TYPES: dict[str, DocType] = {
             numbered=True, remedy=True, sealed=True, to_party=True,
             recipient="缴费人（x.payer）",
             deadline="决定的缴纳期限",
-            file_group="result", needs_proof=True, supersedes=True, waiver_checked=True, enforcement_steps=("E3",), act_noun="本决定", not_suspended=True,
+            file_group="result", needs_proof=True, supersedes=True, waiver_checked=True,
+            enforcement_steps=("E3",), act_noun="本决定", not_suspended=True,
             fields=(
                 PAYER,
                 text("order_wenhao", "责令限期缴纳通知书文号"),
@@ -515,7 +521,8 @@ DOC_TYPES: dict[str, DocType] = {
             fields=(
                 PAYER,
                 text("for_doc", "所附文书名称及文号"),
-                rows("fee_lines", "", insurance_type="险种", period="所属期", principal="欠缴本金", due_date="缴费期限届满日", start="起算日", end="截止日", days="天数", rate="日费率", fee="滞纳金"),
+                rows("fee_lines", "", insurance_type="险种", period="所属期", principal="欠缴本金",
+                     due_date="缴费期限届满日", start="起算日", end="截止日", days="天数", rate="日费率", fee="滞纳金"),
                 text("principal_total", "欠缴本金合计"),
                 text("late_fee_total", "滞纳金合计（小写）"),
                 text("late_fee_total_upper", "滞纳金合计（大写）"),
@@ -528,7 +535,8 @@ DOC_TYPES: dict[str, DocType] = {
             numbered=True, remedy=True, sealed=True, to_party=True,
             recipient="缴费人（x.payer）",
             deadline="催告的履行期限",
-            file_group="enforcement", needs_proof=True, supersedes=True, enforcement_steps=("E5",), act_noun="本催告书",
+            file_group="enforcement", needs_proof=True, supersedes=True, enforcement_steps=("E5",),
+            act_noun="本催告书",
             fields=(
                 PAYER,
                 text("decision_wenhao", "征收决定书文号"),
@@ -636,7 +644,8 @@ DOC_TYPES: dict[str, DocType] = {
             volume="",
             fields=(
                 text("dang_hao", "档号"),
-                rows("entries", "", seq="序号", wenhao="文号", author="责任者", title="题名", date="日期", pages="页号", note="备注"),
+                rows("entries", "", seq="序号", wenhao="文号", author="责任者", title="题名", date="日期", pages="页号",
+                     note="备注"),
             ),
         ),
         DocType(
@@ -661,7 +670,8 @@ DOC_TYPES: dict[str, DocType] = {
                 text("fonds_name", "全宗名称"),
                 text("year", "年度"),
                 text("retention", "保管期限"),
-                rows("entries", "", seq="序号", dang_hao="档号", wenhao="文号", author="责任者", title="题名", date="日期（8位）", secret="密级", pages="页数", note="备注"),
+                rows("entries", "", seq="序号", dang_hao="档号", wenhao="文号", author="责任者", title="题名",
+                     date="日期（8位）", secret="密级", pages="页数", note="备注"),
             ),
         ),
         DocType(
@@ -702,5 +712,5 @@ def produced_by(step: str) -> tuple[str, ...]:
 
 
 def types_where(**props: object) -> frozenset[str]:
-    """The codes of the types whose properties have the given values, e.g. ``types_where(stage="archive")``."""
+    """The codes of the types whose properties have these values: ``types_where(stage="archive")``."""
     return frozenset(t for t, d in DOC_TYPES.items() if all(getattr(d, k) == v for k, v in props.items()))
