@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -224,7 +225,8 @@ def test_export_booklet(ws: Any, tmp_path: Path) -> None:
     headings = [p.text for p in d.paragraphs if p.style.name == "案例标题"]
     assert headings[0].startswith("一、") and headings[1].startswith("二、")
     assert texts.index(headings[0]) > texts.index("目　　录")
-    assert [p.text for p in d.paragraphs if p.style.name == "目录条目"] == headings
+    toc = [p.text.split("\t") for p in d.paragraphs if p.style.name == "目录条目"]
+    assert [t[0] for t in toc] == headings and all(len(t) == 2 and t[1].isdigit() for t in toc)
     assert "一、案情简介" in [p.text for p in d.paragraphs if p.style.name == "一级标题"]
     assert not [t for t in texts if t.startswith(("#", "- ", "* "))]  # structure, not Markdown marks
     section = d.sections[0]
@@ -234,6 +236,38 @@ def test_export_booklet(ws: Any, tmp_path: Path) -> None:
     assert "李建国" not in full and "140932198512310043" not in full
     assert "脱敏审核人：审核员甲" in full
     assert [s.status for s in library.summaries(ws)] == ["published", "published"]
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed")
+def test_booklet_contents_page_numbers_match_the_pages(ws: Any, tmp_path: Path) -> None:
+    """The contents page gives each case the page it starts on, as printed: each case's title is the first
+    line of the page its entry names, and that page's footer carries the same number."""
+    from casefile.documents.pdf import convert_many
+    from casefile.documents.rendercheck import pdf_pages
+
+    long_facts = "经调取征收系统缴费记录、工资发放记录和银行流水，逐月核对缴费基数与实际工资的差额。" * 12
+    tids = []
+    for seq, cat in ((1, "C03"), (2, "C06"), (3, "C07")):
+        case = unit_case(ws, seq, categories=(cat,), claim=f"单位反映事项第{seq}件。" + long_facts * seq)
+        tid = library.draft(ws, case.id, "王晓梅", NOW).typical_id
+        sign_off(ws, tid)
+        library.publish(ws, tid, "王晓梅", NOW)
+        tids.append(tid)
+    report = library.export(ws, tmp_path / "汇编.docx", NOW)
+    pdf = convert_many([Path(report.path)], tmp_path / "pdf")[0]
+    pages = pdf_pages(pdf)
+    contents = next(i for i, page in enumerate(pages) if re.search(r"^\s*目\s*录\s*$", page, re.M))
+    entries = re.findall(r"^\s*([一二三四五六七八九十]+、\S+?)\.{3,}\s*(\d+)\s*$", pages[contents], re.M)
+    assert len(entries) == 3, pages[contents]
+    starts = [int(n) for _, n in entries]
+    assert starts[0] == 3 and starts[0] < starts[1] < starts[2]  # the cover is page 1, the contents page 2
+    for heading, number in entries:
+        page = pages[int(number) - 1]
+        first = next(ln.strip() for ln in page.splitlines() if ln.strip())
+        assert first.replace(" ", "").startswith(heading.replace(" ", "")[:8]), (number, first)
+        assert re.search(rf"—\s*{number}\s*—", page), (number, page[-80:])
 
 
 def test_cli_typical_flow(ws: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,

@@ -3,8 +3,9 @@
 A4 with the GB/T 9704 margins (天头 37 mm, 订口 28 mm, 版心 156 × 225 mm) and its faces and grid: body
 3号仿宋_GB2312 on 22 lines of 28 characters, titles 方正小标宋简体, level-1 headings 黑体, level-2 楷体_GB2312
 (the same names as the statutory templates, so LibreOffice sets them through casefile/data/fonts.conf and
-Word/WPS with the real fonts). A cover (title, subtitle, publisher, Chinese date), a table of contents,
-then one section per case starting on a new page: its title, a 楷体 line with number/category/insurance/risk,
+Word/WPS with the real fonts). A cover (title, subtitle, publisher, Chinese date), a table of contents
+whose page numbers are PAGEREF fields to a bookmark on each case's title (LibreOffice computes them when it
+lays the booklet out, Word/WPS update them on opening), then one section per case starting on a new page: its title, a 楷体 line with number/category/insurance/risk,
 the write-up's sections as headings with their paragraphs (the Markdown marks are structure, never
 printed), and the sign-off with Chinese dates. Page numbers "— n —" at the foot, none on the cover.
 
@@ -104,7 +105,8 @@ def _styles(document: Any) -> None:
            '<w:outlineLvl w:val="0"/>', fonts(XBS) + '<w:sz w:val="44"/><w:szCs w:val="44"/>')
     define("BkToc", "目录标题", '<w:spacing w:line="700" w:lineRule="exact"/><w:jc w:val="center"/>',
            fonts(XBS) + '<w:sz w:val="44"/><w:szCs w:val="44"/>')
-    define("BkTocItem", "目录条目", f'<w:ind w:left="{2 * CHAR}" w:hanging="{2 * CHAR}"/><w:jc w:val="left"/>', fonts(FS))
+    define("BkTocItem", "目录条目", f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{28 * CHAR}"/></w:tabs>'
+           f'<w:ind w:left="{2 * CHAR}" w:right="0" w:hanging="{2 * CHAR}"/><w:jc w:val="left"/>', fonts(FS))
     define("BkMeta", "案例信息", '<w:jc w:val="center"/>', fonts(KT))
     define("BkH1", "一级标题", f'<w:keepNext/><w:ind w:firstLineChars="200" w:firstLine="{2 * CHAR}"/>'
            '<w:outlineLvl w:val="1"/>', fonts(HT))
@@ -145,6 +147,19 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
     document = docx.Document()
     _styles(document)
     _section_setup(document)
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    # Word and WPS fill the contents page's page numbers in when the booklet is opened (the schema puts
+    # w:updateFields right before w:hdrShapeDefaults / w:footnotePr / w:endnotePr / w:compat)
+    settings = document.settings.element
+    update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    later = [c for c in settings if c.tag.rsplit("}", 1)[-1] in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
+                                                                   "docVars", "rsids", "mathPr")]
+    if later:
+        later[0].addprevious(update)
+    else:
+        settings.append(update)
     props = document.core_properties
     props.title = title
     props.subject = subtitle or "典型案例"
@@ -179,12 +194,14 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
     para("目　　录", "BkToc")
     para()
     headings = [f"{_cn_index(i)}、{w.title}" for i, w in enumerate(writeups, 1)]
-    for h in headings:
-        para(h, "BkTocItem")
+    pages = _estimated_pages(writeups, headings)
+    for i, (h, page) in enumerate(zip(headings, pages, strict=True), 1):
+        item = para(h, "BkTocItem")
+        _page_ref(item, f"_Case{i}", page)
 
-    for w, heading in zip(writeups, headings, strict=True):
+    for i, (w, heading) in enumerate(zip(writeups, headings, strict=True), 1):
         page_break()
-        para(heading, "BkTitle")
+        _bookmark(para(heading, "BkTitle"), i, f"_Case{i}")
         meta = [f"案例编号：{w.id}"]
         if w.category:
             meta.append("类别：" + "、".join(_category_label(c) for c in w.category))
@@ -210,6 +227,52 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def _bookmark(paragraph: Any, n: int, name: str) -> None:
+    """A bookmark around the whole paragraph (the contents page refers to its page)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    p = paragraph._p
+    ppr = p.pPr
+    start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{n}" w:name="{name}"/>')
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{n}"/>'))
+
+
+def _page_ref(paragraph: Any, name: str, page: int) -> None:
+    """A tab (dot leader to the right margin) and a PAGEREF field to the bookmark ``name``: LibreOffice
+    fills it in when it lays the booklet out (the PDF), Word and WPS when they update fields on opening
+    (``w:updateFields``); ``page`` is the value shown before that."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    w = nsdecls("w")
+    for xml in (f'<w:r {w}><w:tab/></w:r>',
+                f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {w}><w:instrText xml:space="preserve"> PAGEREF {name} \\h </w:instrText></w:r>',
+                f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {w}><w:t>{page}</w:t></w:r>',
+                f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>'):
+        paragraph._p.append(parse_xml(xml))
+
+
+def _estimated_pages(writeups: Sequence[WriteUp], headings: Sequence[str]) -> list[int]:
+    """Where each case should start, counted in lines of 28 characters (22 a page), for the contents page
+    as it reads before the fields are updated; the cover is page 1, the contents page 2."""
+    out: list[int] = []
+    page = 3
+    for w, heading in zip(writeups, headings, strict=True):
+        out.append(page)
+        lines = 2 * -(-len(heading) // 20) + 2 + 3  # title (小标宋, 2 lines a line), meta, blank, sign-off
+        for name, text in w.sections().items():
+            lines += 1 + sum(-(-(len(p) + 2) // 28) for p in _paragraphs(text)) if name != "关键词" else 1
+        page += -(-lines // 22)
+    return out
 
 
 def _category_label(code: str) -> str:
