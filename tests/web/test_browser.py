@@ -102,7 +102,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=zh-CN"])
         try:
             yield b
         finally:
@@ -273,12 +273,22 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     drafter.go(case_url)
     d.click("button:has-text('起草典型案例')")
     d.wait_for_url(re.compile("/typical/$"))
-    # the trainer edits the draft where the automatic de-identification left a trace (as the CLI flow says)
-    for md in (WORKSPACE[0] / "library").glob("TC-*.md"):
-        md.write_text(md.read_text(encoding="utf-8").replace("运输公司", "某公司"), encoding="utf-8")
+    # the drafter edits the draft in the browser where the automatic de-identification left a trace
+    d.click("a.button:has-text('修改')")
+    d.wait_for_url(re.compile("/typical/TC-[0-9-]+/edit/$"))
+    body = d.locator("textarea[name=body]")
+    body.fill(body.input_value().replace("运输公司", "某公司"))
+    drafter.shot("typical-edit")
+    d.click("button:has-text('保存（先脱敏检查）')")
+    d.wait_for_load_state()
+    assert "脱敏检查未发现问题" in d.locator(".flash.ok").inner_text(), d.locator("main").inner_text()
     head = new_session()
     h = head.login("chenjing")
+    head.go("/archive/")
+    assert "年度移交" in h.content() and "待批准的销毁申请" in h.content()
+    head.shot("archive")
     head.go("/typical/")
+    head.shot("typical")
     h.click("button:has-text('脱敏审核通过')")
     h.wait_for_load_state()
     assert "完成脱敏审核" in h.content(), h.content()
@@ -288,3 +298,58 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     assert "不能是起草人" in d.locator(".flash.err").inner_text()
     drafter.go("/typical/")
     assert "已审核" in d.content()  # unchanged
+
+
+def test_intake_field_check_and_enforcement_in_the_browser(new_session: Any, server: str) -> None:
+    """The htmx check of one intake field shows the terminal's sentence beside it; an officer takes a
+    decided case into enforcement from its page and finds D16 to download."""
+    officer = new_session()
+    p = officer.login("zhanglei")
+    officer.go("/cases/new/")
+    p.select_option("select[name=applicant_kind]", "person")
+    p.fill("input[name=applicant_id]", "140932198503120028")  # one digit off: the check digit is wrong
+    p.locator("input[name=applicant_id]").dispatch_event("change")
+    p.wait_for_selector("#chk-applicant_id .field-err")
+    assert "身份证号" in p.locator("#chk-applicant_id").inner_text()
+    p.fill("input[name=applicant_mobile]", "1390000")
+    p.locator("input[name=applicant_mobile]").dispatch_event("change")
+    p.wait_for_selector("#chk-applicant_mobile .field-err")
+    assert "联系电话" in p.locator("#chk-applicant_mobile").inner_text()
+    officer.shot("register-check")
+
+    # a case decided after joint handling, made through the library as the CLI would
+    setup = (
+        "from casefile.config import find_workspace\n"
+        "from casefile import workflow as wf\n"
+        "from factories import T0, at, form\n"
+        f"ws = find_workspace(__import__('pathlib').Path({str(WORKSPACE[0])!r}))\n"
+        "cid = wf.register(ws, form('intake-unit', received_at=T0.isoformat()), T0, '张磊').case_id\n"
+        "wf.run(ws, cid, at(0.2), '张磊', lambda s: wf.triage(s, risk='中', co=('RSJ',)))\n"
+        "wf.run(ws, cid, at(2), '张磊', lambda s: wf.record_opinion(s, 'RSJ', '同意', facts='情况属实'))\n"
+        "wf.run(ws, cid, at(3), '张磊', lambda s: wf.decide(s, text='责令限期补缴', basis=['社会保险法第六十三条']))\n"
+        "print(cid)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO / "tests")])}
+    env.pop("CASEFILE_NOW", None)
+    cid = subprocess.run([sys.executable, "-c", setup], env=env, check=True, timeout=300, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]
+    officer.go(f"/cases/{cid}/")
+    form = _step(p, "enforce_start")
+    form.locator("textarea[name=arrears]").fill("基本养老,202501,abc")
+    form.locator("button[type=submit]").click()
+    p.wait_for_load_state()
+    assert "欠费明细第1行" in p.locator(".flash.err").inner_text()
+    form = p.locator("#step-enforce_start form")
+    assert form.locator("textarea[name=arrears]").input_value() == "基本养老,202501,abc"  # kept
+    form.locator("textarea[name=arrears]").fill("基本养老,202501,4680.00,0")
+    form.locator("button[type=submit]").click()
+    p.wait_for_load_state()
+    assert "已转入征缴执法" in p.locator(".flash.ok").inner_text()
+    assert "D16" in p.locator("#documents").inner_text()
+    assert "执行完毕，办结" not in p.locator("#steps").inner_text()  # offered only once paid in full
+    p.locator("#enforcement").scroll_into_view_if_needed()
+    officer.shot("enforcement-card")
+    p.click("#step-enforce_e2 summary")
+    p.locator("#step-enforce_e2").scroll_into_view_if_needed()
+    officer.shot("enforcement")
+    assert not [e for e in officer.errors if "Content Security Policy" in e]

@@ -74,6 +74,7 @@ def test_officer_takes_the_whole_ladder_from_the_case_page(ws: Any, decided: str
     d16 = case.documents_of("D16")[-1]
     assert f"/cases/{cid}/doc/{d16.doc_id}.docx" in page and "征缴执法：责令限期缴纳（E2）" in page
     assert "征缴事项告知（E1）" in page  # the enforcement card shows where the ladder stands
+    assert "/step/close/" not in page  # 办结 is offered only once both amounts are paid
     assert c.get(f"/cases/{cid}/doc/{d16.doc_id}.docx").status_code == 200
 
     # E2 before the notice's pay-by date: the library's refusal, in Chinese, nothing written

@@ -424,7 +424,8 @@ STEPS: tuple[StepForm, ...] = (
               option="--amount"),
         Field("outcome", "执行结果说明", option="--outcome"),
     ), offered=_payment_open),
-    StepForm("close", "执行完毕，办结（T23）", _s("ENFORCEMENT"), _b_close, (Field("reason", "办结理由"),)),
+    StepForm("close", "执行完毕，办结（T23）", _s("ENFORCEMENT"), _b_close, (Field("reason", "办结理由"),),
+             offered=lambda case: not _payment_open(case)),
     StepForm("extend", "申请延期办理（由负责人批准）", OPEN, _b_extend_request, (
         Field("step", "延期的环节", "choice", required=True,
               choices=("direct", "opinion", "joint_decision", "special_decision", "referral_reply", "mediation",
