@@ -11,16 +11,17 @@ from typing import Any
 
 import pytest
 
-from archive.helpers import closed_direct_case, fake_soffice_script
+from archive.helpers import fake_soffice_script
 from casefile.models.enums import State
 from casefile.store import Dossier
+from web.webkit import closed_case
 
 
 @pytest.fixture
 def archived_case(ws: Any, as_user: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A closed case of 县税务局 archived through the archive page by its 档案员 (LibreOffice faked)."""
     monkeypatch.setenv("CASEFILE_SOFFICE", str(fake_soffice_script(tmp_path)))
-    cid = closed_direct_case(ws, evidence=False)
+    cid = closed_case(ws)
     r = as_user("wumin").post("/archive/", {"what": "archive", "case_id": cid})
     assert r.status_code == 200, r.content.decode()[:500]
     case = Dossier(ws, cid).load()
@@ -81,7 +82,7 @@ def test_destruction_needs_two_different_logged_in_accounts(ws: Any, archived_ca
     # by the real clock the retention has not ended (CASEFILE_NOW plays no part)
     page = _page(archivist.post("/archive/", {"what": "purge_request", "case_id": cid, "reason": "保管期满"}))
     assert "届满前不得销毁" in page
-    monkeypatch.setattr(clock, "system_now", lambda: datetime.fromisoformat("2040-03-02T10:00:00+08:00"))
+    monkeypatch.setattr(clock, "system_now", lambda: datetime.fromisoformat("2060-03-02T10:00:00+08:00"))
     page = _page(archivist.post("/archive/", {"what": "purge_request", "case_id": cid, "reason": ""}))
     assert "销毁理由：必填" in page
     page = _page(head.post("/archive/", {"what": "purge_request", "case_id": cid,

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from archive.helpers import closed_direct_case
 from casefile import library
 from casefile.store import Dossier
+from web.webkit import closed_case
 
 BODY = """## 案情简介
 
@@ -37,7 +37,7 @@ BODY = """## 案情简介
 @pytest.fixture
 def draft(ws: Any, as_user: Any) -> tuple[str, str]:
     """A closed case of 县税务局 and the typical-case draft its officer 张磊 made of it in the browser."""
-    cid = closed_direct_case(ws, evidence=False)
+    cid = closed_case(ws)
     before = {w.id for w in library.list_writeups(ws)}
     r = as_user("zhanglei").post(f"/cases/{cid}/typical/")
     assert r.status_code == 302 and r["Location"] == "/typical/"

@@ -78,3 +78,19 @@ def joint_case(ws: Any, co: tuple[str, ...] = ("RSJ",)) -> str:
     res = workflow.register(ws, intake_form(), NOW, "张磊")
     workflow.run(ws, res.case_id, NOW, "张磊", lambda st: workflow.triage(st, risk="中", co=co))
     return res.case_id
+
+
+def closed_case(ws: Any) -> str:
+    """A case handled jointly with 人社局 only and closed after both parties were followed up (医保局 and the
+    other member units stay uninvolved, which the permission tests of the shared workspace rely on)."""
+    from casefile import workflow as wf
+    from factories import T0, at, form
+
+    cid = wf.register(ws, form("intake-unit", received_at=T0.isoformat()), T0, "张磊").case_id
+    wf.run(ws, cid, at(0.2), "张磊", lambda s: wf.triage(s, risk="中", co=("RSJ",)))
+    wf.run(ws, cid, at(2), "张磊", lambda s: wf.record_opinion(s, "RSJ", "同意", facts="情况属实"))
+    wf.run(ws, cid, at(3), "张磊", lambda s: wf.decide(s, text="责令限期补缴", basis=["社会保险法第六十三条"]))
+    wf.run(ws, cid, at(4), "张磊", lambda s: wf.notify(s))
+    for who in ("李建国", "赵志刚"):
+        wf.run(ws, cid, at(8), "张磊", lambda s, w=who: wf.followup(s, method="电话", respondent=w, satisfaction="满意"))
+    return cid
