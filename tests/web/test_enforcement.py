@@ -168,7 +168,8 @@ def test_enforcement_steps_are_refused_to_other_roles_and_departments(ws: Any, d
         assert "enforce_start" not in page.content.decode()
 
 
-def test_enforcement_step_not_offered_by_the_ladder_is_refused(ws: Any, decided: str, as_user: Any) -> None:
+def test_enforcement_step_not_offered_by_the_ladder_is_refused(ws: Any, decided: str, as_user: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     cid = decided
     c = as_user("zhanglei")
     assert _post(c, ws, cid, "enforce_start", arrears="基本养老,202501,4680.00,0").status_code == 302
@@ -179,3 +180,19 @@ def test_enforcement_step_not_offered_by_the_ladder_is_refused(ws: Any, decided:
     # a second submit of the same start form (stale version) changes nothing
     r = c.post(f"/cases/{cid}/step/enforce_start/", {"version": "1", "arrears": "基本养老,202501,4680.00,0"})
     assert r.status_code == 409 and _docs(ws, cid).count("D16") == 1
+    # 复议/诉讼 may be brought against the decision (E3), not against the notice (E2)
+    enf = Dossier(ws, cid).load().enforcement
+    assert enf is not None and enf.pay_by is not None
+    _at(monkeypatch, _day_after(enf.pay_by))
+    assert _post(c, ws, cid, "enforce_e2").status_code == 302
+    assert "enforce_e_lit" not in c.get(f"/cases/{cid}/").content.decode()
+    r = _post(c, ws, cid, "enforce_e_lit", note="当事人申请复议")
+    assert r.status_code == 409 and "不能进入“复议/诉讼中（E_LIT）”" in r.content.decode()
+    enf = Dossier(ws, cid).load().enforcement
+    assert enf is not None and enf.pay_by is not None
+    _at(monkeypatch, _day_after(enf.pay_by))
+    assert _post(c, ws, cid, "enforce_e3").status_code == 302
+    assert _post(c, ws, cid, "enforce_e_lit", note="当事人对征收决定申请行政复议").status_code == 302
+    enf = Dossier(ws, cid).load().enforcement
+    assert enf is not None and enf.step is EnforcementStep.E_LIT
+    assert enf.history[-1].note == "当事人对征收决定申请行政复议"
