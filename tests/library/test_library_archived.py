@@ -178,3 +178,24 @@ def test_transfer_hands_over_the_bag_without_the_annex(archived: Archived, tmp_p
     target = report.items[0].target
     assert (target / "bagit.txt").is_file() and not (target / "typical").exists()
     assert (archived.bag / "typical").is_dir()
+
+
+def test_edit_and_send_back_of_an_archived_case_go_to_the_preservation_log(archived: Archived) -> None:
+    from casefile.archive.preservation import read_log
+
+    before = bag_state(archived.bag)
+    tid = library.draft(archived.ws, archived.case_id, "王晓梅", T).typical_id
+    w = library.load(archived.ws, tid)
+    rep = library.edit(archived.ws, tid, title=w.title, body=w.body + "\n李建国事后表示认可。", keywords=w.keywords,
+                       actor="王晓梅", now=T + timedelta(hours=1))
+    assert "正文" in rep.replaced and "李建国" not in library.load(archived.ws, tid).body
+    with pytest.raises(library.TypicalRefused, match="只能由起草人"):
+        library.edit(archived.ws, tid, title="x", body="y", keywords=[], actor="审核员甲", now=T)
+    library.send_back(archived.ws, tid, note="请补充经验启示", actor="审核员甲", now=T + timedelta(hours=2))
+    assert library.load(archived.ws, tid).returned_note == "请补充经验启示"
+    assert bag_state(archived.bag) == before
+    events, problems = read_log(archived.ws, 2026)
+    assert problems == []
+    assert [e.type for e in events if e.type.startswith("typical_")][-2:] == ["typical_edited", "typical_returned"]
+    report = verify(archived)
+    assert report.ok, [f.message for f in report.findings]
