@@ -183,7 +183,12 @@ def connect(ws: Workspace) -> Iterator[sqlite3.Connection]:
 def one_row_per_case(con: sqlite3.Connection) -> Iterator[None]:
     """While open, ``cases`` on this connection lists each case once: an archived version that a reopened
     case continues is left out (the new version stands for it), so warnings never pair a case with its own
-    earlier version. A temporary view shadows the table on this connection only and is dropped after."""
+    earlier version. A temporary view shadows the table on this connection only and is dropped after.
+    Without any reopened case there is nothing to leave out, and the table is used as it is (the view
+    would make every count check each row's id)."""
+    if con.execute("SELECT 1 FROM main.cases WHERE reopened_from IS NOT NULL LIMIT 1").fetchone() is None:
+        yield
+        return
     con.execute("CREATE TEMP VIEW IF NOT EXISTS cases AS SELECT * FROM main.cases WHERE id NOT IN "
                 "(SELECT reopened_from FROM main.cases WHERE reopened_from IS NOT NULL)")
     try:
