@@ -338,7 +338,7 @@ def test_intake_field_check_and_enforcement_in_the_browser(new_session: Any, ser
     form.locator("textarea[name=arrears]").fill("基本养老,202501,abc")
     form.locator("button[type=submit]").click()
     p.wait_for_load_state()
-    assert "欠费明细第1行" in p.locator(".flash.err").inner_text()
+    assert "欠费明细第1行" in p.locator("#step-enforce_start .flash.err").inner_text()  # inside the form, kept open
     form = p.locator("#step-enforce_start form")
     assert form.locator("textarea[name=arrears]").input_value() == "基本养老,202501,abc"  # kept
     form.locator("textarea[name=arrears]").fill("基本养老,202501,4680.00,0")
