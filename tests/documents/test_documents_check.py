@@ -142,7 +142,12 @@ def test_unprinted_field_and_missing_remedy_are_warnings() -> None:
     d = docx.Document(str(shipped_templates_dir() / "D03.docx"))
     paras = d.paragraphs
     start = next(i for i, p in enumerate(paras) if p.text == "{%p if remedy %}")
-    end = next(i for i, p in enumerate(paras) if i > start and p.text == "{%p endif %}")
+    depth, end = 0, start
+    for end in range(start, len(paras)):  # the endif matching it (the block nests {%p if loop.last %})
+        text = paras[end].text
+        depth += text.startswith(("{%p if", "{%p for")) - text.startswith(("{%p endif", "{%p endfor"))
+        if depth == 0:
+            break
     for p in [*paras[start:end + 1], *(p for p in paras if p.text.startswith("经审查，{{ x.reason"))]:
         p._element.getparent().remove(p._element)
     d.sections[0]._sectPr.remove(d.sections[0]._sectPr.find(docx.oxml.ns.qn("w:docGrid")))

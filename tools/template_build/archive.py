@@ -132,16 +132,12 @@ def d29(b: Builder) -> None:
     b.red_head("社会保险费征缴争议典型案例", number="{{ office.name }}　{{ x.case_no }}")
     b.title("{{ x.case_title }}")
     b.blank()
-    b.p(
-        [
-            ("【类别】", "LabelHei"),
-            "{{ case.categories }}　",
-            ("【险种】", "LabelHei"),
-            "{{ case.insurance_types }}　",
-            ("【风险等级】", "LabelHei"),
-            "{{ case.risk }}",
-        ]
-    )
+    # one label a line: a label is never broken across two lines
+    b.p([("【类别】", "LabelHei"), "{{ case.categories }}"])
+    b.p([("【险种】", "LabelHei"), "{{ case.insurance_types }}"])
+    b.tag("{%p if case.risk %}")
+    b.p([("【风险等级】", "LabelHei"), "{{ case.risk }}"])
+    b.tag("{%p endif %}")
     b.p([("【关键词】", "LabelHei"), "{{ x.keywords }}"])
     b.h1("一、案情简介")
     b.loop("t", "x.summary", "{{ t }}")

@@ -146,10 +146,14 @@ class Builder:
         return self.p("{{ doc.date }}", "GwDateU")
 
     def _keep_tail(self) -> None:
-        """Mark the tail (everything after the last body paragraph outside any {%p %} block, and that
-        paragraph) to keep with the next paragraph; see :meth:`signature`."""
+        """Mark the tail to keep with the next paragraph, walking back from the end: the 附件说明 (a
+        list of up to :data:`KEEP_ITEMS` whole, else its last item), the 更正说明, then the last line of
+        text: the last body paragraph, or the last item of a list ending the text (with the label
+        ``…：`` introducing it). A closing formula (特此告知。) or contact line is not text enough for
+        the 署名's page: the paragraph before it comes along too. See :meth:`signature`."""
         depth = 0
         loops: list[bool] = []  # for each open block (walking backwards), whether it is a for loop
+        stop_at_label = False
         for i in range(len(self.body) - 1, -1, -1):
             xml = self.body[i]
             if not xml.startswith("<w:p>"):
@@ -162,16 +166,28 @@ class Builder:
                 elif tag in ("for", "if"):
                     depth -= 1
                     loops.pop()
+                    if stop_at_label and tag == "for":
+                        j = next((k for k in range(i - 1, -1, -1) if _block_tag(self.body[k]) is None), -1)
+                        if j >= 0 and _text(self.body[j]).endswith("："):
+                            self.body[j] = _keep_next(self.body[j])  # the label introducing the list
+                        return
                 continue
-            if depth == 0 and not any(m in xml for m in ('w:val="GwBlank"', 'w:val="GwAttach"', "更正说明")):
-                self.body[i] = _keep_next(xml, split=True)
+            if stop_at_label:
+                continue  # another paragraph of the loop ending the text
+            in_loop = bool(loops) and loops[-1]
+            if 'w:val="GwAttach"' in xml and in_loop:
+                self.body[i:i + 1] = _kept_item(xml, f"loop.last or loop.length <= {KEEP_ITEMS}")
+                continue
+            if any(m in xml for m in ('w:val="GwBlank"', 'w:val="GwAttach"', "更正说明")) or (depth and not in_loop):
+                self.body[i] = _keep_next(xml)  # blank lines, 更正说明, a label inside a condition
+                continue
+            if in_loop:  # a list ends the text: its last item goes with the 署名
+                self.body[i:i + 1] = _kept_item(xml, "loop.last")
+                stop_at_label = True
+                continue
+            self.body[i] = _keep_next(xml, split=True)
+            if not _closing(xml):
                 return  # the last real body paragraph
-            if loops and loops[-1]:  # an item of a list: the whole list only while it is short
-                self.body[i:i + 1] = [p_xml(f"{{%p if loop.last or loop.length <= {KEEP_ITEMS} %}}", "GwBlank"),
-                                      _keep_next(xml), p_xml("{%p else %}", "GwBlank"), xml,
-                                      p_xml("{%p endif %}", "GwBlank")]
-            else:
-                self.body[i] = _keep_next(xml)
 
     def contact_note(self) -> Builder:
         """附注 under the date: contact person and telephone."""
@@ -263,6 +279,24 @@ def _keep_next(xml: str, *, split: bool = False) -> str:
         return xml
     props = "<w:keepNext/><w:widowControl/>" if split else "<w:keepNext/><w:keepLines/>"
     return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1" + props, xml, count=1)
+
+
+def _text(xml: str) -> str:
+    """The literal text of a template paragraph, Jinja tags left out."""
+    text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+    return re.sub(r"\{%.*?%\}|\{\{.*?\}\}", "", text).strip()
+
+
+def _closing(xml: str) -> bool:
+    """A closing formula (特此告知。) or the contact line: not enough text for the 署名's page alone."""
+    text = _text(xml)
+    return text.startswith(("特此", "此复", "联系人")) and len(text) <= 30
+
+
+def _kept_item(xml: str, condition: str) -> list[str]:
+    """A list item that keeps with the next paragraph when ``condition`` holds (``loop.last`` …)."""
+    return [p_xml(f"{{%p if {condition} %}}", "GwBlank"), _keep_next(xml), p_xml("{%p else %}", "GwBlank"), xml,
+            p_xml("{%p endif %}", "GwBlank")]
 
 
 def _block_tag(xml: str) -> str | None:

@@ -164,6 +164,7 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
     props.title = title
     props.subject = subtitle or "典型案例"
     props.keywords = "典型案例；社会保险费；征缴争议"
+    props.author = publisher or "典型案例编写组"  # not python-docx's default
     body = document.element.body
     for p in list(body):
         if p.tag.endswith("}p"):
