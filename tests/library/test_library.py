@@ -228,6 +228,8 @@ def test_export_booklet(ws: Any, tmp_path: Path) -> None:
     toc = [p.text.split("\t") for p in d.paragraphs if p.style.name == "目录条目"]
     assert [t[0] for t in toc] == headings and all(len(t) == 2 and t[1].isdigit() for t in toc)
     assert "一、案情简介" in [p.text for p in d.paragraphs if p.style.name == "一级标题"]
+    meta = [p.text for p in d.paragraphs if p.style.name == "案例信息"]
+    assert meta and all(len(m) <= 26 for m in meta)  # an item is never broken across lines
     assert not [t for t in texts if t.startswith(("#", "- ", "* "))]  # structure, not Markdown marks
     section = d.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, not US Letter

@@ -149,8 +149,8 @@ class Builder:
         """Mark the tail to keep with the next paragraph, walking back from the end: the 附件说明 (a
         list of up to :data:`KEEP_ITEMS` whole, else its last item), the 更正说明, then the last line of
         text: the last body paragraph, or the last item of a list ending the text (with the label
-        ``…：`` introducing it). A closing formula (特此告知。) or contact line is not text enough for
-        the 署名's page: the paragraph before it comes along too. See :meth:`signature`."""
+        ``…：`` introducing it). A closing formula (特此告知。) is not text enough for the 署名's page:
+        the paragraph before it comes along too. See :meth:`signature`."""
         depth = 0
         loops: list[bool] = []  # for each open block (walking backwards), whether it is a for loop
         stop_at_label = False
@@ -170,7 +170,9 @@ class Builder:
                         j = next((k for k in range(i - 1, -1, -1) if _block_tag(self.body[k]) is None), -1)
                         if j >= 0 and _text(self.body[j]).endswith("："):
                             self.body[j] = _keep_next(self.body[j])  # the label introducing the list
-                        return
+                        if depth == 0:
+                            return
+                        stop_at_label = False  # a list printed only when it has items: the text before it too
                 continue
             if stop_at_label:
                 continue  # another paragraph of the loop ending the text
@@ -197,13 +199,13 @@ class Builder:
         """版记 (GB/T 9704 §7.4): 抄送 when there is one; a red-header document also carries 印发机关 and
         印发日期 (the 成文日期). Letters (信函格式) print 抄送 only."""
         if not self.red:
-            # a letter's 抄送 follows the 成文日期 onto its page rather than standing alone on the next
+            # a letter's short 抄送 (two lines at most) follows the 成文日期 onto its page rather than standing
+            # alone on the next; a longer one may not pull the date away from the 署名, so it is kept whole
             if self.body and re.search(r'w:val="Gw(Date|DateU|Note)"', self.body[-1]):
                 self.body[-1] = _keep_next(self.body[-1], split=True)
             self.tag("{%p if doc.copy_to %}")
-            self.blank()
-            self.body[-1] = _keep_next(self.body[-1])
-            self.p("抄送：{{ doc.copy_to }}。", "GwCopy")
+            self.body += _kept_item(p_xml("", "GwBlank"), f"doc.copy_to|length <= {COPY_KEPT}")
+            self.p("抄送：{{ doc.copy_to }}。", "GwCopy", keep_lines=True)
             return self.tag("{%p endif %}")
         self.blank()
         self.tag("{%p if doc.copy_to %}")
@@ -270,6 +272,8 @@ class Builder:
 
 #: a list (attachments, evidence) of up to this many items keeps together with the 署名
 KEEP_ITEMS = 6
+#: a letter's 抄送 of up to this many characters (two lines of 版记) stays on the 成文日期's page
+COPY_KEPT = 50
 
 
 def _keep_next(xml: str, *, split: bool = False) -> str:
@@ -288,9 +292,11 @@ def _text(xml: str) -> str:
 
 
 def _closing(xml: str) -> bool:
-    """A closing formula (特此告知。) or the contact line: not enough text for the 署名's page alone."""
+    """A closing formula (特此告知。, 此复。): not enough text for the 署名's page alone. (A contact line
+    holds data of any length: pulling the paragraph before it along too could make the block longer
+    than a page, which then breaks anywhere, even between the 署名 and its date.)"""
     text = _text(xml)
-    return text.startswith(("特此", "此复", "联系人")) and len(text) <= 30
+    return "{{" not in xml and text.startswith(("特此", "此复")) and len(text) <= 12
 
 
 def _kept_item(xml: str, condition: str) -> list[str]:

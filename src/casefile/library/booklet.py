@@ -210,7 +210,8 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
             meta.append("险种：" + "、".join(w.insurance))
         if w.risk:
             meta.append(f"风险等级：{w.risk}")
-        para("　".join(meta), "BkMeta")
+        for line in _meta_lines(meta):
+            para(line, "BkMeta")
         para()
         sections = w.sections()
         names = [n for n in SECTIONS if sections.get(n, "").strip()] + [n for n in sections if n not in SECTIONS]
@@ -228,6 +229,18 @@ def build_booklet(writeups: Sequence[WriteUp], *, title: str, subtitle: str, mon
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def _meta_lines(items: Sequence[str], width: int = 26) -> list[str]:
+    """The case's number, category, insurance and risk on as few centred lines as fit, an item never
+    broken across two lines (``险种：工伤、基\n本医疗`` reads badly)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 1 + len(item) <= width:
+            lines[-1] += "　" + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def _bookmark(paragraph: Any, n: int, name: str) -> None:

@@ -90,7 +90,7 @@ def compose(case: Case, mapping: Mapping, settings: Settings | None = None) -> t
     if case.periods:
         extra.append(f"所属期：{'、'.join(_period_cn(p) for p in case.periods)}")
     if case.amounts:
-        extra.append(f"涉及金额：{case.total_amount}元")
+        extra.append(f"涉及金额：{case.total_amount:,}元")
     if extra:
         facts.append("；".join(extra) + "。")
     focus = [FOCUS.get(c.short, c.label) for c in case.categories]
