@@ -24,13 +24,18 @@ def _log() -> logging.Logger:
     return logging.getLogger(__name__)
 
 
-def refresh(ws: Workspace, case_id: str) -> None:
+def refresh(ws: Workspace, case_id: str, kinds: frozenset[str] | None = None) -> None:
+    """Queue the case for the index, unless the change only recorded a read (a reveal, a download):
+    the index holds none of that, and re-indexing a case costs the next search a writer commit.
+    The catalog row is refreshed always (the record's version and hash changed)."""
     from casefile import catalog
+    from casefile.models.events import READ_RECORDS
     from casefile.search import notify_change
     from casefile.store import Dossier
 
     try:
-        notify_change(ws, case_id)
+        if kinds is None or not kinds <= READ_RECORDS:
+            notify_change(ws, case_id)
     except Exception as exc:
         _log().warning("检索索引未能更新（%s），请运行 casefile index rebuild：%s", case_id, exc)
     try:

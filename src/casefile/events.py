@@ -26,22 +26,23 @@ def _log() -> logging.Logger:
     return logging.getLogger(__name__)
 
 
-CommitHook = Callable[["Workspace", str], None]
+CommitHook = Callable[["Workspace", str, "frozenset[str] | None"], None]
 _hooks: list[CommitHook] = []
 
 
 def on_commit(hook: CommitHook) -> CommitHook:
-    """Register ``hook(ws, case_id)`` to run after every committed change (once, however often called)."""
+    """Register ``hook(ws, case_id, kinds)`` to run after every committed change (once, however often
+    called); ``kinds`` are the event types the change journaled, None when not known (creation, a swap)."""
     if hook not in _hooks:
         _hooks.append(hook)
     return hook
 
 
-def committed(ws: Workspace, case_id: str) -> None:
-    """Tell every hook that ``case_id`` changed; never raises."""
+def committed(ws: Workspace, case_id: str, kinds: frozenset[str] | None = None) -> None:
+    """Tell every hook that ``case_id`` changed (by events of ``kinds``, if known); never raises."""
     for hook in list(_hooks):
         try:
-            hook(ws, case_id)
+            hook(ws, case_id, kinds)
         except Exception as exc:  # derived data only: the committed change stands, fsck repairs the rest
             _log().warning("提交后的处理未完成（%s，%s）：%s", case_id, getattr(hook, "__name__", hook), exc)
 

@@ -502,7 +502,7 @@ class Dossier:
     def transaction(self, actor: ActorLike, now: datetime, *, allow_archived: bool = False) -> Iterator[Transaction]:
         """Yield a mutable copy of the case; commit it (one journal line) if the block succeeds, then
         tell the commit hooks (:mod:`casefile.events`) once the lock is released."""
-        done = False
+        done: frozenset[str] | None = None
         with self.lock():
             case = self.load()
             self.verify_before_write()
@@ -519,14 +519,14 @@ class Dossier:
                 raise
             if tx.events:
                 self._commit(tx)
-                done = True
+                done = frozenset(t for t, _ in tx.events)
             elif tx.new_files:
                 self._rollback(tx)
             for p in tx.cleanups:
                 with contextlib.suppress(OSError):
                     p.unlink()
-        if done:
-            events.committed(self.ws, self.case_id)
+        if done is not None:
+            events.committed(self.ws, self.case_id, done)
 
     def _rollback(self, tx: Transaction) -> None:
         for rel in tx.new_files:

@@ -351,3 +351,26 @@ def test_rebuild_from_a_threaded_process_does_not_fork_it(ws: Any) -> None:
     assert report.workers == 2 and report.by_kind["case"] == 9 and report.by_kind["evidence"] == 9
     assert report.problems == []
     assert search.search(ws, "工资条").total == 9
+
+
+def test_a_read_record_queues_nothing_for_the_index_but_refreshes_the_catalog(search_ws: Any) -> None:
+    """A reveal or a download is journaled (the record's version moves on) but changes nothing the
+    index holds: the after-commit refresh updates the catalog row and leaves the index queue alone,
+    so the next search does not pay for re-indexing the case. Any other change is queued."""
+    import casefile.app  # noqa: F401  (registers the after-commit refresh)
+    from casefile import catalog
+    from casefile.store import Dossier
+
+    case = make_case(search_ws, 1, claim="反映单位未足额缴纳社会保险费。")
+    search.rebuild(search_ws, workers=1)
+    pending = search.index_root(search_ws) / search.PENDING_FILE
+    d = Dossier(search_ws, case.id)
+    for kind in ("revealed", "document_downloaded"):
+        d.record_read("王晓梅", NOW, kind, purpose="办案需要")
+        assert not pending.exists(), kind
+        with catalog.connect(search_ws) as con:
+            row = con.execute("SELECT version FROM cases WHERE id = ?", (case.id,)).fetchone()
+        assert row[0] == d.load().version
+    with d.transaction("王晓梅", NOW) as tx:
+        tx.event("web_action", action="test")
+    assert case.id in pending.read_text(encoding="utf-8")

@@ -52,6 +52,11 @@ class EventType(StrEnum):
     ARCHIVED = "archived"
 
 
+#: Events that record a read of the dossier (who saw or took what) and change nothing else in it.
+READ_RECORDS: frozenset[str] = frozenset({EventType.REVEALED, EventType.DOCUMENT_DOWNLOADED,
+                                          EventType.EVIDENCE_DOWNLOADED, EventType.DOCUMENT_EXPORTED})
+
+
 def event_type(value: str) -> EventType:
     """The member for ``value``; a ValueError naming the known types otherwise (a programming error:
     no user input chooses an event type)."""
