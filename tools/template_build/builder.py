@@ -207,11 +207,14 @@ class Builder:
             self.body += _kept_item(p_xml("", "GwBlank"), f"doc.copy_to|length <= {COPY_KEPT}")
             self.p("抄送：{{ doc.copy_to }}。", "GwCopy", keep_lines=True)
             return self.tag("{%p endif %}")
+        # the 版记 sits at the foot of the last page, its last line on the page's last line (§7.4): a
+        # frame anchored to the bottom margin, which the text above does not flow into
         self.blank()
         self.tag("{%p if doc.copy_to %}")
-        self.p("抄送：{{ doc.copy_to }}。", "GwCopy", keep_next=True)
+        self.body.append(_framed(p_xml("抄送：{{ doc.copy_to }}。", "GwCopy", keep_next=True)))
         self.tag("{%p endif %}")
-        return self.p(f"{organ}\t{{{{ doc.date }}}}印发", "GwCopyLast")
+        self.body.append(_framed(p_xml(f"{organ}\t{{{{ doc.date }}}}印发", "GwCopyLast")))
+        return self
 
     def enforcement_head(self, wenhao: bool = True) -> Builder:
         self.p("{{ office.name }}", "EnfOrgan")
@@ -283,6 +286,18 @@ def _keep_next(xml: str, *, split: bool = False) -> str:
         return xml
     props = "<w:keepNext/><w:widowControl/>" if split else "<w:keepNext/><w:keepLines/>"
     return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1" + props, xml, count=1)
+
+
+#: the 版记's frame: the width of the 版心, centred, at the foot of the text area
+_FRAME = ('<w:framePr w:w="{w}" w:wrap="notBeside" w:vAnchor="margin" w:hAnchor="margin" w:xAlign="center" '
+          'w:yAlign="bottom"/>')
+
+
+def _framed(xml: str) -> str:
+    """The paragraph inside the bottom frame (w:framePr after pStyle/keepNext/keepLines, as the schema orders)."""
+    frame = _FRAME.format(w=PAGE_W - MARGIN_LEFT - MARGIN_RIGHT)
+    return re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?(?:<w:keepNext/>)?(?:<w:keepLines/>)?)", r"\1" + frame, xml,
+                  count=1)
 
 
 def _text(xml: str) -> str:
