@@ -17,7 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casefile.access import PARTNER, involvement
 from casefile.errors import CasefileError, CorruptRecord, StorageError
 
 if TYPE_CHECKING:  # the read path (list, due, reports) must not pay for pydantic models
@@ -277,6 +276,8 @@ def _rows(case: Case, case_sha: str, to_code: Callable[[str], str | None] | None
         if case.enforcement and case.enforcement.paid_on else None,
         "enforcement_owed": str(case.enforcement.total_owed) if case.enforcement else None,
     }
+    from casefile.access import involvement  # writing rows only: reads do not load the access rules
+
     involved = list(involvement(case, to_code or (lambda t: t or None)).values())
     children: dict[str, list[tuple[Any, ...]]] = {
         "case_categories": [(case.id, c.value) for c in dict.fromkeys(case.categories)],
@@ -533,6 +534,8 @@ def dept_active_count(con: sqlite3.Connection, dept: str) -> int:
 def partner_inbox(con: sqlite3.Connection, dept: str, limit: int = 50) -> list[sqlite3.Row]:
     """Open cases where the department owes something as a co-handler (not as the lead office):
     a written opinion, a meeting, an agreed item, a referral; soonest deadline first."""
+    from casefile.access import PARTNER
+
     return con.execute(
         "SELECT c.id, c.number, c.state, c.applicant_name, c.lead_dept, c.next_due FROM case_depts d "
         "JOIN cases c ON c.id = d.case_id WHERE d.dept = ? AND d.active = 1 AND d.kind = ? "

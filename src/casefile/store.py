@@ -50,7 +50,6 @@ from casefile.layout import PRESERVATION_DIR as PRESERVATION_DIR
 from casefile.layout import SEQ_DIR as SEQ_DIR
 from casefile.layout import case_folder
 from casefile.models.enums import State
-from casefile.models.events import event_type
 
 if TYPE_CHECKING:  # the models (pydantic) load only when a record is parsed: reads of raw records stay fast
     from casefile.models.case import Case
@@ -248,6 +247,8 @@ class Transaction:
 
     def event(self, type_: str, **payload: Any) -> None:
         """Record what happened; ``type_`` must be an :class:`~casefile.models.events.EventType`."""
+        from casefile.models.events import event_type  # writes only: a read does not load the event table
+
         self.events.append((str(event_type(type_)), payload))
 
     def write_file(self, relpath: str, data: bytes, *, mode: int = 0o644) -> Path:
@@ -591,6 +592,8 @@ class Dossier:
     def create(cls, ws: Workspace, case: Case, actor: ActorLike, now: datetime, event_type_: str,
                payload: dict[str, Any], files: dict[str, bytes] | None = None) -> Dossier:
         """Build the dossier in a hidden folder and rename it into place (atomic)."""
+        from casefile.models.events import event_type
+
         event_type(event_type_)  # an unknown type is refused before anything is written
         d = cls(ws, case.id)
         if d.path.exists():
