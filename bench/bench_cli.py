@@ -36,6 +36,16 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
     return out
 
 
+def timed_side_by_side(cmds: list[list[str]], env: dict[str, str], runs: int) -> list[list[float]]:
+    """Each command once per round, in turn: on a shared machine whose speed drifts over minutes, the
+    ratio of two commands is only fair when they are timed side by side, not one series after another."""
+    out: list[list[float]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for times, cmd in zip(out, cmds, strict=True):
+            times.extend(timed(cmd, env, 1))
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
@@ -112,8 +122,6 @@ def main() -> None:
             # a test workspace (CASEFILE_NOW pins its clock) with the bench operator as staff
             init_workspace(ws, "pianguan", purpose="test", staff=[{"name": "bench", "dept": "SW", "roles": ["officer", "head", "archivist"], "os_user": os_login()}])
         env["CASEFILE_HOME"] = str(ws)
-        click_import = timed([sys.executable, "-c", "import click"], env, args.runs)
-        help_ = timed([*CASEFILE, "--help"], env, args.runs)
         gen_s = rebuild_s = 0.0
         if reuse:
             first = min(p.name for p in (ws / "archive" / "2026").iterdir())
@@ -127,11 +135,12 @@ def main() -> None:
         check = subprocess.run([*CASEFILE, "show", first], env=env, capture_output=True, text=True)
         if check.returncode != 0:  # a refusal would be timed as a (fast) success otherwise
             sys.exit(f"casefile show failed: {check.stderr.strip()}")
-        show = timed([*CASEFILE, "show", first], env, args.runs)
+        click_import, help_, show = timed_side_by_side(
+            [[sys.executable, "-c", "import click"], [*CASEFILE, "--help"], [*CASEFILE, "show", first]], env, args.runs)
         overdue = timed([*CASEFILE, "list", "--overdue", "--limit", "50"], env, args.runs)
         due = timed([*CASEFILE, "due"], env, args.runs)
         base_s, hits = scan_baseline(ws, now.date().isoformat())
-        print("\n启动时间（中位数，秒）")
+        print("\n启动时间（秒；三条命令逐轮交替计时）")
         print(f"{'命令':<28}{'p50':>8}{'p95':>8}{'倍数(对 import click)':>22}")
         ref = statistics.median(click_import)
         for name, vals in (("python -c 'import click'", click_import), ("casefile --help", help_),
