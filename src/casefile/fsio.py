@@ -106,7 +106,7 @@ def locked(state_dir: Path, name: str, timeout: float = LOCK_TIMEOUT, *, busy: s
     except OSError as exc:  # the lock file cannot be created: a read-only or full disk
         raise storage_error(exc, path) from None
     try:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout if timeout >= 0 else float("inf")  # negative: wait as long as it takes
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
