@@ -44,6 +44,11 @@ class Department(Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
     contact: str = ""
+    full_name: str = ""  # 全称, for 主送 in documents; empty: ``name`` is used
+
+    @property
+    def formal_name(self) -> str:
+        return self.full_name or self.name
 
 
 class Place(Strict):
@@ -302,6 +307,12 @@ class Settings(Strict):
             return self.dept(code).name
         except UnknownDepartment:
             return code
+
+    def formal_dept_name(self, text: str) -> str:
+        """The full name (``full_name``) of the department ``text`` names, as a document's 主送 prints
+        it; ``text`` itself when it names no department (a party, a court, an outside body)."""
+        found = find_department(self.departments, text) if text else None
+        return found.formal_name if found is not None else text  # type: ignore[no-any-return]
 
     def place(self, name: str, code: str) -> Place:
         for p in self.jurisdictions:

@@ -16,7 +16,7 @@ def field_of(d: Any, key: str) -> Any:
 
 
 def find_department(departments: Iterable[Any], text: str) -> Any | None:
-    """The department named by ``text`` (its code, name or an alias; full-width letters and brackets
+    """The department named by ``text`` (its code, name, full name or an alias; full-width letters and brackets
     folded): a ``[[departments]]`` table of the raw TOML or a :class:`casefile.settings.Department`,
     whichever ``departments`` holds. :meth:`Settings.dept` and :meth:`Workspace.dept_name` both use it."""
     from casefile.rules.text import nfkc
@@ -24,11 +24,12 @@ def find_department(departments: Iterable[Any], text: str) -> Any | None:
     t = text.strip()
     items = list(departments)
     for d in items:
-        if t in (field_of(d, "code"), field_of(d, "name"), *(field_of(d, "aliases") or ())):
+        if t and t in (field_of(d, "code"), field_of(d, "name"), field_of(d, "full_name") or None,
+                       *(field_of(d, "aliases") or ())):
             return d
     n = nfkc(t).upper()
     for d in items:
-        keys = (field_of(d, "code"), field_of(d, "name"), *(field_of(d, "aliases") or ()))
+        keys = (field_of(d, "code"), field_of(d, "name"), field_of(d, "full_name"), *(field_of(d, "aliases") or ()))
         if n in {nfkc(str(k)).upper() for k in keys if k}:
             return d
     return None

@@ -288,6 +288,20 @@ def test_dept_is_resolved_to_its_name(ws: Workspace) -> None:
     assert ctx.data["deadline"] == "2026年1月12日"
 
 
+def test_a_department_is_addressed_by_its_full_name(ws: Workspace) -> None:
+    """主送 prints a department's full name (``full_name`` in casefile.toml); the case keeps the usual
+    name, by which a redone step finds the letter it replaces. A party is printed as it is."""
+    data, ctx = render(ws, "D04", full_case(), {"dept": "RSJ"})
+    assert ctx["doc"]["recipient"] == "偏关县人力资源和社会保障局"
+    assert "偏关县人力资源和社会保障局：" in docx_text(data)
+    assert build_context(ws, full_case(), "D04", now=NOW, extra={"dept": "RSJ"}).recipient == "县人社局"
+    data, ctx = render(ws, "D10", full_case(), WORKFLOW_EXTRA.get("D10"))  # the meeting's units
+    assert ctx["doc"]["recipient"] == "偏关县人力资源和社会保障局、偏关县医疗保障局"
+    assert ctx["doc"]["recipient"] + "：" in docx_text(data)
+    data, ctx = render(ws, "D12", full_case())
+    assert ctx["doc"]["recipient"] == full_case().applicant.name
+
+
 @pytest.mark.parametrize("doc_type", TEMPLATE_TYPES)
 def test_context_matches_the_registry(ws: Workspace, doc_type: str) -> None:
     """Each x field of the registry is present with its declared shape, and none is named like a dict

@@ -238,10 +238,14 @@ class DocContext:
     data: dict[str, Any]
     flags: list[Flag] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: whom the document is for, as the case records it (a department by its usual name, which is how
+    #: a redone step finds the letter it replaces); the page prints ``doc.recipient``, a department's
+    #: full name
+    addressee: str = ""
 
     @property
     def recipient(self) -> str:
-        return str(self.data["doc"]["recipient"])
+        return self.addressee
 
 
 def build_context(
@@ -380,6 +384,7 @@ class _Builder:
     # -- top level ----------------------------------------------------------------------------------
     def build(self, *, recipient: str | None, wenhao: str, corrects: str) -> DocContext:
         x = self.x_fields()
+        to = recipient if recipient is not None else self.default_recipient(x)
         data: dict[str, Any] = {
             "office": {k: str(getattr(self.office, k) or "") for k in OFFICE_FIELDS},
             "doc": {
@@ -387,7 +392,8 @@ class _Builder:
                 "title": self.spec.title,
                 "wenhao": wenhao,
                 "date": date_cn(self.today),
-                "recipient": recipient if recipient is not None else self.default_recipient(x),
+                # a department is addressed by its full name (GB/T 9704 主送: 全称或规范化简称)
+                "recipient": "、".join(self.settings.formal_dept_name(t) for t in to.split("、")),
                 "copy_to": _display(self.extra.get("copy_to", ""), "copy_to"),
                 "corrects": corrects,
                 "attachments": self.attachments(),
@@ -408,7 +414,7 @@ class _Builder:
                 f"案件 {self.case.id or '（批量）'} 缺少出具{self.type}{self.spec.title}所需的信息："
                 f"{'、'.join(self.missing)}。请先补充后再出具。"
             )
-        return DocContext(data, self.flags, self.warnings)
+        return DocContext(data, self.flags, self.warnings, to)
 
     def case_fields(self) -> dict[str, Any]:
         c = self.case
@@ -494,6 +500,14 @@ class _Builder:
     @recipient_of("D09")
     def _to_discipline(self, x: dict[str, Any]) -> str:
         return self.dept_name("JW")
+
+    @recipient_of("D10")
+    def _to_participants(self, x: dict[str, Any]) -> str:
+        from casefile.tables import find_department
+
+        m = self.meeting(held=False)
+        units = [p for p in (m.participants if m else []) if find_department(self.settings.departments, p)]
+        return "、".join(units)
 
     @recipient_of("D21")
     def _to_court(self, x: dict[str, Any]) -> str:
@@ -764,7 +778,7 @@ class _Builder:
             "meeting_place": m.place,
             "host": m.host,
             "topics": list(m.topics),
-            "participants": list(m.participants),
+            "participants": [self.settings.formal_dept_name(p) for p in m.participants],
             "materials": [m.materials] if m.materials else [],
             "contact": self.contact(),
         }

@@ -358,7 +358,7 @@ DOC_TYPES: dict[str, DocType] = {
         DocType(
             "D10", "会商会议通知", "gongwen", "handling",
             transitions=("T8",),
-            numbered=True, sealed=True,
+            numbered=True, sealed=True, recipient="参会单位（x.participants，部门用全称）",
             volume=FU, file_title="会商（联席）会议通知", options=("meeting",),
             fields=(
                 text("convener", "召集单位（署名，如领导小组办公室）"),
