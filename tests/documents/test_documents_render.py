@@ -353,3 +353,11 @@ def test_errors_around_paragraph_tags_are_located() -> None:
     with pytest.raises(TemplateProblem) as err:
         tpl.render({"x": {"a": "1", "b": "2"}})
     assert "第5段" in err.value.message and "x.nope.deeper" in err.value.message
+
+
+def test_typed_reasons_print_as_whole_sentences(ws: Workspace) -> None:
+    extra = {**(WORKFLOW_EXTRA.get("D09") or {}), "reason": "经两次催办，仍以不属本部门职责为由拒不办理"}
+    ctx = build_context(ws, full_case(), "D09", now=NOW, extra=extra)
+    assert ctx.data["x"]["refusal"] == "经两次催办，仍以不属本部门职责为由拒不办理。"
+    extra["reason"] = "拒不办理（理由见附件）"
+    assert build_context(ws, full_case(), "D09", now=NOW, extra=extra).data["x"]["refusal"] == "拒不办理（理由见附件）"

@@ -190,6 +190,12 @@ def _dt_cn(dt: datetime) -> str:
     return f"{date_cn(local.date())} {local.hour}时{local.minute:02d}分"
 
 
+def _sentence(text: str) -> str:
+    """Free text the officer typed, closed as a sentence where the template prints it as one."""
+    t = text.strip()
+    return t + "。" if t and t[-1] not in "。！？；…”’」』）)." else t
+
+
 def _d(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -728,7 +734,7 @@ class _Builder:
             "reported_date": _d(r.sent_at),
             "urge_date": _d(u.on) if u else "",
             "ordinal": ordinal,
-            "text": u.text if u else "",
+            "text": _sentence(u.text) if u else "",
         }
 
     @fills("D09")
@@ -753,7 +759,7 @@ class _Builder:
             "dept": self.dept_name(dept),
             "reported_date": _d(r.sent_at),
             "urged_dates": "、".join(dict.fromkeys(u for u in urged if u)),
-            "refusal": reason,
+            "refusal": _sentence(reason),
             "evidence": evidence,
         }
 
