@@ -51,8 +51,56 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "建国志强秀英丽娟海军红梅晓东春燕玉兰文华永刚桂芳明亮淑珍国庆小平金凤俊杰雪梅伟利"
+TRADES = ["建材", "煤业", "物流", "商贸", "农牧", "餐饮", "建筑工程", "机械", "物业服务", "运输", "食品", "纺织"]
+
+
+def party_plan(n: int, seed: int = 20261122) -> list[tuple[int, int]]:
+    """(applicant, employer) numbers for n cases, as an office sees them: most applicants come once,
+    about one case in twenty is from a repeat complainant (3–10 cases each); most employers appear once
+    or twice, a few are named in a mass complaint of up to a few dozen cases."""
+    import random
+
+    rnd = random.Random(seed)
+    repeaters = max(1, n // 130)
+    big = max(1, n // 2000)
+    plan = []
+    for i in range(n):
+        r = rnd.random()
+        applicant = 1_000_000 + rnd.randrange(repeaters) if r < 0.05 else i
+        r = rnd.random()
+        if r < 0.03:
+            employer = 1_000_000 + rnd.randrange(big)  # mass complaints: ~30 cases each
+        elif r < 0.40:
+            employer = 2_000_000 + rnd.randrange(max(1, n // 8))  # employers named 2–5 times
+        else:
+            employer = i
+        plan.append((applicant, employer))
+    return plan
+
+
+def person(k: int) -> dict[str, str]:
+    from casefile.rules.ids import id_check_char
+
+    born = f"{1960 + k % 40}{1 + k % 12:02d}{1 + k % 28:02d}"
+    first17 = f"140932{born}{k % 1000:03d}"
+    name = SURNAMES[k % len(SURNAMES)] + GIVEN[2 * (k // 7 % (len(GIVEN) // 2)):][:2]
+    return {"name": name, "id_number": first17 + id_check_char(first17), "mobile": f"13{k % 10_000_000_00:09d}"}
+
+
+def employer(k: int) -> dict[str, str]:
+    from casefile.rules.ids import uscc_check_char
+
+    first17 = f"91140932MA{k % 10_000_000:07d}"
+    return {"name": f"偏关县{SURNAMES[k % len(SURNAMES)]}{k % 9973}号{TRADES[k % len(TRADES)]}有限公司",
+            "credit_code": first17 + uscc_check_char(first17)}
+
+
 def generate(ws: Path, n: int, now: datetime) -> str:
-    """Write n valid dossiers quickly (no fsync): case.json + a one-line journal."""
+    """Write n valid dossiers quickly (no fsync): case.json + a one-line journal. The parties vary as
+    in a real office (party_plan), so the repeat-complainant and mass-complaint counts read a few index
+    entries each, not the whole table."""
     sys.path.insert(0, str(ROOT / "src"))
     import yaml
 
@@ -67,7 +115,11 @@ def generate(ws: Path, n: int, now: datetime) -> str:
                       settings, now.date())
     states = ["TRIAGE", "JOINT", "DIRECT", "NOTIFIED", "CLOSED", "ENFORCEMENT", "FOLLOW_UP", "SPECIAL"]
     first_id = ""
+    plan = party_plan(n)
     for i in range(1, n + 1):
+        who, where = plan[i - 1]
+        applicant = form.applicant.model_copy(update=person(who))
+        counterparty = form.counterparty.model_copy(update=employer(where)) if form.counterparty else None
         year = 2026 if i % 3 else 2025
         cid = f"SBZY-140932-{year}-{i:06d}"
         first_id = first_id or cid
@@ -76,7 +128,7 @@ def generate(ws: Path, n: int, now: datetime) -> str:
         case = Case(id=cid, number=f"偏税社争〔{year}〕{i}号", year=year, seq=i, profile="pianguan",
                     state=states[i % len(states)], channel=form.channel, received_at=received,
                     first_handler="王晓梅", intake_dept="SW", coordinator_dept="SW", lead_dept="SW",
-                    jurisdiction=form.jurisdiction, applicant=form.applicant, counterparty=form.counterparty,
+                    jurisdiction=form.jurisdiction, applicant=applicant, counterparty=counterparty,
                     payer_group="个人", categories=form.categories, claim=form.claim,
                     deadlines=[Deadline(step="direct", label="直接办理", start=received.date(), n=5, unit="working_days",
                                         base_due=due, due=due)])

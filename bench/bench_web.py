@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/bench_web.py [--cases 2000] [--clients 20] [--rounds 10] [--think 0] [--keep DIR]
 
-Builds a workspace of N generated cases (plus one real case walked to joint handling, whose
-documents are downloaded), rebuilds the catalog and the tantivy index, starts the server, logs every
-client in, then each client requests 工作台, 台账, the case list, a case page, a search and a
+Builds a workspace of N generated cases with varied parties (plus five real cases walked to joint
+handling, whose pages are viewed and documents downloaded, each client on one of them), rebuilds the
+catalog and the tantivy index, starts the server, logs every client in, then each client requests 工作台, 台账, the case list, a case page, a search and a
 document download in turn, beside a static file served by the same server (the floor). Prints
 p50/p95 per page, errors, requests per second and the server's peak memory (VmHWM).
 
@@ -46,7 +46,10 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))] if s else float("nan")
 
 
-def build(root: Path, n: int) -> tuple[str, str]:
+REAL_CASES = 5  # downloads and case pages spread over these, as views spread over an office's cases
+
+
+def build(root: Path, n: int) -> list[tuple[str, str]]:
     from bench_cli import generate
 
     from casefile import catalog, search, workflow
@@ -59,16 +62,18 @@ def build(root: Path, n: int) -> tuple[str, str]:
     init_workspace(root, "pianguan", purpose="test")
     generate(root, n, NOW)
     ws = find_workspace(root)
-    res = workflow.register(ws, intake_form(), NOW, "张磊")
-    workflow.run(ws, res.case_id, NOW, "张磊", lambda st: workflow.triage(st, risk="中", co=("RSJ",)))
+    ids = []
+    for _ in range(REAL_CASES):
+        res = workflow.register(ws, intake_form(), NOW, "张磊")
+        workflow.run(ws, res.case_id, NOW, "张磊", lambda st: workflow.triage(st, risk="中", co=("RSJ",)))
+        ids.append(res.case_id)
     catalog.rebuild(ws)
     search.rebuild(ws)
     configure(ws)
     accounts.add(ws, "bench", "压测员", "SW", "officer", PASSWORD, must_change=False)
     from casefile.store import Dossier
 
-    doc = Dossier(ws, res.case_id).load().documents[0].doc_id
-    return res.case_id, doc
+    return [(cid, Dossier(ws, cid).load().documents[0].doc_id) for cid in ids]
 
 
 class Client:
@@ -117,12 +122,13 @@ def main() -> None:
     t0 = time.perf_counter()
     marker = tmp / "bench-web.ids"
     if marker.exists():
-        case_id, doc = marker.read_text().split()
+        words = marker.read_text().split()
+        real = list(zip(words[::2], words[1::2], strict=True))
     else:
         shutil.rmtree(root, ignore_errors=True)
-        case_id, doc = build(root, args.cases)
-        marker.write_text(f"{case_id} {doc}")
-    print(f"workspace: {args.cases} generated cases + 1 real, built in {time.perf_counter() - t0:.0f} s ({root})")
+        real = build(root, args.cases)
+        marker.write_text(" ".join(f"{cid} {doc}" for cid, doc in real))
+    print(f"workspace: {args.cases} generated cases + {len(real)} real, built in {time.perf_counter() - t0:.0f} s ({root})")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -136,15 +142,19 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        pages = {
-            "static file (floor)": "/static/web/app.css",
-            "工作台": "/",
-            "台账": "/due/",
-            "案件列表": "/cases/?page=3",
-            "案件页": f"/cases/{case_id}/",
-            "检索": "/search/?" + urlencode({"q": "滞纳金 银行代扣"}),
-            "文书下载": f"/cases/{case_id}/doc/{doc}.docx",
-        }
+        def pages_of(k: int) -> dict[str, str]:
+            case_id, doc = real[k % len(real)]
+            return {
+                "static file (floor)": "/static/web/app.css",
+                "工作台": "/",
+                "台账": "/due/",
+                "案件列表": "/cases/?page=3",
+                "案件页": f"/cases/{case_id}/",
+                "检索": "/search/?" + urlencode({"q": "滞纳金 银行代扣"}),
+                "文书下载": f"/cases/{case_id}/doc/{doc}.docx",
+            }
+
+        pages = pages_of(0)
         clients = [Client(port) for _ in range(args.clients)]
         for c in clients:
             c.login()
@@ -153,11 +163,12 @@ def main() -> None:
         lock = threading.Lock()
         start = threading.Barrier(len(clients))
 
-        def work(c: Client) -> None:
-            pace = random.Random(id(c))
+        def work(k: int, c: Client) -> None:
+            pace = random.Random(k)
+            mine = pages_of(k)
             start.wait()
             for _ in range(args.rounds):
-                for name, path in pages.items():
+                for name, path in mine.items():
                     if args.think:
                         time.sleep(pace.uniform(0, 2 * args.think))
                     t = time.perf_counter()
@@ -172,7 +183,7 @@ def main() -> None:
                         if status != 200:
                             errors[name] += 1
 
-        threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+        threads = [threading.Thread(target=work, args=(k, c)) for k, c in enumerate(clients)]
         wall = time.perf_counter()
         for t in threads:
             t.start()
