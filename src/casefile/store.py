@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,13 +197,35 @@ def seal_entry(entry: dict[str, Any]) -> bytes:
     return encode_entry({**entry, CHECK_KEY: line_check(entry)})
 
 
+# The last verdicts of read_journal in this process, keyed by the path and the SHA-256 of the whole file
+# as read: a web server reads one journal several times a request (the page, the check before a
+# write, the catalog refresh after it), and a long journal costs milliseconds a line. Any change to any
+# byte changes the digest, so a cached verdict is exactly the one a fresh parse would give.
+_VERIFIED: dict[str, tuple[bytes, list[JournalEntry], list[ChainProblem]]] = {}
+_VERIFIED_MAX = 32
+_VERIFIED_LOCK = threading.Lock()
+
+
 def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
     """Parse and verify the hash chain; report every broken link instead of stopping at the first."""
+    if not path.exists():
+        return [], [ChainProblem(0, "日志文件缺失")]
+    data = path.read_bytes()
+    key, digest = str(path), hashlib.sha256(data).digest()
+    hit = _VERIFIED.get(key)
+    if hit is not None and hit[0] == digest:
+        return list(hit[1]), list(hit[2])
+    entries, problems = _verify_journal(data)
+    with _VERIFIED_LOCK:  # the web server's threads share the cache
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.pop(next(iter(_VERIFIED)), None)
+        _VERIFIED[key] = (digest, entries, problems)
+    return list(entries), list(problems)
+
+
+def _verify_journal(data: bytes) -> tuple[list[JournalEntry], list[ChainProblem]]:
     entries: list[JournalEntry] = []
     problems: list[ChainProblem] = []
-    if not path.exists():
-        return entries, [ChainProblem(0, "日志文件缺失")]
-    data = path.read_bytes()
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()

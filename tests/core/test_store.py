@@ -101,6 +101,27 @@ def test_journal_tampering_is_detected(ws, now) -> None:  # type: ignore[no-unty
     assert not problems_after(original)
 
 
+def test_a_remembered_verdict_never_hides_an_edit(ws, now) -> None:  # type: ignore[no-untyped-def]
+    """read_journal remembers its last verdict per journal; an edit of one byte that keeps the size and
+    the modification time is still found, and the edit undone reads clean again."""
+    case = bare_case(ws, now)
+    assert _writer(ws.root, case.id, 3, "t").returncode == 0
+    path = Dossier(ws, case.id).journal_path
+    original = path.read_bytes()
+    entries, problems = read_journal(path)
+    assert len(entries) == 4 and not problems
+    entries.clear()  # a caller's list is its own: the remembered verdict is untouched
+    assert len(read_journal(path)[0]) == 4
+    stat = path.stat()
+    edited = original.replace(b'"i":1', b'"i":7')
+    assert len(edited) == len(original) and edited != original
+    path.write_bytes(edited)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert any("第3行" in p.message for p in read_journal(path)[1])
+    path.write_bytes(original)
+    assert not read_journal(path)[1]
+
+
 def test_case_ids_are_checked(ws) -> None:  # type: ignore[no-untyped-def]
     for bad in ("../../etc", "SBZY-140932-2026-0001/../../x", "/etc/passwd", "", "SBZY-140932-2026-0001\x00",
                 "sbzy-140932-2026-0001"):
