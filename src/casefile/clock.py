@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Shanghai")
+# China Standard Time (Asia/Shanghai) is UTC+8 the whole year and has had no daylight saving since
+# 1991, so for every time a case carries it is this fixed offset; a fixed offset also spares every
+# command loading the tz database at start-up (zoneinfo, sysconfig: a seventh of a bare click import).
+TZ = timezone(timedelta(hours=8), "CST")
 NOW_VAR = "CASEFILE_NOW"
 
 
