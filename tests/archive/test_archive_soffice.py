@@ -61,6 +61,16 @@ def test_archive_with_libreoffice(ws) -> None:  # type: ignore[no-untyped-def]
     fonts = pdf_font_names(merged)
     assert any(f.startswith("FandolFang") for f in fonts), fonts
     assert not [f for f in fonts if f.startswith(("WenQuanYi", "DejaVu", "Helvetica"))], fonts
+    # the rendered-document check: the merged file's faces, and each document's pages as archived
+    from casefile.documents.rendercheck import ALLOWED_FACES, check_pdf
+
+    evidence_faces = {f for e in case.evidence for f in pdf_font_names(d.path / str(e.archive_pdf or e.file))
+                      if str(e.archive_pdf or e.file).endswith(".pdf")}
+    # what the evidence itself is set in stays as received; everything casefile sets is in the document faces
+    assert {f for f in fonts if not f.startswith(ALLOWED_FACES)} <= evidence_faces, fonts
+    findings = [f for x in case.documents if x.pdf
+                for f in check_pdf(d.path / x.pdf, doc_type=x.doc_type, variant="archived")]
+    assert findings == [], "\n".join(map(str, findings))
     root = reader.trailer["/Root"]
     assert "/OutputIntents" in root
     xmp = root["/Metadata"].get_object().get_data().decode()

@@ -428,9 +428,10 @@ def _title_of(ws: Workspace, case: Case, item: Item) -> tuple[str, str, str, str
     """(题名, 文号, 责任者, 日期, 备注) of one item of the index."""
     office = ws.settings.office.name
     if item.kind == "evidence":
-        e = next(x for x in case.evidence if x.ev_id == item.ref)
+        number, e = next((i, x) for i, x in enumerate(case.evidence, start=1) if x.ev_id == item.ref)
         author = e.source if CJK_RE.search(e.source or "") else "当事人提交"
-        title = f"证据材料：{e.original_name}"
+        # by the officer's name for it, as the decision lists it (the file name stays in the bag's manifest)
+        title = f"证据材料：{e.display_name(number)}" + (f"（{e.pages}页）" if e.pages else "")
         return title, "", author, date8(local_date(e.received_at)), e.note or ""
     d = case.document(item.ref)
     assert d is not None

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import PurePosixPath
 from typing import Any
 
 from casefile.clock import local_date, to_local
@@ -1332,9 +1331,7 @@ def evidence_titles(evidence: Iterable[Any]) -> list[str]:
     never by a camera's ``IMG_….jpg``."""
     groups: dict[str, list[Any]] = {}
     for i, e in enumerate(evidence, start=1):
-        stem = PurePosixPath(e.original_name).stem.strip()
-        name = (e.slot or "").strip() or (stem if _CJK.search(stem) else f"第{i}份证据材料")
-        groups.setdefault(name, []).append(e)
+        groups.setdefault(e.display_name(i), []).append(e)
     out = []
     for name, items in groups.items():
         pages = [e.pages for e in items]
@@ -1346,7 +1343,6 @@ def evidence_titles(evidence: Iterable[Any]) -> list[str]:
     return out
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 #: D29's x fields and the write-up sections they come from (every one must be written, no placeholder)

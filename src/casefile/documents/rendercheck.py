@@ -31,7 +31,10 @@ __all__ = ["RenderFinding", "RenderReport", "check_pages", "check_pdf", "check_r
            "sample_contexts"]
 
 #: faces a casefile PDF may use (PostScript names after the subset tag start with one of these)
-ALLOWED_FACES = ("FandolFang", "FandolKai", "FandolSong", "FandolHei", "NotoSerifCJK", "LiberationSerif", "ARPLUMing")
+#: the document faces, and AR PL UMing (a 宋/明 TrueType face) in which the archive stamps 档号 and 页号:
+#: the stamp is drawn by reportlab, which cannot embed the CFF-based document faces
+ALLOWED_FACES = ("FandolFang", "FandolKai", "FandolSong", "FandolHei", "NotoSerifCJK", "LiberationSerif", "ARPLUMing",
+                 "UMingCN")
 BODY_FACE = "FandolFang"
 #: layouts whose body is set on the 28-character grid (forms and tables use 小四/五号)
 GRID_LAYOUTS = ("gongwen", "letter", "minutes")
@@ -52,7 +55,8 @@ _URL = re.compile(r"(?:https?://|www\.)[!-~]+|[\w.+-]+@[\w-]+\.[A-Za-z.]+", re.A
 #: identity numbers, credit codes and case/archive ids carry letters among many digits
 _CODE = re.compile(r"(?<![0-9A-Za-z])(?:(?=[0-9A-Z·-]*\d{6})[0-9A-Z·-]{15,}"  # identity numbers, credit codes
                    r"|[A-Z]\d{3}(?:-[0-9A-Z·-]+)?"  # 档号 from its 全宗号 (J001-SBZY·2026-Y-0001)
-                   r"|[A-Z]{1,5}(?:[-·]\d{2,4})+[-·]?)(?![0-9A-Za-z])")  # its parts, case/案例 numbers (DX-2026-01)
+                   r"|[A-Z]{1,5}(?:[-·]\d{2,4})+[-·]?"  # its parts, case/案例 numbers (DX-2026-01), SHA-256
+                   r"|SM[234])(?![0-9A-Za-z])")  # the national hash and cipher algorithms the 备考表 names
 _LATIN = re.compile(r"[A-Za-z]+")
 _HANGING = "，。、；：！？”’）》"
 

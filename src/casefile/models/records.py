@@ -340,6 +340,16 @@ class EvidenceRecord(Record):
     # SHA-256 of the file as it arrived, when what was filed differs (a scan with its cover page removed)
     source_sha256: str | None = None
 
+    def display_name(self, number: int) -> str:
+        """What documents call it: the name the officer gave it on filing (``--slot``), else its file
+        name when that is words, else its number among the case's evidence (``第3份证据材料``), never
+        a camera's ``IMG_….jpg``."""
+        import re
+        from pathlib import PurePosixPath
+
+        stem = PurePosixPath(self.original_name).stem.strip()
+        return (self.slot or "").strip() or (stem if re.search(r"[\u4e00-\u9fff]", stem) else f"第{number}份证据材料")
+
 
 class ArchiveInfo(Record):
     dang_hao: str
