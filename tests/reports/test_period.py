@@ -46,3 +46,16 @@ def test_as_of_and_future_months() -> None:
     with pytest.raises(FutureMonth) as err:
         Month(2026, 12).as_of(today)
     assert err.value.exit_code == 1 and "2026年12月尚未开始" in err.value.message
+
+
+def test_minus_months_agrees_with_the_month_calendar() -> None:
+    """The look-back the risk rules use (kept with the date rules, so ``show`` does not load the
+    report calendar) is the same day of Month.shift, clamped to that month's last day."""
+    from datetime import timedelta
+
+    d = date(2023, 1, 1)
+    while d < date(2029, 1, 1):
+        for months in (0, 1, 2, 6, 11, 12, 13, 25):
+            target = Month.of(d).shift(-months)
+            assert minus_months(d, months) == min(target.start + timedelta(days=d.day - 1), target.end)
+        d += timedelta(days=1)

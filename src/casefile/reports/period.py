@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from casefile.errors import CasefileError, UsageError
+from casefile.rules.dates import minus_months as minus_months  # lives with the other date rules
 
 __all__ = ["FutureMonth", "Month", "minus_months", "parse_month"]
 
@@ -102,7 +103,3 @@ def parse_month(text: str) -> Month:
     return Month(year, month)
 
 
-def minus_months(d: date, months: int) -> date:
-    """The same day ``months`` earlier (clamped to the month's last day): the start of a look-back window."""
-    target = Month.of(d).shift(-months)
-    return min(date(target.year, target.month, 1) + timedelta(days=d.day - 1), target.end)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from casefile.models.enums import FLAG_LABELS, STATE_LABELS, Flag, State
 from casefile.privacy import mask_text
-from casefile.rules.dates import date_cn
+from casefile.rules.dates import date_cn, minus_months
 from casefile.rules.money import money_report
 from casefile.tables import DEFAULT_STUCK_DAYS as DEFAULT_STUCK_DAYS
 from casefile.tables import Thresholds as Thresholds
@@ -386,7 +386,6 @@ class _PartyStats:
 
 def _repeat_and_mass(con: sqlite3.Connection, th: Thresholds, as_of: date, cases: dict[str, _Case],
                      warn: Warn) -> None:
-    from casefile.reports.period import minus_months  # the monthly-report calendar: only this rule needs it
 
     since = minus_months(as_of, th.repeat_months).isoformat()
     stats = _PartyStats(con, {"since": since, "as_of": as_of.isoformat()}, cases)

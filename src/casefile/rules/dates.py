@@ -7,12 +7,19 @@ Documents follow GB/T 9704 (``2026年5月8日``, no leading zeros); archive inde
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
-__all__ = ["date8", "date_cn", "month_cn", "parse_period", "period_year_month"]
+__all__ = ["date8", "date_cn", "minus_months", "month_cn", "parse_period", "period_year_month"]
 
 _PERIOD_RE = re.compile(r"^(\d{4})-?(\d{2})(?:\s*[-–—~～至]\s*(\d{4})-?(\d{2}))?$")
 _YYYYMM_RE = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def minus_months(d: date, months: int) -> date:
+    """The same day ``months`` earlier (clamped to the month's last day): the start of a look-back window."""
+    year, month0 = divmod(d.year * 12 + d.month - 1 - months, 12)
+    after = date(year + (month0 + 1) // 12, (month0 + 1) % 12 + 1, 1)  # the first of the month after
+    return min(date(year, month0 + 1, 1) + timedelta(days=d.day - 1), after - timedelta(days=1))
 
 
 def date_cn(d: date) -> str:
