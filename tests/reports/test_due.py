@@ -127,3 +127,43 @@ def test_department_rows_agree_with_the_plain_joins(october: tuple[Any, dict[str
         assert catalog.count_cases(ws, f) == len(listed)
         paged = catalog.list_cases(ws, replace(f, limit=2, offset=1))
         assert [r["id"] for r in paged] == listed[1:3]
+
+
+def test_department_counts_follow_every_write(ws: Any) -> None:
+    """The per-department counts the triggers keep (dept_counts, dept_due_counts) say what counting the
+    rows says after each kind of write: cases walked through states (each step refreshes the case's
+    rows), a case forgotten (catalog.remove), a catalog rebuilt, an older catalog layout upgraded."""
+    from casefile.models.enums import State
+    from factories import to_state
+
+    def assert_counts_true() -> None:
+        with catalog.connect(ws) as con:
+            depts = [r[0] for r in con.execute("SELECT DISTINCT dept FROM case_depts UNION SELECT dept FROM dept_counts")]
+            for dept in depts:
+                plain = dict(con.execute("SELECT state, COUNT(*) FROM case_depts WHERE dept = ? GROUP BY state",
+                                         (dept,)).fetchall())
+                assert catalog.dept_state_counts(con, dept) == plain
+                assert catalog.dept_active_count(con, dept) == con.execute(
+                    "SELECT COUNT(*) FROM case_depts WHERE dept = ? AND active = 1", (dept,)).fetchone()[0]
+                for since, until in ((None, None), (None, date(2026, 11, 25)), (date(2026, 11, 25), date(2027, 1, 1))):
+                    assert catalog.count_open_deadlines(con, since, until, dept) == con.execute(
+                        "SELECT COUNT(*) FROM dept_due WHERE viewer = ? AND (? IS NULL OR due >= ?) AND (? IS NULL OR due <= ?)",
+                        (dept, since and since.isoformat(), since and since.isoformat(), until and until.isoformat(),
+                         until and until.isoformat())).fetchone()[0]
+        for dept in depts:
+            for states in ((), ("JOINT",), ("CLOSED", "TRIAGE")):
+                f = catalog.CaseFilter(visible_to=dept, states=states)
+                assert catalog.count_cases(ws, f) == len(catalog.list_cases(ws, f))
+
+    ids = [to_state(ws, s) for s in (State.TRIAGE, State.DIRECT, State.JOINT, State.JOINT, State.CLOSED)]
+    with catalog.connect(ws) as con:
+        assert con.execute("SELECT COUNT(*) FROM dept_counts WHERE n > 0").fetchone()[0] >= 3
+        assert con.execute("SELECT TOTAL(n) FROM dept_due_counts").fetchone()[0] > 0
+    assert_counts_true()
+    catalog.remove(ws, ids[2])
+    assert_counts_true()
+    catalog.rebuild(ws)
+    assert_counts_true()
+    with catalog.connect(ws) as con:  # an older layout is recreated, counts and all
+        con.execute("UPDATE meta SET value = '10' WHERE key = 'schema'")
+    assert_counts_true()
