@@ -200,8 +200,20 @@ def seal_entry(entry: dict[str, Any]) -> bytes:
 # The last verdicts of read_journal in this process, keyed by the path and the SHA-256 of the whole file
 # as read: a web server reads one journal several times a request (the page, the check before a
 # write, the catalog refresh after it), and a long journal costs milliseconds a line. Any change to any
-# byte changes the digest, so a cached verdict is exactly the one a fresh parse would give.
-_VERIFIED: dict[str, tuple[bytes, list[JournalEntry], list[ChainProblem]]] = {}
+# byte changes the digest, so a cached verdict is exactly the one a fresh parse would give. A journal
+# that grew by whole lines (its earlier bytes hashing to the remembered digest) is verified from where
+# the remembered verdict ends: a line's verdict depends only on the lines before it.
+@dataclass(frozen=True)
+class _Verdict:
+    digest: bytes  # SHA-256 of the bytes verified
+    size: int
+    lines: int  # lines read (valid or not)
+    prev: str  # what the next line's ``prev`` must be
+    entries: list[JournalEntry]
+    problems: list[ChainProblem]
+
+
+_VERIFIED: dict[str, _Verdict] = {}
 _VERIFIED_MAX = 32
 _VERIFIED_LOCK = threading.Lock()
 
@@ -213,24 +225,32 @@ def read_journal(path: Path) -> tuple[list[JournalEntry], list[ChainProblem]]:
     data = path.read_bytes()
     key, digest = str(path), hashlib.sha256(data).digest()
     hit = _VERIFIED.get(key)
-    if hit is not None and hit[0] == digest:
-        return list(hit[1]), list(hit[2])
-    entries, problems = _verify_journal(data)
+    if hit is not None and hit.digest == digest:
+        return list(hit.entries), list(hit.problems)
+    if (hit is not None and 0 < hit.size < len(data) and data[hit.size - 1:hit.size] == b"\n"
+            and hashlib.sha256(data[:hit.size]).digest() == hit.digest):
+        verdict = _verify_journal(data, digest, hit)
+    else:
+        verdict = _verify_journal(data, digest)
     with _VERIFIED_LOCK:  # the web server's threads share the cache
         if len(_VERIFIED) >= _VERIFIED_MAX:
             _VERIFIED.pop(next(iter(_VERIFIED)), None)
-        _VERIFIED[key] = (digest, entries, problems)
-    return list(entries), list(problems)
+        _VERIFIED[key] = verdict
+    return list(verdict.entries), list(verdict.problems)
 
 
-def _verify_journal(data: bytes) -> tuple[list[JournalEntry], list[ChainProblem]]:
-    entries: list[JournalEntry] = []
-    problems: list[ChainProblem] = []
-    lines = data.split(b"\n")
+def _verify_journal(data: bytes, digest: bytes, before: _Verdict | None = None) -> _Verdict:
+    """The verdict on ``data``; with ``before``, the verdict on its first ``before.size`` bytes, which
+    are then not read again."""
+    entries: list[JournalEntry] = list(before.entries) if before else []
+    problems: list[ChainProblem] = list(before.problems) if before else []
+    lines = data[before.size if before else 0:].split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    prev = GENESIS
-    for i, raw in enumerate(lines, start=1):
+    prev = before.prev if before else GENESIS
+    i = before.lines if before else 0
+    for raw in lines:
+        i += 1
         try:
             obj = json.loads(raw)
             entry = JournalEntry(
@@ -251,7 +271,7 @@ def _verify_journal(data: bytes) -> tuple[list[JournalEntry], list[ChainProblem]
             problems.append(ChainProblem(i, f"第{i}行的序号为{entry.seq}，应为{i}"))
         entries.append(entry)
         prev = entry.sha256
-    return entries, problems
+    return _Verdict(digest, len(data), i, prev, entries, problems)
 
 
 # -- the dossier -------------------------------------------------------------------------------

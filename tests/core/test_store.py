@@ -122,6 +122,41 @@ def test_a_remembered_verdict_never_hides_an_edit(ws, now) -> None:  # type: ign
     assert not read_journal(path)[1]
 
 
+def test_a_grown_journal_reads_as_a_fresh_parse_would(ws, now) -> None:  # type: ignore[no-untyped-def]
+    """A journal that grew is verified from where the remembered verdict ends only when its earlier
+    bytes are exactly the ones verified: an edit of an earlier line made together with an append, or an
+    append of a forged line, is found as a parse from the first line finds it."""
+    from casefile import store
+
+    case = bare_case(ws, now)
+    assert _writer(ws.root, case.id, 2, "t").returncode == 0
+    path = Dossier(ws, case.id).journal_path
+
+    def fresh() -> tuple[list[str], list[str]]:
+        store._VERIFIED.clear()
+        entries, problems = read_journal(path)
+        return [e.sha256 for e in entries], [p.message for p in problems]
+
+    def remembered() -> tuple[list[str], list[str]]:
+        entries, problems = read_journal(path)
+        return [e.sha256 for e in entries], [p.message for p in problems]
+
+    read_journal(path)
+    assert _writer(ws.root, case.id, 2, "u").returncode == 0  # grew by two lines
+    assert remembered() == fresh() and not fresh()[1] and len(fresh()[0]) == 5
+    read_journal(path)
+    original = path.read_bytes()
+    lines = original.splitlines(keepends=True)
+    path.write_bytes(original.replace(b'"i":0', b'"i":5', 1) + lines[-1])  # an edit and an append
+    got = remembered()
+    assert got == fresh() and any("第2行" in p for p in got[1]) and any("第6行" in p for p in got[1])
+    path.write_bytes(original)
+    read_journal(path)
+    path.write_bytes(original + b"not a line\n" + lines[1])  # forged lines after good ones
+    got = remembered()
+    assert got == fresh() and any("第6行不是有效" in p for p in got[1]) and any("第7行" in p for p in got[1])
+
+
 def test_case_ids_are_checked(ws) -> None:  # type: ignore[no-untyped-def]
     for bad in ("../../etc", "SBZY-140932-2026-0001/../../x", "/etc/passwd", "", "SBZY-140932-2026-0001\x00",
                 "sbzy-140932-2026-0001"):
