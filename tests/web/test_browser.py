@@ -124,7 +124,8 @@ class Session:
         p.goto(self.base + "/login/")
         p.fill("input[name=username]", user)
         p.fill("input[name=password]", password)
-        p.click("button[type=submit]")
+        with p.expect_navigation():  # the page after the POST has loaded (title and all) before we look
+            p.click("button[type=submit]")
         return p
 
     def go(self, path: str) -> Any:
@@ -193,8 +194,8 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     form = _step(p, "triage")
     form.locator("select[name=risk]").select_option("中")
     form.locator("input[name=co][value=RSJ]").check()
-    form.locator("button[type=submit]").click()
-    p.wait_for_load_state()
+    with p.expect_navigation():  # the next page has loaded before it is read
+        form.locator("button[type=submit]").click()
     assert "已分流为联办" in p.content() and "联办" in p.locator("h1").inner_text()
     # evidence upload through the evidence pipeline
     pdf = tmp_path / "工资条.pdf"
@@ -214,8 +215,8 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     inbox.locator(f"a[href='/cases/{case_id}/reply/']").click()
     q.fill("textarea[name=text]", "经核查，该单位2025年9月银行代扣失败系银行系统故障所致，已通知单位补缴，建议依法处理。")
     q.fill("input[name=basis]", "《社会保险费征缴暂行条例》第十三条")
-    q.click("button:has-text('提交书面意见')")
-    q.wait_for_load_state()
+    with q.expect_navigation():  # the next page has loaded before it is read
+        q.click("button:has-text('提交书面意见')")
     assert q.url.endswith(case_url), q.locator("main").inner_text()
     assert "已登记县人社局的书面意见" in q.content()
 
@@ -224,12 +225,12 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     form = _step(p, "decide")
     form.locator("textarea[name=text]").fill("经联办核实，银行代扣失败属实，由该单位于十五日内补缴2025年9月社会保险费，滞纳金依法计算。")
     form.locator("textarea[name=basis]").fill("《中华人民共和国社会保险法》第六十三条")
-    form.locator("button[type=submit]").click()
-    p.wait_for_load_state()
+    with p.expect_navigation():  # the next page has loaded before it is read
+        form.locator("button[type=submit]").click()
     assert "已处理" in p.locator("h1").inner_text() or "处理意见" in p.content(), p.locator("main").inner_text()
     form = _step(p, "notify")
-    form.locator("button[type=submit]").click()
-    p.wait_for_load_state()
+    with p.expect_navigation():  # the next page has loaded before it is read
+        form.locator("button[type=submit]").click()
     assert "处理意见告知书已送达" in p.content()
     officer.shot("case-page")
     row = p.locator("#documents tr", has_text="D12")
@@ -264,8 +265,8 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     form.locator("select[name=method]").select_option("电话")
     form.locator("input[name=respondent]").fill("单位经办人")
     form.locator("select[name=satisfaction]").select_option("满意")
-    form.locator("button[type=submit]").click()
-    p.wait_for_load_state()
+    with p.expect_navigation():  # the next page has loaded before it is read
+        form.locator("button[type=submit]").click()
     assert "办结" in p.locator("h1").inner_text()
 
     drafter = new_session()
@@ -279,8 +280,8 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     body = d.locator("textarea[name=body]")
     body.fill(body.input_value().replace("运输公司", "某公司"))
     drafter.shot("typical-edit")
-    d.click("button:has-text('保存（先脱敏检查）')")
-    d.wait_for_load_state()
+    with d.expect_navigation():  # the next page has loaded before it is read
+        d.click("button:has-text('保存（先脱敏检查）')")
     assert "脱敏检查未发现问题" in d.locator(".flash.ok").inner_text(), d.locator("main").inner_text()
     head = new_session()
     h = head.login("chenjing")
@@ -289,12 +290,12 @@ def test_joint_procedure_from_intake_to_d12_pdf(new_session: Any, server: str, t
     head.shot("archive")
     head.go("/typical/")
     head.shot("typical")
-    h.click("button:has-text('脱敏审核通过')")
-    h.wait_for_load_state()
+    with h.expect_navigation():  # the next page has loaded before it is read
+        h.click("button:has-text('脱敏审核通过')")
     assert "完成脱敏审核" in h.content(), h.content()
     drafter.go("/typical/")
-    d.click("button:has-text('批准发布')")
-    d.wait_for_load_state()
+    with d.expect_navigation():  # the next page has loaded before it is read
+        d.click("button:has-text('批准发布')")
     assert "不能是起草人" in d.locator(".flash.err").inner_text()
     drafter.go("/typical/")
     assert "已审核" in d.content()  # unchanged
@@ -336,14 +337,14 @@ def test_intake_field_check_and_enforcement_in_the_browser(new_session: Any, ser
     officer.go(f"/cases/{cid}/")
     form = _step(p, "enforce_start")
     form.locator("textarea[name=arrears]").fill("基本养老,202501,abc")
-    form.locator("button[type=submit]").click()
-    p.wait_for_load_state()
+    with p.expect_navigation():  # the next page has loaded before it is read
+        form.locator("button[type=submit]").click()
     assert "欠费明细第1行" in p.locator("#step-enforce_start .flash.err").inner_text()  # inside the form, kept open
     form = p.locator("#step-enforce_start form")
     assert form.locator("textarea[name=arrears]").input_value() == "基本养老,202501,abc"  # kept
     form.locator("textarea[name=arrears]").fill("基本养老,202501,4680.00,0")
-    form.locator("button[type=submit]").click()
-    p.wait_for_load_state()
+    with p.expect_navigation():  # the next page has loaded before it is read
+        form.locator("button[type=submit]").click()
     assert "已转入征缴执法" in p.locator(".flash.ok").inner_text()
     assert "D16" in p.locator("#documents").inner_text()
     assert "执行完毕，办结" not in p.locator("#steps").inner_text()  # offered only once paid in full
