@@ -367,6 +367,7 @@ def _stalled_copy(path: Path, data: bytes, *, keep_open: bool, stall: float) -> 
             f.write(data[half:])
 
 
+@pytest.mark.slow  # waits out the watcher's patience period twice
 @pytest.mark.parametrize("keep_open", [True, False], ids=["writer-open", "writer-reopens"])
 def test_a_copy_that_stalls_is_not_quarantined_as_truncated(tmp_path: Path, keep_open: bool) -> None:
     ws, case_id = new_ws(tmp_path, truncated_patience_seconds=30.0)

@@ -58,6 +58,7 @@ def _wait(what: str, done: Any, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow  # a real server and watcher with their restart pause: the full run, not the inner loop
 def test_a_crashed_watcher_is_restarted_files_are_filed_and_pages_keep_serving(
         fast_ws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import waitress
