@@ -113,6 +113,7 @@ def test_library_edits_are_picked_up_without_notification(ws: Any) -> None:
     assert search.search(ws, "特殊缴费").total == 0
 
 
+@pytest.mark.slow  # six damaged indexes, each rebuilt: the full run, not the inner loop
 @pytest.mark.parametrize("damage", ["garbage", "missing", "meta"])
 def test_damaged_index_is_rebuilt_not_a_crash(ws: Any, damage: str) -> None:
     make_case(ws, 1, claim="反映滞纳金计算有误。")
@@ -150,6 +151,7 @@ def test_engine_switch_rebuilds(search_ws: Any) -> None:
     assert any("tantivy" in n for n in r.notices)
 
 
+@pytest.mark.slow  # waits out the query's lock timeout: the full run, not the inner loop
 def test_held_lock_does_not_block_a_query(ws: Any) -> None:
     from casefile.store import locked
 
@@ -298,6 +300,7 @@ def test_rebuild_uses_a_process_pool(ws: Any) -> None:
     assert report.workers == 2 and report.by_kind["case"] == 12
 
 
+@pytest.mark.slow  # rebuilds the index: the full run, not the inner loop
 def test_index_locked_by_a_stranger_is_rebuilt(ws: Any) -> None:
     make_case(ws, 1, claim="反映缴费基数。")
     search.rebuild(ws, workers=1)
@@ -324,6 +327,7 @@ def test_index_locked_by_a_stranger_is_rebuilt(ws: Any) -> None:
     assert any("无法更新" in n and "已自动重建" in n for n in r.notices)
 
 
+@pytest.mark.slow  # starts a fork server and a pool: the full run, not the inner loop
 def test_rebuild_from_a_threaded_process_does_not_fork_it(ws: Any) -> None:
     """The web server rebuilds the index from a thread beside its request threads: forking such a
     process can leave a worker waiting forever on a lock copied while held, and the index lock with
