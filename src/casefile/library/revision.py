@@ -76,9 +76,7 @@ def edit(ws: Workspace, typical_id: str, *, title: str, body: str, keywords: Seq
         raise leak_refusal(new, findings)
     if new.content_sha256() == w.content_sha256():
         return RevisionReport(w.id, f"典型案例 {w.id} 内容没有变化，未保存。")
-    new.status = "draft"
-    new.reviewer = new.reviewed_at = new.reviewed_sha256 = ""
-    new.approver = new.approved_at = new.approved_sha256 = new.published_at = ""
+    new.clear_signoffs()
     sha = new.content_sha256()
     if is_sealed(case):
         with dossier.lock():
@@ -108,9 +106,7 @@ def send_back(ws: Workspace, typical_id: str, *, note: str, actor: ActorLike, no
     if not reason:
         raise FieldInvalid("修改意见", "不能为空", "请写明需要修改的内容")
     dossier, case = source_of(ws, w)
-    w.status = "draft"
-    w.reviewer = w.reviewed_at = w.reviewed_sha256 = ""
-    w.approver = w.approved_at = w.approved_sha256 = w.published_at = ""
+    w.clear_signoffs()
     w.returned_by, w.returned_note = actor_name(actor), reason[:500]
     if is_sealed(case):
         with dossier.lock():

@@ -66,6 +66,12 @@ class WriteUp:
                  "drafted_by", "drafted_at", "reviewer", "reviewed_at", "reviewed_sha256",
                  "approver", "approved_at", "approved_sha256", "published_at", "returned_by", "returned_note")
 
+    def clear_signoffs(self) -> None:
+        """Back to an unsigned draft: a changed or returned text needs its review and approval again."""
+        self.status = "draft"
+        self.reviewer = self.reviewed_at = self.reviewed_sha256 = ""
+        self.approver = self.approved_at = self.approved_sha256 = self.published_at = ""
+
     def content_sha256(self) -> str:
         """What a reviewer and an approver sign: title, category, keywords and the text."""
         payload = json.dumps({"title": self.title, "category": self.category, "keywords": self.keywords,
